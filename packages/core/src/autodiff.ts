@@ -1,0 +1,262 @@
+/**
+ * The functional differentiation API: vjp, grad, valueAndGrad, jvp, hvp, plus
+ * stopGradient and user-defined ops with their own VJP.
+ */
+import { ArgumentError, GradError, fmtShape } from './errors.js';
+import { type Tree, flattenTree, unflattenTree } from './pytree.js';
+import { type OpDef, type Vjp, backward, beginTrace, endTrace, isRecording, noGrad, recordCustom, variable } from './tape.js';
+import { Tensor, ones, zeros } from './tensor.js';
+import { add, mul } from './ops/arithmetic.js';
+import { sum } from './ops/reduce.js';
+
+/** Argument positions to differentiate: one index, or several (gradients come back as a tuple). */
+export type Argnums = number | readonly number[];
+
+function describe(v: unknown): string {
+  if (v instanceof Tensor) return `a Tensor of shape ${fmtShape(v.shape)}`;
+  if (Array.isArray(v)) return 'an array';
+  return v === null ? 'null' : typeof v;
+}
+
+/** A tensor that is not traced: a fresh handle on the same data. */
+function detach(t: Tensor): Tensor {
+  return t.node === null ? t : new Tensor(t.data, t.shape);
+}
+
+/** At the outermost level nothing returned should keep the tape alive. */
+function detachTree<T>(tree: T): T {
+  if (isRecording()) return tree;
+  const leaves = flattenTree(tree, 'detach');
+  return unflattenTree(tree, leaves.map(detach)) as T;
+}
+
+interface Traced {
+  out: unknown;
+  outLeaves: Tensor[];
+  /** Per differentiated argument, its traced stand-in leaves. */
+  vars: Tensor[][];
+  nodes: ReturnType<typeof endTrace>;
+}
+
+/** Runs `f` with the `argnums` arguments replaced by traced variables and returns the recording. */
+function traceCall(where: string, f: (...args: never[]) => unknown, args: readonly unknown[], argnums: readonly number[]): Traced {
+  const trace = beginTrace();
+  let out: unknown;
+  const vars: Tensor[][] = [];
+  let nodes: Traced['nodes'];
+  try {
+    const callArgs = [...args];
+    for (const i of argnums) {
+      const leaves = flattenTree(args[i], where, `argument ${i}`);
+      const v = leaves.map(variable);
+      vars.push(v);
+      callArgs[i] = unflattenTree(args[i], v);
+    }
+    out = (f as (...a: unknown[]) => unknown)(...callArgs);
+  } finally {
+    nodes = endTrace(trace);
+  }
+  let outLeaves: Tensor[];
+  try {
+    outLeaves = flattenTree(out, where, 'the output');
+  } catch {
+    throw new GradError(`${where}: f must return a Tensor (or arrays/objects of Tensors), got ${describe(out)}`);
+  }
+  return { out, outLeaves, vars, nodes };
+}
+
+function normalizeArgnums(where: string, argnums: Argnums, nargs: number): number[] {
+  const list = typeof argnums === 'number' ? [argnums] : [...argnums];
+  if (list.length === 0) throw new GradError(`${where}: argnums is empty; name at least one argument to differentiate`);
+  for (const a of list) {
+    if (!Number.isInteger(a) || a < 0 || a >= nargs) {
+      throw new GradError(`${where}: argnums ${a} is out of range; f was called with ${nargs} argument(s), so use 0..${nargs - 1}`);
+    }
+  }
+  if (new Set(list).size !== list.length) throw new GradError(`${where}: argnums [${list.join(',')}] repeats an argument`);
+  return list;
+}
+
+/** Gradients of one traced call, zeros where there is no path, in the arguments' structures. */
+function gradsOf(t: Traced, seeds: readonly Tensor[], args: readonly unknown[], argnums: readonly number[]): unknown[] {
+  const targets = t.vars.flat();
+  const cts = backward(t.nodes, t.outLeaves, seeds, targets, add);
+  let k = 0;
+  return argnums.map((i, j) => {
+    const leaves = t.vars[j]!.map((v) => {
+      const g = cts[k++];
+      return g === null || g === undefined ? zeros(v.shape) : detachTree(g);
+    });
+    return unflattenTree(args[i], leaves);
+  });
+}
+
+function checkScalar(where: string, out: unknown): Tensor {
+  if (!(out instanceof Tensor)) throw new GradError(`${where}: f must return a scalar Tensor, got ${describe(out)}`);
+  if (out.size !== 1) {
+    throw new GradError(
+      `${where}: f must return a scalar, got shape ${fmtShape(out.shape)}; reduce it with sum() or mean(), ` +
+        `or use vjp() with a cotangent of that shape`,
+    );
+  }
+  return out;
+}
+
+/** Gradients have the structure (and so the type) of the arguments they belong to. */
+type Grads<Args extends readonly unknown[], N extends Argnums> = N extends number
+  ? Args[N]
+  : { -readonly [K in keyof N]: N[K] extends number ? Args[N[K]] : never };
+
+/**
+ * `valueAndGrad(f, argnums)(...args)` returns `[f(...args), ∂f/∂args[argnums]]`.
+ * f must return a scalar (any shape of size 1). Gradients come back in the structure of
+ * the differentiated arguments (tensors or arrays/objects of tensors); an argument f
+ * does not use gets zeros.
+ * @param f `(...args) => Tensor` of size 1
+ * @param argnums which argument(s) to differentiate (default 0); an array gives a tuple
+ * @throws GradError if f returns a non-scalar (reduce it, or use `vjp`).
+ * @example
+ * const [loss, dW] = valueAndGrad((w: Tensor) => sum(square(w)))(tensor([1, 2]));
+ * // loss = 5, dW = [2, 4]
+ */
+export function valueAndGrad<Args extends readonly unknown[], const N extends Argnums = 0>(
+  f: (...args: Args) => Tensor,
+  argnums?: N,
+): (...args: Args) => [Tensor, Grads<Args, N>] {
+  const which: Argnums = argnums ?? 0;
+  return (...args: Args) => {
+    const nums = normalizeArgnums('grad', which, args.length);
+    const t = traceCall('grad', f, args, nums);
+    const out = checkScalar('grad', t.out);
+    const grads = gradsOf(t, [ones(out.shape)], args, nums);
+    const g = typeof which === 'number' ? grads[0] : grads;
+    return [detachTree(out), g as Grads<Args, N>];
+  };
+}
+
+/**
+ * `grad(f, argnums)` is the function computing ∂f/∂args[argnums] (see `valueAndGrad`).
+ * Gradients of gradients work: `grad(grad(f))` for every op with a differentiable VJP.
+ * @example grad((x: Tensor) => sum(mul(x, x)))(tensor([3])) // [6]
+ */
+export function grad<Args extends readonly unknown[], const N extends Argnums = 0>(
+  f: (...args: Args) => Tensor,
+  argnums?: N,
+): (...args: Args) => Grads<Args, N> {
+  const vg = valueAndGrad(f, argnums);
+  return (...args: Args) => vg(...args)[1];
+}
+
+/**
+ * Evaluates `f(...primals)` and returns it with its pullback: given a cotangent shaped
+ * like the output (same tree), the pullback returns the cotangents of every primal.
+ * The pullback may be called many times.
+ * @example
+ * const [y, pull] = vjp((x: Tensor) => mul(x, 2), tensor([1, 2]));
+ * pull(tensor([1, 1])) // [[2, 2]]
+ */
+export function vjp<Args extends readonly Tree[], Out extends Tree>(
+  f: (...args: Args) => Out,
+  ...primals: Args
+): [Out, (cotangent: Out) => Args] {
+  const nums = primals.map((_, i) => i);
+  if (nums.length === 0) throw new GradError('vjp: pass at least one primal to differentiate with respect to');
+  const t = traceCall('vjp', f, primals, nums);
+  const pullback = (cotangent: Out): Args => {
+    const cts = flattenTree(cotangent, 'vjp pullback', 'the cotangent');
+    if (cts.length !== t.outLeaves.length) {
+      throw new GradError(`vjp pullback: the cotangent has ${cts.length} tensor(s) but f returned ${t.outLeaves.length}; pass one per output, in the same structure`);
+    }
+    t.outLeaves.forEach((o, i) => {
+      const c = cts[i]!;
+      if (c.shape.length !== o.shape.length || c.shape.some((d, j) => d !== o.shape[j])) {
+        throw new GradError(`vjp pullback: cotangent ${i} has shape ${fmtShape(c.shape)} but the output has shape ${fmtShape(o.shape)}; pass a cotangent shaped like the output`);
+      }
+    });
+    const grads: unknown = gradsOf(t, cts, primals, nums);
+    return grads as Args;
+  };
+  return [detachTree(t.out as Out), pullback];
+}
+
+/**
+ * Forward-mode product `J v` at `primals`, computed by transposing the pullback (the VJP
+ * is linear in its cotangent, so differentiating it gives the JVP).
+ * @returns `[f(primals), J·tangents]`
+ */
+export function jvp<Args extends readonly Tensor[]>(
+  f: (...args: Args) => Tensor,
+  primals: Args,
+  tangents: { [K in keyof Args]: Tensor },
+): [Tensor, Tensor] {
+  if (tangents.length !== primals.length) throw new GradError(`jvp: got ${tangents.length} tangents for ${primals.length} primals; pass one per primal`);
+  const nums = primals.map((_, i) => i);
+  const t = traceCall('jvp', f, primals, nums);
+  const out = t.outLeaves[0];
+  if (t.outLeaves.length !== 1 || out === undefined) throw new GradError('jvp: f must return a single Tensor');
+  // <pullback(u), v> is linear in u; its gradient in u is J v.
+  const inner = (u: Tensor): Tensor => {
+    const gs = gradsOf(t, [u], primals, nums) as Tensor[];
+    let s: Tensor = sum(mul(gs[0]!, tangents[0]!));
+    for (let i = 1; i < gs.length; i++) s = add(s, sum(mul(gs[i]!, tangents[i]!)));
+    return s;
+  };
+  const tOut = grad(inner)(zeros(out.shape));
+  return [detach(out), tOut];
+}
+
+/**
+ * Hessian-vector product `∇²f(x) v` by reverse over reverse.
+ * @param f scalar function of one tensor @param x [..] @param v same shape as x
+ */
+export function hvp(f: (x: Tensor) => Tensor, x: Tensor, v: Tensor): Tensor {
+  return grad((y: Tensor) => sum(mul(grad(f)(y), v)))(x);
+}
+
+/** `x` as a constant: the same values, no gradient flows back through it. */
+export function stopGradient(x: Tensor): Tensor {
+  if (!(x instanceof Tensor)) throw new ArgumentError(`stopGradient: x must be a Tensor, got ${describe(x)}`);
+  return detach(x);
+}
+
+/** A user-defined op: a forward function and a hand-written VJP per input. */
+export interface CustomOpSpec<I extends readonly Tensor[]> {
+  /** Shown in errors and on the tape. */
+  readonly name: string;
+  /** One name per input, in call order. */
+  readonly inputs: readonly string[];
+  /** Computes the output; it runs untraced, so only your VJP defines the gradient. */
+  readonly forward: (...inputs: I) => Tensor;
+  /** Per input name: `(g, { inputs, out }) => cotangent` written with tensor ops (so it can be differentiated again), or null. */
+  readonly vjp: Readonly<Record<string, Vjp<I, undefined> | null>>;
+  /** For tape inspection: which inputs (or `'out'`) the VJP reads. */
+  readonly saves?: readonly string[];
+}
+
+/**
+ * Defines a differentiable op with your own VJP (JAX's custom_vjp): autodiff uses your
+ * derivative instead of tracing the forward. Works under grad, and under grad of grad
+ * when the VJP is itself written with differentiable ops.
+ * @throws ArgumentError for a missing VJP or duplicate input names.
+ * @example
+ * const cube = customOp({ name: 'cube', inputs: ['x'], forward: (x: Tensor) => mul(x, mul(x, x)),
+ *   vjp: { x: (g, { inputs: [x] }) => mul(g, mul(3, mul(x, x))) } });
+ */
+export function customOp<I extends readonly Tensor[]>(spec: CustomOpSpec<I>): (...inputs: I) => Tensor {
+  const { name, inputs } = spec;
+  if (typeof name !== 'string' || name === '') throw new ArgumentError('customOp: name must be a non-empty string');
+  if (new Set(inputs).size !== inputs.length) throw new ArgumentError(`customOp '${name}': input names [${inputs.join(', ')}] repeat`);
+  for (const input of inputs) {
+    if (!(input in spec.vjp)) throw new ArgumentError(`customOp '${name}': no VJP for input '${input}'; give a function, or null for no gradient`);
+  }
+  const op: OpDef<I, undefined> = { name, inputs, saves: spec.saves ?? inputs, vjp: spec.vjp };
+  return (...xs: I): Tensor => {
+    if (xs.length !== inputs.length) throw new ArgumentError(`${name}: expects ${inputs.length} input(s) (${inputs.join(', ')}), got ${xs.length}`);
+    xs.forEach((x, i) => {
+      if (!(x instanceof Tensor)) throw new ArgumentError(`${name}: input '${inputs[i]}' must be a Tensor, got ${describe(x)}`);
+    });
+    const out = noGrad(() => spec.forward(...xs));
+    if (!(out instanceof Tensor)) throw new ArgumentError(`${name}: forward must return a Tensor, got ${describe(out)}`);
+    return recordCustom(op, xs, detach(out));
+  };
+}

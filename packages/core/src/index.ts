@@ -1,0 +1,24 @@
+/**
+ * @tapegrad/core: float64 tensors, differentiable ops, and a tape that replays
+ * vector-Jacobian products in reverse (grad, valueAndGrad, vjp, jvp, hvp).
+ * @packageDocumentation
+ */
+export { TapegradError, ShapeError, ArgumentError, GradError } from './errors.js';
+export type { Shape } from './shape.js';
+export { Tensor, tensor, scalar, zeros, ones, full, eye, arange, linspace, isTensor, type NestedArray } from './tensor.js';
+export { Rng, uniform, normal, type RandomSource } from './random.js';
+export { type TensorLike } from './ops/define.js';
+export { add, sub, mul, div, pow, maximum, minimum } from './ops/arithmetic.js';
+export { neg, abs, exp, log, log1p, sqrt, square, sin, cos, tanh } from './ops/unary.js';
+export { sigmoid, relu, leakyRelu, softplus } from './ops/activation.js';
+export { greater, greaterEqual, less, lessEqual, equal, step, sign, where } from './ops/compare.js';
+export { reshape, transpose, broadcastTo, sumTo, slice, pad, concat, take, scatterAdd, type SliceRange } from './ops/reshape.js';
+export { sum, max, min, mean, logSumExp, logSoftmax, softmax } from './ops/reduce.js';
+export { matmul } from './ops/linalg.js';
+export { opTable, type OpName } from './ops/table.js';
+export { grad, valueAndGrad, vjp, jvp, hvp, stopGradient, customOp, type Argnums, type CustomOpSpec } from './autodiff.js';
+export { noGrad, isRecording, type OpDef, type KernelOp, type Vjp, type VjpContext } from './tape.js';
+export { type Tree } from './pytree.js';
+export { traceTape, type TapeEntry, type TapeRecord } from './inspect.js';
+export { checkGrads, type GradCheckReport, type ArgGradReport, type GradCheckOptions } from './check.js';
+export { fmtNumber } from './format.js';

@@ -1,0 +1,94 @@
+import { type Shape, broadcastStrides, sizeOf } from '../shape.js';
+
+/**
+ * Visits `outShape` row by row for several operands read through broadcast strides.
+ * Adjacent axes that are contiguous for every operand are merged first, so a
+ * same-shape or scalar case is one row. `visit` gets the operands' start offsets, their
+ * strides along the row, the output offset and the row length; it is called once per
+ * row, never per element, so kernels keep their own tight loops.
+ */
+export function forEachRow(
+  outShape: Shape,
+  operandShapes: readonly Shape[],
+  visit: (offsets: readonly number[], rowStrides: readonly number[], outOffset: number, n: number) => void,
+): void {
+  const total = sizeOf(outShape);
+  if (total === 0) return;
+  const k = operandShapes.length;
+  const full = operandShapes.map((s) => broadcastStrides(s, outShape));
+  // Merge axes: drop size-1 axes, fuse axis d into d+1 when every operand is contiguous across them.
+  const sizes: number[] = [];
+  const strides: number[][] = operandShapes.map(() => []);
+  for (let d = 0; d < outShape.length; d++) {
+    const n = outShape[d]!;
+    if (n === 1) continue;
+    const last = sizes.length - 1;
+    if (last >= 0 && full.every((st, j) => strides[j]![last] === st[d]! * n)) {
+      sizes[last] = sizes[last]! * n;
+      for (let j = 0; j < k; j++) strides[j]![last] = full[j]![d]!;
+    } else {
+      sizes.push(n);
+      for (let j = 0; j < k; j++) strides[j]!.push(full[j]![d]!);
+    }
+  }
+  if (sizes.length === 0) {
+    sizes.push(1);
+    for (let j = 0; j < k; j++) strides[j]!.push(0);
+  }
+  const inner = sizes.length - 1;
+  const n = sizes[inner]!;
+  const rowStrides = strides.map((s) => s[inner]!);
+  const offsets = new Array<number>(k).fill(0);
+  const idx = new Array<number>(inner).fill(0);
+  const rows = total / n;
+  let outOffset = 0;
+  for (let r = 0; r < rows; r++) {
+    visit(offsets, rowStrides, outOffset, n);
+    outOffset += n;
+    for (let d = inner - 1; d >= 0; d--) {
+      idx[d]!++;
+      for (let j = 0; j < k; j++) offsets[j]! += strides[j]![d]!;
+      if (idx[d]! < sizes[d]!) break;
+      for (let j = 0; j < k; j++) offsets[j]! -= strides[j]![d]! * sizes[d]!;
+      idx[d] = 0;
+    }
+  }
+}
+
+/** A binary kernel over one strided row: `o[oi+k] = f(a[ai+k*sa], b[bi+k*sb])` for k < n. */
+export type BinaryRowKernel = (
+  a: Float64Array, ai: number, sa: number,
+  b: Float64Array, bi: number, sb: number,
+  o: Float64Array, oi: number, n: number,
+) => void;
+
+/** Applies a binary row kernel with NumPy broadcasting into a new array of `outShape`. */
+export function broadcastBinary(
+  a: Float64Array, aShape: Shape,
+  b: Float64Array, bShape: Shape,
+  outShape: Shape, kernel: BinaryRowKernel,
+): Float64Array {
+  const out = new Float64Array(sizeOf(outShape));
+  const n = out.length;
+  // Fast paths: equal sizes, or a scalar on either side.
+  if (a.length === n && b.length === n) kernel(a, 0, 1, b, 0, 1, out, 0, n);
+  else if (a.length === n && b.length === 1) kernel(a, 0, 1, b, 0, 0, out, 0, n);
+  else if (a.length === 1 && b.length === n) kernel(a, 0, 0, b, 0, 1, out, 0, n);
+  else {
+    forEachRow(outShape, [aShape, bShape], (off, st, oi, len) => {
+      kernel(a, off[0]!, st[0]!, b, off[1]!, st[1]!, out, oi, len);
+    });
+  }
+  return out;
+}
+
+/** Copies `x` broadcast to `outShape`. */
+export function broadcastCopy(x: Float64Array, xShape: Shape, outShape: Shape): Float64Array {
+  const out = new Float64Array(sizeOf(outShape));
+  forEachRow(outShape, [xShape], (off, st, oi, n) => {
+    const xi = off[0]!;
+    const s = st[0]!;
+    for (let k = 0; k < n; k++) out[oi + k] = x[xi + k * s]!;
+  });
+  return out;
+}

@@ -1,0 +1,80 @@
+/** Neural-network nonlinearities with hand-written stable kernels: sigmoid, relu, leakyRelu, softplus. */
+import { ArgumentError } from '../errors.js';
+import { apply } from '../tape.js';
+import { type Tensor } from '../tensor.js';
+import { unaryOp, lift, type TensorLike } from './define.js';
+import { mul, sub } from './arithmetic.js';
+import { step } from './compare.js';
+import { where } from './compare.js';
+
+// σ(x) = 1/(1+e^-x) for x >= 0 and e^x/(1+e^x) for x < 0: neither form overflows.
+export const sigmoidOp = unaryOp({
+  name: 'sigmoid',
+  saves: ['out'],
+  kernel: (x, o) => {
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i]!;
+      if (v >= 0) o[i] = 1 / (1 + Math.exp(-v));
+      else {
+        const e = Math.exp(v);
+        o[i] = e / (1 + e);
+      }
+    }
+  },
+  // σ' = σ(1 - σ)
+  vjp: (g, { out }) => mul(g, mul(out, sub(1, out))),
+});
+
+// relu'(0) is taken as 0 (the subgradient PyTorch, JAX and TensorFlow all use).
+export const reluOp = unaryOp({
+  name: 'relu',
+  saves: ['x'],
+  kernel: (x, o) => {
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i]!;
+      o[i] = v > 0 ? v : v !== v ? v : 0;
+    }
+  },
+  vjp: (g, { inputs: [x] }) => mul(g, step(x)),
+});
+
+export const leakyReluOp = unaryOp<{ alpha: number }>({
+  name: 'leakyRelu',
+  saves: ['x'],
+  kernel: (x, o, { alpha }) => {
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i]!;
+      o[i] = v > 0 ? v : alpha * v;
+    }
+  },
+  // slope 1 for x > 0, alpha for x <= 0 (alpha at the kink, as relu takes 0 there)
+  vjp: (g, { inputs: [x], attrs }) => mul(g, where(step(x), 1, attrs.alpha)),
+});
+
+// softplus(x) = ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|): no overflow for large |x|.
+export const softplusOp = unaryOp({
+  name: 'softplus',
+  saves: ['x'],
+  kernel: (x, o) => {
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i]!;
+      o[i] = Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
+    }
+  },
+  vjp: (g, { inputs: [x] }) => mul(g, sigmoid(x)),
+});
+
+/** Logistic sigmoid `1/(1+e^-x)`, stable for large |x|. @param x any shape @returns same shape */
+export const sigmoid = (x: TensorLike): Tensor => apply(sigmoidOp, [lift(x)], undefined);
+/** `max(x, 0)`; gradient 0 at x = 0. */
+export const relu = (x: TensorLike): Tensor => apply(reluOp, [lift(x)], undefined);
+/**
+ * `x` for x > 0, `alpha·x` otherwise (alpha defaults to 0.01).
+ * @throws ArgumentError if alpha is not finite.
+ */
+export const leakyRelu = (x: TensorLike, alpha = 0.01): Tensor => {
+  if (!Number.isFinite(alpha)) throw new ArgumentError(`leakyRelu: alpha must be a finite number, got ${alpha}`);
+  return apply(leakyReluOp, [lift(x)], { alpha });
+};
+/** `ln(1 + e^x)`, stable for large |x|; its derivative is sigmoid. */
+export const softplus = (x: TensorLike): Tensor => apply(softplusOp, [lift(x)], undefined);

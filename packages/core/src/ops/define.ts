@@ -1,0 +1,56 @@
+import { type Shape, broadcastShapes } from '../shape.js';
+import { type KernelOp, type Vjp } from '../tape.js';
+import { type BinaryRowKernel, broadcastBinary } from '../kernels/strided.js';
+import { Tensor, scalar } from '../tensor.js';
+
+export type Unary = readonly [Tensor];
+export type Binary = readonly [Tensor, Tensor];
+
+/** A tensor, or a plain number standing for a scalar tensor. */
+export type TensorLike = Tensor | number;
+
+/** Lifts a number to a scalar tensor; tensors pass through (anything else is caught by `apply`). */
+export function lift(x: TensorLike): Tensor {
+  return typeof x === 'number' ? scalar(x) : x;
+}
+
+/**
+ * An elementwise unary op. `kernel` fills `out` from `x` (same length) in its own loop,
+ * so each op keeps a monomorphic hot loop.
+ */
+export function unaryOp<A = undefined>(def: {
+  name: string;
+  saves: readonly ('x' | 'out')[];
+  kernel: (x: Float64Array, out: Float64Array, attrs: A) => void;
+  vjp: Vjp<Unary, A> | null;
+}): KernelOp<Unary, A> {
+  return {
+    name: def.name,
+    inputs: ['x'],
+    saves: def.saves,
+    shape: ([s]): Shape => s!,
+    forward: ([x], attrs) => {
+      const out = new Float64Array(x.size);
+      def.kernel(x.data, out, attrs);
+      return out;
+    },
+    vjp: { x: def.vjp },
+  };
+}
+
+/** An elementwise binary op with NumPy broadcasting. */
+export function binaryOp(def: {
+  name: string;
+  saves: readonly ('a' | 'b' | 'out')[];
+  kernel: BinaryRowKernel;
+  vjp: { a: Vjp<Binary, undefined> | null; b: Vjp<Binary, undefined> | null };
+}): KernelOp<Binary, undefined> {
+  return {
+    name: def.name,
+    inputs: ['a', 'b'],
+    saves: def.saves,
+    shape: (shapes): Shape => broadcastShapes(def.name, shapes),
+    forward: ([a, b], _attrs, outShape) => broadcastBinary(a.data, a.shape, b.data, b.shape, outShape, def.kernel),
+    vjp: def.vjp,
+  };
+}

@@ -1,0 +1,79 @@
+/** Matrix products. One primitive, `matmul` on matrices with transpose flags; vectors are reshaped around it. */
+import { ShapeError, fmtShape } from '../errors.js';
+import { type Shape } from '../shape.js';
+import { apply, type KernelOp } from '../tape.js';
+import { type Tensor } from '../tensor.js';
+import { gemm } from '../kernels/matmul.js';
+import { type Binary } from './define.js';
+import { reshape } from './reshape.js';
+
+/** `transA`/`transB`: read the stored operand as its transpose. */
+export interface MatmulAttrs {
+  readonly transA: boolean;
+  readonly transB: boolean;
+}
+
+function dims(s: Shape, t: boolean): [number, number] {
+  return t ? [s[1]!, s[0]!] : [s[0]!, s[1]!];
+}
+
+export const matmulOp: KernelOp<Binary, MatmulAttrs> = {
+  name: 'matmul',
+  inputs: ['a', 'b'],
+  saves: ['a', 'b'],
+  shape: ([sa, sb], { transA, transB }) => {
+    const [m, ka] = dims(sa!, transA);
+    const [kb, n] = dims(sb!, transB);
+    if (ka !== kb) {
+      const show = (s: Shape, t: boolean, name: string): string => `${name}${fmtShape(s)}${t ? 'ᵀ' : ''}`;
+      throw new ShapeError(
+        `matmul: inner dimensions must match, got ${show(sa!, transA, 'a')} and ${show(sb!, transB, 'b')} (${ka} vs ${kb}); ` +
+          `a's last dimension must equal b's first`,
+      );
+    }
+    return [m, n];
+  },
+  forward: ([a, b], { transA, transB }, [m, n]) => {
+    const k = dims(a.shape, transA)[1];
+    return gemm(a.data, b.data, m!, n!, k, transA, transB);
+  },
+  // C = op(A) op(B). Transpose flags keep every product in place:
+  //   ∂A: G op(B)ᵀ, stored transposed when transA;  ∂B: op(A)ᵀ G, stored transposed when transB.
+  vjp: {
+    a: (g, { inputs: [, b], attrs: { transA, transB } }) =>
+      transA ? mm(b, g, transB, true) : mm(g, b, false, !transB),
+    b: (g, { inputs: [a], attrs: { transA, transB } }) =>
+      transB ? mm(g, a, true, transA) : mm(a, g, !transA, false),
+  },
+};
+
+function mm(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
+  return apply(matmulOp, [a, b], { transA, transB });
+}
+
+/**
+ * Matrix product `a @ b`.
+ * - `[m,k] @ [k,n] → [m,n]`, `[m,k] @ [k] → [m]`, `[k] @ [k,n] → [n]`, `[k] @ [k] → []`.
+ * - `transA` / `transB` multiply by the transpose of an operand without copying it.
+ * @throws ShapeError when the inner dimensions differ or a rank is not 1 or 2.
+ * @example matmul(x, w, { transB: true }) // x: [batch, in], w: [out, in] → [batch, out]
+ */
+export function matmul(a: Tensor, b: Tensor, opts: { transA?: boolean; transB?: boolean } = {}): Tensor {
+  for (const [name, t] of [['a', a], ['b', b]] as const) {
+    if (t === null || typeof t !== 'object' || !('shape' in t)) throw new ShapeError(`matmul: ${name} must be a Tensor`);
+    if (t.shape.length !== 1 && t.shape.length !== 2) {
+      throw new ShapeError(`matmul: ${name} must be a vector or a matrix, got ${name}${fmtShape(t.shape)}; reshape it to rank 1 or 2`);
+    }
+  }
+  const transA = opts.transA ?? false;
+  const transB = opts.transB ?? false;
+  const a2 = a.shape.length === 1 ? reshape(a, [1, a.shape[0]!]) : a;
+  const b2 = b.shape.length === 1 ? reshape(b, [b.shape[0]!, 1]) : b;
+  // A transposed vector is the same vector: the flags only matter for matrices.
+  const c = mm(a2, b2, transA && a.shape.length === 2, transB && b.shape.length === 2);
+  if (a.shape.length === 2 && b.shape.length === 2) return c;
+  const out: number[] = [];
+  if (a.shape.length === 2) out.push(c.shape[0]!);
+  if (b.shape.length === 2) out.push(c.shape[1]!);
+  return reshape(c, out);
+}

@@ -1,0 +1,110 @@
+import { ArgumentError, ShapeError, fmtShape } from './errors.js';
+
+/** A tensor's dimensions, outermost first. `[]` is a scalar. */
+export type Shape = readonly number[];
+
+/** Number of elements of a shape (1 for a scalar). */
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Row-major strides, in elements. */
+export function stridesOf(shape: Shape): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i]!;
+  }
+  return s;
+}
+
+/** Throws unless every dimension is a non-negative integer. */
+export function checkShape(shape: readonly unknown[], where: string): Shape {
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
+      throw new ShapeError(
+        `${where}: dimension ${i} of shape [${shape.map(String).join(',')}] must be a non-negative integer, got ${String(d)}`,
+      );
+    }
+  }
+  return shape as Shape;
+}
+
+export function sameShape(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** NumPy broadcasting of any number of shapes; the error names the op and every shape. */
+export function broadcastShapes(op: string, shapes: readonly Shape[]): Shape {
+  let rank = 0;
+  for (const s of shapes) rank = Math.max(rank, s.length);
+  const out = new Array<number>(rank).fill(1);
+  for (const s of shapes) {
+    const off = rank - s.length;
+    for (let i = 0; i < s.length; i++) {
+      const d = s[i]!;
+      const o = out[off + i]!;
+      if (d === o || d === 1) continue;
+      if (o === 1) out[off + i] = d;
+      else {
+        throw new ShapeError(
+          `${op}: shapes ${shapes.map(fmtShape).join(' and ')} cannot be broadcast together ` +
+            `(axis ${off + i - rank} has sizes ${o} and ${d}); each axis must match or be 1`,
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Strides of `shape` read as if broadcast to `outShape`: 0 on broadcast axes.
+ * `shape` must already be known to broadcast to `outShape`.
+ */
+export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
+  const st = stridesOf(shape);
+  const off = outShape.length - shape.length;
+  const out = new Array<number>(outShape.length).fill(0);
+  for (let i = 0; i < shape.length; i++) out[off + i] = shape[i] === 1 ? 0 : st[i]!;
+  return out;
+}
+
+/**
+ * Normalises an axis list (negative axes count from the end) and checks range and
+ * duplicates. `undefined` means every axis.
+ */
+export function normalizeAxes(op: string, axes: number | readonly number[] | undefined, rank: number): number[] {
+  if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
+  const list = typeof axes === 'number' ? [axes] : [...axes];
+  const seen = new Set<number>();
+  const out: number[] = [];
+  for (const a of list) {
+    if (!Number.isInteger(a) || a < -rank || a >= rank) {
+      throw new ShapeError(
+        `${op}: axis ${String(a)} is out of range for a tensor of rank ${rank}; use an integer in [${-rank}, ${rank - 1}]`,
+      );
+    }
+    const n = a < 0 ? a + rank : a;
+    if (seen.has(n)) throw new ArgumentError(`${op}: axis ${a} is listed twice in [${list.join(',')}]`);
+    seen.add(n);
+    out.push(n);
+  }
+  return out.sort((x, y) => x - y);
+}
+
+/** Shape after reducing `axes`, keeping them as size-1 dims when `keepDims`. */
+export function reducedShape(shape: Shape, axes: readonly number[], keepDims: boolean): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < shape.length; i++) {
+    if (axes.includes(i)) {
+      if (keepDims) out.push(1);
+    } else out.push(shape[i]!);
+  }
+  return out;
+}

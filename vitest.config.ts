@@ -1,0 +1,29 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (pkg: string): string => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+
+// Tests run against package sources, never a build: these aliases mirror each
+// package's "@tapegrad/source" export condition.
+const alias = {
+  '@tapegrad/core': src('core'),
+  '@tapegrad/nn': src('nn'),
+  '@tapegrad/cli': src('cli'),
+};
+
+const project = (name: string, include: string[]) => ({
+  resolve: { alias },
+  test: { name, include, testTimeout: 60_000 },
+});
+
+export default defineConfig({
+  test: {
+    projects: [
+      project('core', ['packages/core/src/**/*.test.ts']),
+      project('nn', ['packages/nn/src/**/*.test.ts']),
+      project('cli', ['packages/cli/src/**/*.test.ts']),
+      project('bench', ['packages/bench/src/**/*.test.ts']),
+      project('cross-package', ['test/**/*.test.ts']),
+    ],
+  },
+});
