@@ -5,7 +5,7 @@
  */
 export { TapegradError, ShapeError, ArgumentError, GradError } from './errors.js';
 export type { Shape } from './shape.js';
-export { Tensor, tensor, scalar, zeros, ones, full, eye, arange, linspace, isTensor, type NestedArray } from './tensor.js';
+export { Tensor, tensor, scalar, zeros, ones, full, eye, arange, linspace, isTensor, tensorView, type NestedArray } from './tensor.js';
 export { Rng, uniform, normal, type RandomSource } from './random.js';
 export { type TensorLike } from './ops/define.js';
 export { add, sub, mul, div, pow, maximum, minimum } from './ops/arithmetic.js';

@@ -91,7 +91,7 @@ function renderTable(entries: readonly TapeEntry[]): string {
   const rows = entries.map((e) => [
     String(e.index),
     e.op,
-    e.inputs.map((i) => (i.from === null ? `const${fmtShape(i.shape)}` : `#${i.from}${fmtShape(i.shape)}`)).join(' '),
+    e.op === 'variable' ? 'argument' : e.inputs.map((i) => (i.from === null ? `const${fmtShape(i.shape)}` : `#${i.from}${fmtShape(i.shape)}`)).join(' '),
     fmtShape(e.outputShape),
     e.saved.join(',') || '-',
   ]);
@@ -117,7 +117,7 @@ function renderGraph(entries: readonly TapeEntry[], outputEntry: number | null, 
     for (const e of entries) {
       const style = e.op === 'variable' ? ', style=filled, fillcolor="#dde8ff"' : e.index === outputEntry ? ', style=filled, fillcolor="#ffe8cc"' : '';
       lines.push(`  n${e.index} [label="${label(e)}"${style}];`);
-      for (const i of e.inputs) {
+      for (const i of e.op === 'variable' ? [] : e.inputs) {
         if (i.from !== null) lines.push(`  n${i.from} -> n${e.index};`);
         else {
           lines.push(`  c${consts} [label="const ${fmtShape(i.shape)}", shape=ellipse, color=gray];`, `  c${consts} -> n${e.index};`);
@@ -130,7 +130,7 @@ function renderGraph(entries: readonly TapeEntry[], outputEntry: number | null, 
     lines.push('flowchart LR');
     for (const e of entries) {
       lines.push(`  n${e.index}["${label(e).replace(/\\n/g, '<br/>')}"]`);
-      for (const i of e.inputs) {
+      for (const i of e.op === 'variable' ? [] : e.inputs) {
         if (i.from !== null) lines.push(`  n${i.from} --> n${e.index}`);
         else lines.push(`  c${consts}(("const ${fmtShape(i.shape)}")) --> n${e.index}`), consts++;
       }

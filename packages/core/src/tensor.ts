@@ -67,9 +67,20 @@ export class Tensor {
   }
 }
 
-/** @internal Makes a tensor without validation (kernels use it). */
-export function fromData(data: Float64Array, shape: Shape): Tensor {
-  return new Tensor(data, shape);
+/**
+ * A tensor over an existing `Float64Array`, without copying. The caller promises not to
+ * write into `data` while the tensor (or anything computed from it on a tape) is in use:
+ * optimizers update parameters in place between steps, never during one.
+ * @param data row-major values, length = product of `shape`
+ * @throws ShapeError when the length does not match the shape.
+ */
+export function tensorView(data: Float64Array, shape: readonly number[]): Tensor {
+  const s = checkShape([...shape], 'tensorView');
+  if (!(data instanceof Float64Array)) throw new ArgumentError('tensorView: data must be a Float64Array');
+  if (data.length !== sizeOf(s)) {
+    throw new ShapeError(`tensorView: data has ${data.length} values but shape ${fmtShape(s)} needs ${sizeOf(s)}`);
+  }
+  return new Tensor(data, s);
 }
 
 export function isTensor(x: unknown): x is Tensor {
