@@ -6,4 +6,6 @@ export default defineConfig({
   dts: true,
   sourcemap: true,
   clean: true,
+  // The build resolves sibling packages through their published types, not their sources.
+  tsconfig: '../../tsconfig.build.json',
 });
