@@ -1,1 +1,36 @@
-export {};
+/**
+ * @tapegrad/nn: dense networks differentiated twice, through the tape (`backpropTape`) and by
+ * the hand-derived delta recurrence of the seed documents (`backpropClosedForm`), with
+ * finite differences as a third witness and `compareGradients` to put them side by side.
+ *
+ * Conventions: layer l computes `z = W a_prev + b`, `a = f(z)`, `W: [n_l, n_(l-1)]`, `b: [n_l]`;
+ * a batch is one sample per row, `Z = A_prev Wᵀ + b`.
+ * @packageDocumentation
+ */
+export { LayerShapeError, LossCompatibilityError, ModelFormatError } from './errors.js';
+export { activations, getActivation, defineActivation, type Activation, type ActivationName, type ActivationSpec } from './activations.js';
+export { losses, getLoss, defineLoss, huberLoss, type Loss, type LossName, type LossSpec, type Reduction } from './losses.js';
+export { checkActivation, checkLoss, type ActivationCheck, type LossCheck } from './check.js';
+export {
+  createMLP,
+  dense,
+  mlp,
+  paramCount,
+  forward,
+  predict,
+  parameters,
+  cloneModel,
+  type DenseLayer,
+  type MLP,
+  type MLPSpec,
+  type Init,
+  type ForwardTrace,
+} from './model.js';
+export { type LayerGrads, type GradResult } from './grads.js';
+export { backpropTape, tapeForward, tapeCost, parameterViews } from './backprop-tape.js';
+export { backpropClosedForm, ClosedFormBackprop } from './backprop-closed-form.js';
+export { finiteDifferenceGradients } from './finite-diff.js';
+export { compareGradients, type GradientComparison, type ParamComparison, type CompareOptions } from './compare.js';
+export { sgd, momentum, adam, type Optimizer } from './optimizers.js';
+export { train, evaluate, accuracy, type TrainOptions, type EpochInfo } from './train.js';
+export { saveModel, loadModel } from './serialize.js';

@@ -1,0 +1,151 @@
+/**
+ * Backpropagation derived by hand (the seeds' delta recurrence) on plain Float64Arrays.
+ * This file imports nothing from the tape: the two ways to the gradient meet only in tests.
+ *
+ * With `Z_l = A_(l-1) W_lᵀ + b_l`, `A_l = f_l(Z_l)`, one sample per row:
+ *   δ_L = ∇_a C ⊙ f_L'(z_L)                 seed 003 eq. deltaDef; seed 004 §1.3 ∂L/∂z^[M]; seed 002 output layer
+ *        (= softmax(z_L) - y for softmaxCrossEntropy on identity logits)
+ *   δ_l = (W_(l+1)ᵀ δ_(l+1)) ⊙ f_l'(z_l)     seed 003 eq. deltaHiddenLayer; seed 002 ∂L/∂b^l; seed 001 δ_i chains
+ *   ∂C/∂W_l = Σ_batch δ_l a_(l-1)ᵀ          seed 003 eq. gradientZeroLayerWeights; seed 002 ∂L/∂W^l; seed 001 ∂C/∂w_(i,i+1) = δ q_i
+ *   ∂C/∂b_l = Σ_batch δ_l                   seed 003 eq. gradientBiasLayerZero; seed 004 ∂L/∂b_j^[k]
+ * and for the `mean` reduction every δ carries the 1/N of C = (1/N) Σ_i C_i (seed 003 "Handling
+ * multiple samples", seed 002's L = (1/N) Σ_i g(a^L(x_i) - y_i)); it is applied once, to δ_L.
+ */
+import { type Tensor, tensorView } from '@tapegrad/core';
+import { affineBackwardInput, affineBackwardParams, affineForward } from './dense-kernels.js';
+import type { LayerGrads, GradResult } from './grads.js';
+import { type Loss, type Reduction, resolveLoss } from './losses.js';
+import type { MLP } from './model.js';
+import { checkLossCompat, checkReduction, inputMatrix, labelMatrix } from './validate.js';
+
+interface Buffers {
+  readonly batch: number;
+  /** zs[l], as[l] for l = 1..L ([batch, n_l]); index 0 unused (the input is passed in). */
+  readonly zs: Float64Array[];
+  readonly as: Float64Array[];
+  /** ds[l] = δ_l = ∂C/∂Z_l, [batch, n_l]. */
+  readonly ds: Float64Array[];
+  readonly perSample: Float64Array;
+}
+
+/**
+ * A reusable closed-form backprop for one model and loss: every buffer (z, a, δ per layer,
+ * and the gradients) is allocated once per batch size, so a training step allocates nothing.
+ * The gradient arrays `gW[l]`, `gb[l]` are overwritten by each `run`.
+ * @example
+ * const bp = new ClosedFormBackprop(model, 'halfSumSquares', 'mean');
+ * const loss = bp.run(X.data, Y.data, batch); // bp.gW[0], bp.gb[0], ...
+ */
+export class ClosedFormBackprop {
+  readonly model: MLP;
+  readonly loss: Loss;
+  readonly reduction: Reduction;
+  /** ∂C/∂W_l, `[n_l, n_(l-1)]` row-major, one per layer (layer 1 first). */
+  readonly gW: Float64Array[];
+  /** ∂C/∂b_l, `[n_l]`. */
+  readonly gb: Float64Array[];
+  private readonly cache = new Map<number, Buffers>();
+
+  /**
+   * @param model the network (its parameters are read at each `run`, so in-place updates are seen)
+   * @param loss a Loss or its name
+   * @param reduction `mean` (default) or `sum` over the batch
+   * @throws LossCompatibilityError for a logits loss after a non-identity output layer.
+   */
+  constructor(model: MLP, loss: Loss | string, reduction: Reduction = 'mean') {
+    this.model = model;
+    this.loss = resolveLoss(loss, 'ClosedFormBackprop');
+    this.reduction = checkReduction(reduction, 'ClosedFormBackprop');
+    checkLossCompat(model, this.loss, 'backpropClosedForm');
+    this.gW = model.layers.map((l) => new Float64Array(l.W.length));
+    this.gb = model.layers.map((l) => new Float64Array(l.b.length));
+  }
+
+  private buffers(batch: number): Buffers {
+    let b = this.cache.get(batch);
+    if (b === undefined) {
+      const alloc = (): Float64Array[] => [new Float64Array(0), ...this.model.layers.map((l) => new Float64Array(batch * l.outputSize))];
+      b = { batch, zs: alloc(), as: alloc(), ds: alloc(), perSample: new Float64Array(batch) };
+      this.cache.set(batch, b);
+    }
+    return b;
+  }
+
+  /**
+   * One forward and backward pass. Writes the gradients into `gW`, `gb`.
+   * @param X `[batch, in]` row-major @param Y `[batch, out]` row-major (shapes are trusted: validate first)
+   * @returns the cost C (summed or averaged per-sample loss)
+   */
+  run(X: Float64Array, Y: Float64Array, batch: number): number {
+    const layers = this.model.layers;
+    const L = layers.length;
+    const buf = this.buffers(batch);
+    const { zs, as, ds } = buf;
+
+    // Forward chain (seed 001 §II: p_i → q_i; seed 004 eq. 1), keeping every z and a.
+    let prev = X;
+    for (let l = 1; l <= L; l++) {
+      const layer = layers[l - 1]!;
+      affineForward(prev, layer.W, layer.b, zs[l]!, batch, layer.inputSize, layer.outputSize);
+      layer.activation.forward(zs[l]!, as[l]!, layer.outputSize);
+      prev = as[l]!;
+    }
+
+    const out = layers[L - 1]!;
+    const nOut = out.outputSize;
+    this.loss.value(as[L]!, Y, batch, nOut, buf.perSample);
+    let cost = 0;
+    for (let i = 0; i < batch; i++) cost += buf.perSample[i]!;
+    const scale = this.reduction === 'mean' ? 1 / batch : 1;
+    cost *= scale;
+
+    // δ_L = (1/N) ∇_a C ⊙ f_L'(z_L)  (seed 003 eq. deltaDef; softmax Jacobian for a softmax output)
+    const dL = ds[L]!;
+    this.loss.gradient(as[L]!, Y, batch, nOut, dL);
+    if (scale !== 1) for (let i = 0; i < dL.length; i++) dL[i]! *= scale;
+    out.activation.backward(zs[L]!, as[L]!, dL, dL, nOut);
+
+    for (let l = L; l >= 1; l--) {
+      const layer = layers[l - 1]!;
+      const aPrev = l === 1 ? X : as[l - 1]!;
+      // ∂C/∂W_l = δ_lᵀ A_(l-1), ∂C/∂b_l = Σ_batch δ_l
+      affineBackwardParams(ds[l]!, aPrev, this.gW[l - 1]!, this.gb[l - 1]!, batch, layer.inputSize, layer.outputSize);
+      if (l > 1) {
+        // δ_(l-1) = (δ_l W_l) ⊙ f_(l-1)'(z_(l-1))  (seed 003 eq. deltaHiddenLayer)
+        const below = layers[l - 2]!;
+        affineBackwardInput(ds[l]!, layer.W, ds[l - 1]!, batch, layer.inputSize, layer.outputSize);
+        below.activation.backward(zs[l - 1]!, as[l - 1]!, ds[l - 1]!, ds[l - 1]!, below.outputSize);
+      }
+    }
+    return cost;
+  }
+
+  /** The last run's δ_l = ∂C/∂Z_l for layer l (1-based), `[batch, n_l]`: the seeds' error terms, for inspection. */
+  delta(l: number, batch: number): Float64Array {
+    const d = this.buffers(batch).ds[l];
+    if (d === undefined || l < 1) throw new RangeError(`ClosedFormBackprop.delta: layer ${l} is not in 1..${this.model.layers.length}`);
+    return d;
+  }
+}
+
+/**
+ * Gradients of the cost by the hand-derived delta recurrence (no tape).
+ * @param model the network
+ * @param X `[batch, in]` @param Y `[batch, out]`
+ * @param loss a Loss or its name; `opts.reduction` `mean` (default) or `sum`
+ * @returns `{ loss, grads: [{ W: [n_l, n_(l-1)], b: [n_l] }, ...] }`, layer 1 first
+ * @throws LayerShapeError for an X or Y that does not fit; LossCompatibilityError for a logits loss after a non-identity output.
+ * @example backpropClosedForm(model, X, Y, 'halfSumSquares', { reduction: 'sum' }).grads[0].W
+ */
+export function backpropClosedForm(model: MLP, X: Tensor, Y: Tensor, loss: Loss | string, opts: { reduction?: Reduction } = {}): GradResult {
+  const where = 'backpropClosedForm';
+  const x = inputMatrix(model, X, undefined, where);
+  const y = labelMatrix(model, Y, x.batch, where);
+  const bp = new ClosedFormBackprop(model, resolveLoss(loss, where), checkReduction(opts.reduction, where));
+  const cost = bp.run(x.data, y.data, x.batch);
+  const grads: LayerGrads[] = model.layers.map((l, i) => ({
+    W: tensorView(bp.gW[i]!, [l.outputSize, l.inputSize]),
+    b: tensorView(bp.gb[i]!, [l.outputSize]),
+  }));
+  return { loss: cost, grads };
+}

@@ -1,0 +1,67 @@
+/**
+ * Backpropagation by the tape: the network and loss are written with core ops and
+ * `valueAndGrad` replays their VJPs. The graph per layer is minimal: one matmul (with
+ * transB, so Wᵀ is never materialised), one add for the bias, the activation; then the loss.
+ */
+import { type Tensor, add, matmul, mean, sum, tensorView, valueAndGrad } from '@tapegrad/core';
+import { LayerShapeError, fmtShape } from './errors.js';
+import type { GradResult } from './grads.js';
+import { type Loss, type Reduction, resolveLoss } from './losses.js';
+import type { MLP } from './model.js';
+import { checkLossCompat, checkReduction, inputMatrix, labelMatrix } from './validate.js';
+
+type Params = { W: Tensor; b: Tensor }[];
+
+/** Zero-copy tensor views of a model's parameters (valid until the next in-place update). */
+export function parameterViews(model: MLP): Params {
+  return model.layers.map((l) => ({ W: tensorView(l.W, [l.outputSize, l.inputSize]), b: tensorView(l.b, [l.outputSize]) }));
+}
+
+/**
+ * The network's output as a traced function of its parameters: `Z_l = A_(l-1) W_lᵀ + b_l`, `A_l = f_l(Z_l)`.
+ * @param X `[batch, in]` @returns `[batch, out]`
+ */
+export function tapeForward(model: MLP, params: Params, X: Tensor): Tensor {
+  let a = X;
+  for (let l = 0; l < params.length; l++) {
+    const p = params[l]!;
+    a = model.layers[l]!.activation.tape(add(matmul(a, p.W, { transB: true }), p.b));
+  }
+  return a;
+}
+
+/**
+ * The cost as core ops: `sum` or `mean` over the batch of the per-sample loss.
+ * @throws LayerShapeError when a (user) loss does not return one value per sample.
+ */
+export function tapeCost(model: MLP, params: Params, X: Tensor, Y: Tensor, loss: Loss, reduction: Reduction): Tensor {
+  const per = loss.tape(tapeForward(model, params, X), Y);
+  const batch = X.shape[0]!;
+  if (per.shape.length !== 1 || per.shape[0] !== batch) {
+    throw new LayerShapeError(
+      `backpropTape: loss '${loss.name}' must return one value per sample, shape [${batch}], got ${fmtShape(per.shape)}; reduce over axis 1 only`,
+      model.layers.length,
+    );
+  }
+  return reduction === 'sum' ? sum(per) : mean(per);
+}
+
+/**
+ * Gradients of the cost by reverse-mode autodiff through the tape.
+ * @param model the network
+ * @param X `[batch, in]` @param Y `[batch, out]`
+ * @param loss a Loss or its name; `opts.reduction` `mean` (default) or `sum`
+ * @returns `{ loss, grads: [{ W: [n_l, n_(l-1)], b: [n_l] }, ...] }`, layer 1 first
+ * @throws LayerShapeError for an X or Y that does not fit; LossCompatibilityError for a logits loss after a non-identity output.
+ * @example backpropTape(model, X, Y, 'softmaxCrossEntropy').grads[1].b
+ */
+export function backpropTape(model: MLP, X: Tensor, Y: Tensor, loss: Loss | string, opts: { reduction?: Reduction } = {}): GradResult {
+  const where = 'backpropTape';
+  const x = inputMatrix(model, X, undefined, where);
+  labelMatrix(model, Y, x.batch, where);
+  const lossFn = resolveLoss(loss, where);
+  const reduction = checkReduction(opts.reduction, where);
+  checkLossCompat(model, lossFn, where);
+  const [c, grads] = valueAndGrad((ps: Params) => tapeCost(model, ps, X, Y, lossFn, reduction))(parameterViews(model));
+  return { loss: c.item(), grads };
+}

@@ -1,0 +1,147 @@
+/**
+ * Checks a hand-derived derivative against the tape: `checkActivation` compares an activation's
+ * closed-form derivative (its `df`) with the tape's derivative of its `f`, and `checkLoss` a loss's
+ * closed-form ∇_a C with the tape's. Both locate the worst disagreement.
+ */
+import { type Tensor, grad, sum, mul, tensor, vjp, ArgumentError, fmtNumber } from '@tapegrad/core';
+import type { Activation } from './activations.js';
+import type { Loss } from './losses.js';
+
+/** The result of `checkActivation`. */
+export interface ActivationCheck {
+  readonly ok: boolean;
+  readonly maxAbsError: number;
+  /** Where the closed form and the tape disagree most: the input z, your derivative, the tape's. */
+  readonly worst: { readonly z: number; readonly df: number; readonly tape: number };
+  readonly points: number;
+  toString(): string;
+}
+
+/** Default probe points: 161 values in (-8, 8), off the integers, so no kink sits exactly on one. */
+function defaultPoints(): Float64Array {
+  const n = 161;
+  const p = new Float64Array(n);
+  for (let i = 0; i < n; i++) p[i] = -8 + (16 * (i + 0.5)) / n + 1e-3;
+  return p;
+}
+
+/**
+ * Compares `act`'s closed-form derivative with the tape's derivative of `act.tape`, point by point:
+ * agreement when `|df - tape| <= atol + rtol·max(|df|, |tape|)` (defaults rtol 1e-7, atol 1e-9: both
+ * sides are exact to rounding, ~1e-15, so anything larger is a wrong formula, not noise).
+ * Elementwise activations are probed with the cotangent 1 (giving f'(z) itself); softmax with a
+ * fixed varied cotangent, rows of 4.
+ * @param act the activation (built-in or from `defineActivation`)
+ * @param opts `points` to probe (default 161 points in (-8, 8)), `rtol`, `atol`
+ * @returns `{ ok, maxAbsError, worst: { z, df, tape }, toString() }`
+ * @throws ArgumentError for empty points or negative tolerances.
+ * @example checkActivation(defineActivation({ name: 'sq', f: (z) => mul(z, z), df: (z) => z })).worst.z
+ */
+export function checkActivation(act: Activation, opts: { points?: Float64Array | readonly number[]; rtol?: number; atol?: number } = {}): ActivationCheck {
+  const rtol = opts.rtol ?? 1e-7;
+  const atol = opts.atol ?? 1e-9;
+  if (!(rtol >= 0) || !(atol >= 0)) throw new ArgumentError(`checkActivation: need rtol >= 0 and atol >= 0, got rtol=${rtol}, atol=${atol}`);
+  const pts = opts.points === undefined ? defaultPoints() : Float64Array.from(opts.points);
+  if (pts.length === 0) throw new ArgumentError('checkActivation: points is empty; give at least one z');
+  const cols = act.elementwise ? pts.length : 4;
+  const n = act.elementwise ? pts.length : Math.ceil(pts.length / cols) * cols;
+  const z = new Float64Array(n);
+  for (let i = 0; i < n; i++) z[i] = pts[i % pts.length]!;
+  const g = new Float64Array(n);
+  for (let i = 0; i < n; i++) g[i] = act.elementwise ? 1 : Math.sin(1 + 3.7 * i);
+  const zt = tensor(z, [n / cols, cols]);
+  const gt = tensor(g, [n / cols, cols]);
+  // Tape: (∂a/∂z)ᵀ g, the VJP of the tape form.
+  const tapeD = grad((x: Tensor) => sum(mul(act.tape(x), gt)))(zt).data;
+  const a = new Float64Array(n);
+  act.forward(z, a, cols);
+  const mine = new Float64Array(n);
+  act.backward(z, a, g, mine, cols);
+  let maxAbs = 0;
+  let worst = 0;
+  let worstScore = -1;
+  let ok = true;
+  for (let i = 0; i < n; i++) {
+    const d = Math.abs(mine[i]! - tapeD[i]!);
+    const tol = atol + rtol * Math.max(Math.abs(mine[i]!), Math.abs(tapeD[i]!));
+    const score = d !== d ? Infinity : d / tol;
+    if (!(d <= tol)) ok = false;
+    if (d > maxAbs || d !== d) maxAbs = d !== d ? Infinity : d;
+    if (score > worstScore) {
+      worstScore = score;
+      worst = i;
+    }
+  }
+  const w = { z: z[worst]!, df: mine[worst]!, tape: tapeD[worst]! };
+  return {
+    ok,
+    maxAbsError: maxAbs,
+    worst: w,
+    points: n,
+    toString: () =>
+      ok
+        ? `activation '${act.name}': closed-form derivative agrees with the tape at ${n} points (max abs error ${fmtNumber(maxAbs)})`
+        : `activation '${act.name}': closed-form derivative DISAGREES with the tape; worst at z = ${fmtNumber(w.z)}: ` +
+          `df = ${fmtNumber(w.df)}, tape = ${fmtNumber(w.tape)} (max abs error ${fmtNumber(maxAbs)}, rtol ${rtol}, atol ${atol})`,
+  };
+}
+
+/** The result of `checkLoss`. */
+export interface LossCheck {
+  readonly ok: boolean;
+  readonly maxAbsError: number;
+  /** Where ∇_a C disagrees most: sample, output index, a, y, your gradient, the tape's. */
+  readonly worst: { readonly sample: number; readonly index: number; readonly a: number; readonly y: number; readonly grad: number; readonly tape: number };
+  toString(): string;
+}
+
+/**
+ * Compares a loss's closed-form `gradient` (∇_a C_i per sample) with the tape's VJP of its `tape` form
+ * at the given outputs and targets, with the same tolerance rule as `checkActivation`.
+ * @param a network outputs (or logits) `[batch, n]` @param y targets `[batch, n]`
+ * @returns `{ ok, maxAbsError, worst, toString() }`
+ * @throws ArgumentError when a and y differ in shape or are not matrices.
+ * @example checkLoss(losses.huber, tensor([[0.2, 3]]), tensor([[0, 0]])).ok // true
+ */
+export function checkLoss(loss: Loss, a: Tensor, y: Tensor, opts: { rtol?: number; atol?: number } = {}): LossCheck {
+  const rtol = opts.rtol ?? 1e-7;
+  const atol = opts.atol ?? 1e-9;
+  if (a.shape.length !== 2 || y.shape.length !== 2 || a.shape[0] !== y.shape[0] || a.shape[1] !== y.shape[1]) {
+    throw new ArgumentError(`checkLoss: a and y must both be [batch, n], got [${a.shape.join(',')}] and [${y.shape.join(',')}]`);
+  }
+  const batch = a.shape[0]!;
+  const n = a.shape[1]!;
+  const [per, pull] = vjp((x: Tensor) => loss.tape(x, y), a);
+  if (per.shape.length !== 1 || per.shape[0] !== batch) {
+    throw new ArgumentError(`checkLoss: loss '${loss.name}' must return one value per sample, [${batch}], got [${per.shape.join(',')}]`);
+  }
+  const tapeG = pull(tensor(new Float64Array(batch).fill(1), [batch]))[0].data;
+  const mine = new Float64Array(batch * n);
+  loss.gradient(a.data, y.data, batch, n, mine);
+  let maxAbs = 0;
+  let worst = 0;
+  let worstScore = -1;
+  let ok = true;
+  for (let i = 0; i < mine.length; i++) {
+    const d = Math.abs(mine[i]! - tapeG[i]!);
+    const tol = atol + rtol * Math.max(Math.abs(mine[i]!), Math.abs(tapeG[i]!));
+    const score = d !== d ? Infinity : d / tol;
+    if (!(d <= tol)) ok = false;
+    if (d > maxAbs || d !== d) maxAbs = d !== d ? Infinity : d;
+    if (score > worstScore) {
+      worstScore = score;
+      worst = i;
+    }
+  }
+  const w = { sample: Math.floor(worst / n), index: worst % n, a: a.data[worst]!, y: y.data[worst]!, grad: mine[worst]!, tape: tapeG[worst]! };
+  return {
+    ok,
+    maxAbsError: maxAbs,
+    worst: w,
+    toString: () =>
+      ok
+        ? `loss '${loss.name}': closed-form gradient agrees with the tape at ${mine.length} entries (max abs error ${fmtNumber(maxAbs)})`
+        : `loss '${loss.name}': closed-form gradient DISAGREES with the tape; worst at sample ${w.sample}, output ${w.index} ` +
+          `(a = ${fmtNumber(w.a)}, y = ${fmtNumber(w.y)}): grad = ${fmtNumber(w.grad)}, tape = ${fmtNumber(w.tape)} (max abs error ${fmtNumber(maxAbs)})`,
+  };
+}

@@ -1,0 +1,139 @@
+/** Side-by-side comparison of two gradient results (tape, closed form, finite differences). */
+import { ArgumentError, fmtNumber } from '@tapegrad/core';
+import type { GradResult } from './grads.js';
+
+/** Agreement of one parameter tensor. */
+export interface ParamComparison {
+  /** `W1`, `b1`, `W2`, ... (layer numbers from 1, as in the seeds). */
+  readonly param: string;
+  readonly shape: number[];
+  /** max_i |a_i - b_i| */
+  readonly maxAbsError: number;
+  /** max_i |a_i - b_i| / max(|a_i|, |b_i|, floor): see `compareGradients` for the floor. */
+  readonly maxRelError: number;
+  /** Multi-index of the entry with the largest relative error. */
+  readonly worstIndex: number[];
+  /** The two values at `worstIndex`. */
+  readonly worst: { readonly a: number; readonly b: number };
+  /** Every entry satisfies the tolerance. */
+  readonly ok: boolean;
+}
+
+/** The result of `compareGradients`. */
+export interface GradientComparison {
+  readonly ok: boolean;
+  readonly maxAbsError: number;
+  readonly maxRelError: number;
+  readonly rows: readonly ParamComparison[];
+  /** A readable table, one row per parameter. */
+  toTable(): string;
+  toString(): string;
+}
+
+/** Tolerances of `compareGradients`. */
+export interface CompareOptions {
+  /** Relative tolerance (default 1e-10: tape vs closed form in float64). */
+  rtol?: number;
+  /** Absolute tolerance, in units of the gradient's scale (default 1e-13; see `compareGradients`). */
+  atol?: number;
+  /** Column labels for the table (default `a`, `b`). */
+  labels?: readonly [string, string];
+}
+
+function unravel(i: number, shape: readonly number[]): number[] {
+  const idx = new Array<number>(shape.length).fill(0);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    idx[d] = i % shape[d]!;
+    i = Math.floor(i / shape[d]!);
+  }
+  return idx;
+}
+
+/**
+ * Compares two gradient results entry by entry: an entry agrees when
+ * `|a - b| <= rtol·max(|a|, |b|) + atol·s`, with `s = max_j max(|a_j|, |b_j|)` the scale
+ * of the whole gradient (all parameters, ∞-norm). Why the `atol·s` floor: an entry is a sum of products
+ * (∂W = Σ δ a), and rounding errors scale with the summands, not with the sum; an entry that
+ * cancels to nearly 0 carries an absolute error of order u·(its summands) ≤ u·s·(batch·width),
+ * so a pure relative test would flag exact arithmetic as disagreement. `maxRelError` divides by
+ * `max(|a|, |b|, (atol/rtol)·s)` accordingly.
+ * @param a, b results of `backpropTape`, `backpropClosedForm` or `finiteDifferenceGradients` for the same model
+ * @returns per-parameter max abs/rel error, the worst entry, `ok`, and `toTable()`
+ * @throws ArgumentError when the two results have different layers or shapes.
+ * @example compareGradients(backpropTape(m, X, Y, 'mse'), backpropClosedForm(m, X, Y, 'mse')).toTable()
+ */
+export function compareGradients(a: GradResult, b: GradResult, opts: CompareOptions = {}): GradientComparison {
+  const rtol = opts.rtol ?? 1e-10;
+  const atol = opts.atol ?? 1e-13;
+  if (!(rtol >= 0) || !(atol >= 0)) throw new ArgumentError(`compareGradients: need rtol >= 0 and atol >= 0, got rtol=${rtol}, atol=${atol}`);
+  if (a.grads.length !== b.grads.length) {
+    throw new ArgumentError(`compareGradients: the results have ${a.grads.length} and ${b.grads.length} layers; compare gradients of the same model`);
+  }
+  let scale = 0;
+  const pairs: { name: string; x: Float64Array; y: Float64Array; shape: number[] }[] = [];
+  a.grads.forEach((ga, l) => {
+    const gb = b.grads[l]!;
+    for (const key of ['W', 'b'] as const) {
+      const ta = ga[key];
+      const tb = gb[key];
+      const sa = [...ta.shape];
+      if (sa.length !== tb.shape.length || sa.some((d, i) => d !== tb.shape[i])) {
+        throw new ArgumentError(`compareGradients: ${key}${l + 1} has shape [${sa.join(',')}] in a but [${tb.shape.join(',')}] in b; compare gradients of the same model`);
+      }
+      for (let i = 0; i < ta.size; i++) scale = Math.max(scale, Math.abs(ta.data[i]!), Math.abs(tb.data[i]!));
+      pairs.push({ name: `${key}${l + 1}`, x: ta.data, y: tb.data, shape: sa });
+    }
+  });
+  const floor = rtol > 0 ? (atol / rtol) * scale : 0;
+  const rows: ParamComparison[] = pairs.map(({ name, x, y, shape }) => {
+    let maxAbs = 0;
+    let maxRel = 0;
+    let worst = 0;
+    let ok = true;
+    for (let i = 0; i < x.length; i++) {
+      const u = x[i]!;
+      const v = y[i]!;
+      const d = Math.abs(u - v);
+      const m = Math.max(Math.abs(u), Math.abs(v));
+      // NaN on either side (or a NaN difference of equal infinities) is a disagreement.
+      const bad = !(d <= rtol * m + atol * scale) && !(u === v);
+      if (bad) ok = false;
+      const rel = u === v ? 0 : d !== d ? Infinity : d / Math.max(m, floor, Number.MIN_VALUE);
+      if (d > maxAbs || d !== d) maxAbs = d !== d ? Infinity : Math.max(maxAbs, d);
+      if (rel > maxRel) {
+        maxRel = rel;
+        worst = i;
+      }
+    }
+    return { param: name, shape, maxAbsError: maxAbs, maxRelError: maxRel, worstIndex: unravel(worst, shape), worst: { a: x[worst] ?? 0, b: y[worst] ?? 0 }, ok };
+  });
+  const [la, lb] = opts.labels ?? ['a', 'b'];
+  const toTable = (): string => {
+    const head = ['param', 'shape', 'max abs err', 'max rel err', 'worst at', la, lb, 'ok'];
+    const body = rows.map((r) => [
+      r.param,
+      `[${r.shape.join(',')}]`,
+      fmtNumber(r.maxAbsError),
+      fmtNumber(r.maxRelError),
+      `[${r.worstIndex.join(',')}]`,
+      fmtNumber(r.worst.a),
+      fmtNumber(r.worst.b),
+      r.ok ? 'yes' : 'NO',
+    ]);
+    const all = [head, ...body];
+    const widths = head.map((_, c) => Math.max(...all.map((row) => row[c]!.length)));
+    const line = (row: string[]): string => row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd();
+    return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+  };
+  const maxAbsError = rows.reduce((m, r) => Math.max(m, r.maxAbsError), 0);
+  const maxRelError = rows.reduce((m, r) => Math.max(m, r.maxRelError), 0);
+  const ok = rows.every((r) => r.ok);
+  return {
+    ok,
+    maxAbsError,
+    maxRelError,
+    rows,
+    toTable,
+    toString: () => `${toTable()}\n${ok ? 'agree' : 'DISAGREE'} (rtol ${rtol}, atol ${atol}·scale ${fmtNumber(scale)}): max rel error ${fmtNumber(maxRelError)}`,
+  };
+}

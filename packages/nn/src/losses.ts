@@ -1,0 +1,310 @@
+/**
+ * Losses per sample, reduced over the batch by `sum` or `mean` (the reduction lives in the
+ * backprop functions, as the 1/N of seeds 002 and 003). Each loss has a tape form (core
+ * ops) and closed-form loops: the per-sample value and ∇_a C, the start of the delta
+ * recurrence (`δ_L = ∇_a C ⊙ f'(z_L)`).
+ */
+import {
+  type Tensor,
+  abs,
+  logSoftmax,
+  lessEqual,
+  mul,
+  neg,
+  noGrad,
+  softplus,
+  square,
+  sub,
+  sum,
+  tensorView,
+  where,
+  ArgumentError,
+} from '@tapegrad/core';
+
+/** How per-sample losses become the cost: `sum` C = Σ_i C_i (seed 004's 𝓛), `mean` C = (1/N) Σ_i C_i (seeds 002, 003). */
+export type Reduction = 'sum' | 'mean';
+
+/** A loss C_i(a, y) for one sample, computed for a whole batch at once. */
+export interface Loss {
+  readonly name: string;
+  /** Per-sample loss from the network output a (logits for the *CrossEntropy losses) and targets y: [batch, n] → [batch]. */
+  tape(a: Tensor, y: Tensor): Tensor;
+  /** Closed form: per-sample values, `out: [batch]`, from row-major `a`, `y`: [batch, n]. */
+  value(a: Float64Array, y: Float64Array, batch: number, n: number, out: Float64Array): void;
+  /** Closed form: `out = ∇_a C_i` per sample (not reduced), `out: [batch·n]`. */
+  gradient(a: Float64Array, y: Float64Array, batch: number, n: number, out: Float64Array): void;
+  /** True for losses defined on logits (softmaxCrossEntropy, binaryCrossEntropy): the output layer must be identity. */
+  readonly fromLogits: boolean;
+}
+
+/** Names of the built-in losses. */
+export type LossName = 'halfSumSquares' | 'sumSquares' | 'meanSquared' | 'softmaxCrossEntropy' | 'binaryCrossEntropy' | 'huber';
+
+/** C_i = ½ ‖a - y‖², ∇_a C_i = a - y (seed 000's E, seed 004 eq. 2, seed 001's (q₃ - y)²/2). */
+const halfSumSquares: Loss = {
+  name: 'halfSumSquares',
+  fromLogits: false,
+  tape: (a, y) => mul(0.5, sum(square(sub(a, y)), 1)),
+  value: (a, y, batch, n, out) => {
+    for (let r = 0; r < batch; r++) {
+      let s = 0;
+      for (let j = r * n; j < (r + 1) * n; j++) {
+        const d = a[j]! - y[j]!;
+        s += d * d;
+      }
+      out[r] = 0.5 * s;
+    }
+  },
+  gradient: (a, y, _batch, _n, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = a[i]! - y[i]!;
+  },
+};
+
+/** C_i = ‖a - y‖² = Σ_j (a_j - y_j)², ∇_a C_i = 2(a - y) (seed 003 eq. costZero and costZeroWRTAct). */
+const sumSquares: Loss = {
+  name: 'sumSquares',
+  fromLogits: false,
+  tape: (a, y) => sum(square(sub(a, y)), 1),
+  value: (a, y, batch, n, out) => {
+    for (let r = 0; r < batch; r++) {
+      let s = 0;
+      for (let j = r * n; j < (r + 1) * n; j++) {
+        const d = a[j]! - y[j]!;
+        s += d * d;
+      }
+      out[r] = s;
+    }
+  },
+  gradient: (a, y, _batch, _n, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = 2 * (a[i]! - y[i]!);
+  },
+};
+
+/** C_i = (1/n) Σ_j (a_j - y_j)², ∇_a C_i = 2(a - y)/n (seed 001's mean-squared error over outputs). */
+const meanSquared: Loss = {
+  name: 'meanSquared',
+  fromLogits: false,
+  tape: (a, y) => mul(1 / a.shape[1]!, sum(square(sub(a, y)), 1)),
+  value: (a, y, batch, n, out) => {
+    for (let r = 0; r < batch; r++) {
+      let s = 0;
+      for (let j = r * n; j < (r + 1) * n; j++) {
+        const d = a[j]! - y[j]!;
+        s += d * d;
+      }
+      out[r] = (1 / n) * s;
+    }
+  },
+  gradient: (a, y, _batch, n, out) => {
+    const k = 2 / n;
+    for (let i = 0; i < out.length; i++) out[i] = k * (a[i]! - y[i]!);
+  },
+};
+
+/**
+ * C_i = -Σ_j y_j log softmax(z)_j = (Σ_j y_j) lse(z) - Σ_j y_j z_j on logits z;
+ * ∇_z C_i = softmax(z) Σ_j y_j - y, i.e. softmax(z) - y for one-hot or probability targets.
+ */
+const softmaxCrossEntropy: Loss = {
+  name: 'softmaxCrossEntropy',
+  fromLogits: true,
+  tape: (z, y) => neg(sum(mul(y, logSoftmax(z, -1)), 1)),
+  value: (z, y, batch, n, out) => {
+    for (let r = 0; r < batch; r++) {
+      const o = r * n;
+      let m = -Infinity;
+      for (let j = 0; j < n; j++) m = Math.max(m, z[o + j]!);
+      let s = 0;
+      for (let j = 0; j < n; j++) s += Math.exp(z[o + j]! - m);
+      const lse = m + Math.log(s);
+      let c = 0;
+      for (let j = 0; j < n; j++) c += y[o + j]! * (lse - z[o + j]!);
+      out[r] = c;
+    }
+  },
+  gradient: (z, y, batch, n, out) => {
+    for (let r = 0; r < batch; r++) {
+      const o = r * n;
+      let m = -Infinity;
+      let ysum = 0;
+      for (let j = 0; j < n; j++) {
+        m = Math.max(m, z[o + j]!);
+        ysum += y[o + j]!;
+      }
+      let s = 0;
+      for (let j = 0; j < n; j++) {
+        const e = Math.exp(z[o + j]! - m);
+        out[o + j] = e;
+        s += e;
+      }
+      const k = ysum / s;
+      for (let j = 0; j < n; j++) out[o + j] = out[o + j]! * k - y[o + j]!;
+    }
+  },
+};
+
+/** σ(z), stable in both directions. */
+function sigm(v: number): number {
+  if (v >= 0) return 1 / (1 + Math.exp(-v));
+  const e = Math.exp(v);
+  return e / (1 + e);
+}
+
+/**
+ * C_i = Σ_j [softplus(z_j) - y_j z_j] = Σ_j -[y log σ(z) + (1-y) log(1-σ(z))] on logits z,
+ * computed as max(z,0) - y z + log(1 + e^-|z|) (never overflows); ∇_z C_i = σ(z) - y.
+ */
+const binaryCrossEntropy: Loss = {
+  name: 'binaryCrossEntropy',
+  fromLogits: true,
+  tape: (z, y) => sum(sub(softplus(z), mul(y, z)), 1),
+  value: (z, y, batch, n, out) => {
+    for (let r = 0; r < batch; r++) {
+      let c = 0;
+      for (let j = r * n; j < (r + 1) * n; j++) {
+        const v = z[j]!;
+        c += Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))) - y[j]! * v;
+      }
+      out[r] = c;
+    }
+  },
+  gradient: (z, y, _batch, _n, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = sigm(z[i]!) - y[i]!;
+  },
+};
+
+/**
+ * Huber loss with threshold δ: per element ½d² for |d| ≤ δ, δ(|d| - ½δ) beyond (d = a - y),
+ * summed over outputs; gradient clamp(d, -δ, δ). Both pieces meet with equal slope at |d| = δ.
+ * @param delta threshold δ > 0 (the built-in `losses.huber` uses 1)
+ * @throws ArgumentError for δ ≤ 0 or non-finite.
+ * @example huberLoss(0.5).name // 'huber(0.5)'
+ */
+export function huberLoss(delta = 1): Loss {
+  if (!(delta > 0) || !Number.isFinite(delta)) throw new ArgumentError(`huberLoss: delta must be a finite number > 0, got ${delta}`);
+  return {
+    name: delta === 1 ? 'huber' : `huber(${delta})`,
+    fromLogits: false,
+    tape: (a, y) => {
+      const d = sub(a, y);
+      const ad = abs(d);
+      return sum(where(lessEqual(ad, delta), mul(0.5, square(d)), mul(delta, sub(ad, 0.5 * delta))), 1);
+    },
+    value: (a, y, batch, n, out) => {
+      for (let r = 0; r < batch; r++) {
+        let c = 0;
+        for (let j = r * n; j < (r + 1) * n; j++) {
+          const d = a[j]! - y[j]!;
+          const ad = Math.abs(d);
+          c += ad <= delta ? 0.5 * d * d : delta * (ad - 0.5 * delta);
+        }
+        out[r] = c;
+      }
+    },
+    gradient: (a, y, _batch, _n, out) => {
+      for (let i = 0; i < out.length; i++) {
+        const d = a[i]! - y[i]!;
+        out[i] = d > delta ? delta : d < -delta ? -delta : d;
+      }
+    },
+  };
+}
+
+/** The built-in losses by name. */
+export const losses: Readonly<Record<LossName, Loss>> = Object.freeze({
+  halfSumSquares,
+  sumSquares,
+  meanSquared,
+  softmaxCrossEntropy,
+  binaryCrossEntropy,
+  huber: huberLoss(1),
+});
+
+const aliases: Readonly<Record<string, LossName>> = {
+  'half-sum-squares': 'halfSumSquares',
+  halfsumsquares: 'halfSumSquares',
+  half_sum_squares: 'halfSumSquares',
+  'sum-squares': 'sumSquares',
+  sumsquares: 'sumSquares',
+  sse: 'sumSquares',
+  mse: 'meanSquared',
+  'mean-squared': 'meanSquared',
+  meansquared: 'meanSquared',
+  'softmax-ce': 'softmaxCrossEntropy',
+  'softmax-cross-entropy': 'softmaxCrossEntropy',
+  softmaxcrossentropy: 'softmaxCrossEntropy',
+  'cross-entropy': 'softmaxCrossEntropy',
+  ce: 'softmaxCrossEntropy',
+  bce: 'binaryCrossEntropy',
+  'binary-cross-entropy': 'binaryCrossEntropy',
+  binarycrossentropy: 'binaryCrossEntropy',
+};
+
+/**
+ * Looks up a built-in loss by name or CLI spelling (`half-sum-squares`, `mse`, `softmax-ce`, `bce`, `huber`, ...).
+ * @throws ArgumentError for an unknown name, listing the valid ones.
+ * @example getLoss('mse').name // 'meanSquared'
+ */
+export function getLoss(name: string): Loss {
+  if (typeof name === 'string') {
+    if (Object.prototype.hasOwnProperty.call(losses, name)) return losses[name as LossName];
+    const alias = aliases[name] ?? aliases[name.toLowerCase()];
+    if (alias !== undefined) return losses[alias];
+  }
+  throw new ArgumentError(
+    `getLoss: unknown loss '${String(name)}'; use one of ${Object.keys(losses).join(', ')} ` +
+      `(or half-sum-squares, sum-squares, mse, softmax-ce, bce), or defineLoss() for your own`,
+  );
+}
+
+/** A loss given by name or as an object. */
+export function resolveLoss(loss: Loss | string, where: string): Loss {
+  if (typeof loss === 'string') return getLoss(loss);
+  if (loss !== null && typeof loss === 'object' && typeof loss.tape === 'function' && typeof loss.gradient === 'function') return loss;
+  throw new ArgumentError(`${where}: a loss must be a name or a Loss object, got ${loss === null ? 'null' : typeof loss}`);
+}
+
+/** What `defineLoss` needs: the per-sample loss as core ops, and your hand-derived gradient ∇_a C_i. */
+export interface LossSpec {
+  readonly name: string;
+  /** Per-sample loss built from core ops: a, y: [batch, n] → [batch]. The tape differentiates this. */
+  readonly value: (a: Tensor, y: Tensor) => Tensor;
+  /** Your ∇_a C_i per sample, written into `out: [batch·n]` (row-major). The closed form uses this. */
+  readonly grad: (a: Float64Array, y: Float64Array, batch: number, n: number, out: Float64Array) => void;
+  /** Set when the loss takes logits (the output layer must then be identity). Default false. */
+  readonly fromLogits?: boolean;
+}
+
+/**
+ * A user loss: the tape differentiates `value`, the closed-form backprop uses your `grad`.
+ * Run `checkLoss` to see whether `grad` is right, and where it is not.
+ * @param spec `{ name, value, grad }`
+ * @returns a Loss usable in `backpropTape`, `backpropClosedForm` and `train`
+ * @throws ArgumentError for a missing name or non-function value/grad.
+ * @example
+ * const quartic = defineLoss({
+ *   name: 'quartic',
+ *   value: (a, y) => sum(square(square(sub(a, y))), 1),
+ *   grad: (a, y, _b, _n, out) => { for (let i = 0; i < out.length; i++) out[i] = 4 * (a[i] - y[i]) ** 3; },
+ * });
+ */
+export function defineLoss(spec: LossSpec): Loss {
+  if (spec === null || typeof spec !== 'object') throw new ArgumentError('defineLoss: pass { name, value, grad }');
+  const { name, value, grad } = spec;
+  if (typeof name !== 'string' || name === '') throw new ArgumentError('defineLoss: name must be a non-empty string');
+  if (typeof value !== 'function') throw new ArgumentError(`defineLoss '${name}': value must be a function (a: Tensor, y: Tensor) => Tensor of shape [batch]`);
+  if (typeof grad !== 'function') throw new ArgumentError(`defineLoss '${name}': grad must be a function (a, y, batch, n, out) => void`);
+  return {
+    name,
+    fromLogits: spec.fromLogits ?? false,
+    tape: value,
+    value: (a, y, batch, n, out) => {
+      const c = noGrad(() => value(tensorView(a, [batch, n]), tensorView(y, [batch, n])));
+      if (c.size !== batch) {
+        throw new ArgumentError(`loss '${name}': value must return one loss per sample, shape [${batch}], got [${c.shape.join(',')}]; sum over axis 1`);
+      }
+      out.set(c.data);
+    },
+    gradient: grad,
+  };
+}

@@ -1,0 +1,217 @@
+/**
+ * Dense layers and multilayer perceptrons.
+ *
+ * Layer l computes `z_l = W_l a_(l-1) + b_l`, `a_l = f_l(z_l)` with `W_l: [n_l, n_(l-1)]`,
+ * `b_l: [n_l]`; a batch is a matrix with one sample per row, so `Z_l = A_(l-1) W_lᵀ + b_l`.
+ * The seeds name the same quantities differently:
+ *
+ * | here          | seeds 000/002/003 | seed 001 | seed 004            |
+ * |---------------|-------------------|----------|---------------------|
+ * | z_l (pre)     | z^(l), z^l        | p_l      | z^[k]               |
+ * | a_l (post)    | a^(l), a^l        | q_l      | a^[k] (= v^[k+1])   |
+ * | W_l, b_l      | W^(l), b^(l)      | W_(l-1,l)| W^[k], b^[k]        |
+ * | a_0 = x       | x, a^0            | p_0 = q_0| v^[1] = x           |
+ */
+import { type Tensor, Rng, tensor, tensorView, ArgumentError } from '@tapegrad/core';
+import { type Activation, resolveActivation } from './activations.js';
+import { affineForward } from './dense-kernels.js';
+import { inputMatrix } from './validate.js';
+
+/** One dense layer: `a = f(W a_prev + b)`. Parameters are plain Float64Arrays, updated in place by optimizers. */
+export interface DenseLayer {
+  readonly inputSize: number;
+  readonly outputSize: number;
+  /** Weights `[outputSize, inputSize]`, row-major: row j holds neuron j's incoming weights (seed 003's w_jk). */
+  readonly W: Float64Array;
+  /** Biases `[outputSize]`. */
+  readonly b: Float64Array;
+  readonly activation: Activation;
+}
+
+/** A stack of dense layers, input first. */
+export interface MLP {
+  readonly layers: readonly DenseLayer[];
+}
+
+/** Weight initialisation: Glorot/Xavier uniform, He normal, or `auto` (He for the relu family, Glorot otherwise). */
+export type Init = 'glorot' | 'he' | 'auto';
+
+/** Options of `createMLP`. */
+export interface MLPSpec {
+  /** Layer widths `[in, h1, ..., out]` (at least two entries). */
+  readonly sizes: readonly number[];
+  /** One activation per layer, or one for every hidden layer (then `output` names the last layer's). */
+  readonly activations: ReadonlyArray<Activation | string> | Activation | string;
+  /** Output-layer activation when `activations` is a single one (default `identity`). */
+  readonly output?: Activation | string;
+  /** Default `auto`. */
+  readonly init?: Init;
+  /** Seed of the initialisation's generator (default 0): the same seed gives the same network. */
+  readonly seed?: number;
+}
+
+const RELU_FAMILY = new Set(['relu', 'leakyRelu', 'elu', 'gelu', 'swish']);
+
+function checkSize(v: unknown, what: string, where: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+    throw new ArgumentError(`${where}: ${what} must be a positive integer, got ${String(v)}`);
+  }
+  return v;
+}
+
+/**
+ * A dense layer with the given (or zero) parameters; the arrays are used as they are, not copied.
+ * @param inputSize n_(l-1) @param outputSize n_l
+ * @param params optional `W: [outputSize·inputSize]`, `b: [outputSize]`
+ * @throws ArgumentError for bad sizes or parameter lengths.
+ * @example dense(2, 3, 'sigmoid', { W: Float64Array.of(1, 2, 3, 4, 5, 6), b: new Float64Array(3) })
+ */
+export function dense(
+  inputSize: number,
+  outputSize: number,
+  activation: Activation | string,
+  params: { W?: Float64Array; b?: Float64Array } = {},
+): DenseLayer {
+  checkSize(inputSize, 'inputSize', 'dense');
+  checkSize(outputSize, 'outputSize', 'dense');
+  const act = resolveActivation(activation, 'dense');
+  const W = params.W ?? new Float64Array(inputSize * outputSize);
+  const b = params.b ?? new Float64Array(outputSize);
+  if (!(W instanceof Float64Array) || W.length !== inputSize * outputSize) {
+    throw new ArgumentError(`dense: W must be a Float64Array of ${outputSize}·${inputSize} = ${inputSize * outputSize} values ([out, in] row-major), got ${W instanceof Float64Array ? W.length : typeof W}`);
+  }
+  if (!(b instanceof Float64Array) || b.length !== outputSize) {
+    throw new ArgumentError(`dense: b must be a Float64Array of ${outputSize} values, got ${b instanceof Float64Array ? b.length : typeof b}`);
+  }
+  return { inputSize, outputSize, W, b, activation: act };
+}
+
+/**
+ * An MLP from existing layers; consecutive widths must chain.
+ * @throws ArgumentError when layer l's inputSize differs from layer l-1's outputSize.
+ */
+export function mlp(layers: readonly DenseLayer[]): MLP {
+  if (!Array.isArray(layers) || layers.length === 0) throw new ArgumentError('mlp: pass at least one layer');
+  for (let l = 1; l < layers.length; l++) {
+    if (layers[l]!.inputSize !== layers[l - 1]!.outputSize) {
+      throw new ArgumentError(
+        `mlp: layer ${l + 1} takes ${layers[l]!.inputSize} inputs but layer ${l} gives ${layers[l - 1]!.outputSize} outputs; make them equal`,
+      );
+    }
+  }
+  return { layers: [...layers] };
+}
+
+/**
+ * Builds an MLP from a list of widths and activations, initialised from a seeded generator:
+ * Glorot uniform `U(±√(6/(n_in+n_out)))` or He normal `N(0, 2/n_in)`; biases start at 0.
+ * @param spec `{ sizes: [in, ..., out], activations, output?, init?, seed? }`
+ * @returns the network; `layers[l].W: [sizes[l+1], sizes[l]]`
+ * @throws ArgumentError for fewer than two sizes, a non-positive width, or a wrong number of activations.
+ * @example createMLP({ sizes: [2, 3, 2], activations: 'sigmoid', output: 'sigmoid', seed: 1 })
+ */
+export function createMLP(spec: MLPSpec): MLP {
+  const { sizes } = spec;
+  if (!Array.isArray(sizes) || sizes.length < 2) {
+    throw new ArgumentError(`createMLP: sizes must list at least an input and an output width, like [2, 3, 1], got ${JSON.stringify(sizes)}`);
+  }
+  sizes.forEach((s, i) => checkSize(s, `sizes[${i}]`, 'createMLP'));
+  const nLayers = sizes.length - 1;
+  let acts: Activation[];
+  if (Array.isArray(spec.activations)) {
+    const list: ReadonlyArray<Activation | string> = spec.activations;
+    if (list.length !== nLayers) {
+      throw new ArgumentError(
+        `createMLP: got ${list.length} activations for ${nLayers} layers (sizes ${JSON.stringify(sizes)}); give one per layer, or one for the hidden layers plus 'output'`,
+      );
+    }
+    if (spec.output !== undefined) throw new ArgumentError("createMLP: 'output' is only used with a single hidden activation; with a list, its last entry is the output activation");
+    acts = list.map((a) => resolveActivation(a, 'createMLP'));
+  } else {
+    const hidden = resolveActivation(spec.activations as Activation | string, 'createMLP');
+    const out = resolveActivation(spec.output ?? 'identity', 'createMLP');
+    acts = Array.from({ length: nLayers }, (_, l) => (l === nLayers - 1 ? out : hidden));
+  }
+  const init = spec.init ?? 'auto';
+  if (init !== 'glorot' && init !== 'he' && init !== 'auto') throw new ArgumentError(`createMLP: init must be 'glorot', 'he' or 'auto', got '${String(init)}'`);
+  const rng = new Rng(spec.seed ?? 0);
+  const layers = acts.map((act, l) => {
+    const nIn = sizes[l]!;
+    const nOut = sizes[l + 1]!;
+    const W = new Float64Array(nIn * nOut);
+    const useHe = init === 'he' || (init === 'auto' && RELU_FAMILY.has(act.name));
+    if (useHe) {
+      const std = Math.sqrt(2 / nIn);
+      for (let i = 0; i < W.length; i++) W[i] = std * rng.normal();
+    } else {
+      const lim = Math.sqrt(6 / (nIn + nOut));
+      for (let i = 0; i < W.length; i++) W[i] = lim * (2 * rng.next() - 1);
+    }
+    return dense(nIn, nOut, act, { W });
+  });
+  return { layers };
+}
+
+/**
+ * Number of trainable parameters: Σ_l n_l·n_(l-1) + n_l (seed 004's D).
+ * @example paramCount(createMLP({ sizes: [2, 3, 2], activations: 'sigmoid' })) // 17
+ */
+export function paramCount(model: MLP): number {
+  let n = 0;
+  for (const l of model.layers) n += l.W.length + l.b.length;
+  return n;
+}
+
+/** Per-layer values of a forward pass: the seeds' forward chain. */
+export interface ForwardTrace {
+  /** `zs[l]`: layer l's pre-activations `[batch, n_l]` (seed 001's p_l), l = 1..L; `zs[0]` is the input (p_0 = x). */
+  readonly zs: Float64Array[];
+  /** `as[l]`: layer l's activations `[batch, n_l]` (seed 001's q_l), l = 1..L; `as[0]` is the input x. */
+  readonly as: Float64Array[];
+  readonly batch: number;
+}
+
+/**
+ * Runs the network on a batch and keeps every layer's `z` and `a` (closed-form loops, no tape).
+ * @param X `[batch, in]` as a Tensor, or row-major values with `batch` given
+ * @returns `{ zs, as, batch }`, each of length L+1, `as[L]` the output `[batch, out]`
+ * @throws LayerShapeError when X's width is not the first layer's inputSize.
+ * @example forward(model, tensor([[0, 1]])).as[model.layers.length]
+ */
+export function forward(model: MLP, X: Float64Array | Tensor, batch?: number): ForwardTrace {
+  const x = inputMatrix(model, X, batch, 'forward');
+  const zs: Float64Array[] = [x.data];
+  const as: Float64Array[] = [x.data];
+  let prev = x.data;
+  for (const layer of model.layers) {
+    const z = new Float64Array(x.batch * layer.outputSize);
+    const a = new Float64Array(z.length);
+    affineForward(prev, layer.W, layer.b, z, x.batch, layer.inputSize, layer.outputSize);
+    layer.activation.forward(z, a, layer.outputSize);
+    zs.push(z);
+    as.push(a);
+    prev = a;
+  }
+  return { zs, as, batch: x.batch };
+}
+
+/**
+ * The network's output for a batch.
+ * @param X `[batch, in]` @returns `[batch, out]`
+ * @throws LayerShapeError when X's width does not match the first layer.
+ */
+export function predict(model: MLP, X: Tensor): Tensor {
+  const t = forward(model, X);
+  const out = model.layers[model.layers.length - 1]!.outputSize;
+  return tensorView(t.as[t.as.length - 1]!, [t.batch, out]);
+}
+
+/** Copies of a model's parameters, as fresh tensors: `[{ W: [out,in], b: [out] }, ...]`. */
+export function parameters(model: MLP): { W: Tensor; b: Tensor }[] {
+  return model.layers.map((l) => ({ W: tensor(l.W, [l.outputSize, l.inputSize]), b: tensor(l.b, [l.outputSize]) }));
+}
+
+/** A deep copy of a model (same activations, copied parameters). */
+export function cloneModel(model: MLP): MLP {
+  return { layers: model.layers.map((l) => dense(l.inputSize, l.outputSize, l.activation, { W: Float64Array.from(l.W), b: Float64Array.from(l.b) })) };
+}

@@ -1,0 +1,107 @@
+/**
+ * Model files: JSON with a format tag, a version, the widths, and per layer its activation
+ * name, W and b. Loading validates everything before building anything, so a corrupt or
+ * mismatched file is a `ModelFormatError`, never a half-loaded model.
+ */
+import { ArgumentError } from '@tapegrad/core';
+import { type Activation, getActivation } from './activations.js';
+import { ModelFormatError } from './errors.js';
+import { type DenseLayer, type MLP, dense } from './model.js';
+
+const FORMAT = 'tapegrad-mlp';
+const VERSION = 1;
+
+/**
+ * Serialises a model as JSON (numbers round-trip exactly: JSON keeps the shortest exact decimal).
+ * @returns a JSON string `{ format, version, sizes, layers: [{ activation, inputSize, outputSize, W, b }] }`
+ * @throws ArgumentError when a parameter is NaN or infinite (JSON cannot hold it).
+ * @example loadModel(saveModel(model))
+ */
+export function saveModel(model: MLP): string {
+  if (model === null || typeof model !== 'object' || !Array.isArray(model.layers) || model.layers.length === 0) {
+    throw new ArgumentError('saveModel: model must be an MLP with at least one layer');
+  }
+  const layers = model.layers.map((l, i) => {
+    for (const [key, arr] of [['W', l.W], ['b', l.b]] as const) {
+      const bad = arr.findIndex((v: number) => !Number.isFinite(v));
+      if (bad >= 0) throw new ArgumentError(`saveModel: layer ${i + 1} ${key}[${bad}] is ${arr[bad]}; JSON cannot store non-finite numbers, so the model cannot be saved`);
+    }
+    return { activation: l.activation.name, inputSize: l.inputSize, outputSize: l.outputSize, W: Array.from(l.W), b: Array.from(l.b) };
+  });
+  const sizes = [model.layers[0]!.inputSize, ...model.layers.map((l) => l.outputSize)];
+  return JSON.stringify({ format: FORMAT, version: VERSION, sizes, layers });
+}
+
+function fail(msg: string): never {
+  throw new ModelFormatError(`loadModel: ${msg}`);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function numbers(v: unknown, n: number, what: string): Float64Array {
+  if (!Array.isArray(v)) fail(`${what} must be an array of ${n} numbers, got ${v === null ? 'null' : typeof v}`);
+  if (v.length !== n) fail(`${what} has ${v.length} values but its shape needs ${n}; the file is truncated or belongs to another network`);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x: unknown = v[i];
+    if (typeof x !== 'number' || !Number.isFinite(x)) fail(`${what}[${i}] must be a finite number, got ${JSON.stringify(x)}`);
+    out[i] = x;
+  }
+  return out;
+}
+
+/**
+ * Reads a model saved by `saveModel`. User activations (from `defineActivation`) are found by name in `opts.activations`.
+ * @param json the saved text
+ * @param opts `{ activations?: Activation[] }` extra activations to resolve names against
+ * @returns the model
+ * @throws ModelFormatError for invalid JSON, another format or version, unknown activations, widths that do not
+ *   chain, or parameter arrays of the wrong length or with non-numbers. Nothing is built until all checks pass.
+ * @example loadModel(saveModel(model)).layers.length
+ */
+export function loadModel(json: string, opts: { activations?: readonly Activation[] } = {}): MLP {
+  if (typeof json !== 'string') fail(`expected a JSON string, got ${typeof json}`);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(json);
+  } catch (e) {
+    fail(`the text is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (!isRecord(doc)) fail('the file must hold a JSON object');
+  if (doc.format !== FORMAT) fail(`format is ${JSON.stringify(doc.format)}, expected "${FORMAT}"; this is not a tapegrad model file`);
+  if (doc.version !== VERSION) fail(`version ${JSON.stringify(doc.version)} is not supported (this tapegrad reads version ${VERSION})`);
+  const { layers, sizes } = doc;
+  if (!Array.isArray(layers) || layers.length === 0) fail('"layers" must be a non-empty array');
+  if (!Array.isArray(sizes) || sizes.length !== layers.length + 1) {
+    fail(`"sizes" must list ${layers.length + 1} widths for ${layers.length} layers, got ${JSON.stringify(sizes)}`);
+  }
+  const extra = new Map((opts.activations ?? []).map((a) => [a.name, a]));
+  const specs = layers.map((raw: unknown, i: number) => {
+    const where = `layer ${i + 1}`;
+    if (!isRecord(raw)) fail(`${where} must be an object`);
+    const nIn = raw.inputSize;
+    const nOut = raw.outputSize;
+    if (typeof nIn !== 'number' || !Number.isInteger(nIn) || nIn < 1) fail(`${where} inputSize must be a positive integer, got ${JSON.stringify(nIn)}`);
+    if (typeof nOut !== 'number' || !Number.isInteger(nOut) || nOut < 1) fail(`${where} outputSize must be a positive integer, got ${JSON.stringify(nOut)}`);
+    if (sizes[i] !== nIn || sizes[i + 1] !== nOut) {
+      fail(`${where} is ${nIn}→${nOut} but "sizes" ${JSON.stringify(sizes)} says ${String(sizes[i])}→${String(sizes[i + 1])}; the widths must chain`);
+    }
+    const name = raw.activation;
+    if (typeof name !== 'string') fail(`${where} activation must be a name, got ${JSON.stringify(name)}`);
+    let act = extra.get(name);
+    if (act === undefined) {
+      try {
+        act = getActivation(name);
+      } catch {
+        fail(`${where} uses activation '${name}', which is not built in; pass it to loadModel(json, { activations: [yourActivation] })`);
+      }
+    }
+    const W = numbers(raw.W, nIn * nOut, `${where} W ([${nOut},${nIn}])`);
+    const b = numbers(raw.b, nOut, `${where} b ([${nOut}])`);
+    return { nIn, nOut, act, W, b };
+  });
+  const built: DenseLayer[] = specs.map((s) => dense(s.nIn, s.nOut, s.act, { W: s.W, b: s.b }));
+  return { layers: built };
+}

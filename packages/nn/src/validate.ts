@@ -1,0 +1,91 @@
+/** Input checks shared by forward, both backprops and training: typed errors that name the layer and the shapes. */
+import { type Tensor, ArgumentError, isTensor } from '@tapegrad/core';
+import { LayerShapeError, LossCompatibilityError, fmtShape } from './errors.js';
+import type { Loss, Reduction } from './losses.js';
+import type { MLP } from './model.js';
+
+/** A batch as row-major values. */
+export interface Matrix {
+  readonly data: Float64Array;
+  readonly batch: number;
+  readonly cols: number;
+}
+
+export function checkModel(model: MLP, where: string): void {
+  if (model === null || typeof model !== 'object' || !Array.isArray(model.layers) || model.layers.length === 0) {
+    throw new ArgumentError(`${where}: model must be an MLP with at least one layer (use createMLP)`);
+  }
+}
+
+/** X as `[batch, in]`, checked against the first layer. */
+export function inputMatrix(model: MLP, X: Float64Array | Tensor, batch: number | undefined, where: string): Matrix {
+  checkModel(model, where);
+  const first = model.layers[0]!;
+  const nIn = first.inputSize;
+  if (X instanceof Float64Array) {
+    const b = batch ?? X.length / nIn;
+    if (!Number.isInteger(b) || b * nIn !== X.length) {
+      throw new LayerShapeError(
+        `${where}: X has ${X.length} values, which is not ${batch === undefined ? 'a multiple of' : `${batch} rows of`} layer 1's input width ${nIn}; ` +
+          `pass X as [batch, ${nIn}]`,
+        1,
+      );
+    }
+    return { data: X, batch: b, cols: nIn };
+  }
+  if (!isTensor(X)) throw new ArgumentError(`${where}: X must be a Tensor [batch, ${nIn}] or a Float64Array`);
+  if (X.shape.length !== 2 || X.shape[1] !== nIn) {
+    throw new LayerShapeError(
+      `${where}: input X has shape ${fmtShape(X.shape)} but layer 1 (Dense ${nIn}→${first.outputSize}) expects [batch, ${nIn}]; ` +
+        (X.shape.length === 1 && X.shape[0] === nIn ? `reshape a single sample to [1, ${nIn}]` : `give each sample ${nIn} features, one sample per row`),
+      1,
+    );
+  }
+  if (batch !== undefined && batch !== X.shape[0]) {
+    throw new LayerShapeError(`${where}: batch ${batch} does not match X's ${X.shape[0]} rows`, 1);
+  }
+  return { data: X.data, batch: X.shape[0]!, cols: nIn };
+}
+
+/** Y as `[batch, out]`, checked against the last layer and X's batch. */
+export function labelMatrix(model: MLP, Y: Tensor, batch: number, where: string): Matrix {
+  const L = model.layers.length;
+  const last = model.layers[L - 1]!;
+  const nOut = last.outputSize;
+  if (!isTensor(Y)) throw new ArgumentError(`${where}: Y must be a Tensor [batch, ${nOut}]`);
+  if (Y.shape.length !== 2 || Y.shape[0] !== batch || Y.shape[1] !== nOut) {
+    const hint =
+      Y.shape.length === 1 && Y.shape[0] === batch
+        ? nOut === 1
+          ? `reshape Y to [${batch}, 1]`
+          : `one-hot encode the ${batch} class labels to [${batch}, ${nOut}]`
+        : `give one row of ${nOut} targets per sample`;
+    throw new LayerShapeError(
+      `${where}: labels Y have shape ${fmtShape(Y.shape)} but the output layer (layer ${L}, Dense ${last.inputSize}→${nOut}, ${last.activation.name}) ` +
+        `gives [${batch}, ${nOut}] for X's ${batch} rows; ${hint}`,
+      L,
+    );
+  }
+  return { data: Y.data, batch, cols: nOut };
+}
+
+/** Logits losses need an identity output layer (they apply softmax / sigmoid themselves). */
+export function checkLossCompat(model: MLP, loss: Loss, where: string): void {
+  if (!loss.fromLogits) return;
+  const L = model.layers.length;
+  const last = model.layers[L - 1]!;
+  if (last.activation.name !== 'identity') {
+    const applies = loss.name === 'softmaxCrossEntropy' ? 'softmax' : loss.name === 'binaryCrossEntropy' ? 'the sigmoid' : 'its own link';
+    throw new LossCompatibilityError(
+      `${where}: loss '${loss.name}' takes logits and applies ${applies} itself, but the output layer (layer ${L}, Dense ` +
+        `${last.inputSize}→${last.outputSize}, output [batch, ${last.outputSize}]) uses '${last.activation.name}'; ` +
+        `use the 'identity' activation for the output layer`,
+    );
+  }
+}
+
+export function checkReduction(r: unknown, where: string): Reduction {
+  if (r === undefined) return 'mean';
+  if (r !== 'sum' && r !== 'mean') throw new ArgumentError(`${where}: reduction must be 'sum' or 'mean', got '${String(r)}'`);
+  return r;
+}
