@@ -1,0 +1,144 @@
+/**
+ * Every ```ts block under docs/ is a complete program; this test runs each one and, when
+ * the block is followed by an output block (```text or ```dot), asserts that the program
+ * prints exactly that. So docs cannot rot: change the library and the docs fail here.
+ *
+ * To refresh the output blocks after an intended change, run
+ *   TAPEGRAD_UPDATE_SNIPPETS=1 npx vitest run test/docs-snippets.test.ts
+ * and review the diff: it rewrites only the output blocks with what the code printed.
+ */
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { format } from 'node:util';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const docsDir = join(root, 'docs');
+// Snippets become modules inside the repository, so vitest resolves `@tapegrad/*` for them
+// exactly as for tests; the folder ignores itself and is removed afterwards.
+const scratch = join(docsDir, '.snippets');
+const update = process.env['TAPEGRAD_UPDATE_SNIPPETS'] === '1';
+
+/** A fenced block: its language, body, and where the body sits in the file. */
+interface Fence {
+  lang: string;
+  body: string;
+  line: number;
+  start: number;
+  end: number;
+}
+
+/** Fenced blocks in order. Bodies are the exact text between the fence lines. */
+function fences(markdown: string): Fence[] {
+  const out: Fence[] = [];
+  const re = /^```([\w-]*)[^\n]*\n([\s\S]*?)^```[ \t]*$/gm;
+  for (let m = re.exec(markdown); m !== null; m = re.exec(markdown)) {
+    const start = m.index + m[0].indexOf('\n') + 1;
+    const body = m[2] ?? '';
+    out.push({ lang: m[1] ?? '', body, line: markdown.slice(0, m.index).split('\n').length, start, end: start + body.length });
+  }
+  return out;
+}
+
+/** A ```ts block and, when the next block follows it with only blank lines between, its expected output. */
+interface Snippet {
+  code: Fence;
+  output: Fence | null;
+}
+
+function snippetsOf(markdown: string): Snippet[] {
+  const fs = fences(markdown);
+  const out: Snippet[] = [];
+  fs.forEach((f, i) => {
+    if (f.lang !== 'ts') return;
+    const next = fs[i + 1];
+    const gap = next === undefined ? '' : markdown.slice(f.end, next.start);
+    const adjacent = next !== undefined && (next.lang === 'text' || next.lang === 'dot') && /^```\s*\n\s*```[\w-]*[^\n]*\n$/.test(gap);
+    out.push({ code: f, output: adjacent ? next : null });
+  });
+  return out;
+}
+
+function markdownFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('.') || entry.name === 'api') continue;
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...markdownFiles(p));
+    else if (entry.name.endsWith('.md')) out.push(p);
+  }
+  return out.sort();
+}
+
+/** Trailing spaces and trailing blank lines are not part of what a reader compares. */
+const normalize = (s: string): string => s.split('\n').map((l) => l.trimEnd()).join('\n').trimEnd();
+
+async function run(code: string, name: string): Promise<string> {
+  mkdirSync(scratch, { recursive: true });
+  writeFileSync(join(scratch, '.gitignore'), '*\n');
+  const file = join(scratch, `${name}.ts`);
+  writeFileSync(file, code);
+  const lines: string[] = [];
+  const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+    lines.push(format(...args));
+  });
+  try {
+    await import(pathToFileURL(file).href);
+  } finally {
+    spy.mockRestore();
+  }
+  return lines.join('\n');
+}
+
+const files = markdownFiles(docsDir);
+const rewrites = new Map<string, { fence: Fence; text: string }[]>();
+
+afterAll(() => {
+  for (const [file, edits] of rewrites) {
+    let md = readFileSync(file, 'utf8');
+    for (const { fence, text } of [...edits].sort((a, b) => b.fence.start - a.fence.start)) {
+      md = md.slice(0, fence.start) + (text === '' ? '' : `${text}\n`) + md.slice(fence.end);
+    }
+    writeFileSync(file, md);
+  }
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('docs snippets', () => {
+  it('finds the documentation and its code blocks', () => {
+    const names = files.map((f) => relative(docsDir, f));
+    expect(names).toEqual(expect.arrayContaining(['tutorial.md', 'architecture.md', 'second-derivatives.md']));
+    const total = files.reduce((n, f) => n + snippetsOf(readFileSync(f, 'utf8')).length, 0);
+    expect(total).toBeGreaterThan(10);
+  });
+
+  it('pairs a code block with the output block right after it, and only that one', () => {
+    const md = ['```ts', 'console.log(1);', '```', '', '```text', '1', '```', '', '```ts', 'const a = 2;', '```', 'prose', '```text', 'x', '```', ''].join('\n');
+    const s = snippetsOf(md);
+    expect(s.map((x) => x.output?.body ?? null)).toEqual(['1\n', null]);
+  });
+
+  for (const file of files) {
+    const rel = relative(docsDir, file);
+    const snippets = snippetsOf(readFileSync(file, 'utf8'));
+    describe(rel, () => {
+      snippets.forEach(({ code, output }, i) => {
+        it(`block at line ${code.line} runs${output !== null ? ' and prints its output block' : ''}`, async () => {
+          const name = `${rel.replace(/[^\w]+/g, '_')}_${i}_L${code.line}`;
+          const printed = await run(code.body, name);
+          if (output === null) return;
+          if (update) {
+            const list = rewrites.get(file) ?? [];
+            list.push({ fence: output, text: normalize(printed) });
+            rewrites.set(file, list);
+            return;
+          }
+          expect(normalize(printed), `${rel}:${code.line}: the output block after this code is stale; the code printed something else`).toBe(
+            normalize(output.body),
+          );
+        });
+      });
+    });
+  }
+});
