@@ -4,7 +4,7 @@
  */
 import { ShapeError, fmtShape } from '../errors.js';
 import { type Shape, normalizeAxes, reducedShape, sizeOf, stridesOf } from '../shape.js';
-import { apply, type KernelOp } from '../tape.js';
+import { apply, noGrad, type KernelOp } from '../tape.js';
 import { type Tensor } from '../tensor.js';
 import { type Unary } from './define.js';
 import { mul, div, sub } from './arithmetic.js';
@@ -193,12 +193,18 @@ export function mean(x: Tensor, axes?: number | readonly number[], keepDims = fa
   return div(sum(x, a, keepDims), count);
 }
 
-/** `x - logSumExp(x)` along `axis` (default: last); stable for any magnitude. */
+// Both shift by the row max m first, as a constant (the result does not depend on it, so
+// neither does any derivative). x - m is exact near the max, so 1e3-scale logits keep full
+// relative precision; x - logSumExp(x) would round through 1e3-scale numbers (ulp 1e-13).
+
+/** `(x - m) - log Σ e^(x - m)` along `axis` (default: last), m the max; stable for any magnitude. */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
-  return sub(x, logSumExp(x, axis, true));
+  const z = sub(x, noGrad(() => max(x, axis, true)));
+  return sub(z, logSumExp(z, axis, true));
 }
 
-/** `e^x / Σ e^x` along `axis` (default: last), computed as `exp(logSoftmax(x))` so it never overflows. */
+/** `e^(x - m) / Σ e^(x - m)` along `axis` (default: last), m the max, so it never overflows. */
 export function softmax(x: Tensor, axis = -1): Tensor {
-  return exp(logSoftmax(x, axis));
+  const e = exp(sub(x, noGrad(() => max(x, axis, true))));
+  return div(e, sum(e, axis, true));
 }

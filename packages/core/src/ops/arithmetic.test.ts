@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { type Tensor, add, div, grad, maximum, minimum, mul, pow, scalar, sub, sum, tensor } from '../index.js';
+import { expectAllClose } from '../testing/numeric.js';
+
+// Forward values of + - * / are single correctly rounded IEEE operations, so they are
+// compared exactly (toEqual) against the same operation done by hand.
+
+describe('add, sub, mul, div', () => {
+  it('match the elementwise closed form', () => {
+    const a = tensor([1.5, -2, 3.25]);
+    const b = tensor([0.5, 4, -0.25]);
+    expect(add(a, b).toArray()).toEqual([1.5 + 0.5, -2 + 4, 3.25 - 0.25]);
+    expect(sub(a, b).toArray()).toEqual([1.5 - 0.5, -2 - 4, 3.25 + 0.25]);
+    expect(mul(a, b).toArray()).toEqual([1.5 * 0.5, -2 * 4, 3.25 * -0.25]);
+    expect(div(a, b).toArray()).toEqual([1.5 / 0.5, -2 / 4, 3.25 / -0.25]);
+  });
+
+  it('broadcast [3,1] with [1,4] to [3,4] (NumPy rules)', () => {
+    const col = tensor([[1], [2], [3]]);
+    const row = tensor([[10, 20, 30, 40]]);
+    expect(add(col, row).toArray()).toEqual([
+      [11, 21, 31, 41],
+      [12, 22, 32, 42],
+      [13, 23, 33, 43],
+    ]);
+  });
+
+  it('broadcast [2,3] with [3] and a scalar with a matrix, and accept plain numbers', () => {
+    const m = tensor([[1, 2, 3], [4, 5, 6]]);
+    expect(sub(m, tensor([1, 2, 3])).toArray()).toEqual([[0, 0, 0], [3, 3, 3]]);
+    expect(mul(scalar(2), m).toArray()).toEqual([[2, 4, 6], [8, 10, 12]]);
+    expect(div(m, 2).toArray()).toEqual([[0.5, 1, 1.5], [2, 2.5, 3]]);
+    expect(sub(10, m).shape).toEqual([2, 3]);
+  });
+
+  it('broadcast across ranks on a non-trailing axis ([2,1,3] with [4,1])', () => {
+    const a = tensor([[[1, 2, 3]], [[4, 5, 6]]]);
+    const b = tensor([[0], [10], [20], [30]]);
+    const c = add(a, b);
+    expect(c.shape).toEqual([2, 4, 3]);
+    expect(c.toArray()).toEqual([
+      [[1, 2, 3], [11, 12, 13], [21, 22, 23], [31, 32, 33]],
+      [[4, 5, 6], [14, 15, 16], [24, 25, 26], [34, 35, 36]],
+    ]);
+  });
+
+  it('follow IEEE for division by zero', () => {
+    expect(div(tensor([1, -1, 0]), 0).toArray()).toEqual([Infinity, -Infinity, NaN]);
+  });
+});
+
+describe('pow', () => {
+  it('matches Math.pow, including fractional exponents and broadcasting', () => {
+    const a = tensor([0.5, 2, 9, 1.7]);
+    const b = tensor([3, -1, 0.5, 2.2]);
+    // Math.pow is the kernel's own primitive, but the broadcast scalar form below is not.
+    expectAllClose(pow(a, b), [0.125, 0.5, 3, Math.pow(1.7, 2.2)], 1e-15, 0);
+    expect(pow(tensor([[1, 2], [3, 4]]), 2).toArray()).toEqual([[1, 4], [9, 16]]);
+  });
+
+  it('gradients: d/da a^b = b a^(b-1), d/db a^b = a^b ln a', () => {
+    const [ga, gb] = grad((a: Tensor, b: Tensor) => sum(pow(a, b)), [0, 1])(tensor([2, 3]), tensor([3, 0.5]));
+    expectAllClose(ga, [3 * 2 ** 2, 0.5 * 3 ** -0.5], 1e-15, 0);
+    expectAllClose(gb, [2 ** 3 * Math.log(2), Math.sqrt(3) * Math.log(3)], 1e-15, 0);
+  });
+
+  it('gradient in the base at 0 with exponent 2 is 0 (b·a^(b-1) = 2·0)', () => {
+    expect(grad((x: Tensor) => sum(pow(x, 2)))(tensor([0, -3])).toArray()).toEqual([0, -6]);
+  });
+});
+
+describe('maximum, minimum', () => {
+  it('pick the larger / smaller value, broadcasting', () => {
+    const a = tensor([[1, 5], [-2, 0]]);
+    expect(maximum(a, tensor([2, 3])).toArray()).toEqual([[2, 5], [2, 3]]);
+    expect(minimum(a, tensor([2, 3])).toArray()).toEqual([[1, 3], [-2, 0]]);
+    expect(maximum(a, 0).toArray()).toEqual([[1, 5], [0, 0]]);
+  });
+
+  it('propagate NaN from either side', () => {
+    expect(maximum(tensor([NaN, 1, NaN]), tensor([1, NaN, NaN])).toArray()).toEqual([NaN, NaN, NaN]);
+    expect(minimum(tensor([NaN, 1, NaN]), tensor([1, NaN, NaN])).toArray()).toEqual([NaN, NaN, NaN]);
+  });
+
+  it('route the gradient to the selected side; at a tie all of it goes to a (never both)', () => {
+    const a = tensor([1, 5, 2]);
+    const b = tensor([3, 4, 2]);
+    const [gaMax, gbMax] = grad((x: Tensor, y: Tensor) => sum(maximum(x, y)), [0, 1])(a, b);
+    expect(gaMax.toArray()).toEqual([0, 1, 1]);
+    expect(gbMax.toArray()).toEqual([1, 0, 0]);
+    const [gaMin, gbMin] = grad((x: Tensor, y: Tensor) => sum(minimum(x, y)), [0, 1])(a, b);
+    expect(gaMin.toArray()).toEqual([1, 0, 1]);
+    expect(gbMin.toArray()).toEqual([0, 1, 0]);
+  });
+});
