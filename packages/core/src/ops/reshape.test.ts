@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { type Tensor, arange, broadcastTo, concat, grad, mul, pad, reshape, scatterAdd, slice, sum, sumTo, take, tensor, transpose } from '../index.js';
+
+const m = tensor([[1, 2, 3], [4, 5, 6]]);
+/** Distinct weights so a gradient shows where each output element came from. */
+const weighted = (y: Tensor): Tensor => sum(mul(y, reshape(arange(1, y.size + 1), y.shape)));
+
+describe('reshape', () => {
+  it('keeps row-major order and infers one -1', () => {
+    expect(reshape(m, [3, 2]).toArray()).toEqual([[1, 2], [3, 4], [5, 6]]);
+    expect(reshape(m, [-1]).toArray()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(reshape(m, [1, -1, 2]).shape).toEqual([1, 3, 2]);
+    expect(reshape(tensor([7]), []).shape).toEqual([]);
+  });
+
+  it('gradient is the cotangent reshaped back', () => {
+    expect(grad((x: Tensor) => weighted(reshape(x, [3, 2])))(m).toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+  });
+});
+
+describe('transpose', () => {
+  it('reverses axes by default and permutes by perm', () => {
+    expect(transpose(m).toArray()).toEqual([[1, 4], [2, 5], [3, 6]]);
+    const x = reshape(arange(24), [2, 3, 4]);
+    const y = transpose(x, [1, 2, 0]);
+    expect(y.shape).toEqual([3, 4, 2]);
+    // y[i,j,k] = x[k,i,j] = 12k + 4i + j
+    expect(y.toArray()).toEqual(Array.from({ length: 3 }, (_, i) => Array.from({ length: 4 }, (_, j) => [4 * i + j, 12 + 4 * i + j])));
+  });
+
+  it('gradient applies the inverse permutation', () => {
+    // weighted(transpose(x)) = Σ_ij x[j,i]·(2i + j + 1) for x: [2,3], so ∂/∂x[j,i] = 2i + j + 1.
+    expect(grad((x: Tensor) => weighted(transpose(x)))(m).toArray()).toEqual([[1, 3, 5], [2, 4, 6]]);
+  });
+});
+
+describe('broadcastTo and sumTo', () => {
+  it('broadcastTo repeats along size-1 and new leading axes', () => {
+    expect(broadcastTo(tensor([[1], [2]]), [3, 2, 2]).toArray()).toEqual([[[1, 1], [2, 2]], [[1, 1], [2, 2]], [[1, 1], [2, 2]]]);
+  });
+
+  it('sumTo is its adjoint: sums the broadcast axes away', () => {
+    const g = reshape(arange(12), [3, 2, 2]);
+    expect(sumTo(g, [2, 1]).toArray()).toEqual([[0 + 1 + 4 + 5 + 8 + 9], [2 + 3 + 6 + 7 + 10 + 11]]);
+    expect(sumTo(g, [2]).toArray()).toEqual([0 + 2 + 4 + 6 + 8 + 10, 1 + 3 + 5 + 7 + 9 + 11]);
+    expect(sumTo(g, []).item()).toBe(66);
+  });
+
+  it('gradient of broadcastTo sums back to the input shape', () => {
+    expect(grad((x: Tensor) => sum(broadcastTo(x, [4, 3])))(tensor([1, 2, 3])).toArray()).toEqual([4, 4, 4]);
+  });
+});
+
+describe('slice and pad', () => {
+  const x = reshape(arange(12), [3, 4]);
+
+  it('slice takes a box, with null for whole axes and negative indices from the end', () => {
+    expect(slice(x, [[1, 3], [0, 2]]).toArray()).toEqual([[4, 5], [8, 9]]);
+    expect(slice(x, [null, [-2, 4]]).toArray()).toEqual([[2, 3], [6, 7], [10, 11]]);
+    expect(slice(x, [[2, 3]]).toArray()).toEqual([[8, 9, 10, 11]]);
+    expect(slice(x, [[1, 1]]).shape).toEqual([0, 4]);
+  });
+
+  it('pad adds zeros before and after each axis', () => {
+    expect(pad(tensor([[1, 2]]), [[1, 0], [0, 2]]).toArray()).toEqual([[0, 0, 0, 0], [1, 2, 0, 0]]);
+  });
+
+  it('gradient of slice is the cotangent padded with zeros; of pad, the cotangent sliced', () => {
+    expect(grad((y: Tensor) => sum(slice(y, [[1, 3], [0, 2]])))(x).toArray()).toEqual([[0, 0, 0, 0], [1, 1, 0, 0], [1, 1, 0, 0]]);
+    expect(grad((y: Tensor) => weighted(pad(y, [[1, 1]])))(tensor([5, 6])).toArray()).toEqual([2, 3]);
+  });
+});
+
+describe('concat', () => {
+  it('joins along axis 0 by default, or along any (negative) axis', () => {
+    expect(concat([tensor([[1, 2]]), tensor([[3, 4], [5, 6]])]).toArray()).toEqual([[1, 2], [3, 4], [5, 6]]);
+    expect(concat([tensor([[1], [2]]), tensor([[3, 4], [5, 6]])], -1).toArray()).toEqual([[1, 3, 4], [2, 5, 6]]);
+  });
+
+  it('gradient splits the cotangent back to each input', () => {
+    const [ga, gb] = grad((a: Tensor, b: Tensor) => weighted(concat([a, b], 1)), [0, 1])(tensor([[0], [0]]), tensor([[0, 0], [0, 0]]));
+    expect(ga.toArray()).toEqual([[1], [4]]);
+    expect(gb.toArray()).toEqual([[2, 3], [5, 6]]);
+  });
+
+  it('the same tensor twice gets both slices of the gradient', () => {
+    expect(grad((a: Tensor) => weighted(concat([a, a])))(tensor([0, 0])).toArray()).toEqual([1 + 3, 2 + 4]);
+  });
+});
+
+describe('take and scatterAdd', () => {
+  it('take gathers rows, repeats allowed', () => {
+    expect(take(m, [1, 0, 1]).toArray()).toEqual([[4, 5, 6], [1, 2, 3], [4, 5, 6]]);
+    expect(take(tensor([10, 20, 30]), new Int32Array([2, 2])).toArray()).toEqual([30, 30]);
+  });
+
+  it('scatterAdd adds rows into their targets (its adjoint)', () => {
+    expect(scatterAdd(tensor([[1, 1], [2, 2], [3, 3]]), [2, 0, 2], 3).toArray()).toEqual([[2, 2], [0, 0], [4, 4]]);
+  });
+
+  it('gradient of take accumulates over repeated indices', () => {
+    // Rows 1, 0, 1 picked with weights [1,2,3], [4,5,6], [7,8,9]: row 1 gets 1+7, 2+8, 3+9.
+    expect(grad((x: Tensor) => weighted(take(x, [1, 0, 1])))(m).toArray()).toEqual([[4, 5, 6], [8, 10, 12]]);
+  });
+});
