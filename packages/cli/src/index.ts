@@ -1,1 +1,20 @@
-export {};
+/**
+ * @tapegrad/cli: the `tapegrad` command as a library. `run(argv, io)` runs any command
+ * line in-process; the building blocks (CSV reading, datasets, the expression language,
+ * terminal plots) are exported for tests and embedding.
+ * @packageDocumentation
+ */
+export { run, exitCodeOf, COMMANDS } from './run.js';
+export { type Io, type OutStream, type MemoryIo, processIo, memoryIo } from './io.js';
+export { EXIT, UsageError, DataError, CsvError } from './errors.js';
+export { parseCsv, type CsvTable } from './csv.js';
+export { buildDataset, inferTask, MAX_AUTO_CLASSES, fitStandardizer, takeRows, splitIndices, type Dataset, type Task, type Standardizer } from './dataset.js';
+export { irisTable, IRIS_COLUMNS } from './iris.js';
+export { parseExpr, evaluate, parseVar, variablesOf, FUNCTIONS, ExprError, type Expr } from './expr.js';
+export { renderTape, type ArgLabel, type GraphFormat } from './tape-render.js';
+export { traceExpression } from './commands/graph.js';
+export { explainNetwork, type ExplainNet, type Explanation, type NumberCheck } from './explain-net.js';
+export { SEED_003_NET } from './commands/explain.js';
+export { plotSeries, progressBar, table } from './render.js';
+export { type Command } from './command.js';
+export { type SavedModel } from './commands/train.js';

@@ -1,0 +1,113 @@
+/**
+ * Option parsing on top of `node:util` parseArgs: strict parsing, and value readers
+ * that turn a bad value into a `UsageError` naming the command, the option and the fix.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from './errors.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Options every command accepts. */
+export const COMMON_OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  debug: { type: 'boolean' },
+} as const satisfies Options;
+
+/** The raw values parseArgs produced: strings, booleans, or arrays of them for `multiple`. */
+export type RawValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+/**
+ * Parses `argv` strictly against `options` (plus --help and --debug).
+ * @throws UsageError for an unknown option, a missing value, or a stray positional argument.
+ */
+export function parseOptions(command: string, argv: readonly string[], options: Options): RawValues {
+  try {
+    const { values } = parseArgs({ args: [...argv], options: { ...COMMON_OPTIONS, ...options }, strict: true, allowPositionals: false });
+    return values;
+  } catch (e) {
+    if (e instanceof TypeError && 'code' in e && typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS')) {
+      // parseArgs' own messages name the option; add the command and the way out.
+      throw new UsageError(`${command}: ${e.message.replace(/\.$/, '')}; see \`${command} --help\``);
+    }
+    throw e;
+  }
+}
+
+/** Reads option values with validation; every failure names `<command> --<option>`. */
+export class OptionReader {
+  constructor(
+    readonly command: string,
+    readonly values: RawValues,
+  ) {}
+
+  private fail(name: string, rule: string): never {
+    throw new UsageError(`${this.command} --${name}: ${rule}; see \`${this.command} --help\``);
+  }
+
+  flag(name: string): boolean {
+    return this.values[name] === true;
+  }
+
+  string(name: string): string | undefined {
+    const v = this.values[name];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string') this.fail(name, 'expected a value');
+    return v;
+  }
+
+  requiredString(name: string, what: string): string {
+    const v = this.string(name);
+    if (v === undefined || v === '') this.fail(name, `is required (${what})`);
+    return v;
+  }
+
+  strings(name: string): string[] {
+    const v = this.values[name];
+    if (v === undefined) return [];
+    return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
+  }
+
+  choice<const C extends string>(name: string, choices: readonly C[], fallback: C): C {
+    const v = this.string(name);
+    if (v === undefined) return fallback;
+    const found = choices.find((c) => c === v);
+    if (found === undefined) this.fail(name, `expected one of ${choices.join(', ')}, got '${v}'`);
+    return found;
+  }
+
+  number(name: string, fallback: number, range: { min?: number; max?: number; integer?: boolean; exclusiveMin?: boolean } = {}): number {
+    const v = this.string(name);
+    if (v === undefined) return fallback;
+    const n = v.trim() === '' ? Number.NaN : Number(v);
+    const kind = range.integer === true ? 'an integer' : 'a number';
+    if (!Number.isFinite(n) || (range.integer === true && !Number.isInteger(n))) this.fail(name, `expected ${kind}, got '${v}'`);
+    const { min, max } = range;
+    if (min !== undefined && (range.exclusiveMin === true ? n <= min : n < min)) this.fail(name, `must be ${range.exclusiveMin === true ? '>' : '>='} ${min}, got ${n}`);
+    if (max !== undefined && n > max) this.fail(name, `must be <= ${max}, got ${n}`);
+    return n;
+  }
+
+  /** A comma-separated list of positive integers, e.g. `--layers 16,8`. */
+  sizes(name: string, fallback: readonly number[], opts: { allowEmpty?: boolean; minLength?: number } = {}): number[] {
+    const v = this.string(name);
+    if (v === undefined) return [...fallback];
+    if (v.trim() === '' && opts.allowEmpty === true) return [];
+    const parts = v.split(',').map((s) => s.trim());
+    const out = parts.map(Number);
+    if (parts.some((p) => p === '') || out.some((n) => !Number.isInteger(n) || n < 1)) {
+      this.fail(name, `expected comma-separated positive integers like 16,8, got '${v}'`);
+    }
+    if (opts.minLength !== undefined && out.length < opts.minLength) this.fail(name, `needs at least ${opts.minLength} sizes, got ${out.length} ('${v}')`);
+    return out;
+  }
+
+  /** A comma-separated list of finite numbers, e.g. `--x 0.5,0.8`. */
+  numbers(name: string, fallback: readonly number[]): number[] {
+    const v = this.string(name);
+    if (v === undefined) return [...fallback];
+    const parts = v.split(',').map((s) => s.trim());
+    const out = parts.map(Number);
+    if (parts.some((p) => p === '') || out.some((n) => !Number.isFinite(n))) this.fail(name, `expected comma-separated numbers like 0.5,0.8, got '${v}'`);
+    return out;
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * `tapegrad compare`: one batch, three witnesses. The tape's gradients, the closed-form
+ * delta recurrence and central finite differences, side by side, with errors and timings.
+ */
+import { backpropClosedForm, backpropTape, compareGradients, finiteDifferenceGradients, paramCount, type GradResult, type GradientComparison } from '@tapegrad/nn';
+import { OptionReader, parseOptions } from '../args.js';
+import { type Command } from '../command.js';
+import { EXIT } from '../errors.js';
+import { type Io } from '../io.js';
+import { randomProblem } from '../problem.js';
+import { fmt, fmtErr, num, table } from '../render.js';
+
+const OPTIONS = {
+  layers: { type: 'string', short: 'l' },
+  activation: { type: 'string', short: 'a' },
+  loss: { type: 'string' },
+  batch: { type: 'string', short: 'b' },
+  seed: { type: 'string', short: 's' },
+  eps: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+// Tape vs closed form: both exact up to rounding, so nn's defaults (rtol 1e-10, atol 1e-13 of
+// the gradient's scale) apply. Finite differences with step eps carry truncation error
+// O(eps²·f''') ≈ 1e-12 and rounding error O(u·|C|/eps) ≈ 1e-10 at eps = 1e-6, so they are
+// held to rtol 1e-6, atol 1e-8 (core's checkGrads defaults, derived the same way).
+const FD_TOL = { rtol: 1e-6, atol: 1e-8 } as const;
+
+export const compareCommand: Command = {
+  name: 'compare',
+  summary: 'gradients by tape, closed form and finite differences, side by side, with errors and timings',
+  help: `Usage: tapegrad compare [--layers 4,8,3] [--activation tanh] [--loss softmax-ce] [--batch 16] [--seed 1] [--json]
+
+Builds a seeded random MLP and batch, computes ∂C/∂W and ∂C/∂b for every layer three ways
+(the tape, the closed-form delta recurrence, central finite differences), prints sample
+entries side by side, a per-parameter error table and the time each method took. Exits 1
+when they disagree beyond the tolerances:
+  tape vs closed form          |Δ| <= 1e-10·max(|a|,|b|) + 1e-13·scale   (both exact up to rounding)
+  either vs finite differences |Δ| <= 1e-6·max(|a|,|b|) + 1e-8·scale     (O(eps²) truncation, O(u/eps) rounding)
+where scale = max(1, largest gradient entry).
+
+Options:
+  -l, --layers <sizes>      all layer widths, input first: 4,8,3 is 4 inputs, 8 hidden, 3 outputs (default 4,8,3)
+  -a, --activation <name>   hidden activation (default tanh); the output layer uses it too unless
+                            the loss works on logits (softmax-ce, bce: identity output)
+  --loss <name>             softmax-ce (default), mse, half-sum-squares, sum-squares, bce, huber
+  -b, --batch <n>           samples in the batch (default 16)
+  -s, --seed <n>            seed of the weights and the batch (default 1)
+  --eps <x>                 finite-difference step (default 1e-6)
+  --json                    print one JSON object instead of the tables
+
+Example:
+  tapegrad compare --layers 4,8,3 --activation relu --loss softmax-ce --batch 16 --seed 1`,
+  run(argv: readonly string[], io: Io): number {
+    const cmd = 'tapegrad compare';
+    const o = new OptionReader(cmd, parseOptions(cmd, argv, OPTIONS));
+    const sizes = o.sizes('layers', [4, 8, 3], { minLength: 2 });
+    const spec = { sizes, activation: o.string('activation') ?? 'tanh', loss: o.string('loss') ?? 'softmax-ce', batch: o.number('batch', 16, { integer: true, min: 1 }), seed: o.number('seed', 1, { integer: true }) };
+    const eps = o.number('eps', 1e-6, { min: 0, exclusiveMin: true, max: 0.1 });
+    const json = o.flag('json');
+    const p = randomProblem(cmd, spec);
+    const timed = (f: () => GradResult, minMillis: number): { r: GradResult; millis: number; reps: number } => {
+      // Fast methods are repeated until minMillis has passed, for a per-call time above timer noise.
+      const t0 = io.now();
+      let r = f();
+      let reps = 1;
+      while (io.now() - t0 < minMillis && reps < 10_000) (r = f()), reps++;
+      return { r, millis: (io.now() - t0) / reps, reps };
+    };
+    const tape = timed(() => backpropTape(p.model, p.X, p.Y, p.loss), 25);
+    const closed = timed(() => backpropClosedForm(p.model, p.X, p.Y, p.loss), 25);
+    const fd = timed(() => finiteDifferenceGradients(p.model, p.X, p.Y, p.loss, { eps }), 0);
+    const tc = compareGradients(tape.r, closed.r, { labels: ['tape', 'closed form'] });
+    const tf = compareGradients(tape.r, fd.r, { ...FD_TOL, labels: ['tape', 'finite diff'] });
+    const cf = compareGradients(closed.r, fd.r, { ...FD_TOL, labels: ['closed form', 'finite diff'] });
+    const ok = tc.ok && tf.ok && cf.ok;
+    const names = tc.rows.map((r) => r.param);
+    const timings = [
+      { method: 'tape', millis: tape.millis, reps: tape.reps },
+      { method: 'closed form', millis: closed.millis, reps: closed.reps },
+      { method: 'finite differences', millis: fd.millis, reps: fd.reps },
+    ];
+    if (json) {
+      const rows = names.map((param, i) => ({
+        param,
+        shape: tc.rows[i]!.shape,
+        tapeVsClosedForm: pick(tc, i),
+        tapeVsFiniteDiff: pick(tf, i),
+        closedFormVsFiniteDiff: pick(cf, i),
+      }));
+      io.stdout.write(JSON.stringify({ ok, sizes, activation: p.activation.name, loss: p.loss.name, batch: spec.batch, seed: spec.seed, eps, loss_value: tape.r.loss, parameters: paramCount(p.model), rows, timings }) + '\n');
+    } else {
+      const out: string[] = [];
+      out.push(
+        `tapegrad compare · network ${sizes.join('-')} (${p.model.layers.map((l) => l.activation.name).join(', ')}) · ${paramCount(p.model)} parameters · loss ${p.loss.name} (mean over ${spec.batch}) · seed ${spec.seed}`,
+        `C = ${num(tape.r.loss)} (tape), ${num(closed.r.loss)} (closed form)`,
+        '',
+        'Sample entries side by side (first entry and the worst tape-vs-finite-difference entry of each parameter)',
+        sideBySide(tape.r, closed.r, fd.r, tf),
+        '',
+        'Per-parameter errors (max over entries; rel = |Δ| / max(|a|, |b|, floor))',
+        table(
+          ['param', 'shape', 'tape↔closed abs', 'rel', 'tape↔FD abs', 'rel', 'closed↔FD rel', 'agree'],
+          names.map((param, i) => [
+            param,
+            `[${tc.rows[i]!.shape.join(',')}]`,
+            fmtErr(tc.rows[i]!.maxAbsError),
+            fmtErr(tc.rows[i]!.maxRelError),
+            fmtErr(tf.rows[i]!.maxAbsError),
+            fmtErr(tf.rows[i]!.maxRelError),
+            fmtErr(cf.rows[i]!.maxRelError),
+            tc.rows[i]!.ok && tf.rows[i]!.ok && cf.rows[i]!.ok ? '✓' : '✗',
+          ]),
+          [2, 3, 4, 5, 6],
+        ),
+        '',
+        'Time per gradient evaluation',
+        table(
+          ['method', 'time', 'vs closed form', 'runs'],
+          timings.map((t) => [t.method, `${fmt(t.millis, 3)} ms`, `${(t.millis / closed.millis).toFixed(1)}×`, String(t.reps)]),
+          [1, 2, 3],
+        ),
+        '',
+        ok ? 'All three agree ✓' : 'DISAGREEMENT ✗: see the rows marked ✗',
+      );
+      io.stdout.write(out.join('\n') + '\n');
+    }
+    if (!ok) {
+      io.stderr.write(`tapegrad compare: gradients disagree (tape vs closed form max rel ${fmtErr(tc.maxRelError)}, tape vs finite differences max rel ${fmtErr(tf.maxRelError)})\n`);
+      return EXIT.checkFailed;
+    }
+    return EXIT.ok;
+  },
+};
+
+function pick(c: GradientComparison, i: number): { maxAbsError: number; maxRelError: number; ok: boolean } {
+  const r = c.rows[i]!;
+  return { maxAbsError: r.maxAbsError, maxRelError: r.maxRelError, ok: r.ok };
+}
+
+function sideBySide(tape: GradResult, closed: GradResult, fd: GradResult, tf: GradientComparison): string {
+  const rows: string[][] = [];
+  tape.grads.forEach((g, l) => {
+    for (const key of ['W', 'b'] as const) {
+      const param = `${key}${l + 1}`;
+      const t = g[key];
+      const shape = t.shape;
+      const row = tf.rows.find((r) => r.param === param);
+      const flat = (idx: readonly number[]): number => idx.reduce((acc, v, d) => acc * shape[d]! + v, 0);
+      const picks = new Set<number>([0]);
+      if (row !== undefined) picks.add(flat(row.worstIndex));
+      for (const k of picks) {
+        const idx = unravel(k, shape);
+        const a = t.data[k]!;
+        const b = closed.grads[l]![key].data[k]!;
+        const c = fd.grads[l]![key].data[k]!;
+        rows.push([`${param}[${idx.join(',')}]`, a.toPrecision(12), b.toPrecision(12), c.toPrecision(12), fmtErr(Math.abs(a - c))]);
+      }
+    }
+  });
+  return table(['entry', 'tape', 'closed form', 'finite diff', '|tape − FD|'], rows, [1, 2, 3, 4]);
+}
+
+function unravel(i: number, shape: readonly number[]): number[] {
+  const idx = new Array<number>(shape.length).fill(0);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    idx[d] = i % shape[d]!;
+    i = Math.floor(i / shape[d]!);
+  }
+  return idx;
+}

@@ -1,0 +1,120 @@
+/**
+ * `tapegrad graph`: the tape an expression (or one MLP loss evaluation) records, as
+ * Graphviz DOT, Mermaid or a table, optionally with values and gradients.
+ */
+import { type Tensor, traceTape } from '@tapegrad/core';
+import { OptionReader, parseOptions } from '../args.js';
+import { type Command } from '../command.js';
+import { UsageError } from '../errors.js';
+import { evaluate, literalsOf, parseExpr, parseVar, variablesOf, FUNCTIONS } from '../expr.js';
+import { type Io } from '../io.js';
+import { type ArgLabel, renderTape } from '../tape-render.js';
+import { modelTrace } from '../model-trace.js';
+import { fmtNumber } from '@tapegrad/core';
+import { scalar } from '@tapegrad/core';
+
+const OPTIONS = {
+  expr: { type: 'string', short: 'e' },
+  var: { type: 'string', multiple: true },
+  model: { type: 'string' },
+  activation: { type: 'string' },
+  loss: { type: 'string' },
+  batch: { type: 'string' },
+  seed: { type: 'string' },
+  format: { type: 'string', short: 'f' },
+  values: { type: 'boolean' },
+} as const;
+
+export const graphCommand: Command = {
+  name: 'graph',
+  summary: 'print the tape an expression or a model records, as DOT, Mermaid or a table',
+  help: `Usage:
+  tapegrad graph --expr '<expression>' [--var name=value ...] [--format dot|mermaid|table] [--values]
+  tapegrad graph --model 2,3,2 [--activation sigmoid] [--loss sum-squares] [--batch 1] [--seed 1] [--format ...] [--values]
+
+Records one evaluation on the tape (core's traceTape) and prints the graph. With --values,
+every node shows its value and its gradient ∂output/∂node (gradients need a scalar output:
+wrap a vector expression in sum(...) or mean(...)).
+
+Expressions: numbers, variables, + - * / ^ (power), @ (matrix product), unary minus,
+parentheses, and the functions
+  ${Object.keys(FUNCTIONS).join(', ')}
+Operators broadcast like NumPy. Numeric literals appear on the graph as constants.
+
+Options:
+  -e, --expr <text>       the expression, e.g. 'sigmoid(w*x + b)'
+  --var <name=value>      a variable (repeat): a number (w=0.5), a comma list (x=1,2,3) or JSON
+                          nested arrays (W=[[1,2],[3,4]])
+  --model <sizes>         instead of --expr: one loss evaluation of an MLP with these layer
+                          sizes (input, hidden..., output); parameters W1, b1, ... as variables
+  --activation <name>     hidden (and, unless the loss works on logits, output) activation (default sigmoid)
+  --loss <name>           loss for --model (default sum-squares)
+  --batch <n>             samples for --model (default 1)
+  --seed <n>              seed of the --model parameters and data (default 1)
+  -f, --format <f>        dot (default), mermaid, or table
+  --values                label nodes with values and gradients
+
+Examples:
+  tapegrad graph --expr 'sigmoid(w*x + b)' --var w=0.5 --var x=2 --var b=-1 --values | dot -Tsvg > tape.svg
+  tapegrad graph --expr 'sum((x - y)^2)' --var x=1,2,3 --var y=0,2,5 --format table --values
+  tapegrad graph --model 2,3,2 --format mermaid`,
+  run(argv: readonly string[], io: Io): number {
+    const o = new OptionReader('tapegrad graph', parseOptions('tapegrad graph', argv, OPTIONS));
+    const format = o.choice('format', ['dot', 'mermaid', 'table'], 'dot');
+    const values = o.flag('values');
+    const expr = o.string('expr');
+    const model = o.string('model');
+    if ((expr === undefined) === (model === undefined)) {
+      throw new UsageError("tapegrad graph: pass exactly one of --expr '<expression>' or --model <sizes>; see `tapegrad graph --help`");
+    }
+    let rec;
+    let labels: ArgLabel[];
+    if (expr !== undefined) {
+      for (const name of ['activation', 'loss', 'batch', 'seed'] as const) {
+        if (o.values[name] !== undefined) throw new UsageError(`tapegrad graph --${name}: only applies to --model, not --expr`);
+      }
+      ({ rec, labels } = traceExpression(expr, o.strings('var')));
+    } else {
+      if (o.strings('var').length > 0) throw new UsageError('tapegrad graph --var: only applies to --expr, not --model');
+      const t = modelTrace({
+        sizes: o.sizes('model', [2, 3, 2], { minLength: 2 }),
+        activation: o.string('activation') ?? 'sigmoid',
+        loss: o.string('loss') ?? 'sum-squares',
+        batch: o.number('batch', 1, { integer: true, min: 1, max: 64 }),
+        seed: o.number('seed', 1, { integer: true }),
+      });
+      rec = t.rec;
+      labels = t.labels;
+    }
+    io.stdout.write(renderTape(rec, labels, format, { values }) + '\n');
+    if (values && rec.output.size !== 1) {
+      io.stderr.write(`tapegrad graph: the output has shape [${rec.output.shape.join(',')}], so no gradients are shown; wrap the expression in sum(...) for a scalar\n`);
+    } else if (format === 'table') {
+      io.stdout.write(`output = ${rec.output.size === 1 ? fmtNumber(rec.output.data[0]!) : `[${rec.output.shape.join(',')}]`}\n`);
+    }
+    return 0;
+  },
+};
+
+/**
+ * Parses and traces an expression; variables and literals become the traced arguments
+ * (variables first, in order of first use), so every one is labelled on the graph.
+ * @throws ExprError for syntax errors and undefined variables, UsageError for bad --var values.
+ */
+export function traceExpression(source: string, varSpecs: readonly string[]): { rec: ReturnType<typeof traceTape>; labels: ArgLabel[] } {
+  const ast = parseExpr(source);
+  const given = new Map<string, Tensor>(varSpecs.map(parseVar));
+  const names = variablesOf(ast);
+  const unused = [...given.keys()].filter((k) => !names.includes(k));
+  if (unused.length > 0) throw new UsageError(`graph --var: ${unused.map((u) => `'${u}'`).join(', ')} not used by the expression '${source}'; remove it or fix the expression`);
+  // Evaluate once untraced first, so undefined variables and shape errors surface with their column.
+  evaluate(source, ast, given);
+  const lits = literalsOf(ast);
+  const args = [...names.map((n) => given.get(n)!), ...lits.map(scalar)];
+  const rec = traceTape((...ts: Tensor[]) => {
+    const vars = new Map(names.map((n, i) => [n, ts[i]!]));
+    return evaluate(source, ast, vars, ts.slice(names.length));
+  }, ...args);
+  const labels: ArgLabel[] = [...names.map((name) => ({ name, kind: 'variable' as const })), ...lits.map((v) => ({ name: fmtNumber(v), kind: 'literal' as const }))];
+  return { rec, labels };
+}

@@ -1,0 +1,206 @@
+/**
+ * The worked example behind `tapegrad explain`: seed 003's derivation carried out with
+ * numbers. The closed-form side follows the seed's equations on plain arrays; the tape
+ * side differentiates the same network built from core ops; every number is compared.
+ */
+import { add, grad, matmul, sum, square, sub, tensor, type Tensor } from '@tapegrad/core';
+import { type Activation } from '@tapegrad/nn';
+
+/** A network with explicit parameters: `W[l]: [sizes[l+1], sizes[l]]` row-major, one activation for every layer. */
+export interface ExplainNet {
+  readonly sizes: readonly number[];
+  readonly W: readonly Float64Array[];
+  readonly b: readonly Float64Array[];
+  readonly activation: Activation;
+  readonly x: readonly number[];
+  readonly y: readonly number[];
+}
+
+/** One number computed by the seed's formula and by the tape. */
+export interface NumberCheck {
+  readonly quantity: string;
+  readonly closedForm: number;
+  readonly tape: number;
+  readonly ok: boolean;
+}
+
+export interface Explanation {
+  readonly lines: string[];
+  readonly checks: NumberCheck[];
+  readonly ok: boolean;
+  readonly z: Float64Array[];
+  readonly a: Float64Array[];
+  readonly cost: number;
+  readonly delta: Float64Array[];
+  readonly dW: Float64Array[];
+  readonly db: Float64Array[];
+}
+
+// A few dozen float64 operations per number, each rounding by at most u ≈ 1.1e-16, and the
+// two sides order them differently: agreement to ~1e-15 relative is expected. 1e-12 keeps a
+// wide margin for that while any error in a derivative shows up as 1e-3 or more.
+const RTOL = 1e-12;
+const ATOL = 1e-14;
+
+const SUB = '₀₁₂₃₄₅₆₇₈₉';
+const SUP: Record<string, string> = { '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹', '(': '⁽', ')': '⁾' };
+const sub_ = (...idx: number[]): string => {
+  const s = idx.map((i) => String(i).replace(/\d/g, (d) => SUB[Number(d)]!));
+  return idx.some((i) => i > 9) ? s.join('‚') : s.join('');
+};
+const sup = (l: number): string => `(${l})`.replace(/./g, (c) => SUP[c] ?? c);
+const v = (x: number): string => {
+  const s = String(Number(x.toPrecision(6)));
+  return x < 0 ? `(${s})` : s;
+};
+const show = (x: number): string => String(Number(x.toPrecision(6)));
+
+/** How the seeds write f'(z) for an activation, given z and a (the numeric form), or null when only f'(z) fits. */
+function derivativeText(act: Activation, z: number, a: number): { symbolic: string; numeric: string } {
+  switch (act.name) {
+    case 'sigmoid':
+      return { symbolic: 'a(1 − a)', numeric: `${show(a)}(1 − ${show(a)})` };
+    case 'tanh':
+      return { symbolic: '(1 − a²)', numeric: `(1 − ${v(a)}²)` };
+    case 'identity':
+      return { symbolic: '1', numeric: '1' };
+    default:
+      return { symbolic: `${act.name}'(z)`, numeric: `${act.name}'(${show(z)})` };
+  }
+}
+
+/**
+ * Walks through forward pass, cost, deltas and gradients of `net` for one sample with
+ * C₀ = Σ_j (a_j⁽ᴸ⁾ − y_j)² (seed 003, eq. costZero), checking each number against the tape.
+ * @returns the printable lines, every check, and the numbers themselves
+ */
+export function explainNetwork(net: ExplainNet): Explanation {
+  const L = net.sizes.length - 1;
+  const act = net.activation;
+  // ---- closed form, following seed 003 on plain arrays
+  const a: Float64Array[] = [Float64Array.from(net.x)];
+  const z: Float64Array[] = [new Float64Array(0)];
+  const fp: Float64Array[] = [new Float64Array(0)];
+  for (let l = 1; l <= L; l++) {
+    const nIn = net.sizes[l - 1]!;
+    const n = net.sizes[l]!;
+    const W = net.W[l - 1]!;
+    const zl = new Float64Array(n);
+    for (let j = 0; j < n; j++) {
+      let s = net.b[l - 1]![j]!;
+      for (let k = 0; k < nIn; k++) s += W[j * nIn + k]! * a[l - 1]![k]!; // eq. zLastLayer
+      zl[j] = s;
+    }
+    const al = new Float64Array(n);
+    act.forward(zl, al, n);
+    const d = new Float64Array(n);
+    act.derivative(zl, al, d);
+    z.push(zl), a.push(al), fp.push(d);
+  }
+  const aL = a[L]!;
+  let cost = 0;
+  for (let j = 0; j < aL.length; j++) cost += (aL[j]! - net.y[j]!) ** 2;
+  const delta: Float64Array[] = new Array<Float64Array>(L + 1).fill(new Float64Array(0));
+  delta[L] = aL.map((aj, j) => 2 * (aj - net.y[j]!) * fp[L]![j]!); // eq. deltaDef
+  for (let l = L - 1; l >= 1; l--) {
+    const n = net.sizes[l]!;
+    const nNext = net.sizes[l + 1]!;
+    const W = net.W[l]!;
+    const d = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      let s = 0;
+      for (let j = 0; j < nNext; j++) s += delta[l + 1]![j]! * W[j * n + k]!; // eq. deltaHiddenLayer
+      d[k] = s * fp[l]![k]!;
+    }
+    delta[l] = d;
+  }
+  const dW = net.W.map((_, i) => {
+    const l = i + 1;
+    const nIn = net.sizes[l - 1]!;
+    const g = new Float64Array(net.sizes[l]! * nIn);
+    for (let j = 0; j < net.sizes[l]!; j++) for (let k = 0; k < nIn; k++) g[j * nIn + k] = delta[l]![j]! * a[l - 1]![k]!; // ∂C/∂w_jk = δ_j a_k
+    return g;
+  });
+  const db = delta.slice(1).map((d) => Float64Array.from(d));
+
+  // ---- the tape: the same network from core ops, differentiated
+  const params = net.W.flatMap((W, i) => [tensor(W, [net.sizes[i + 1]!, net.sizes[i]!]), tensor(net.b[i]!, [1, net.sizes[i + 1]!])]);
+  const Y = tensor([...net.y], [1, net.y.length]);
+  const layer = (l: number, A: Tensor, ps: readonly Tensor[]): Tensor => add(matmul(A, ps[2 * (l - 1)]!, { transB: true }), ps[2 * (l - 1) + 1]!);
+  // The cost from layer l's pre-activation onward: ∂/∂z⁽ˡ⁾ of this is δ⁽ˡ⁾ by definition.
+  const tail = (l: number, zl: Tensor, ps: readonly Tensor[]): Tensor => {
+    let A = act.tape(zl);
+    for (let m = l + 1; m <= L; m++) A = act.tape(layer(m, A, ps));
+    return sum(square(sub(A, Y)));
+  };
+  const tapeZ: Float64Array[] = [new Float64Array(0)];
+  const tapeA: Float64Array[] = [Float64Array.from(net.x)];
+  let A = tensor([...net.x], [1, net.x.length]);
+  for (let l = 1; l <= L; l++) {
+    const Z = layer(l, A, params);
+    A = act.tape(Z);
+    tapeZ.push(Float64Array.from(Z.data)), tapeA.push(Float64Array.from(A.data));
+  }
+  const tapeCost = sum(square(sub(A, Y))).item();
+  const tapeDelta = [new Float64Array(0), ...Array.from({ length: L }, (_, i) => grad((zl: Tensor) => tail(i + 1, zl, params))(tensor(tapeZ[i + 1]!, [1, net.sizes[i + 1]!])).data)];
+  const cost0 = (...ps: Tensor[]): Tensor => tail(1, layer(1, tensor([...net.x], [1, net.x.length]), ps), ps);
+  const tapeParamGrads = grad(cost0, params.map((_, i) => i))(...params);
+
+  // ---- the walk-through, each number beside its check
+  const checks: NumberCheck[] = [];
+  const lines: string[] = [];
+  const check = (quantity: string, closed: number, tapeValue: number): string => {
+    const ok = Math.abs(closed - tapeValue) <= RTOL * Math.max(Math.abs(closed), Math.abs(tapeValue)) + ATOL;
+    checks.push({ quantity, closedForm: closed, tape: tapeValue, ok });
+    return ok ? '✓' : `✗ tape says ${tapeValue}`;
+  };
+  const emit = (text: string, mark: string): void => {
+    lines.push(`  ${text.padEnd(64)} ${mark}`);
+  };
+  const fname = act.name === 'sigmoid' ? 'σ' : act.name;
+  lines.push(`Forward pass: z_j⁽ˡ⁾ = Σ_k w_jk⁽ˡ⁾ a_k⁽ˡ⁻¹⁾ + b_j⁽ˡ⁾,  a_j⁽ˡ⁾ = ${fname}(z_j⁽ˡ⁾)`);
+  for (let l = 1; l <= L; l++) {
+    const nIn = net.sizes[l - 1]!;
+    for (let j = 0; j < net.sizes[l]!; j++) {
+      const terms = Array.from({ length: nIn }, (_, k) => `${v(net.W[l - 1]![j * nIn + k]!)}·${v(a[l - 1]![k]!)}`);
+      emit(`z${sub_(j)}${sup(l)} = ${terms.join(' + ')} + ${v(net.b[l - 1]![j]!)} = ${show(z[l]![j]!)}`, check(`z${sub_(j)}${sup(l)}`, z[l]![j]!, tapeZ[l]![j]!));
+    }
+    for (let j = 0; j < net.sizes[l]!; j++) {
+      emit(`a${sub_(j)}${sup(l)} = ${fname}(${show(z[l]![j]!)}) = ${show(a[l]![j]!)}`, check(`a${sub_(j)}${sup(l)}`, a[l]![j]!, tapeA[l]![j]!));
+    }
+  }
+  lines.push('', `Cost: C₀ = Σ_j (a_j${sup(L)} − y_j)²`);
+  emit(`C₀ = ${Array.from(aL, (x, j) => `(${show(x)} − ${show(net.y[j]!)})²`).join(' + ')} = ${show(cost)}`, check('C₀', cost, tapeCost));
+
+  const d0 = derivativeText(act, 0, 0).symbolic;
+  lines.push('', `Backward pass, output layer: δ_j${sup(L)} = ∂C₀/∂a_j · ∂a_j/∂z_j = 2(a_j${sup(L)} − y_j) · ${d0.replace(/a/g, `a_j${sup(L)}`)}`);
+  for (let j = 0; j < aL.length; j++) {
+    const dt = derivativeText(act, z[L]![j]!, aL[j]!).numeric;
+    emit(`δ${sub_(j)}${sup(L)} = 2(${show(aL[j]!)} − ${show(net.y[j]!)}) · ${dt} = ${show(delta[L]![j]!)}`, check(`δ${sub_(j)}${sup(L)}`, delta[L]![j]!, tapeDelta[L]![j]!));
+  }
+  for (let l = L - 1; l >= 1; l--) {
+    lines.push('', `Hidden layer ${l}: δ_k${sup(l)} = (Σ_j δ_j${sup(l + 1)} w_jk${sup(l + 1)}) · ${d0.replace(/a/g, `a_k${sup(l)}`)}`);
+    const n = net.sizes[l]!;
+    for (let k = 0; k < n; k++) {
+      const terms = Array.from({ length: net.sizes[l + 1]! }, (_, j) => `${v(delta[l + 1]![j]!)}·${v(net.W[l]![j * n + k]!)}`);
+      const dt = derivativeText(act, z[l]![k]!, a[l]![k]!).numeric;
+      emit(`δ${sub_(k)}${sup(l)} = (${terms.join(' + ')}) · ${dt} = ${show(delta[l]![k]!)}`, check(`δ${sub_(k)}${sup(l)}`, delta[l]![k]!, tapeDelta[l]![k]!));
+    }
+  }
+  lines.push('', 'Gradients: ∂C₀/∂w_jk⁽ˡ⁾ = δ_j⁽ˡ⁾ · a_k⁽ˡ⁻¹⁾,  ∂C₀/∂b_j⁽ˡ⁾ = δ_j⁽ˡ⁾');
+  for (let l = L; l >= 1; l--) {
+    const nIn = net.sizes[l - 1]!;
+    const gW = tapeParamGrads[2 * (l - 1)]!.data;
+    const gb = tapeParamGrads[2 * (l - 1) + 1]!.data;
+    for (let j = 0; j < net.sizes[l]!; j++) {
+      for (let k = 0; k < nIn; k++) {
+        const q = `∂C₀/∂w${sub_(j, k)}${sup(l)}`;
+        emit(`${q} = δ${sub_(j)}${sup(l)} · a${sub_(k)}${sup(l - 1)} = ${v(delta[l]![j]!)} · ${v(a[l - 1]![k]!)} = ${show(dW[l - 1]![j * nIn + k]!)}`, check(q, dW[l - 1]![j * nIn + k]!, gW[j * nIn + k]!));
+      }
+      const q = `∂C₀/∂b${sub_(j)}${sup(l)}`;
+      emit(`${q} = δ${sub_(j)}${sup(l)} = ${show(db[l - 1]![j]!)}`, check(q, db[l - 1]![j]!, gb[j]!));
+    }
+  }
+  const ok = checks.every((c) => c.ok);
+  return { lines, checks, ok, z, a, cost, delta, dW, db };
+}

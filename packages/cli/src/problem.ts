@@ -1,0 +1,66 @@
+/**
+ * A seeded random problem for `compare` and `graph --model`: an MLP and a batch of
+ * inputs with targets that suit the loss (one-hot for softmax cross-entropy, 0/1 for
+ * binary cross-entropy, values in [0, 1) otherwise).
+ */
+import { Rng, tensor, type Tensor } from '@tapegrad/core';
+import { createMLP, getActivation, getLoss, type Activation, type Loss, type MLP } from '@tapegrad/nn';
+import { UsageError } from './errors.js';
+
+/** An MLP, its loss, and one batch: X: [batch, sizes[0]], Y: [batch, sizes.at(-1)]. */
+export interface Problem {
+  readonly model: MLP;
+  readonly loss: Loss;
+  readonly activation: Activation;
+  readonly X: Tensor;
+  readonly Y: Tensor;
+}
+
+/** Looks up an activation by its CLI name; an unknown name is a usage error (exit 2). */
+export function activationOption(command: string, name: string): Activation {
+  try {
+    return getActivation(name);
+  } catch (e) {
+    throw new UsageError(`${command} --activation: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** Looks up a loss by its CLI name; an unknown name is a usage error (exit 2). */
+export function lossOption(command: string, name: string): Loss {
+  try {
+    return getLoss(name);
+  } catch (e) {
+    throw new UsageError(`${command} --loss: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/**
+ * The output activation for a loss: identity for losses on logits (softmax-ce, bce),
+ * otherwise the hidden activation, as in seed 003's all-sigmoid network.
+ */
+export function outputActivationFor(loss: Loss, hidden: Activation): Activation {
+  return loss.fromLogits ? getActivation('identity') : hidden;
+}
+
+/**
+ * Builds the random problem.
+ * @param spec sizes `[in, ..., out]`, activation and loss names, batch size, seed
+ * @throws UsageError for unknown names, or a softmax activation in a hidden layer.
+ */
+export function randomProblem(command: string, spec: { sizes: readonly number[]; activation: string; loss: string; batch: number; seed: number }): Problem {
+  const activation = activationOption(command, spec.activation);
+  const loss = lossOption(command, spec.loss);
+  if (!activation.elementwise) throw new UsageError(`${command} --activation: '${activation.name}' is not elementwise, so it cannot be a hidden activation; use softmax-ce as the loss for a softmax output`);
+  const model = createMLP({ sizes: [...spec.sizes], activations: activation, output: outputActivationFor(loss, activation), seed: spec.seed });
+  const rng = new Rng(spec.seed + 1);
+  const nIn = spec.sizes[0]!;
+  const nOut = spec.sizes[spec.sizes.length - 1]!;
+  const x = new Float64Array(spec.batch * nIn);
+  for (let i = 0; i < x.length; i++) x[i] = rng.normal();
+  const y = new Float64Array(spec.batch * nOut);
+  for (let i = 0; i < spec.batch; i++) {
+    if (loss.name === 'softmaxCrossEntropy') y[i * nOut + rng.int(nOut)] = 1;
+    else for (let j = 0; j < nOut; j++) y[i * nOut + j] = loss.name === 'binaryCrossEntropy' ? rng.int(2) : rng.next();
+  }
+  return { model, loss, activation, X: tensor(x, [spec.batch, nIn]), Y: tensor(y, [spec.batch, nOut]) };
+}

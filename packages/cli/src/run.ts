@@ -1,0 +1,97 @@
+/**
+ * The `tapegrad` dispatcher: picks the command, handles --help, and turns errors into one
+ * line on stderr and a meaningful exit code.
+ */
+import { ArgumentError, TapegradError } from '@tapegrad/core';
+import { type Command, HELP_FOOTER } from './command.js';
+import { compareCommand } from './commands/compare.js';
+import { explainCommand } from './commands/explain.js';
+import { graphCommand } from './commands/graph.js';
+import { irisCommand, trainCommand } from './commands/train.js';
+import { DataError, EXIT, UsageError } from './errors.js';
+import { type Io, processIo } from './io.js';
+
+/** Every command, in the order `tapegrad --help` lists them. */
+export const COMMANDS: readonly Command[] = [irisCommand, trainCommand, compareCommand, explainCommand, graphCommand];
+
+const VERSION = '0.1.0';
+
+function topHelp(): string {
+  const w = Math.max(...COMMANDS.map((c) => c.name.length));
+  return `tapegrad ${VERSION}: see backpropagation work. Reverse-mode autodiff checked against the chain rule.
+
+Usage: tapegrad [command] [options]
+
+With no command, runs the main job (\`tapegrad iris\`): trains a small network on the Iris data
+set with tape gradients, checked against the closed form as it goes.
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`).join('\n')}
+
+Run \`tapegrad <command> --help\` for a command's options. Commands that print results also
+take --json for scripting.
+
+${HELP_FOOTER}`;
+}
+
+/**
+ * Runs the `tapegrad` command line.
+ * @param argv the arguments after the program name, e.g. `['compare', '--batch', '4']`
+ * @param io where output goes (default: the process's stdout and stderr)
+ * @returns the exit code: 0 ok, 1 a check failed, 2 usage error, 3 bad data, 4 internal error
+ * @example run(['explain'], memoryIo()) // 0
+ */
+export function run(argv: readonly string[], io: Io = processIo()): number {
+  const debug = argv.includes('--debug');
+  try {
+    const [first, ...rest] = argv;
+    if (first === '--version' || first === '-v') {
+      io.stdout.write(`${VERSION}\n`);
+      return EXIT.ok;
+    }
+    if (first === undefined || first.startsWith('-')) {
+      if (first === '--help' || first === '-h') {
+        io.stdout.write(topHelp() + '\n');
+        return EXIT.ok;
+      }
+      return runCommand(irisCommand, argv, io);
+    }
+    if (first === 'help') {
+      const c = COMMANDS.find((x) => x.name === rest[0]);
+      io.stdout.write((c === undefined ? topHelp() : `${c.help}\n\n${HELP_FOOTER}`) + '\n');
+      return EXIT.ok;
+    }
+    const command = COMMANDS.find((c) => c.name === first);
+    if (command === undefined) {
+      throw new UsageError(`tapegrad: unknown command '${first}'; commands are ${COMMANDS.map((c) => c.name).join(', ')} (see tapegrad --help)`);
+    }
+    return runCommand(command, rest, io);
+  } catch (e) {
+    return report(e, io, debug);
+  }
+}
+
+function runCommand(c: Command, argv: readonly string[], io: Io): number {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout.write(`${c.help}\n\n${HELP_FOOTER}\n`);
+    return EXIT.ok;
+  }
+  return c.run(argv, io);
+}
+
+/** Exit code for an error: the CLI's own types carry theirs; core's ArgumentError comes from a bad option value. */
+export function exitCodeOf(e: unknown): number {
+  if (e instanceof UsageError || e instanceof DataError) return e.exitCode;
+  if (e instanceof ArgumentError) return EXIT.usage;
+  return EXIT.internal;
+}
+
+function report(e: unknown, io: Io, debug: boolean): number {
+  const code = exitCodeOf(e);
+  const msg = e instanceof Error ? e.message : String(e);
+  const prefix = e instanceof TapegradError && msg.startsWith('tapegrad') ? '' : 'tapegrad: ';
+  const internal = code === EXIT.internal ? ' (internal error: please report it, with the output of --debug)' : '';
+  io.stderr.write(`${prefix}${msg}${internal}\n`);
+  if (debug && e instanceof Error && e.stack !== undefined) io.stderr.write(`${e.stack}\n`);
+  return code;
+}
