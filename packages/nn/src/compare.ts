@@ -34,8 +34,10 @@ export interface GradientComparison {
 export interface CompareOptions {
   /** Relative tolerance (default 1e-10: tape vs closed form in float64). */
   rtol?: number;
-  /** Absolute tolerance, in units of the gradient's scale (default 1e-13; see `compareGradients`). */
+  /** Absolute tolerance, in units of `scale` (default 1e-13; see `compareGradients`). */
   atol?: number;
+  /** The magnitude `atol` is measured in (default max(1, the gradients' largest |entry|)). */
+  scale?: number;
   /** Column labels for the table (default `a`, `b`). */
   labels?: readonly [string, string];
 }
@@ -51,12 +53,16 @@ function unravel(i: number, shape: readonly number[]): number[] {
 
 /**
  * Compares two gradient results entry by entry: an entry agrees when
- * `|a - b| <= rtol·max(|a|, |b|) + atol·s`, with `s = max_j max(|a_j|, |b_j|)` the scale
- * of the whole gradient (all parameters, ∞-norm). Why the `atol·s` floor: an entry is a sum of products
- * (∂W = Σ δ a), and rounding errors scale with the summands, not with the sum; an entry that
- * cancels to nearly 0 carries an absolute error of order u·(its summands) ≤ u·s·(batch·width),
- * so a pure relative test would flag exact arithmetic as disagreement. `maxRelError` divides by
- * `max(|a|, |b|, (atol/rtol)·s)` accordingly.
+ * `|a - b| <= rtol·max(|a|, |b|) + atol·s`, with `s = max(1, max_j |a_j|, max_j |b_j|)` over the
+ * whole gradient (all parameters), unless `opts.scale` gives s.
+ *
+ * Why an absolute floor at all: an entry is a sum of products (∂W = Σ δ a, δ = Σ W δ ⊙ f'), and
+ * rounding errors scale with the summands, not with the sum. An entry that cancels to nearly 0
+ * (or a whole gradient that is rounding noise, as for a saturated softmax) carries an absolute
+ * error of order u·Σ|summands| with u ≈ 1.1e-16, however small it is itself, so a purely relative
+ * test would flag exact arithmetic as a disagreement. With summands of order s and at most ~10³ of
+ * them along a chain, u·10³·s ≈ 1e-13·s: the default floor. `maxRelError` divides by
+ * `max(|a|, |b|, (atol/rtol)·s)` to match (pure relative error for entries above that floor).
  * @param a, b results of `backpropTape`, `backpropClosedForm` or `finiteDifferenceGradients` for the same model
  * @returns per-parameter max abs/rel error, the worst entry, `ok`, and `toTable()`
  * @throws ArgumentError when the two results have different layers or shapes.
@@ -69,7 +75,7 @@ export function compareGradients(a: GradResult, b: GradResult, opts: CompareOpti
   if (a.grads.length !== b.grads.length) {
     throw new ArgumentError(`compareGradients: the results have ${a.grads.length} and ${b.grads.length} layers; compare gradients of the same model`);
   }
-  let scale = 0;
+  let scale = 1;
   const pairs: { name: string; x: Float64Array; y: Float64Array; shape: number[] }[] = [];
   a.grads.forEach((ga, l) => {
     const gb = b.grads[l]!;
@@ -84,6 +90,10 @@ export function compareGradients(a: GradResult, b: GradResult, opts: CompareOpti
       pairs.push({ name: `${key}${l + 1}`, x: ta.data, y: tb.data, shape: sa });
     }
   });
+  if (opts.scale !== undefined) {
+    if (!(opts.scale > 0) || !Number.isFinite(opts.scale)) throw new ArgumentError(`compareGradients: scale must be a finite number > 0, got ${opts.scale}`);
+    scale = opts.scale;
+  }
   const floor = rtol > 0 ? (atol / rtol) * scale : 0;
   const rows: ParamComparison[] = pairs.map(({ name, x, y, shape }) => {
     let maxAbs = 0;

@@ -15,8 +15,7 @@ export function affineForward(A: Float64Array, W: Float64Array, b: Float64Array,
     const zr = r * nOut;
     for (let j = 0; j < nOut; j++) {
       const wj = j * nIn;
-      // Two accumulators halve the dependency chain. The order (s0 + s1, then + b) is the
-      // one core's matmul-then-add uses, so the forward values match the tape's bit for bit.
+      // Two accumulators halve the dependency chain; the order is fixed, so results are deterministic.
       let s0 = 0;
       let s1 = 0;
       let k = 0;
