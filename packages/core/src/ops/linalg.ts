@@ -67,6 +67,16 @@ export function matmul(a: Tensor, b: Tensor, opts: { transA?: boolean; transB?: 
   }
   const transA = opts.transA ?? false;
   const transB = opts.transB ?? false;
+  // Checked here, before vectors are reshaped, so the message shows the caller's shapes.
+  const ka = a.shape.length === 1 ? a.shape[0]! : dims(a.shape, transA)[1];
+  const kb = b.shape.length === 1 ? b.shape[0]! : dims(b.shape, transB)[0];
+  if (ka !== kb) {
+    const show = (s: Shape, t: boolean, name: string): string => `${name}${fmtShape(s)}${t && s.length === 2 ? 'ᵀ' : ''}`;
+    throw new ShapeError(
+      `matmul: inner dimensions must match, got ${show(a.shape, transA, 'a')} and ${show(b.shape, transB, 'b')} (${ka} vs ${kb}); ` +
+        `a's last dimension must equal b's first`,
+    );
+  }
   const a2 = a.shape.length === 1 ? reshape(a, [1, a.shape[0]!]) : a;
   const b2 = b.shape.length === 1 ? reshape(b, [b.shape[0]!, 1]) : b;
   // A transposed vector is the same vector: the flags only matter for matrices.
