@@ -1,0 +1,98 @@
+/**
+ * tapegrad's two ways to the gradient: the tape (`backpropTape`, reverse mode through
+ * recorded core ops) and the closed form (`ClosedFormBackprop`, the hand-derived delta
+ * recurrence on typed arrays). For matmul the two columns are the same `matmul` op,
+ * once recorded on a tape and once outside any trace.
+ */
+import { type Tensor, matmul, tensor, tensorView, vjp } from '@tapegrad/core';
+import { type MLP, ClosedFormBackprop, backpropTape, createMLP, sgd, type LayerGrads } from '@tapegrad/nn';
+import { type Contender, type Instance } from '../harness.js';
+import { type MlpData, type WorkloadData, type WorkloadId, updatesParameters } from '../workloads.js';
+
+/** A model holding copies of the shared starting parameters (steps update them in place). */
+function buildModel(d: MlpData): MLP {
+  const sigmoid = d.kind === 'sigmoid-squares';
+  const model = createMLP({ sizes: [...d.sizes], activations: sigmoid ? 'sigmoid' : 'tanh', output: sigmoid ? 'sigmoid' : 'identity', seed: 1 });
+  model.layers.forEach((l, i) => {
+    l.W.set(d.W[i]!);
+    l.b.set(d.b[i]!);
+  });
+  return model;
+}
+
+function lossName(d: MlpData): string {
+  return d.kind === 'sigmoid-squares' ? 'halfSumSquares' : 'softmaxCrossEntropy';
+}
+
+/** Sum of a result, so a benchmark step returns something that depends on all of it. */
+function checksum(t: Tensor): number {
+  let s = 0;
+  const v = t.data;
+  for (let i = 0; i < v.length; i += 97) s += v[i]!;
+  return s;
+}
+
+function matmulInstance(data: WorkloadData, traced: boolean): Instance {
+  if (data.kind !== 'matmul') throw new Error('matmul workload without matmul data');
+  const { n, A, B } = data.matmul;
+  const a = tensor(A, [n, n]);
+  const b = tensor(B, [n, n]);
+  return {
+    // vjp records the product on the tape (and returns it); the pullback is never called.
+    step: traced ? () => checksum(vjp((x: Tensor) => matmul(x, b), a)[0]) : () => checksum(matmul(a, b)),
+    dispose: () => undefined,
+  };
+}
+
+function mlpInstance(id: WorkloadId, data: WorkloadData, mode: 'tape' | 'closed'): Instance {
+  if (data.kind !== 'mlp') throw new Error(`${id}: expected MLP data`);
+  const d = data.mlp;
+  const model = buildModel(d);
+  const X = tensor(d.X, [d.batch, d.sizes[0]!]);
+  const Y = tensor(d.Y, [d.batch, d.sizes[d.sizes.length - 1]!]);
+  const loss = lossName(d);
+  const opt = sgd({ lr: d.lr });
+  const update = updatesParameters(id);
+  if (mode === 'tape') {
+    return {
+      step: () => {
+        const r = backpropTape(model, X, Y, loss);
+        if (update) opt.step(model, r.grads);
+        return r.loss;
+      },
+      dispose: () => undefined,
+    };
+  }
+  // The reusable closed form: buffers allocated once, gradients overwritten per run.
+  const bp = new ClosedFormBackprop(model, loss, 'mean');
+  const grads: LayerGrads[] = model.layers.map((l, i) => ({
+    W: tensorView(bp.gW[i]!, [l.outputSize, l.inputSize]),
+    b: tensorView(bp.gb[i]!, [l.outputSize]),
+  }));
+  return {
+    step: () => {
+      const c = bp.run(X.data, Y.data, d.batch);
+      if (update) opt.step(model, grads);
+      return c;
+    },
+    dispose: () => undefined,
+  };
+}
+
+function tapegrad(mode: 'tape' | 'closed'): Contender {
+  return {
+    id: `tapegrad-${mode}`,
+    label: mode === 'tape' ? 'tapegrad tape' : 'tapegrad closed form',
+    precision: 'f64',
+    ours: true,
+    setup: async () => undefined,
+    activate: async () => undefined,
+    describe: () => (mode === 'tape' ? 'backpropTape (core ops recorded, VJPs replayed)' : 'ClosedFormBackprop (delta recurrence on Float64Arrays)'),
+    create: (id, data) => (data.kind === 'matmul' ? matmulInstance(data, mode === 'tape') : mlpInstance(id, data, mode)),
+  };
+}
+
+/** tapegrad through the tape. */
+export const tapegradTape = tapegrad('tape');
+/** tapegrad's hand-derived closed form. */
+export const tapegradClosed = tapegrad('closed');
