@@ -71,6 +71,12 @@ function markdownFiles(dir: string): string[] {
   return out.sort();
 }
 
+function dotFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.dot'))
+    .map((e) => join(e.parentPath, e.name));
+}
+
 /** Trailing spaces and trailing blank lines are not part of what a reader compares. */
 const normalize = (s: string): string => s.split('\n').map((l) => l.trimEnd()).join('\n').trimEnd();
 
@@ -117,6 +123,15 @@ describe('docs snippets', () => {
     const md = ['```ts', 'console.log(1);', '```', '', '```text', '1', '```', '', '```ts', 'const a = 2;', '```', 'prose', '```text', 'x', '```', ''].join('\n');
     const s = snippetsOf(md);
     expect(s.map((x) => x.output?.body ?? null)).toEqual(['1\n', null]);
+  });
+
+  it('every committed .dot picture is the printed output of a snippet', () => {
+    const dots = dotFiles(docsDir);
+    expect(dots.length).toBeGreaterThan(0);
+    const printed = files.flatMap((f) => fences(readFileSync(f, 'utf8')).filter((x) => x.lang === 'dot').map((x) => normalize(x.body)));
+    for (const d of dots) {
+      expect(printed, `${relative(docsDir, d)} differs from every dot output block in docs/; copy the block into the file`).toContain(normalize(readFileSync(d, 'utf8')));
+    }
   });
 
   for (const file of files) {
