@@ -11,7 +11,7 @@ import type { Loss } from './losses.js';
 export interface ActivationCheck {
   readonly ok: boolean;
   readonly maxAbsError: number;
-  /** Where the closed form and the tape disagree most: the input z, your derivative, the tape's. */
+  /** Where the closed form and the tape disagree most (largest |df - tape|): the input z, your derivative, the tape's. */
   readonly worst: { readonly z: number; readonly df: number; readonly tape: number };
   readonly points: number;
   toString(): string;
@@ -64,7 +64,7 @@ export function checkActivation(act: Activation, opts: { points?: Float64Array |
   for (let i = 0; i < n; i++) {
     const d = Math.abs(mine[i]! - tapeD[i]!);
     const tol = atol + rtol * Math.max(Math.abs(mine[i]!), Math.abs(tapeD[i]!));
-    const score = d !== d ? Infinity : d / tol;
+    const score = d !== d ? Infinity : d;
     if (!(d <= tol)) ok = false;
     if (d > maxAbs || d !== d) maxAbs = d !== d ? Infinity : d;
     if (score > worstScore) {
@@ -90,7 +90,7 @@ export function checkActivation(act: Activation, opts: { points?: Float64Array |
 export interface LossCheck {
   readonly ok: boolean;
   readonly maxAbsError: number;
-  /** Where ∇_a C disagrees most: sample, output index, a, y, your gradient, the tape's. */
+  /** Where ∇_a C disagrees most (largest absolute gap): sample, output index, a, y, your gradient, the tape's. */
   readonly worst: { readonly sample: number; readonly index: number; readonly a: number; readonly y: number; readonly grad: number; readonly tape: number };
   toString(): string;
 }
@@ -125,7 +125,7 @@ export function checkLoss(loss: Loss, a: Tensor, y: Tensor, opts: { rtol?: numbe
   for (let i = 0; i < mine.length; i++) {
     const d = Math.abs(mine[i]! - tapeG[i]!);
     const tol = atol + rtol * Math.max(Math.abs(mine[i]!), Math.abs(tapeG[i]!));
-    const score = d !== d ? Infinity : d / tol;
+    const score = d !== d ? Infinity : d;
     if (!(d <= tol)) ok = false;
     if (d > maxAbs || d !== d) maxAbs = d !== d ? Infinity : d;
     if (score > worstScore) {
