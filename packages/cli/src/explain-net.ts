@@ -148,14 +148,15 @@ export function explainNetwork(net: ExplainNet): Explanation {
 
   // ---- the walk-through, each number beside its check
   const checks: NumberCheck[] = [];
-  const lines: string[] = [];
+  // A line is plain text, or [text, mark]: marks are aligned in one column at the end.
+  const lines: (string | readonly [string, string])[] = [];
   const check = (quantity: string, closed: number, tapeValue: number): string => {
     const ok = Math.abs(closed - tapeValue) <= RTOL * Math.max(Math.abs(closed), Math.abs(tapeValue)) + ATOL;
     checks.push({ quantity, closedForm: closed, tape: tapeValue, ok });
     return ok ? '✓' : `✗ tape says ${tapeValue}`;
   };
   const emit = (text: string, mark: string): void => {
-    lines.push(`  ${text.padEnd(64)} ${mark}`);
+    lines.push([`  ${text}`, mark]);
   };
   const fname = act.name === 'sigmoid' ? 'σ' : act.name;
   lines.push(`Forward pass: z_j⁽ˡ⁾ = Σ_k w_jk⁽ˡ⁾ a_k⁽ˡ⁻¹⁾ + b_j⁽ˡ⁾,  a_j⁽ˡ⁾ = ${fname}(z_j⁽ˡ⁾)`);
@@ -202,5 +203,7 @@ export function explainNetwork(net: ExplainNet): Explanation {
     }
   }
   const ok = checks.every((c) => c.ok);
-  return { lines, checks, ok, z, a, cost, delta, dW, db };
+  const width = Math.min(96, Math.max(...lines.map((l) => (typeof l === 'string' ? 0 : [...l[0]].length))));
+  const text = lines.map((l) => (typeof l === 'string' ? l : `${l[0]}${' '.repeat(Math.max(1, width + 2 - [...l[0]].length))}${l[1]}`));
+  return { lines: text, checks, ok, z, a, cost, delta, dW, db };
 }

@@ -14,7 +14,7 @@ export { parseExpr, evaluate, parseVar, variablesOf, FUNCTIONS, ExprError, type 
 export { renderTape, type ArgLabel, type GraphFormat } from './tape-render.js';
 export { traceExpression } from './commands/graph.js';
 export { explainNetwork, type ExplainNet, type Explanation, type NumberCheck } from './explain-net.js';
-export { SEED_003_NET } from './commands/explain.js';
+export { SEED_003_NET, explainReport } from './commands/explain.js';
 export { plotSeries, progressBar, table } from './render.js';
 export { type Command } from './command.js';
 export { type SavedModel } from './commands/train.js';

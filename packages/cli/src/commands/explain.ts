@@ -85,47 +85,57 @@ Options:
       W = m.layers.map((l) => l.W.map((w) => Number(w.toFixed(2))));
       b = m.layers.map((l) => l.b.map(() => Number((rng.next() - 0.5).toFixed(2))));
     }
-    const net: ExplainNet = { sizes, W, b, activation, x, y };
-    const ex = explainNetwork(net);
-    const worst = Math.max(0, ...ex.checks.map((c) => Math.abs(c.closedForm - c.tape) / Math.max(Math.abs(c.tape), 1e-300)));
-    if (o.flag('json')) {
-      const arr = (a: Float64Array): number[] => Array.from(a);
-      io.stdout.write(
-        JSON.stringify({
-          ok: ex.ok,
-          sizes,
-          activation: activation.name,
-          cost: 'sumSquares: C0 = sum_j (a_j - y_j)^2',
-          x,
-          y,
-          params: W.map((w, i) => ({ layer: i + 1, W: arr(w), b: arr(b[i]!) })),
-          forward: ex.z.slice(1).map((z, i) => ({ layer: i + 1, z: arr(z), a: arr(ex.a[i + 1]!) })),
-          C0: ex.cost,
-          delta: ex.delta.slice(1).map((d, i) => ({ layer: i + 1, delta: arr(d) })),
-          grads: ex.dW.map((g, i) => ({ layer: i + 1, W: arr(g), b: arr(ex.db[i]!) })),
-          checks: ex.checks,
-          maxRelError: worst,
-        }) + '\n',
-      );
-    } else {
-      const mat = (w: Float64Array, cols: number): string => `[${Array.from({ length: w.length / cols }, (_, r) => `[${Array.from(w.subarray(r * cols, (r + 1) * cols)).join(', ')}]`).join(', ')}]`;
-      const head = [
-        `tapegrad explain · ${fixed ? "seed 003's " : ''}${sizes.join('-')} network, ${activation.name} everywhere, one sample, C₀ = Σ_j (a_j − y_j)²`,
-        `input a⁽⁰⁾ = x = [${x.join(', ')}]   target y = [${y.join(', ')}]`,
-        ...W.map((w, i) => `W⁽${i + 1}⁾ = ${mat(w, sizes[i]!)}   b⁽${i + 1}⁾ = [${Array.from(b[i]!).join(', ')}]`.replace(/⁽(\d)⁾/g, (_, d: string) => `⁽${'⁰¹²³⁴⁵⁶⁷⁸⁹'[Number(d)]}⁾`)),
-        '',
-      ];
-      const n = ex.checks.length;
-      const tail = ex.ok
-        ? `\n${n} numbers checked against the tape: all agree ✓ (largest relative difference ${fmtErr(worst)}, tolerance 1e-12)`
-        : `\n${ex.checks.filter((c) => !c.ok).length} of ${n} numbers DISAGREE with the tape ✗`;
-      io.stdout.write([...head, ...ex.lines, tail].join('\n') + '\n');
-    }
-    if (!ex.ok) {
-      const bad = ex.checks.find((c) => !c.ok)!;
-      io.stderr.write(`tapegrad explain: ${bad.quantity} is ${bad.closedForm} by the formula but ${bad.tape} by the tape\n`);
-      return EXIT.checkFailed;
-    }
-    return EXIT.ok;
+    const title = `${fixed ? "seed 003's " : ''}${sizes.join('-')} network, ${activation.name} everywhere`;
+    return explainReport({ sizes, W, b, activation, x, y }, io, { json: o.flag('json'), title });
   },
 };
+
+/**
+ * Prints the walk-through of `net` (text or JSON) and returns the exit code: 0 when every
+ * number agrees with the tape, 1 otherwise (with the first disagreement on stderr).
+ * @param net sizes, parameters `W[l]: [n_(l+1), n_l]`, activation, one sample x, y
+ */
+export function explainReport(net: ExplainNet, io: Io, opts: { json: boolean; title: string }): number {
+  const { sizes, W, b, activation, x, y } = net;
+  const ex = explainNetwork(net);
+  const worst = Math.max(0, ...ex.checks.map((c) => Math.abs(c.closedForm - c.tape) / Math.max(Math.abs(c.tape), 1e-300)));
+  if (opts.json) {
+    const arr = (a: Float64Array): number[] => Array.from(a);
+    io.stdout.write(
+      JSON.stringify({
+        ok: ex.ok,
+        sizes,
+        activation: activation.name,
+        cost: 'sumSquares: C0 = sum_j (a_j - y_j)^2',
+        x,
+        y,
+        params: W.map((w, i) => ({ layer: i + 1, W: arr(w), b: arr(b[i]!) })),
+        forward: ex.z.slice(1).map((z, i) => ({ layer: i + 1, z: arr(z), a: arr(ex.a[i + 1]!) })),
+        C0: ex.cost,
+        delta: ex.delta.slice(1).map((d, i) => ({ layer: i + 1, delta: arr(d) })),
+        grads: ex.dW.map((g, i) => ({ layer: i + 1, W: arr(g), b: arr(ex.db[i]!) })),
+        checks: ex.checks,
+        maxRelError: worst,
+      }) + '\n',
+    );
+  } else {
+    const mat = (w: Float64Array, cols: number): string => `[${Array.from({ length: w.length / cols }, (_, r) => `[${Array.from(w.subarray(r * cols, (r + 1) * cols)).join(', ')}]`).join(', ')}]`;
+    const head = [
+      `tapegrad explain · ${opts.title}, one sample, C₀ = Σ_j (a_j − y_j)²`,
+      `input a⁽⁰⁾ = x = [${x.join(', ')}]   target y = [${y.join(', ')}]`,
+      ...W.map((w, i) => `W⁽${i + 1}⁾ = ${mat(w, sizes[i]!)}   b⁽${i + 1}⁾ = [${Array.from(b[i]!).join(', ')}]`.replace(/⁽(\d)⁾/g, (_, d: string) => `⁽${'⁰¹²³⁴⁵⁶⁷⁸⁹'[Number(d)]}⁾`)),
+      '',
+    ];
+    const n = ex.checks.length;
+    const tail = ex.ok
+      ? `\n${n} numbers checked against the tape: all agree ✓ (largest relative difference ${fmtErr(worst)}, tolerance 1e-12)`
+      : `\n${ex.checks.filter((c) => !c.ok).length} of ${n} numbers DISAGREE with the tape ✗`;
+    io.stdout.write([...head, ...ex.lines, tail].join('\n') + '\n');
+  }
+  if (!ex.ok) {
+    const bad = ex.checks.find((c) => !c.ok)!;
+    io.stderr.write(`tapegrad explain: ${bad.quantity} is ${bad.closedForm} by the formula but ${bad.tape} by the tape\n`);
+    return EXIT.checkFailed;
+  }
+  return EXIT.ok;
+}

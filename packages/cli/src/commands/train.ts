@@ -271,7 +271,7 @@ function report(run: TrainRunResult, m: Metrics, ok: boolean, saved: string | nu
   const perLine = 6;
   const lossLines: string[] = [];
   for (let i = 0; i < h.length; i += perLine) {
-    lossLines.push(h.slice(i, i + perLine).map((v, k) => `${String(i + k + 1).padStart(4)} ${fmt(v).padEnd(8)}`).join(' '));
+    lossLines.push(h.slice(i, i + perLine).map((v, k) => `${String(i + k + 1).padStart(4)} ${fmt(v).padEnd(8)}`).join(' ').trimEnd());
   }
   parts.push(`\nLoss per epoch\n${lossLines.join('\n')}`);
   const width = Math.max(20, Math.min(64, (io.stdout.columns ?? 80) - 14));
