@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+import { ArgumentError, tensor } from '@tapegrad/core';
+import {
+  ModelFormatError,
+  accuracy,
+  adam,
+  backpropClosedForm,
+  cloneModel,
+  createMLP,
+  defineActivation,
+  dense,
+  evaluate,
+  loadModel,
+  mlp,
+  momentum,
+  saveModel,
+  sgd,
+  train,
+  type GradResult,
+} from './index.js';
+import { sin } from '@tapegrad/core';
+
+const X = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
+const Y = tensor([[0], [1], [1], [0]]);
+
+describe('XOR', () => {
+  // 2-4-1, tanh hidden, sigmoid output, ½‖·‖², full-batch SGD: a standard XOR set-up.
+  const run = (gradients: 'tape' | 'closed-form') => {
+    const model = createMLP({ sizes: [2, 4, 1], activations: 'tanh', output: 'sigmoid', seed: 1 });
+    const { history } = train(model, { X, Y }, { epochs: 1500, batchSize: 4, loss: 'halfSumSquares', optimizer: sgd({ lr: 2 }), gradients, seed: 3 });
+    return { model, history };
+  };
+  const tape = run('tape');
+  const closed = run('closed-form');
+
+  it('reaches 100% accuracy with either gradient source', () => {
+    expect(accuracy(tape.model, X, Y)).toBe(1);
+    expect(accuracy(closed.model, X, Y)).toBe(1);
+    expect(tape.history.at(-1)!).toBeLessThan(0.01 * tape.history[0]!);
+  });
+
+  it('the two runs give identical loss histories to 1e-9', () => {
+    // Gradients differ by rounding (~1e-16 relative) per step; gradient descent near a minimum
+    // contracts such differences, so 1500 steps keep them far below 1e-9.
+    expect(closed.history.length).toBe(1500);
+    let worst = 0;
+    tape.history.forEach((h, i) => (worst = Math.max(worst, Math.abs(h - closed.history[i]!))));
+    expect(worst).toBeLessThan(1e-9);
+    tape.model.layers.forEach((l, i) => l.W.forEach((w, j) => expect(Math.abs(w - closed.model.layers[i]!.W[j]!)).toBeLessThan(1e-9)));
+  });
+
+  it('mini-batches with shuffling and Adam also solve it, identically from tape and closed form', () => {
+    const go = (gradients: 'tape' | 'closed-form') => {
+      const model = createMLP({ sizes: [2, 8, 2], activations: 'relu', seed: 4 });
+      const Y2 = tensor([[1, 0], [0, 1], [0, 1], [1, 0]]);
+      const h = train(model, { X, Y: Y2 }, { epochs: 300, batchSize: 3, loss: 'softmaxCrossEntropy', optimizer: adam({ lr: 0.05 }), gradients, seed: 8 }).history;
+      return { h, acc: accuracy(model, X, Y2) };
+    };
+    const a = go('tape');
+    const b = go('closed-form');
+    expect(a.acc).toBe(1);
+    expect(b.acc).toBe(1);
+    a.h.forEach((v, i) => expect(Math.abs(v - b.h[i]!)).toBeLessThan(1e-9));
+  });
+});
+
+describe('train', () => {
+  it('reports each epoch to onEpoch, 1-based, with the epoch loss', () => {
+    const model = createMLP({ sizes: [2, 3, 1], activations: 'tanh', seed: 0 });
+    const seen: number[] = [];
+    const { history } = train(model, { X, Y }, { epochs: 3, loss: 'mse', optimizer: sgd({ lr: 0.1 }), onEpoch: (e) => seen.push(e.epoch) });
+    expect(seen).toEqual([1, 2, 3]);
+    expect(history.length).toBe(3);
+  });
+
+  it('the epoch loss of one full batch is the loss before that epoch’s step', () => {
+    const model = createMLP({ sizes: [2, 3, 1], activations: 'tanh', seed: 0 });
+    const before = evaluate(model, X, Y, 'halfSumSquares');
+    const { history } = train(model, { X, Y }, { epochs: 1, batchSize: 4, shuffle: false, loss: 'halfSumSquares', optimizer: sgd({ lr: 0.1 }) });
+    expect(history[0]).toBe(before);
+  });
+
+  it('rejects bad options', () => {
+    const model = createMLP({ sizes: [2, 1], activations: ['identity'] });
+    const base = { epochs: 1, loss: 'mse', optimizer: sgd({ lr: 0.1 }) };
+    expect(() => train(model, { X, Y }, { ...base, epochs: 1.5 })).toThrow(/epochs must be a non-negative integer, got 1.5/);
+    expect(() => train(model, { X, Y }, { ...base, batchSize: 0 })).toThrow(/batchSize must be a positive integer, got 0/);
+    expect(() => train(model, { X, Y }, { ...base, gradients: 'numeric' as 'tape' })).toThrow(/gradients must be 'tape' or 'closed-form', got 'numeric'/);
+    expect(() => sgd({ lr: -1 })).toThrow(ArgumentError);
+  });
+
+  it('stops with a clear error when the loss diverges', () => {
+    const model = createMLP({ sizes: [2, 4, 1], activations: ['identity', 'identity'], seed: 1 });
+    const big = tensor([[1e150, 1e150], [1e150, -1e150], [3, 4], [5, 6]]);
+    expect(() => train(model, { X: big, Y }, { epochs: 50, loss: 'mse', optimizer: sgd({ lr: 10 }) })).toThrow(/the loss became (Infinity|NaN) at epoch \d+; lower the learning rate/);
+  });
+});
+
+describe('optimizers', () => {
+  const model = () => mlp([dense(2, 1, 'identity', { W: Float64Array.of(1, -2), b: Float64Array.of(0.5) })]);
+  const grads = (gW: number[], gb: number): GradResult['grads'] => [{ W: tensor([gW]), b: tensor([gb]) }];
+
+  it('sgd: θ ← θ - lr·g', () => {
+    const m = model();
+    sgd({ lr: 0.1 }).step(m, grads([1, 2], -3));
+    expect([...m.layers[0]!.W]).toEqual([1 - 0.1, -2 - 0.2]);
+    expect(m.layers[0]!.b[0]).toBeCloseTo(0.8, 15);
+  });
+
+  it('momentum: v ← βv + g, θ ← θ - lr·v', () => {
+    const m = model();
+    const opt = momentum({ lr: 0.1, beta: 0.5 });
+    opt.step(m, grads([1, 0], 0));
+    opt.step(m, grads([1, 0], 0));
+    // v₁ = 1, v₂ = 0.5 + 1 = 1.5: θ = 1 - 0.1 - 0.15
+    expect(m.layers[0]!.W[0]).toBeCloseTo(0.75, 15);
+  });
+
+  it('adam: the first step moves each parameter by lr·sign(g)', () => {
+    const m = model();
+    adam({ lr: 0.01 }).step(m, grads([3, -0.001], 0));
+    // m̂ = g, v̂ = g², so the step is lr·g/(|g| + ε) ≈ lr·sign(g)
+    expect(m.layers[0]!.W[0]).toBeCloseTo(1 - 0.01, 8);
+    expect(m.layers[0]!.W[1]).toBeCloseTo(-2 + 0.01, 6);
+    expect(m.layers[0]!.b[0]).toBe(0.5);
+  });
+
+  it('rejects gradients of another model', () => {
+    expect(() => sgd({ lr: 1 }).step(model(), [{ W: tensor([[1, 2, 3]]), b: tensor([1]) }])).toThrow(
+      /sgd.step: layer 1 has W \[1,2\] and b \[1\] but the gradients are \[1,3\] and \[1\]/,
+    );
+  });
+});
+
+describe('saveModel / loadModel', () => {
+  it('round-trips exactly (architecture, activations, every bit of every parameter)', () => {
+    const m = createMLP({ sizes: [3, 5, 4, 2], activations: ['gelu', 'elu', 'softmax'], seed: 12 });
+    const back = loadModel(saveModel(m));
+    expect(back.layers.map((l) => l.activation.name)).toEqual(['gelu', 'elu', 'softmax']);
+    back.layers.forEach((l, i) => {
+      expect([...l.W]).toEqual([...m.layers[i]!.W]);
+      expect([...l.b]).toEqual([...m.layers[i]!.b]);
+    });
+  });
+
+  it('user activations are resolved by name when passed in', () => {
+    const wave = defineActivation({ name: 'wave', f: (z) => sin(z), df: (z) => Math.cos(z) });
+    const m = createMLP({ sizes: [2, 2, 1], activations: [wave, 'identity'] });
+    const json = saveModel(m);
+    expect(() => loadModel(json)).toThrow(/layer 1 uses activation 'wave', which is not built in; pass it to loadModel\(json, \{ activations: \[yourActivation\] \}\)/);
+    expect(loadModel(json, { activations: [wave] }).layers[0]!.activation).toBe(wave);
+  });
+
+  it('rejects corrupt or mismatched files with a ModelFormatError, never a half-loaded model', () => {
+    const good = JSON.parse(saveModel(createMLP({ sizes: [2, 3, 1], activations: 'tanh', seed: 1 }))) as Record<string, unknown> & {
+      layers: Record<string, unknown>[];
+    };
+    const variant = (edit: (d: typeof good) => void): string => {
+      const d = structuredClone(good);
+      edit(d);
+      return JSON.stringify(d);
+    };
+    const cases: [string, RegExp][] = [
+      ['{"format": "tapegrad-mlp", "version": 1, "sizes": [2, 3', /not valid JSON/],
+      ['[1, 2]', /must hold a JSON object/],
+      [variant((d) => (d.format = 'keras')), /format is "keras", expected "tapegrad-mlp"/],
+      [variant((d) => (d.version = 2)), /version 2 is not supported/],
+      [variant((d) => (d.layers[1]!.W = [1, 2])), /layer 2 W \(\[1,3\]\) has 2 values but its shape needs 3/],
+      [variant((d) => ((d.layers[0]!.b as unknown[])[1] = 'x')), /layer 1 b \(\[3\]\)\[1\] must be a finite number, got "x"/],
+      [variant((d) => (d.layers[1]!.inputSize = 4)), /layer 2 is 4→1 but "sizes" \[2,3,1\] says 3→1; the widths must chain/],
+      [variant((d) => (d.layers[0]!.activation = 'swishy')), /activation 'swishy', which is not built in/],
+      [variant((d) => (d.sizes = [2, 3])), /"sizes" must list 3 widths for 2 layers/],
+    ];
+    for (const [text, msg] of cases) {
+      expect(() => loadModel(text)).toThrow(ModelFormatError);
+      expect(() => loadModel(text)).toThrow(msg);
+    }
+  });
+
+  it('refuses to save non-finite parameters', () => {
+    const m = cloneModel(createMLP({ sizes: [2, 1], activations: ['identity'] }));
+    m.layers[0]!.W[1] = NaN;
+    expect(() => saveModel(m)).toThrow(/layer 1 W\[1\] is NaN; JSON cannot store non-finite numbers/);
+  });
+
+  it('a loaded model gives the same gradients as the original', () => {
+    const m = createMLP({ sizes: [2, 3, 1], activations: 'sigmoid', seed: 2 });
+    const a = backpropClosedForm(m, X, Y, 'halfSumSquares');
+    const b = backpropClosedForm(loadModel(saveModel(m)), X, Y, 'halfSumSquares');
+    expect([...b.grads[0]!.W.data]).toEqual([...a.grads[0]!.W.data]);
+  });
+});
