@@ -40,3 +40,14 @@ describe('progressBar and table', () => {
     expect(table(['a', 'n'], [['xy', '1'], ['z', '100']], [1]).split('\n')).toEqual(['a     n', '──  ───', 'xy    1', 'z   100']);
   });
 });
+
+describe('plotSeries on a log axis', () => {
+  it('spaces decades evenly and says so', () => {
+    const out = plotSeries([100, 10, 1], { width: 8, height: 3, scale: 'log' }).split('\n');
+    // 10 is the geometric middle of 100 and 1, so its label and dot sit on the middle row.
+    expect(out[1]).toMatch(/^ *10\.0000 ┤/);
+    expect(out[1]!.split('┤')[1]).toContain('•');
+    expect(out.at(-1)).toContain('(log scale)');
+    expect(plotSeries([2, 1], { scale: 'auto' })).not.toContain('log scale');
+  });
+});

@@ -37,9 +37,15 @@ export function table(head: readonly string[], rows: readonly (readonly string[]
  * @param ys the series, e.g. the loss per epoch
  * @param opts plot area width and height in characters (defaults 60 × 12)
  */
-export function plotSeries(ys: readonly number[], opts: { width?: number; height?: number; xLabel?: string } = {}): string {
+export function plotSeries(ys: readonly number[], opts: { width?: number; height?: number; xLabel?: string; scale?: 'linear' | 'log' | 'auto' } = {}): string {
   const finite = ys.filter(Number.isFinite);
   if (finite.length === 0) return '(nothing to plot)';
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
+  // A loss usually falls by orders of magnitude: on a log axis the late epochs stay visible.
+  const log = lo > 0 && (opts.scale === 'log' || (opts.scale === 'auto' && hi / lo >= 10));
+  const tf = log ? Math.log10 : (v: number): number => v;
+  const untf = log ? (v: number): number => 10 ** v : (v: number): number => v;
   const width = Math.max(8, Math.min(opts.width ?? 60, Math.max(ys.length, 8)));
   const height = Math.max(3, opts.height ?? 12);
   const cols: number[] = [];
@@ -51,10 +57,10 @@ export function plotSeries(ys: readonly number[], opts: { width?: number; height
     for (let i = lo; i < hi && i < ys.length; i++) if (Number.isFinite(ys[i]!)) (s += ys[i]!), k++;
     cols.push(k > 0 ? s / k : Number.NaN);
   }
-  const min = Math.min(...finite);
-  const max = Math.max(...finite);
+  const min = tf(lo);
+  const max = tf(hi);
   const span = max - min || 1;
-  const rowOf = (v: number): number => Math.round(((max - v) / span) * (height - 1));
+  const rowOf = (v: number): number => Math.round(((max - tf(v)) / span) * (height - 1));
   const grid = Array.from({ length: height }, () => new Array<string>(width).fill(' '));
   let prev: number | null = null;
   cols.forEach((v, c) => {
@@ -64,10 +70,11 @@ export function plotSeries(ys: readonly number[], opts: { width?: number; height
     grid[r]![c] = '•';
     prev = r;
   });
-  const labels = grid.map((_, r) => (r === 0 ? fmt(max) : r === height - 1 ? fmt(min) : r === Math.floor((height - 1) / 2) ? fmt(max - span / 2) : ''));
+  const mid = Math.floor((height - 1) / 2);
+  const labels = grid.map((_, r) => (r === 0 ? fmt(hi) : r === height - 1 ? fmt(lo) : r === mid ? fmt(untf(max - (span * mid) / (height - 1))) : ''));
   const lw = Math.max(...labels.map((l) => l.length));
   const lines = grid.map((row, r) => `${labels[r]!.padStart(lw)} ┤${row.join('')}`);
-  const xl = opts.xLabel ?? '';
+  const xl = `${opts.xLabel ?? ''}${log ? ' (log scale)' : ''}`.trim();
   const axis = `${' '.repeat(lw)} └${'─'.repeat(width)}`;
   const ticks = `${' '.repeat(lw + 2)}1${String(ys.length).padStart(width - 1)}`;
   return [...lines, axis, xl === '' ? ticks : `${ticks}  ${xl}`].join('\n');

@@ -66,8 +66,6 @@ export function trainWithChecks(model: MLP, data: { X: Tensor; Y: Tensor }, loss
   const tty = opts.progress && io.stdout.isTTY;
   const start = io.now();
   let lastLoss = Number.NaN;
-  // Count epochs ourselves: the callback's numbering (0- or 1-based) is nn's business.
-  let e = 0;
   const { history } = train(model, data, {
     epochs: opts.epochs,
     batchSize: opts.batchSize,
@@ -76,9 +74,8 @@ export function trainWithChecks(model: MLP, data: { X: Tensor; Y: Tensor }, loss
     gradients: 'tape',
     seed: opts.seed,
     shuffle: true,
-    onEpoch: ({ loss: l }) => {
+    onEpoch: ({ epoch: e, loss: l }) => {
       lastLoss = l;
-      e++;
       const due = opts.checkEvery > 0 && e % opts.checkEvery === 0 && e < opts.epochs;
       let note = '';
       if (due) {

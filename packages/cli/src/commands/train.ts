@@ -275,7 +275,7 @@ function report(run: TrainRunResult, m: Metrics, ok: boolean, saved: string | nu
   }
   parts.push(`\nLoss per epoch\n${lossLines.join('\n')}`);
   const width = Math.max(20, Math.min(64, (io.stdout.columns ?? 80) - 14));
-  parts.push(`\nLoss curve\n${plotSeries(h, { width, height: 10, xLabel: 'epoch' })}`);
+  parts.push(`\nLoss curve\n${plotSeries(h, { width, height: 10, xLabel: 'epoch', scale: 'auto' })}`);
   parts.push(
     `\nGradient checks during training (tape vs closed form)\n` +
       table(
