@@ -20,5 +20,5 @@ Exit codes:
   0  success
   1  a check failed (autodiff and closed form / finite differences disagree)
   2  usage error (unknown option, bad value, bad expression)
-  3  bad data (unreadable or malformed CSV, bad model file)
+  3  bad data (unreadable or malformed CSV file, unwritable --save path)
   4  internal error (a bug in tapegrad: please report it with --debug output)`;

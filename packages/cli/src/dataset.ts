@@ -33,6 +33,9 @@ export interface Dataset {
  * a column with any non-numeric value holds class labels; a numeric column whose values
  * are all integers with at most MAX_AUTO_CLASSES distinct values also holds class labels;
  * any other numeric column is a regression target.
+ * @param values the target column's cells
+ * @returns 'classification' or 'regression'
+ * @example inferTask(['0', '1', '1']) // 'classification'; inferTask(['0.5', '2']) // 'regression'
  */
 export function inferTask(values: readonly string[]): Task {
   const distinct = new Set<number>();
@@ -45,7 +48,10 @@ export function inferTask(values: readonly string[]): Task {
   return distinct.size <= MAX_AUTO_CLASSES ? 'classification' : 'regression';
 }
 
-/** A finite number, or null for anything else (including empty cells, NaN, Infinity). */
+/**
+ * A CSV cell as a finite number, or null for anything else (empty cells, NaN, Infinity, text).
+ * @example parseNumber(' 2.5 ') // 2.5; parseNumber('n/a') // null
+ */
 export function parseNumber(cell: string): number | null {
   const s = cell.trim();
   if (s === '') return null;
@@ -132,6 +138,9 @@ export interface Standardizer {
 /**
  * Fits column means and (population) standard deviations over the rows `idx` of
  * `data: [n, cols]`. A constant column gets std 1, so it maps to 0 instead of NaN.
+ * @param data row-major `[n, cols]` @param idx the rows to fit on (the training rows)
+ * @returns `mean: [cols]`, `std: [cols]`
+ * @example fitStandardizer(Float64Array.of(1, 2, 3), 1, [0, 1, 2]).mean // [2]
  */
 export function fitStandardizer(data: Float64Array, cols: number, idx: ArrayLike<number>): Standardizer {
   const mean = new Float64Array(cols);
@@ -151,7 +160,11 @@ export function fitStandardizer(data: Float64Array, cols: number, idx: ArrayLike
   return { mean, std };
 }
 
-/** Gathers rows `idx` of `data: [n, cols]` into a new `[idx.length, cols]` array, standardised when `st` is given. */
+/**
+ * Gathers rows `idx` of `data: [n, cols]` into a new array, z = (x − mean) / std when `st` is given.
+ * @returns `[idx.length, cols]` row-major
+ * @example takeRows(Float64Array.of(1, 2, 3, 4), 2, [1]) // [3, 4]
+ */
 export function takeRows(data: Float64Array, cols: number, idx: ArrayLike<number>, st?: Standardizer): Float64Array {
   const out = new Float64Array(idx.length * cols);
   for (let i = 0; i < idx.length; i++) {
@@ -166,6 +179,9 @@ export function takeRows(data: Float64Array, cols: number, idx: ArrayLike<number
 /**
  * A seeded train/test split of `n` rows: a random permutation, the last
  * `round(n · testFraction)` rows held out (none when testFraction is 0).
+ * @returns disjoint row indices covering 0..n-1
+ * @throws DataError when the split would leave no training rows.
+ * @example splitIndices(150, 0.2, 1).test.length // 30
  */
 export function splitIndices(n: number, testFraction: number, seed: number): { train: Int32Array; test: Int32Array } {
   const perm = new Rng(seed).permutation(n);

@@ -72,7 +72,9 @@ function derivativeText(act: Activation, z: number, a: number): { symbolic: stri
 /**
  * Walks through forward pass, cost, deltas and gradients of `net` for one sample with
  * C₀ = Σ_j (a_j⁽ᴸ⁾ − y_j)² (seed 003, eq. costZero), checking each number against the tape.
- * @returns the printable lines, every check, and the numbers themselves
+ * @param net sizes `[n_0, ..., n_L]`, `W[l-1]: [n_l, n_(l-1)]`, `b[l-1]: [n_l]`, activation, x: [n_0], y: [n_L]
+ * @returns the printable lines, every check, and the numbers (z, a, δ per layer, ∂C/∂W, ∂C/∂b)
+ * @example explainNetwork({ ...SEED_003_NET, activation: getActivation('sigmoid') }).ok // true
  */
 export function explainNetwork(net: ExplainNet): Explanation {
   const L = net.sizes.length - 1;

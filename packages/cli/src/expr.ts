@@ -159,7 +159,10 @@ function tokenize(source: string): Token[] {
   return toks;
 }
 
-/** Names of the variables an expression reads, in order of first use. */
+/**
+ * Names of the variables an expression reads, in order of first use.
+ * @example variablesOf(parseExpr('b + w*x')) // ['b', 'w', 'x']
+ */
 export function variablesOf(e: Expr): string[] {
   const out: string[] = [];
   const walk = (x: Expr): void => {
@@ -190,7 +193,10 @@ export function literalsOf(e: Expr): number[] {
  * Evaluates an expression with core ops. Variables come from `vars`; literals from
  * `literals` in `literalsOf` order when given (so a caller can trace them as inputs),
  * otherwise as plain numbers.
+ * @param source the expression text (for messages) @param e its syntax tree
+ * @returns the value, recorded on the tape when evaluated inside `traceTape`/`grad`
  * @throws ExprError for an undefined variable, or a core error re-thrown with the column of the op that raised it.
+ * @example evaluate('2*x', parseExpr('2*x'), new Map([['x', scalar(3)]])) // 6
  */
 export function evaluate(source: string, e: Expr, vars: ReadonlyMap<string, Tensor>, literals?: readonly Tensor[]): Tensor {
   let lit = 0;
@@ -239,7 +245,9 @@ const BINARY: Record<'+' | '-' | '*' | '/' | '^' | '@', (a: Tensor, b: Tensor) =
 /**
  * Parses a `--var` value: a number (`2`), a comma list (`1,2,3` → a vector), or JSON
  * nested arrays (`[[1,2],[3,4]]` → a matrix).
+ * @returns the name and the tensor
  * @throws UsageError naming the variable and the accepted forms.
+ * @example parseVar('x=1,2,3') // ['x', tensor([1, 2, 3])]
  */
 export function parseVar(spec: string): [string, Tensor] {
   const eq = spec.indexOf('=');

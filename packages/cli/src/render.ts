@@ -20,8 +20,10 @@ export function fmtErr(v: number): string {
 export { fmtNumber };
 
 /**
- * Renders rows as an aligned table with a header rule. Columns whose header is in
- * `right` are right-aligned (numbers).
+ * Renders rows as an aligned table with a header rule.
+ * @param head column titles @param rows cells as strings @param right indices of right-aligned (numeric) columns
+ * @returns the table, lines joined with newlines
+ * @example table(['a', 'n'], [['x', '1']], [1])
  */
 export function table(head: readonly string[], rows: readonly (readonly string[])[], right: readonly number[] = []): string {
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
@@ -35,7 +37,10 @@ export function table(head: readonly string[], rows: readonly (readonly string[]
  * column per x bucket (the mean of the values falling into it), a dot per column and
  * vertical strokes joining consecutive columns, so steep drops stay visible.
  * @param ys the series, e.g. the loss per epoch
- * @param opts plot area width and height in characters (defaults 60 × 12)
+ * @param opts plot area width and height in characters (defaults 60 × 12); `scale` 'log'
+ *   (or 'auto': log when all values are positive and span a decade or more)
+ * @returns the plot, lines joined with newlines
+ * @example plotSeries(history, { width: 40, height: 8, xLabel: 'epoch', scale: 'auto' })
  */
 export function plotSeries(ys: readonly number[], opts: { width?: number; height?: number; xLabel?: string; scale?: 'linear' | 'log' | 'auto' } = {}): string {
   const finite = ys.filter(Number.isFinite);
@@ -80,7 +85,11 @@ export function plotSeries(ys: readonly number[], opts: { width?: number; height
   return [...lines, axis, xl === '' ? ticks : `${ticks}  ${xl}`].join('\n');
 }
 
-/** A one-line progress bar: `[████████░░░░░░░░] 12/40`. */
+/**
+ * A one-line progress bar.
+ * @param done steps finished @param total all steps @param width bar width in characters
+ * @example progressBar(5, 10, 10) // '[█████░░░░░]  5/10'
+ */
 export function progressBar(done: number, total: number, width = 28): string {
   const frac = total > 0 ? Math.min(1, done / total) : 1;
   const full = Math.round(frac * width);

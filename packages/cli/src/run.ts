@@ -79,7 +79,10 @@ function runCommand(c: Command, argv: readonly string[], io: Io): number {
   return c.run(argv, io);
 }
 
-/** Exit code for an error: the CLI's own types carry theirs; core's ArgumentError comes from a bad option value. */
+/**
+ * Exit code for an error: the CLI's own types carry theirs; core's ArgumentError comes from a bad option value.
+ * @example exitCodeOf(new CsvError('x.csv', 3, null, 'ragged row')) // 3
+ */
 export function exitCodeOf(e: unknown): number {
   if (e instanceof UsageError || e instanceof DataError) return e.exitCode;
   if (e instanceof ArgumentError) return EXIT.usage;

@@ -24,7 +24,11 @@ function brief(t: Tensor): string {
 
 /**
  * Renders `rec`. The first `args.length` entries are the traced arguments, in order.
+ * @param rec what `traceTape` recorded @param args names of the traced arguments
+ * @param format dot, mermaid or table
  * @param opts `values` adds each node's value and gradient (∂output/∂node) to its label
+ * @returns the graph text
+ * @example renderTape(traceTape(f, w), [{ name: 'w', kind: 'variable' }], 'dot', { values: true })
  */
 export function renderTape(rec: TapeRecord, args: readonly ArgLabel[], format: GraphFormat, opts: { values: boolean }): string {
   const argOf = (e: TapeEntry): ArgLabel | undefined => (e.op === 'variable' ? args[e.index] : undefined);

@@ -94,6 +94,9 @@ Options:
  * Prints the walk-through of `net` (text or JSON) and returns the exit code: 0 when every
  * number agrees with the tape, 1 otherwise (with the first disagreement on stderr).
  * @param net sizes, parameters `W[l]: [n_(l+1), n_l]`, activation, one sample x, y
+ * @param opts `json` for one JSON object, `title` for the header line
+ * @returns the exit code (EXIT.ok or EXIT.checkFailed)
+ * @example explainReport({ ...SEED_003_NET, activation: getActivation('sigmoid') }, memoryIo(), { json: false, title: 'seed 003' })
  */
 export function explainReport(net: ExplainNet, io: Io, opts: { json: boolean; title: string }): number {
   const { sizes, W, b, activation, x, y } = net;

@@ -2,7 +2,7 @@
  * `tapegrad graph`: the tape an expression (or one MLP loss evaluation) records, as
  * Graphviz DOT, Mermaid or a table, optionally with values and gradients.
  */
-import { type Tensor, traceTape } from '@tapegrad/core';
+import { fmtNumber, scalar, traceTape, type TapeRecord, type Tensor } from '@tapegrad/core';
 import { OptionReader, parseOptions } from '../args.js';
 import { type Command } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -10,8 +10,6 @@ import { evaluate, literalsOf, parseExpr, parseVar, variablesOf, FUNCTIONS } fro
 import { type Io } from '../io.js';
 import { type ArgLabel, renderTape } from '../tape-render.js';
 import { modelTrace } from '../model-trace.js';
-import { fmtNumber } from '@tapegrad/core';
-import { scalar } from '@tapegrad/core';
 
 const OPTIONS = {
   expr: { type: 'string', short: 'e' },
@@ -45,8 +43,9 @@ Options:
   -e, --expr <text>       the expression, e.g. 'sigmoid(w*x + b)'
   --var <name=value>      a variable (repeat): a number (w=0.5), a comma list (x=1,2,3) or JSON
                           nested arrays (W=[[1,2],[3,4]])
-  --model <sizes>         instead of --expr: one loss evaluation of an MLP with these layer
-                          sizes (input, hidden..., output); parameters W1, b1, ... as variables
+  --model <sizes>         instead of --expr: one loss evaluation C = mean_i C_i of a seeded MLP
+                          with these widths (input, hidden..., output) on a random batch X, Y;
+                          parameters W1, b1, ... are the variables
   --activation <name>     hidden (and, unless the loss works on logits, output) activation (default sigmoid)
   --loss <name>           loss for --model (default sum-squares)
   --batch <n>             samples for --model (default 1)
@@ -67,7 +66,7 @@ Examples:
     if ((expr === undefined) === (model === undefined)) {
       throw new UsageError("tapegrad graph: pass exactly one of --expr '<expression>' or --model <sizes>; see `tapegrad graph --help`");
     }
-    let rec;
+    let rec: TapeRecord;
     let labels: ArgLabel[];
     if (expr !== undefined) {
       for (const name of ['activation', 'loss', 'batch', 'seed'] as const) {
@@ -99,9 +98,12 @@ Examples:
 /**
  * Parses and traces an expression; variables and literals become the traced arguments
  * (variables first, in order of first use), so every one is labelled on the graph.
+ * @param source the expression @param varSpecs `name=value` strings as `--var` takes them
+ * @returns the tape and a label for each traced argument
  * @throws ExprError for syntax errors and undefined variables, UsageError for bad --var values.
+ * @example traceExpression('sigmoid(w*x + b)', ['w=0.5', 'x=2', 'b=-1']).rec.toTable()
  */
-export function traceExpression(source: string, varSpecs: readonly string[]): { rec: ReturnType<typeof traceTape>; labels: ArgLabel[] } {
+export function traceExpression(source: string, varSpecs: readonly string[]): { rec: TapeRecord; labels: ArgLabel[] } {
   const ast = parseExpr(source);
   const given = new Map<string, Tensor>(varSpecs.map(parseVar));
   const names = variablesOf(ast);

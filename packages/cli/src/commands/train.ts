@@ -4,7 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { tensor } from '@tapegrad/core';
+import { tensor, type Tensor } from '@tapegrad/core';
 import { adam, createMLP, getActivation, momentum, paramCount, saveModel, sgd, type Loss, type MLP, type Optimizer } from '@tapegrad/nn';
 import { OptionReader, parseOptions } from '../args.js';
 import { type Command } from '../command.js';
@@ -161,7 +161,7 @@ function runTrain(command: string, argv: readonly string[], io: Io): number {
   const f = ds.features.length;
   const st = fitStandardizer(ds.X, f, split.train);
   const yStats = ds.task === 'regression' ? fitStandardizer(ds.Y, 1, split.train) : null;
-  const prep = (idx: Int32Array): { X: ReturnType<typeof tensor>; Y: ReturnType<typeof tensor> } => ({
+  const prep = (idx: Int32Array): { X: Tensor; Y: Tensor } => ({
     X: tensor(takeRows(ds.X, f, idx, st), [idx.length, f]),
     Y: tensor(takeRows(ds.Y, ds.outputs, idx, yStats ?? undefined), [idx.length, ds.outputs]),
   });
@@ -254,7 +254,7 @@ export interface Metrics {
   readonly testRows: number;
 }
 
-function evaluateModel(model: MLP, ds: Dataset, trainSet: { X: ReturnType<typeof tensor>; Y: ReturnType<typeof tensor> }, testSet: typeof trainSet | null, yStd: number): Metrics {
+function evaluateModel(model: MLP, ds: Dataset, trainSet: { X: Tensor; Y: Tensor }, testSet: typeof trainSet | null, yStd: number): Metrics {
   const m = ds.task === 'classification' ? (s: typeof trainSet): number => classAccuracy(model, s.X, s.Y) : (s: typeof trainSet): number => rmse(model, s.X, s.Y, yStd);
   return {
     kind: ds.task === 'classification' ? 'accuracy' : 'rmse',
