@@ -9,15 +9,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { jaxEager, jaxJit } from './contenders/jax.js';
-import { tapegradClosed, tapegradTape } from './contenders/tapegrad.js';
-import { tfjsCpu, tfjsWasm } from './contenders/tfjs.js';
-import { type Cell, type Contender, type TimingOptions, defaultTiming, timeWorkload } from './harness.js';
+import { allContendersList } from './contenders/all.js';
+import { type Cell, type TimingOptions, defaultTiming, timeWorkload } from './harness.js';
 import { memoryCheck, memoryText } from './memory.js';
 import { checkTargets, machine, mediansTable, ratiosTable, targetsText, toJson } from './report.js';
 import { type WorkloadId, workloadData, workloads } from './workloads.js';
-
-export const allContenders: readonly Contender[] = [tapegradTape, tapegradClosed, tfjsCpu, tfjsWasm, jaxEager, jaxJit];
 
 const quickTiming: TimingOptions = { warmupMs: 100, warmupSteps: 2, sampleMs: 10, minRounds: 3, maxRounds: 10, budgetMs: 1500 };
 
@@ -39,7 +35,7 @@ async function main(args: readonly string[]): Promise<void> {
   const quick = args.includes('--quick');
   const timing = quick ? quickTiming : defaultTiming;
   const chosen = pickList(workloads, option(args, 'only'), 'workload');
-  const contenders = pickList(allContenders, option(args, 'contenders'), 'contender');
+  const contenders = pickList(allContendersList, option(args, 'contenders'), 'contender');
   const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
   const out = resolve(option(args, 'out') ?? resolve(repoRoot, 'bench-results/bench.json'));
   const started = performance.now();

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { allContendersList } from './contenders/all.js';
+import { type Contender, timeWorkload } from './harness.js';
+import { checkTargets, mediansTable, ratiosTable, toJson } from './report.js';
+import { workloadData, workloads } from './workloads.js';
+
+// Smoke test only: every workload runs once for every contender and gives a finite value.
+// No timing is asserted (a shared 2-core machine makes timings meaningless in a test).
+describe('bench smoke', () => {
+  for (const c of allContendersList) {
+    it(`${c.label}: sets up and runs every workload once with a finite result`, async () => {
+      await c.setup();
+      await c.activate();
+      for (const w of workloads) {
+        const inst = c.create(w.id, workloadData(w.id));
+        const v = inst.step();
+        inst.dispose();
+        expect(Number.isFinite(v), `${c.id} ${w.id} returned ${v}`).toBe(true);
+      }
+    });
+  }
+
+  it('tape and closed form start from the same parameters and reach the same loss', () => {
+    const [tape, closed] = allContendersList.filter((c: Contender) => c.ours);
+    for (const w of workloads) {
+      if (w.id.startsWith('matmul')) continue;
+      const a = tape!.create(w.id, workloadData(w.id)).step();
+      const b = closed!.create(w.id, workloadData(w.id)).step();
+      // Same float64 arithmetic up to summation order: agreement to 1e-9 relative.
+      expect(Math.abs(a - b), `${w.id}: tape ${a} vs closed ${b}`).toBeLessThanOrEqual(1e-9 * Math.abs(b));
+    }
+  });
+
+  it('the harness produces a median for each contender and the report names every workload', async () => {
+    const ours = allContendersList.filter((c) => c.ours);
+    const timing = { warmupMs: 0, warmupSteps: 1, sampleMs: 1, minRounds: 2, maxRounds: 2, budgetMs: 0 };
+    const results = new Map();
+    for (const w of workloads.filter((x) => x.id === 'tiny-mlp-step' || x.id === 'matmul-128')) {
+      const cells = await timeWorkload(w.id, workloadData(w.id), ours, timing, new Map([['tapegrad-closed', 'skipped on purpose']]));
+      const tape = cells.get('tapegrad-tape');
+      expect(tape?.status).toBe('ok');
+      if (tape?.status === 'ok') expect(tape.samples).toBe(2);
+      expect(cells.get('tapegrad-closed')).toEqual({ status: 'unavailable', reason: 'skipped on purpose' });
+      results.set(w.id, cells);
+    }
+    const table = mediansTable(workloads, ours, results);
+    for (const w of workloads) expect(table).toContain(`| ${w.id} |`);
+    expect(table).toContain('n/a: skipped on purpose');
+    expect(ratiosTable(workloads, ours, results)).toContain('tape ÷ closed form');
+    const targets = checkTargets(workloads, ours, results);
+    expect(targets.find((t) => t.target.startsWith('mlp-train-step (tape) under 10 ms'))?.met).toBeNull();
+    expect(JSON.parse(JSON.stringify(toJson(workloads, ours, results, targets, {})))).toHaveProperty('machine.node', process.version);
+  });
+});
