@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { format } from 'node:util';
+import ts from 'typescript';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -80,6 +81,19 @@ function dotFiles(dir: string): string[] {
 /** Trailing spaces and trailing blank lines are not part of what a reader compares. */
 const normalize = (s: string): string => s.split('\n').map((l) => l.trimEnd()).join('\n').trimEnd();
 
+/**
+ * What must match between the printed output and the output block: everything, except
+ * that numbers below 1e-13 in magnitude all count as "rounding noise" (float64 rounding
+ * on values of order one is ~1e-16; a change in summation order inside the library moves
+ * such a number between 0, 1.1e-16 and 3.5e-18 without anything being wrong), and runs of
+ * spaces count as one, since a column padded around such a number changes width.
+ */
+function comparable(s: string): string {
+  return normalize(s)
+    .replace(/-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?/gi, (t) => (Math.abs(Number(t)) < 1e-13 ? '≈0' : t))
+    .replace(/ +/g, ' ');
+}
+
 async function run(code: string, name: string): Promise<string> {
   mkdirSync(scratch, { recursive: true });
   writeFileSync(join(scratch, '.gitignore'), '*\n');
@@ -119,6 +133,13 @@ describe('docs snippets', () => {
     expect(total).toBeGreaterThan(10);
   });
 
+  it('treats numbers below 1e-13 as rounding noise and nothing else', () => {
+    expect(comparable('err 1.1102e-16   ok')).toBe(comparable('err 0 ok'));
+    expect(comparable('err 3.4694e-18')).toBe(comparable('err -2e-17'));
+    expect(comparable('err 1e-12')).not.toBe(comparable('err 0'));
+    expect(comparable('rtol 1e-7, value 0.148786')).not.toBe(comparable('rtol 1e-7, value 0.148787'));
+  });
+
   it('pairs a code block with the output block right after it, and only that one', () => {
     const md = ['```ts', 'console.log(1);', '```', '', '```text', '1', '```', '', '```ts', 'const a = 2;', '```', 'prose', '```text', 'x', '```', ''].join('\n');
     const s = snippetsOf(md);
@@ -132,6 +153,30 @@ describe('docs snippets', () => {
     for (const d of dots) {
       expect(printed, `${relative(docsDir, d)} differs from every dot output block in docs/; copy the block into the file`).toContain(normalize(readFileSync(d, 'utf8')));
     }
+  });
+
+  it('every block typechecks under the repository settings (strict, noUncheckedIndexedAccess, ...)', () => {
+    mkdirSync(scratch, { recursive: true });
+    writeFileSync(join(scratch, '.gitignore'), '*\n');
+    const where = new Map<string, string>();
+    files.forEach((file) => {
+      snippetsOf(readFileSync(file, 'utf8')).forEach(({ code }, i) => {
+        const name = join(scratch, `check_${relative(docsDir, file).replace(/[^\w]+/g, '_')}_${i}.ts`);
+        writeFileSync(name, code.body);
+        where.set(name, `${relative(docsDir, file)}:${code.line}`);
+      });
+    });
+    const base = ts.readConfigFile(join(root, 'tsconfig.base.json'), (p) => ts.sys.readFile(p));
+    const { options } = ts.parseJsonConfigFileContent(base.config, ts.sys, root);
+    const program = ts.createProgram([...where.keys()], { ...options, composite: false, declaration: false, emitDeclarationOnly: false, noEmit: true });
+    const problems = ts
+      .getPreEmitDiagnostics(program)
+      .filter((d) => d.file !== undefined && where.has(d.file.fileName))
+      .map((d) => {
+        const { line } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
+        return `${where.get(d.file!.fileName)} (+${line + 1} lines into the block): ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+      });
+    expect(problems).toEqual([]);
   });
 
   for (const file of files) {
@@ -149,8 +194,8 @@ describe('docs snippets', () => {
             rewrites.set(file, list);
             return;
           }
-          expect(normalize(printed), `${rel}:${code.line}: the output block after this code is stale; the code printed something else`).toBe(
-            normalize(output.body),
+          expect(comparable(printed), `${rel}:${code.line}: the output block after this code is stale; the code printed something else`).toBe(
+            comparable(output.body),
           );
         });
       });
