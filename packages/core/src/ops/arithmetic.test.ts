@@ -67,6 +67,13 @@ describe('pow', () => {
   it('gradient in the base at 0 with exponent 2 is 0 (b·a^(b-1) = 2·0)', () => {
     expect(grad((x: Tensor) => sum(pow(x, 2)))(tensor([0, -3])).toArray()).toEqual([0, -6]);
   });
+
+  it('gradient in the exponent is 0 at base 0 (0^b = 0 for all b > 0), NaN for a negative base', () => {
+    const g = grad((b: Tensor) => sum(pow(tensor([0, 2, -2]), b)))(tensor([1.5, 2, 2]));
+    expect(g.data[0]).toBe(0);
+    expect(g.data[1]).toBeCloseTo(4 * Math.log(2), 15);
+    expect(g.data[2]).toBeNaN();
+  });
 });
 
 describe('maximum, minimum', () => {

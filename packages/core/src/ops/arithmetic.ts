@@ -7,7 +7,7 @@ import { type Tensor } from '../tensor.js';
 import { binaryOp, lift, type TensorLike } from './define.js';
 import { sumTo } from './reshape.js';
 import { neg, log } from './unary.js';
-import { greaterEqual, lessEqual, greater, less } from './compare.js';
+import { greaterEqual, lessEqual, greater, less, equal, where } from './compare.js';
 
 export const addOp = binaryOp({
   name: 'add',
@@ -68,7 +68,9 @@ export const powOp = binaryOp({
     // d(a^b)/da = b a^(b-1)
     a: (g, { inputs: [a, b] }) => sumTo(mul(g, mul(b, pow(a, sub(b, 1)))), a.shape),
     // d(a^b)/db = a^b ln a: NaN for a < 0, where the real power has no derivative in b.
-    b: (g, { inputs: [a, b], out }) => sumTo(mul(g, mul(out, log(a))), b.shape),
+    // At a = 0, a^b = 0 for b > 0 whatever b is, so the derivative is 0, not 0·ln 0 = NaN
+    // (JAX does the same): take ln 1 there.
+    b: (g, { inputs: [a, b], out }) => sumTo(mul(g, mul(out, log(where(equal(a, 0), 1, a)))), b.shape),
   },
 });
 
@@ -114,7 +116,7 @@ export const sub = (a: TensorLike, b: TensorLike): Tensor => apply(subOp, [lift(
 export const mul = (a: TensorLike, b: TensorLike): Tensor => apply(mulOp, [lift(a), lift(b)], undefined);
 /** `a / b` elementwise, broadcasting. */
 export const div = (a: TensorLike, b: TensorLike): Tensor => apply(divOp, [lift(a), lift(b)], undefined);
-/** `a ** b` elementwise, broadcasting. The gradient in `b` is NaN where `a < 0`. */
+/** `a ** b` elementwise, broadcasting. The gradient in `b` is NaN where `a < 0` and 0 where `a = 0`. */
 export const pow = (a: TensorLike, b: TensorLike): Tensor => apply(powOp, [lift(a), lift(b)], undefined);
 /** Elementwise max (NaN propagates); at ties the gradient goes to `a`. */
 export const maximum = (a: TensorLike, b: TensorLike): Tensor => apply(maximumOp, [lift(a), lift(b)], undefined);
