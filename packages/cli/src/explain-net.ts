@@ -161,6 +161,8 @@ export function explainNetwork(net: ExplainNet): Explanation {
     lines.push([`  ${text}`, mark]);
   };
   const fname = act.name === 'sigmoid' ? 'σ' : act.name;
+  const seedNames = Array.from({ length: L + 1 }, (_, i) => `${sup(L - i)} = (L${i === 0 ? '' : `−${i}`})`);
+  lines.push(`Layer numbers here and in seed 003: ${seedNames.join(', ')}, the input.`, '');
   lines.push(`Forward pass: z_j⁽ˡ⁾ = Σ_k w_jk⁽ˡ⁾ a_k⁽ˡ⁻¹⁾ + b_j⁽ˡ⁾,  a_j⁽ˡ⁾ = ${fname}(z_j⁽ˡ⁾)`);
   for (let l = 1; l <= L; l++) {
     const nIn = net.sizes[l - 1]!;

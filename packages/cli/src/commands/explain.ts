@@ -23,21 +23,22 @@ const OPTIONS = {
 
 /**
  * The default numbers for seed 003's network. The seed derives the 2-3-2 sigmoid network
- * symbolically and gives no values, so these are ours: small, one or two decimals, chosen so
- * every product in the walk-through is easy to follow by hand.
+ * symbolically and gives no values; these are the ones examples/seed003-network.ts uses
+ * (the classic worked-example values x = (0.05, 0.1), y = (0.01, 0.99)), so the example and
+ * this walk-through print the same numbers.
  */
 export const SEED_003_NET = {
   sizes: [2, 3, 2],
-  W: [Float64Array.of(0.1, 0.4, -0.2, 0.3, 0.5, -0.6), Float64Array.of(0.3, -0.5, 0.2, 0.6, 0.1, -0.4)],
-  b: [Float64Array.of(0.1, -0.1, 0.2), Float64Array.of(-0.2, 0.05)],
-  x: [0.5, 0.8],
-  y: [1, 0],
+  W: [Float64Array.of(0.15, 0.2, 0.25, 0.3, 0.35, 0.4), Float64Array.of(0.4, 0.45, 0.5, 0.55, 0.6, 0.65)],
+  b: [Float64Array.of(0.35, 0.35, 0.35), Float64Array.of(0.6, 0.6)],
+  x: [0.05, 0.1],
+  y: [0.01, 0.99],
 } as const;
 
 export const explainCommand: Command = {
   name: 'explain',
   summary: "backprop worked by hand on seed 003's 2-3-2 network, every number checked against the tape",
-  help: `Usage: tapegrad explain [--layers 2,3,2] [--activation sigmoid] [--seed n] [--x 0.5,0.8] [--y 1,0] [--json]
+  help: `Usage: tapegrad explain [--layers 2,3,2] [--activation sigmoid] [--seed n] [--x 0.05,0.1] [--y 0.01,0.99] [--json]
 
 Prints seed 003's derivation with numbers, for one sample and the cost C₀ = Σ_j (a_j⁽ᴸ⁾ − y_j)²:
   forward   z_j⁽ˡ⁾ = Σ_k w_jk⁽ˡ⁾ a_k⁽ˡ⁻¹⁾ + b_j⁽ˡ⁾,   a_j⁽ˡ⁾ = σ(z_j⁽ˡ⁾)
@@ -48,9 +49,10 @@ Each number is computed from these formulas and again by the tape (z and a by ta
 ∂C₀/∂z, the gradients as ∂C₀/∂W and ∂C₀/∂b), and marked ✓ when they agree to 1e-12
 (relative). Exits 1 if any number disagrees.
 
-The default network is seed 003's 2-3-2 sigmoid network; the seed gives no numbers, so the
-weights are fixed small values (W⁽¹⁾ = [[0.1, 0.4], [-0.2, 0.3], [0.5, -0.6]], b⁽¹⁾ = [0.1, -0.1, 0.2],
-W⁽²⁾ = [[0.3, -0.5, 0.2], [0.6, 0.1, -0.4]], b⁽²⁾ = [-0.2, 0.05], x = [0.5, 0.8], y = [1, 0]).
+The default network is seed 003's 2-3-2 sigmoid network; the seed gives no numbers, so it
+uses those of examples/seed003-network.ts: W⁽¹⁾ = [[0.15, 0.2], [0.25, 0.3], [0.35, 0.4]],
+b⁽¹⁾ = [0.35, 0.35, 0.35], W⁽²⁾ = [[0.4, 0.45, 0.5], [0.55, 0.6, 0.65]], b⁽²⁾ = [0.6, 0.6],
+x = [0.05, 0.1], y = [0.01, 0.99].
 
 Options:
   -l, --layers <sizes>      all widths, input first (default 2,3,2); other sizes get seeded random weights
