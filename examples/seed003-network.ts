@@ -6,7 +6,8 @@
  * then one gradient-descent step shows the cost going down.
  *
  * Layers are numbered as in the seed: (L) the output layer, (L-1) the hidden layer,
- * (L-2) the input; neurons from 0.
+ * (L-2) the input; neurons from 0. The seed gives the structure and formulas but no
+ * numbers: the weights, input and target here are ours (`tapegrad explain` uses the same).
  *
  * Run: node --conditions=@tapegrad/source --import tsx examples/seed003-network.ts
  */
