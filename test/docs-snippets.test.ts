@@ -17,8 +17,9 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const docsDir = join(root, 'docs');
 // Snippets become modules inside the repository, so vitest resolves `@tapegrad/*` for them
-// exactly as for tests; the folder ignores itself and is removed afterwards.
-const scratch = join(docsDir, '.snippets');
+// exactly as for tests. docs/.gitignore ignores the folder; each run writes into its own
+// subfolder (several test runs may share the tree) and removes it afterwards.
+const scratch = join(docsDir, '.snippets', `run-${process.pid}-${Date.now()}`);
 const update = process.env['TAPEGRAD_UPDATE_SNIPPETS'] === '1';
 
 /** A fenced block: its language, body, and where the body sits in the file. */
@@ -96,7 +97,6 @@ function comparable(s: string): string {
 
 async function run(code: string, name: string): Promise<string> {
   mkdirSync(scratch, { recursive: true });
-  writeFileSync(join(scratch, '.gitignore'), '*\n');
   const file = join(scratch, `${name}.ts`);
   writeFileSync(file, code);
   const lines: string[] = [];
@@ -157,7 +157,6 @@ describe('docs snippets', () => {
 
   it('every block typechecks under the repository settings (strict, noUncheckedIndexedAccess, ...)', () => {
     mkdirSync(scratch, { recursive: true });
-    writeFileSync(join(scratch, '.gitignore'), '*\n');
     const where = new Map<string, string>();
     files.forEach((file) => {
       snippetsOf(readFileSync(file, 'utf8')).forEach(({ code }, i) => {
