@@ -11,7 +11,7 @@
  * and for the `mean` reduction every δ carries the 1/N of C = (1/N) Σ_i C_i (seed 003 "Handling
  * multiple samples", seed 002's L = (1/N) Σ_i g(a^L(x_i) - y_i)); it is applied once, to δ_L.
  */
-import { type Tensor, tensorView } from '@tapegrad/core';
+import { type Tensor, tensorView, ArgumentError } from '@tapegrad/core';
 import { affineBackwardInput, affineBackwardParams, affineForward } from './dense-kernels.js';
 import type { LayerGrads, GradResult } from './grads.js';
 import { type Loss, type Reduction, resolveLoss } from './losses.js';
@@ -120,11 +120,16 @@ export class ClosedFormBackprop {
     return cost;
   }
 
-  /** The last run's δ_l = ∂C/∂Z_l for layer l (1-based), `[batch, n_l]`: the seeds' error terms, for inspection. */
+  /**
+   * The last run's error terms δ_l = ∂C/∂Z_l (seed 003's δ_j^(l), seed 001's δ_i), for inspection.
+   * @param l layer, 1-based @param batch the batch size of that run
+   * @returns `[batch, n_l]` row-major (a live buffer: the next run overwrites it)
+   * @throws ArgumentError for a layer outside 1..L.
+   */
   delta(l: number, batch: number): Float64Array {
-    const d = this.buffers(batch).ds[l];
-    if (d === undefined || l < 1) throw new RangeError(`ClosedFormBackprop.delta: layer ${l} is not in 1..${this.model.layers.length}`);
-    return d;
+    const L = this.model.layers.length;
+    if (!Number.isInteger(l) || l < 1 || l > L) throw new ArgumentError(`ClosedFormBackprop.delta: layer ${l} is not in 1..${L}`);
+    return this.buffers(batch).ds[l]!;
   }
 }
 

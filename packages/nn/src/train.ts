@@ -92,10 +92,11 @@ export function train(model: MLP, data: { X: Tensor; Y: Tensor }, opts: TrainOpt
       const bs = Math.min(batchSize, N - start);
       const X = xb.get(bs)!;
       const Y = yb.get(bs)!;
+      // Gather the batch's rows (plain loops: no subarray objects per row).
       for (let r = 0; r < bs; r++) {
         const src = perm[start + r]!;
-        X.set(x.data.subarray(src * nIn, (src + 1) * nIn), r * nIn);
-        Y.set(y.data.subarray(src * nOut, (src + 1) * nOut), r * nOut);
+        for (let k = 0, s = src * nIn, d = r * nIn; k < nIn; k++) X[d + k] = x.data[s + k]!;
+        for (let k = 0, s = src * nOut, d = r * nOut; k < nOut; k++) Y[d + k] = y.data[s + k]!;
       }
       let cost: number;
       let grads: readonly LayerGrads[];
