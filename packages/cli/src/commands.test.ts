@@ -151,6 +151,14 @@ describe('tapegrad compare', () => {
     expect(r.timings.map((t) => t.method)).toEqual(['tape', 'closed form', 'finite differences']);
   });
 
+  it('exits 1 when finite differences are too coarse to agree (a step of 0.05 leaves O(eps²) ≈ 1e-3 truncation error)', () => {
+    const { code, out, err } = runIo(['compare', '--eps', '0.05', '--activation', 'sigmoid']);
+    expect(code).toBe(EXIT.checkFailed);
+    expect(out).toContain('DISAGREEMENT ✗');
+    expect(out).toMatch(/^W1 .* ✗$/m);
+    expect(err).toMatch(/^tapegrad compare: gradients disagree \(tape vs closed form max rel \d\.\de-\d+, tape vs finite differences max rel \d\.\de-\d+\)\n$/);
+  });
+
   it('exits 2 on a too-short --layers', () => {
     expect(runIo(['compare', '--layers', '4']).err).toBe("tapegrad compare --layers: needs at least 2 sizes, got 1 ('4'); see `tapegrad compare --help`\n");
   });
