@@ -1,6 +1,6 @@
 /**
  * Quickstart: differentiate your own function, look at the tape, check against numerics.
- * Run: npm start   (or: node --conditions=@tapegrad/source --import tsx examples/quickstart.ts)
+ * Run: node --conditions=@tapegrad/source --import tsx examples/quickstart.ts
  */
 import { tensor, sum, mul, sin, exp, grad, valueAndGrad, traceTape, checkGrads, type Tensor } from '@tapegrad/core';
 
