@@ -238,6 +238,18 @@ describe('tapegrad graph', () => {
     expect(err).toContain('the output has shape [2], so no gradients are shown; wrap the expression in sum(...)');
   });
 
+  it('DOT and Mermaid edges only join declared nodes', () => {
+    const dot = runIo(['graph', '--model', '3,4,2', '--loss', 'softmax-ce', '--batch', '2', '--values']).out;
+    const declared = new Set([...dot.matchAll(/^ {2}(\w+) \[label=/gm)].map((m) => m[1]));
+    const edges = [...dot.matchAll(/^ {2}(\w+) -> (\w+);$/gm)];
+    expect(edges.length).toBeGreaterThan(10);
+    for (const [, a, b] of edges) expect([declared.has(a), declared.has(b)]).toEqual([true, true]);
+    expect(dot.trimEnd().endsWith('}')).toBe(true);
+    const mer = runIo(['graph', '--model', '3,4,2', '--format', 'mermaid']).out;
+    const nodes = new Set([...mer.matchAll(/^ {2}(n\d+)\[/gm)].map((m) => m[1]));
+    for (const [, a, b] of mer.matchAll(/^ {2}(n\d+) --> (n\d+)$/gm)) expect([nodes.has(a), nodes.has(b)]).toEqual([true, true]);
+  });
+
   it('--model traces one MLP loss evaluation', () => {
     const { code, out } = runIo(['graph', '--model', '2,3,2', '--format', 'table']);
     expect(code).toBe(0);
