@@ -193,7 +193,7 @@ describe('docs snippets', () => {
             rewrites.set(file, list);
             return;
           }
-          expect(comparable(printed), `${rel}:${code.line}: the output block after this code is stale; the code printed something else`).toBe(
+          expect(comparable(printed), `${rel}:${code.line}: the output block after this code is stale. If the new output is intended, refresh the blocks with TAPEGRAD_UPDATE_SNIPPETS=1 npx vitest run test/docs-snippets.test.ts and review the diff`).toBe(
             comparable(output.body),
           );
         });
