@@ -36,6 +36,7 @@ function sumRows(t: Tensor): Tensor {
   return sum(t, 1);
 }
 
+// softmax is meant for output layers, but the recurrence must hold anywhere, so hidden layers may draw it too.
 const hiddenPool: readonly Activation[] = [
   activations.identity,
   activations.sigmoid,
@@ -46,9 +47,10 @@ const hiddenPool: readonly Activation[] = [
   activations.elu,
   activations.gelu,
   activations.swish,
+  activations.softmax,
   ...userActivations,
 ];
-const outputPool: readonly Activation[] = [...hiddenPool, activations.softmax];
+const outputPool: readonly Activation[] = hiddenPool;
 const lossPool: readonly Loss[] = [...Object.values(losses), quarticLoss];
 
 /** One random case. */
@@ -142,4 +144,29 @@ export function kinkDistance(c: Case): number {
     for (let i = 0; i < a.length; i++) d = Math.min(d, Math.abs(Math.abs(a[i]! - c.Y.data[i]!) - 1));
   }
   return d;
+}
+
+/**
+ * True when some relu/leakyRelu unit's pre-activation is zero up to rounding: |z| ≤ 1e-12·M with
+ * M = |b_j| + Σ_k |a_k W_jk| (M > 0), the magnitude of its summands. There the derivative jumps
+ * (1 vs 0, or 1 vs α) and the sign of z depends on summation order (float64 bounds its error by
+ * about n·u·M ≈ 2e-15·M), so the tape and the closed form may each pick a different, equally valid
+ * one-sided derivative. fast-check's doubles reach this with subnormal weights and inputs.
+ */
+export function kinkAmbiguous(c: Case): boolean {
+  const t = forward(c.model, c.X);
+  const batch = c.X.shape[0]!;
+  return c.model.layers.some((l, i) => {
+    if (l.activation.name !== 'relu' && l.activation.name !== 'leakyRelu') return false;
+    const A = t.as[i]!;
+    const Z = t.zs[i + 1]!;
+    for (let r = 0; r < batch; r++) {
+      for (let j = 0; j < l.outputSize; j++) {
+        let M = Math.abs(l.b[j]!);
+        for (let k = 0; k < l.inputSize; k++) M += Math.abs(A[r * l.inputSize + k]! * l.W[j * l.inputSize + k]!);
+        if (M > 0 && Math.abs(Z[r * l.outputSize + j]!) <= 1e-12 * M) return true;
+      }
+    }
+    return false;
+  });
 }

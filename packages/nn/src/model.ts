@@ -5,12 +5,15 @@
  * `b_l: [n_l]`; a batch is a matrix with one sample per row, so `Z_l = A_(l-1) W_lᵀ + b_l`.
  * The seeds name the same quantities differently:
  *
- * | here          | seeds 000/002/003 | seed 001 | seed 004            |
- * |---------------|-------------------|----------|---------------------|
- * | z_l (pre)     | z^(l), z^l        | p_l      | z^[k]               |
- * | a_l (post)    | a^(l), a^l        | q_l      | a^[k] (= v^[k+1])   |
- * | W_l, b_l      | W^(l), b^(l)      | W_(l-1,l)| W^[k], b^[k]        |
- * | a_0 = x       | x, a^0            | p_0 = q_0| v^[1] = x           |
+ * | here            | seed 000 (§3)      | seed 001    | seed 002   | seed 003          | seed 004              |
+ * |-----------------|--------------------|-------------|------------|-------------------|-----------------------|
+ * | z_l (pre)       | p^(l)              | p_l         | z^l        | z_j^(l)           | z^[k]                 |
+ * | a_l (post)      | x^(l) = f(p^(l))   | q_l         | a^l        | a_j^(l)           | a^[k], i.e. v^[k+1]   |
+ * | W_l, b_l        | W_l, b^(l)         | W_(l-1,l)   | W^l, b^l   | w_jk^(l), b_j^(l) | W^[k], b^[k]          |
+ * | a_0 = x (input) | x^(0) = p^(0)      | p_0 = q_0   | x_i        | a^(0)             | v^[1] = x_i           |
+ * | δ_l = ∂C/∂z_l   | (unrolled chain)   | δ_(L-l)     | ∂L/∂b^l    | δ_j^(l)           | ∂L/∂z^[k]             |
+ *
+ * Seed 000's first part writes a layer as f(W g(x|Θ) + b), g being the previous layer's output.
  */
 import { type Tensor, Rng, tensor, tensorView, ArgumentError } from '@tapegrad/core';
 import { type Activation, resolveActivation } from './activations.js';
