@@ -63,7 +63,7 @@ const svg = [
   `  <path d="${path(grid, grid.map(truth))}" fill="none" stroke="#999" stroke-dasharray="4 3"/>`,
   ...xs.map((x, i) => `  <circle cx="${px(x)}" cy="${py(ys[i]!)}" r="3" fill="#3b6fb6" fill-opacity="0.7"/>`),
   `  <path d="${path(grid, fit)}" fill="none" stroke="#d9480f" stroke-width="2.5"/>`,
-  `  <text x="${PAD + 8}" y="${PAD + 14}" font-family="sans-serif" font-size="13">data (dots), truth (dashed), network fit (orange), MSE ${fmtNumber(finalMse)}</text>`,
+  `  <text x="${PAD}" y="${H - 14}" font-family="sans-serif" font-size="13">data (dots), truth (dashed), network fit (orange), MSE ${fmtNumber(finalMse)}</text>`,
   `</svg>`,
   '',
 ].join('\n');
