@@ -14,7 +14,7 @@ export function fmt(v: number, digits = 4): string {
 
 /** An error magnitude: always exponent form, so columns of errors line up. */
 export function fmtErr(v: number): string {
-  return Number.isFinite(v) ? v.toExponential(1) : String(v);
+  return v === 0 ? '0' : Number.isFinite(v) ? v.toExponential(1) : String(v);
 }
 
 export { fmtNumber };

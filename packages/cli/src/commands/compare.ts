@@ -59,17 +59,20 @@ Example:
     const eps = o.number('eps', 1e-6, { min: 0, exclusiveMin: true, max: 0.1 });
     const json = o.flag('json');
     const p = randomProblem(cmd, spec);
-    const timed = (f: () => GradResult, minMillis: number): { r: GradResult; millis: number; reps: number } => {
-      // Fast methods are repeated until minMillis has passed, for a per-call time above timer noise.
-      const t0 = io.now();
+    const timed = (f: () => GradResult, minMillis: number, warmup: number): { r: GradResult; millis: number; reps: number } => {
+      // Untimed calls first, so the time excludes JIT compilation; then fast methods are
+      // repeated until minMillis has passed, for a per-call time above timer noise.
       let r = f();
+      for (let i = 1; i < warmup; i++) r = f();
+      const t0 = io.now();
+      r = f();
       let reps = 1;
       while (io.now() - t0 < minMillis && reps < 10_000) (r = f()), reps++;
       return { r, millis: (io.now() - t0) / reps, reps };
     };
-    const tape = timed(() => backpropTape(p.model, p.X, p.Y, p.loss), 25);
-    const closed = timed(() => backpropClosedForm(p.model, p.X, p.Y, p.loss), 25);
-    const fd = timed(() => finiteDifferenceGradients(p.model, p.X, p.Y, p.loss, { eps }), 0);
+    const tape = timed(() => backpropTape(p.model, p.X, p.Y, p.loss), 40, 5);
+    const closed = timed(() => backpropClosedForm(p.model, p.X, p.Y, p.loss), 40, 5);
+    const fd = timed(() => finiteDifferenceGradients(p.model, p.X, p.Y, p.loss, { eps }), 0, 1);
     const tc = compareGradients(tape.r, closed.r, { labels: ['tape', 'closed form'] });
     const tf = compareGradients(tape.r, fd.r, { ...FD_TOL, labels: ['tape', 'finite diff'] });
     const cf = compareGradients(closed.r, fd.r, { ...FD_TOL, labels: ['closed form', 'finite diff'] });
