@@ -12,14 +12,20 @@ import { checkLossCompat, checkReduction, inputMatrix, labelMatrix } from './val
 
 type Params = { W: Tensor; b: Tensor }[];
 
-/** Zero-copy tensor views of a model's parameters (valid until the next in-place update). */
+/**
+ * Zero-copy tensor views of a model's parameters (they see in-place updates; do not update during a traced call).
+ * @returns `[{ W: [n_l, n_(l-1)], b: [n_l] }, ...]`
+ * @example valueAndGrad((ps) => tapeCost(model, ps, X, Y, losses.halfSumSquares, 'mean'))(parameterViews(model))
+ */
 export function parameterViews(model: MLP): Params {
   return model.layers.map((l) => ({ W: tensorView(l.W, [l.outputSize, l.inputSize]), b: tensorView(l.b, [l.outputSize]) }));
 }
 
 /**
  * The network's output as a traced function of its parameters: `Z_l = A_(l-1) W_lᵀ + b_l`, `A_l = f_l(Z_l)`.
+ * @param params one `{ W: [n_l, n_(l-1)], b: [n_l] }` per layer (traced or not)
  * @param X `[batch, in]` @returns `[batch, out]`
+ * @example tapeForward(model, parameterViews(model), X)
  */
 export function tapeForward(model: MLP, params: Params, X: Tensor): Tensor {
   let a = X;
@@ -32,7 +38,10 @@ export function tapeForward(model: MLP, params: Params, X: Tensor): Tensor {
 
 /**
  * The cost as core ops: `sum` or `mean` over the batch of the per-sample loss.
+ * @param X `[batch, in]` @param Y `[batch, out]` (not validated here: `backpropTape` validates)
+ * @returns a scalar tensor C
  * @throws LayerShapeError when a (user) loss does not return one value per sample.
+ * @example traceTape((W, b) => tapeCost(model, [{ W, b }], X, Y, losses.sumSquares, 'sum'), W, b).toTable()
  */
 export function tapeCost(model: MLP, params: Params, X: Tensor, Y: Tensor, loss: Loss, reduction: Reduction): Tensor {
   const per = loss.tape(tapeForward(model, params, X), Y);

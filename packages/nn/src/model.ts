@@ -91,7 +91,10 @@ export function dense(
 
 /**
  * An MLP from existing layers; consecutive widths must chain.
+ * @param layers layer 1 first
+ * @returns the MLP (the layers' parameter arrays are shared, not copied)
  * @throws ArgumentError when layer l's inputSize differs from layer l-1's outputSize.
+ * @example mlp([dense(2, 3, 'tanh'), dense(3, 1, 'sigmoid')])
  */
 export function mlp(layers: readonly DenseLayer[]): MLP {
   if (!Array.isArray(layers) || layers.length === 0) throw new ArgumentError('mlp: pass at least one layer');
@@ -202,6 +205,7 @@ export function forward(model: MLP, X: Float64Array | Tensor, batch?: number): F
  * The network's output for a batch.
  * @param X `[batch, in]` @returns `[batch, out]`
  * @throws LayerShapeError when X's width does not match the first layer.
+ * @example predict(model, tensor([[0, 1], [1, 1]])).shape // [2, out]
  */
 export function predict(model: MLP, X: Tensor): Tensor {
   const t = forward(model, X);
@@ -209,12 +213,19 @@ export function predict(model: MLP, X: Tensor): Tensor {
   return tensorView(t.as[t.as.length - 1]!, [t.batch, out]);
 }
 
-/** Copies of a model's parameters, as fresh tensors: `[{ W: [out,in], b: [out] }, ...]`. */
+/**
+ * Copies of a model's parameters, as fresh tensors.
+ * @returns `[{ W: [n_l, n_(l-1)], b: [n_l] }, ...]`, layer 1 first
+ * @example parameters(model)[0].W.shape // [n_1, n_0]
+ */
 export function parameters(model: MLP): { W: Tensor; b: Tensor }[] {
   return model.layers.map((l) => ({ W: tensor(l.W, [l.outputSize, l.inputSize]), b: tensor(l.b, [l.outputSize]) }));
 }
 
-/** A deep copy of a model (same activations, copied parameters). */
+/**
+ * A deep copy of a model (same activations, copied parameters): train one, keep the other.
+ * @example const before = cloneModel(model); train(model, data, opts);
+ */
 export function cloneModel(model: MLP): MLP {
   return { layers: model.layers.map((l) => dense(l.inputSize, l.outputSize, l.activation, { W: Float64Array.from(l.W), b: Float64Array.from(l.b) })) };
 }

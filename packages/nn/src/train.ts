@@ -124,7 +124,9 @@ export function train(model: MLP, data: { X: Tensor; Y: Tensor }, opts: TrainOpt
 /**
  * The cost of a model on data, without gradients.
  * @param X `[batch, in]` @param Y `[batch, out]`
- * @returns Σ or mean over samples of the per-sample loss
+ * @returns Σ or mean over samples of the per-sample loss (mean by default)
+ * @throws LayerShapeError / LossCompatibilityError as the backprops do.
+ * @example evaluate(model, X, Y, 'halfSumSquares', { reduction: 'sum' })
  */
 export function evaluate(model: MLP, X: Tensor, Y: Tensor, loss: Loss | string, opts: { reduction?: Reduction } = {}): number {
   const where = 'evaluate';
