@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mul, sigmoid } from '@tapegrad/core';
+import { ArgumentError, mul, sigmoid } from '@tapegrad/core';
 import { defineActivation, getActivation, loadModel } from '@tapegrad/nn';
-import { COMMANDS, EXIT, explainReport, memoryIo, run, SEED_003_NET, type SavedModel } from './index.js';
+import { COMMANDS, CsvError, EXIT, exitCodeOf, explainReport, memoryIo, run, SEED_003_NET, UsageError, type SavedModel } from './index.js';
 
 const runIo = (argv: string[], opts: { tty?: boolean; cwd?: string } = {}): { code: number; out: string; err: string } => {
   const io = memoryIo(opts);
@@ -280,6 +280,19 @@ describe('help, errors and exit codes', () => {
 
   it('an unknown command is a usage error', () => {
     expect(runIo(['trian'])).toEqual({ code: 2, out: '', err: "tapegrad: unknown command 'trian'; commands are iris, train, compare, explain, graph (see tapegrad --help)\n" });
+  });
+
+  it('maps error types to exit codes: usage 2, data 3, anything unexpected 4', () => {
+    expect(exitCodeOf(new UsageError('x'))).toBe(2);
+    expect(exitCodeOf(new CsvError('f.csv', 2, 1, 'bad'))).toBe(3);
+    expect(exitCodeOf(new ArgumentError('bad option value'))).toBe(2);
+    expect(exitCodeOf(new TypeError('a bug'))).toBe(4);
+  });
+
+  it('an unwritable --save path is a data error', () => {
+    const { code, err } = runIo(['--epochs', '1', '--save', join(dir, 'no', 'such', 'dir', 'm.json')]);
+    expect(code).toBe(EXIT.badData);
+    expect(err).toMatch(/^tapegrad --save: cannot write .*m\.json \(ENOENT/);
   });
 
   it('--debug adds the stack trace', () => {

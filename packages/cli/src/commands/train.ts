@@ -2,8 +2,8 @@
  * `tapegrad train` (and `tapegrad` with no command: the same run on Iris): train an MLP
  * on a CSV file with tape gradients, checked against the closed form along the way.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { tensor, type Tensor } from '@tapegrad/core';
 import { adam, createMLP, getActivation, momentum, paramCount, saveModel, sgd, type Loss, type MLP, type Optimizer } from '@tapegrad/nn';
 import { OptionReader, parseOptions } from '../args.js';
@@ -150,6 +150,10 @@ function runTrain(command: string, argv: readonly string[], io: Io): number {
   const testFraction = o.number('test-fraction', 0.2, { min: 0, max: 0.9 });
   const checkEvery = o.number('check-every', 10, { integer: true, min: 0 });
   const savePath = o.string('save');
+  // Fail before training, not after, when the model could not be written anyway.
+  if (savePath !== undefined && !existsSync(dirname(resolve(io.cwd, savePath)))) {
+    throw new DataError(`${command} --save: cannot write ${savePath} (ENOENT: its directory does not exist); create the directory or choose another path`);
+  }
 
   const ds = buildDataset(tableData, { target, task: taskOpt });
   const loss: Loss = lossOption(command, o.string('loss') ?? (ds.task === 'classification' ? 'softmax-ce' : 'mse'));
