@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../random.js';
-import { gemm } from './matmul.js';
+import { gemm, setGemmBackend } from './matmul.js';
+import { wasmGemmAvailable } from './gemm-wasm.js';
 
 /** The definition, one multiply-add at a time: C[i,j] = Σ_p op(A)[i,p] op(B)[p,j]. */
 function naive(a: Float64Array, b: Float64Array, m: number, n: number, k: number, ta: boolean, tb: boolean): { c: Float64Array; scale: Float64Array } {
@@ -55,7 +56,14 @@ const variants = [
   ['TT', true, true],
 ] as const;
 
-describe('gemm', () => {
+it('the WebAssembly SIMD kernel loads under Node 20 (so the wasm runs below really exercise it)', () => {
+  expect(wasmGemmAvailable()).toBe(true);
+});
+
+// The TypeScript kernel is the reference; the WebAssembly one must agree with the same naive loop.
+for (const backend of ['ts', 'auto'] as const) describe(`gemm (${backend === 'ts' ? 'TypeScript kernel' : 'WebAssembly SIMD kernel'})`, () => {
+  beforeAll(() => setGemmBackend(backend));
+  afterAll(() => setGemmBackend('auto'));
   for (const [name, ta, tb] of variants) {
     it(`${name} agrees with the naive triple loop for odd sizes 1..67`, () => {
       const rng = new Rng(17);

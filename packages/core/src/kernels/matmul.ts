@@ -9,7 +9,12 @@
  * The 4x4 micro-kernel keeps its 16 partial sums in locals (registers), so every
  * element loaded is used four times. Packing absorbs the four transpose cases: one
  * micro-kernel serves NN, NT, TN and TT. Tiny products (the 2-3-2 network) skip packing.
+ * Where WebAssembly SIMD is available, large products run the same blocking with an f64x2
+ * micro-kernel instead (gemm-wasm.ts); this TypeScript kernel stays the fallback and reference.
  */
+
+import { gemmWasm } from './gemm-wasm.js';
+import { packAN, packAT, packBN, packBT, roundUp } from './pack.js';
 
 /** Micro-tile: rows of A and columns of B per micro-kernel call. */
 const MR = 4;
@@ -27,6 +32,14 @@ let packedA = new Float64Array(MC * KC);
 let packedB = new Float64Array(NC * KC);
 const edge = new Float64Array(MR * NR);
 
+/** Which kernel large products use: WebAssembly SIMD when it loads ('auto'), or always TypeScript. */
+let backend: 'auto' | 'ts' = 'auto';
+
+/** @internal Chooses the large-product kernel (tests pin 'ts' to check the reference path). */
+export function setGemmBackend(b: 'auto' | 'ts'): void {
+  backend = b;
+}
+
 /**
  * `C = op(A) op(B)` into a new array.
  * @param a A as stored: [M,K] (or [K,M] when `ta`)
@@ -37,7 +50,7 @@ export function gemm(a: Float64Array, b: Float64Array, m: number, n: number, k: 
   const c = new Float64Array(m * n);
   if (m === 0 || n === 0 || k === 0) return c;
   if (m * n * k <= SMALL) gemmSmall(a, b, c, m, n, k, ta, tb);
-  else gemmBlocked(a, b, c, m, n, k, ta, tb);
+  else if (backend === 'ts' || !gemmWasm(a, b, c, m, n, k, ta, tb)) gemmBlocked(a, b, c, m, n, k, ta, tb);
   return c;
 }
 
@@ -63,7 +76,8 @@ function gemmSmall(a: Float64Array, b: Float64Array, c: Float64Array, m: number,
   }
 }
 
-function gemmBlocked(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number, ta: boolean, tb: boolean): void {
+/** The TypeScript blocked kernel: the reference the WebAssembly path is tested against, and its fallback. */
+export function gemmBlocked(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number, ta: boolean, tb: boolean): void {
   const kcMax = Math.min(KC, k);
   const needA = roundUp(Math.min(MC, m), MR) * kcMax;
   const needB = roundUp(Math.min(NC, n), NR) * kcMax;
@@ -75,12 +89,12 @@ function gemmBlocked(a: Float64Array, b: Float64Array, c: Float64Array, m: numbe
     const nc = Math.min(NC, n - j0);
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = Math.min(KC, k - p0);
-      if (tb) packBT(b, k, j0, nc, p0, kc, bp);
-      else packBN(b, n, j0, nc, p0, kc, bp);
+      if (tb) packBT(b, k, j0, nc, p0, kc, bp, 0, NR);
+      else packBN(b, n, j0, nc, p0, kc, bp, 0, NR);
       for (let i0 = 0; i0 < m; i0 += MC) {
         const mc = Math.min(MC, m - i0);
-        if (ta) packAT(a, m, i0, mc, p0, kc, ap);
-        else packAN(a, k, i0, mc, p0, kc, ap);
+        if (ta) packAT(a, m, i0, mc, p0, kc, ap, 0, MR);
+        else packAN(a, k, i0, mc, p0, kc, ap, 0, MR);
         for (let jr = 0; jr < nc; jr += NR) {
           const cols = Math.min(NR, nc - jr);
           const bo = jr * kc; // panel jr/NR starts at (jr/NR)·kc·NR
@@ -91,69 +105,6 @@ function gemmBlocked(a: Float64Array, b: Float64Array, c: Float64Array, m: numbe
         }
       }
     }
-  }
-}
-
-function roundUp(x: number, q: number): number {
-  return Math.ceil(x / q) * q;
-}
-
-// Packed A: MR-row panels, each kc·MR values with out[p·MR + r] = op(A)[i0+ir+r, p0+p];
-// rows past the edge are zero so the micro-kernel never branches on them.
-function packAN(a: Float64Array, k: number, i0: number, mc: number, p0: number, kc: number, out: Float64Array): void {
-  let o = 0;
-  for (let ir = 0; ir < mc; ir += MR) {
-    const rows = Math.min(MR, mc - ir);
-    for (let r = 0; r < MR; r++) {
-      if (r < rows) {
-        const src = (i0 + ir + r) * k + p0;
-        for (let p = 0; p < kc; p++) out[o + p * MR + r] = a[src + p]!;
-      } else {
-        for (let p = 0; p < kc; p++) out[o + p * MR + r] = 0;
-      }
-    }
-    o += kc * MR;
-  }
-}
-
-// A stored [K,M] (transposed): op(A)[i,p] = a[p·M + i], so MR consecutive i are contiguous.
-function packAT(a: Float64Array, m: number, i0: number, mc: number, p0: number, kc: number, out: Float64Array): void {
-  let o = 0;
-  for (let ir = 0; ir < mc; ir += MR) {
-    const rows = Math.min(MR, mc - ir);
-    for (let p = 0; p < kc; p++) {
-      const src = (p0 + p) * m + i0 + ir;
-      for (let r = 0; r < MR; r++) out[o++] = r < rows ? a[src + r]! : 0;
-    }
-  }
-}
-
-// Packed B: NR-column panels, each kc·NR values with out[p·NR + q] = op(B)[p0+p, j0+jr+q].
-function packBN(b: Float64Array, n: number, j0: number, nc: number, p0: number, kc: number, out: Float64Array): void {
-  let o = 0;
-  for (let jr = 0; jr < nc; jr += NR) {
-    const cols = Math.min(NR, nc - jr);
-    for (let p = 0; p < kc; p++) {
-      const src = (p0 + p) * n + j0 + jr;
-      for (let q = 0; q < NR; q++) out[o++] = q < cols ? b[src + q]! : 0;
-    }
-  }
-}
-
-// B stored [N,K] (transposed): op(B)[p,j] = b[j·K + p], contiguous along p.
-function packBT(b: Float64Array, k: number, j0: number, nc: number, p0: number, kc: number, out: Float64Array): void {
-  let o = 0;
-  for (let jr = 0; jr < nc; jr += NR) {
-    const cols = Math.min(NR, nc - jr);
-    for (let q = 0; q < NR; q++) {
-      if (q < cols) {
-        const src = (j0 + jr + q) * k + p0;
-        for (let p = 0; p < kc; p++) out[o + p * NR + q] = b[src + p]!;
-      } else {
-        for (let p = 0; p < kc; p++) out[o + p * NR + q] = 0;
-      }
-    }
-    o += kc * NR;
   }
 }
 

@@ -1,0 +1,138 @@
+// Assembles src/kernels/gemm-wasm.generated.ts: a WebAssembly SIMD (f64x2) GEMM micro-kernel
+// loop, written here instruction by instruction (a few hundred bytes; no toolchain needed).
+// Run: node packages/core/scripts/build-gemm-wasm.mjs   (the output is committed; CI can
+// rerun it and diff).
+//
+// The exported function multiplies packed panels, the layout the TypeScript kernel packs:
+//   kernel(ap, bp, c, mc, nc, kc, ldc)          (byte offsets into the module's memory)
+//   for jr in 0..nc step NR, ir in 0..mc step MR:
+//     C[ir.., jr..] (MR x NR, row stride ldc doubles) += Apanel(ir) · Bpanel(jr) over kc
+// Apanel(ir) holds kc groups of MR values (op(A)[ir+r, p]); Bpanel(jr) kc groups of NR values.
+// mc, nc are multiples of MR, NR (panels are zero-padded); C has room for the padding.
+import { writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const MR = 4;
+export const NR = 6; // NR/2 f64x2 columns; MR·NR/2 = 12 accumulators + NR/2 B vectors + 1 splat fit the 16 xmm registers
+
+const u32 = (n) => {
+  const out = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+};
+const s32 = (n) => {
+  const out = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+};
+const str = (s) => [...u32(s.length), ...Buffer.from(s, 'utf8')];
+const vec = (items) => [...u32(items.length), ...items.flat()];
+const section = (id, body) => [id, ...u32(body.length), ...body];
+
+// Opcodes (WebAssembly core spec §5.4 and the SIMD proposal's numbering).
+const I32 = 0x7f;
+const V128 = 0x7b;
+const op = {
+  block: [0x02, 0x40], loop: [0x03, 0x40], end: [0x0b], br: (d) => [0x0c, ...u32(d)], brIf: (d) => [0x0d, ...u32(d)],
+  get: (i) => [0x20, ...u32(i)], set: (i) => [0x21, ...u32(i)], tee: (i) => [0x22, ...u32(i)],
+  i32: (v) => [0x41, ...s32(v)], add: [0x6a], sub: [0x6b], mul: [0x6c], shl: [0x74], geU: [0x4f], eqz: [0x45],
+  // SIMD: prefix 0xfd, then the LEB128 opcode; memarg = align (log2), offset.
+  load: (off) => [0xfd, ...u32(0x00), 3, ...u32(off)],
+  load64Splat: (off) => [0xfd, ...u32(0x0a), 3, ...u32(off)],
+  store: (off) => [0xfd, ...u32(0x0b), 3, ...u32(off)],
+  zero: [0xfd, ...u32(0x0c), ...new Array(16).fill(0)],
+  f64x2Add: [0xfd, ...u32(0xf0)],
+  f64x2Mul: [0xfd, ...u32(0xf2)],
+};
+
+// Locals: params 0..6, then i32 jr, ir, p, pa, pb, pc, ldcb; then v128 accumulators, B vectors, A splat.
+const [AP, BP, C, MC, NC, KC, LDC] = [0, 1, 2, 3, 4, 5, 6];
+const [JR, IR, P, PA, PB, PC, LDCB] = [7, 8, 9, 10, 11, 12, 13];
+const NV = NR / 2;
+const ACC = (r, v) => 14 + r * NV + v;
+const BV = (v) => 14 + MR * NV + v;
+const ASPLAT = 14 + MR * NV + NV;
+
+const body = [
+  ...op.get(LDC), ...op.i32(3), ...op.shl, ...op.set(LDCB),
+  ...op.i32(0), ...op.set(JR),
+  ...op.block, ...op.loop, // $J
+  ...op.get(JR), ...op.get(NC), ...op.geU, ...op.brIf(1),
+  ...op.i32(0), ...op.set(IR),
+  ...op.block, ...op.loop, // $I
+  ...op.get(IR), ...op.get(MC), ...op.geU, ...op.brIf(1),
+  // pa = ap + ir·kc·8; pb = bp + jr·kc·8
+  ...op.get(AP), ...op.get(IR), ...op.get(KC), ...op.mul, ...op.i32(3), ...op.shl, ...op.add, ...op.set(PA),
+  ...op.get(BP), ...op.get(JR), ...op.get(KC), ...op.mul, ...op.i32(3), ...op.shl, ...op.add, ...op.set(PB),
+  ...Array.from({ length: MR * NV }, (_, i) => [...op.zero, ...op.set(14 + i)]).flat(),
+  ...op.get(KC), ...op.set(P),
+  ...op.block, ...op.loop, // $P
+  ...op.get(P), ...op.eqz, ...op.brIf(1),
+  ...Array.from({ length: NV }, (_, v) => [...op.get(PB), ...op.load(16 * v), ...op.set(BV(v))]).flat(),
+  ...Array.from({ length: MR }, (_, r) => [
+    ...op.get(PA), ...op.load64Splat(8 * r), ...op.set(ASPLAT),
+    ...Array.from({ length: NV }, (_, v) => [
+      ...op.get(ACC(r, v)), ...op.get(ASPLAT), ...op.get(BV(v)), ...op.f64x2Mul, ...op.f64x2Add, ...op.set(ACC(r, v)),
+    ]).flat(),
+  ]).flat(),
+  ...op.get(PA), ...op.i32(8 * MR), ...op.add, ...op.set(PA),
+  ...op.get(PB), ...op.i32(8 * NR), ...op.add, ...op.set(PB),
+  ...op.get(P), ...op.i32(1), ...op.sub, ...op.set(P),
+  ...op.br(0),
+  ...op.end, ...op.end, // $P
+  // pc = c + (ir·ldc + jr)·8; each row: C += acc
+  ...op.get(C), ...op.get(IR), ...op.get(LDC), ...op.mul, ...op.get(JR), ...op.add, ...op.i32(3), ...op.shl, ...op.add, ...op.set(PC),
+  ...Array.from({ length: MR }, (_, r) => [
+    ...Array.from({ length: NV }, (_, v) => [
+      ...op.get(PC), ...op.get(PC), ...op.load(16 * v), ...op.get(ACC(r, v)), ...op.f64x2Add, ...op.store(16 * v),
+    ]).flat(),
+    ...op.get(PC), ...op.get(LDCB), ...op.add, ...op.set(PC),
+  ]).flat(),
+  ...op.get(IR), ...op.i32(MR), ...op.add, ...op.set(IR),
+  ...op.br(0),
+  ...op.end, ...op.end, // $I
+  ...op.get(JR), ...op.i32(NR), ...op.add, ...op.set(JR),
+  ...op.br(0),
+  ...op.end, ...op.end, // $J
+  ...op.end,
+];
+const locals = vec([[...u32(7), I32], [...u32(MR * NV + NV + 1), V128]]);
+const code = [...locals, ...body];
+
+const bytes = [
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  ...section(1, vec([[0x60, ...vec(new Array(7).fill([I32])), ...vec([])]])),
+  ...section(3, vec([u32(0)])),
+  ...section(5, vec([[0x00, ...u32(1)]])),
+  ...section(7, vec([[...str('memory'), 0x02, ...u32(0)], [...str('kernel'), 0x00, ...u32(0)]])),
+  ...section(10, vec([[...u32(code.length), ...code]])),
+];
+
+// Validate before writing: a malformed module must fail here, not at a user's import.
+new WebAssembly.Module(Uint8Array.from(bytes));
+
+const out = resolve(dirname(fileURLToPath(import.meta.url)), '../src/kernels/gemm-wasm.generated.ts');
+const lines = [];
+for (let i = 0; i < bytes.length; i += 24) lines.push(`  ${bytes.slice(i, i + 24).join(', ')},`);
+writeFileSync(
+  out,
+  `// Generated by packages/core/scripts/build-gemm-wasm.mjs: do not edit; rerun the script.\n` +
+    `/** Micro-tile of the WebAssembly kernel: rows of A and columns of B per tile. */\n` +
+    `export const WASM_MR = ${MR};\nexport const WASM_NR = ${NR};\n\n` +
+    `/** The module's bytes (${bytes.length}): memory export \`memory\`, function \`kernel(ap, bp, c, mc, nc, kc, ldc)\`. */\n` +
+    `export const gemmWasmBytes = new Uint8Array([\n${lines.join('\n')}\n]);\n`,
+);
+console.log(`wrote ${out} (${bytes.length} bytes, MR=${MR}, NR=${NR})`);

@@ -1,0 +1,101 @@
+/**
+ * The WebAssembly SIMD path of GEMM: the same packing as the TypeScript kernel, with the
+ * packed panels written straight into the module's memory, and the tile loop run by a
+ * hand-assembled f64x2 micro-kernel (scripts/build-gemm-wasm.mjs; 4x6 tiles, 12 vector
+ * accumulators). Where WebAssembly or its SIMD extension is missing, the module fails to
+ * compile, `gemmWasm` returns false, and the caller uses the TypeScript kernel.
+ */
+import { WASM_MR, WASM_NR, gemmWasmBytes } from './gemm-wasm.generated.js';
+import { packAN, packAT, packBN, packBT, roundUp } from './pack.js';
+
+type Kernel = (ap: number, bp: number, c: number, mc: number, nc: number, kc: number, ldc: number) => void;
+
+// The little of the WebAssembly JS API used here. The compiler's lib is ES2022 without the
+// DOM, so the global is typed locally; it may also be absent (old runtimes).
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  readonly Module: new (bytes: Uint8Array) => object;
+  readonly Instance: new (module: object, imports: object) => { readonly exports: Readonly<Record<string, unknown>> };
+}
+
+interface Module {
+  readonly memory: WasmMemory;
+  readonly kernel: Kernel;
+}
+
+function isMemory(x: unknown): x is WasmMemory {
+  if (typeof x !== 'object' || x === null) return false;
+  const m = x as { buffer?: unknown; grow?: unknown };
+  return m.buffer instanceof ArrayBuffer && typeof m.grow === 'function';
+}
+
+/** Slab depth and block sizes (elements). NC is a multiple of NR and MC of MR, so only the last block is padded. */
+const KC = 256;
+const MC = 64;
+const NC = 264;
+
+let loaded: Module | null | undefined;
+
+function instantiate(): Module | null {
+  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (api === undefined) return null;
+  try {
+    // Synchronous compilation is fine for a module of under a kilobyte.
+    const instance = new api.Instance(new api.Module(gemmWasmBytes), {});
+    const { memory, kernel } = instance.exports;
+    if (!isMemory(memory) || typeof kernel !== 'function') return null;
+    return { memory, kernel: kernel as Kernel };
+  } catch {
+    return null; // no WebAssembly, or no SIMD: the TypeScript kernel takes over
+  }
+}
+
+/** True when the WebAssembly kernel can run here. */
+export function wasmGemmAvailable(): boolean {
+  loaded ??= instantiate();
+  return loaded !== null;
+}
+
+/**
+ * `c = op(A) op(B)` through the WebAssembly kernel; `c` ([M,N], row-major) is overwritten.
+ * @returns false (and leaves `c` untouched) when WebAssembly SIMD is unavailable
+ */
+export function gemmWasm(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number, ta: boolean, tb: boolean): boolean {
+  loaded ??= instantiate();
+  const w = loaded;
+  if (w === null) return false;
+  const kcMax = Math.min(KC, k);
+  const apLen = roundUp(Math.min(MC, m), WASM_MR) * kcMax;
+  const bpLen = roundUp(Math.min(NC, n), WASM_NR) * kcMax;
+  // C lives in wasm memory padded to whole tiles: ldc columns, mRows rows.
+  const ldc = roundUp(n, WASM_NR);
+  const mRows = roundUp(m, WASM_MR);
+  const apOff = 0;
+  const bpOff = roundUp(apLen, 2); // element offsets, kept 16-byte aligned
+  const cOff = bpOff + roundUp(bpLen, 2);
+  const bytes = (cOff + mRows * ldc) * 8;
+  const have = w.memory.buffer.byteLength;
+  if (have < bytes) w.memory.grow(Math.ceil((bytes - have) / 65536));
+  const mem = new Float64Array(w.memory.buffer); // after grow: the old buffer is detached
+  mem.fill(0, cOff, cOff + mRows * ldc);
+  for (let j0 = 0; j0 < n; j0 += NC) {
+    const nc = Math.min(NC, n - j0);
+    for (let p0 = 0; p0 < k; p0 += KC) {
+      const kc = Math.min(KC, k - p0);
+      if (tb) packBT(b, k, j0, nc, p0, kc, mem, bpOff, WASM_NR);
+      else packBN(b, n, j0, nc, p0, kc, mem, bpOff, WASM_NR);
+      for (let i0 = 0; i0 < m; i0 += MC) {
+        const mc = Math.min(MC, m - i0);
+        if (ta) packAT(a, m, i0, mc, p0, kc, mem, apOff, WASM_MR);
+        else packAN(a, k, i0, mc, p0, kc, mem, apOff, WASM_MR);
+        w.kernel(apOff * 8, bpOff * 8, (cOff + i0 * ldc + j0) * 8, roundUp(mc, WASM_MR), roundUp(nc, WASM_NR), kc, ldc);
+      }
+    }
+  }
+  if (ldc === n) c.set(mem.subarray(cOff, cOff + m * n));
+  else for (let i = 0; i < m; i++) c.set(mem.subarray(cOff + i * ldc, cOff + i * ldc + n), i * n);
+  return true;
+}

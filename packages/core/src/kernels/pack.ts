@@ -1,0 +1,70 @@
+/**
+ * Packing for the blocked GEMMs: copies a block of op(A) or op(B) into the panel order
+ * the micro-kernels read, contiguous and zero-padded to whole tiles, reading the operand
+ * as stored (so transposed operands are never materialised).
+ *
+ * Packed A: `mr`-row panels, each `kc·mr` values, `out[base + p·mr + r] = op(A)[i0+ir+r, p0+p]`.
+ * Packed B: `nr`-column panels, each `kc·nr` values, `out[base + p·nr + q] = op(B)[p0+p, j0+jr+q]`.
+ */
+
+/** A stored [M,K]: op(A)[i,p] = a[i·K + p]. */
+export function packAN(a: Float64Array, k: number, i0: number, mc: number, p0: number, kc: number, out: Float64Array, base: number, mr: number): void {
+  let o = base;
+  for (let ir = 0; ir < mc; ir += mr) {
+    const rows = Math.min(mr, mc - ir);
+    for (let r = 0; r < mr; r++) {
+      if (r < rows) {
+        const src = (i0 + ir + r) * k + p0;
+        for (let p = 0; p < kc; p++) out[o + p * mr + r] = a[src + p]!;
+      } else {
+        for (let p = 0; p < kc; p++) out[o + p * mr + r] = 0;
+      }
+    }
+    o += kc * mr;
+  }
+}
+
+/** A stored [K,M] (transposed): op(A)[i,p] = a[p·M + i], so consecutive i are contiguous. */
+export function packAT(a: Float64Array, m: number, i0: number, mc: number, p0: number, kc: number, out: Float64Array, base: number, mr: number): void {
+  let o = base;
+  for (let ir = 0; ir < mc; ir += mr) {
+    const rows = Math.min(mr, mc - ir);
+    for (let p = 0; p < kc; p++) {
+      const src = (p0 + p) * m + i0 + ir;
+      for (let r = 0; r < mr; r++) out[o++] = r < rows ? a[src + r]! : 0;
+    }
+  }
+}
+
+/** B stored [K,N]: op(B)[p,j] = b[p·N + j]. */
+export function packBN(b: Float64Array, n: number, j0: number, nc: number, p0: number, kc: number, out: Float64Array, base: number, nr: number): void {
+  let o = base;
+  for (let jr = 0; jr < nc; jr += nr) {
+    const cols = Math.min(nr, nc - jr);
+    for (let p = 0; p < kc; p++) {
+      const src = (p0 + p) * n + j0 + jr;
+      for (let q = 0; q < nr; q++) out[o++] = q < cols ? b[src + q]! : 0;
+    }
+  }
+}
+
+/** B stored [N,K] (transposed): op(B)[p,j] = b[j·K + p], contiguous along p. */
+export function packBT(b: Float64Array, k: number, j0: number, nc: number, p0: number, kc: number, out: Float64Array, base: number, nr: number): void {
+  let o = base;
+  for (let jr = 0; jr < nc; jr += nr) {
+    const cols = Math.min(nr, nc - jr);
+    for (let q = 0; q < nr; q++) {
+      if (q < cols) {
+        const src = (j0 + jr + q) * k + p0;
+        for (let p = 0; p < kc; p++) out[o + p * nr + q] = b[src + p]!;
+      } else {
+        for (let p = 0; p < kc; p++) out[o + p * nr + q] = 0;
+      }
+    }
+    o += kc * nr;
+  }
+}
+
+export function roundUp(x: number, q: number): number {
+  return Math.ceil(x / q) * q;
+}
