@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Tensor, tensor, traceTape } from '@tapegrad/core';
-import { backpropClosedForm, backpropTape, createMLP, dense, losses, mlp, tapeCost } from './index.js';
+import { type Tensor, mul, sin, tensor, traceTape } from '@tapegrad/core';
+import { backpropClosedForm, backpropTape, checkActivation, compareGradients, createMLP, defineActivation, dense, losses, mlp, tapeCost } from './index.js';
 
 describe('backpropTape builds the minimal graph', () => {
   it('per layer: one matmul (transB, no transpose op), one add for the bias, the activation; then the loss', () => {
@@ -33,5 +33,30 @@ describe('kinks: both ways take the same subgradient', () => {
         expect(g.grads[0]!.b.data[0]).toBe(0.5 * 2 * slope);
       }
     }
+  });
+});
+
+describe('a wrong hand derivative inside a network', () => {
+  it('makes tape and closed form disagree exactly at that layer and the layers below it', () => {
+    // Layer 2 of 3 uses a user activation whose df forgot the chain rule: d/dz sin(2z) written as cos(2z).
+    const sin2 = defineActivation({ name: 'sin2z', f: (z) => sin(mul(2, z)), df: (z) => Math.cos(2 * z) });
+    const model = mlp([dense(3, 4, 'tanh'), dense(4, 4, sin2), dense(4, 2, 'identity')]);
+    const init = [0.3, -0.2, 0.5, 0.1, -0.4, 0.25, 0.15, -0.35, 0.45, 0.05, -0.15, 0.2];
+    model.layers.forEach((l, i) => l.W.forEach((_, k) => (l.W[k] = init[(k + 3 * i) % init.length]!)));
+    const X = tensor([[1, -0.5, 0.25], [0.3, 0.8, -1]]);
+    const Y = tensor([[0.5, -0.5], [1, 0]]);
+    const cmp = compareGradients(backpropTape(model, X, Y, 'mse'), backpropClosedForm(model, X, Y, 'mse'));
+    expect(cmp.ok).toBe(false);
+    // δ_3 and ∂C/∂W_3 do not involve f_2′; δ_2 and everything below it do.
+    expect(cmp.rows.map((r) => [r.param, r.ok])).toEqual([
+      ['W1', false],
+      ['b1', false],
+      ['W2', false],
+      ['b2', false],
+      ['W3', true],
+      ['b3', true],
+    ]);
+    // And checkActivation pins the cause on the activation itself.
+    expect(checkActivation(sin2).ok).toBe(false);
   });
 });
