@@ -159,6 +159,15 @@ describe('customOp', () => {
     expect(gk.toArray()).toEqual([0, 0]);
   });
 
+  it('a forward that returns a captured constant does not turn that constant into its output', () => {
+    // f(x) = Σ op(x) + Σ c·x with op's VJP the identity: f' = 1 + c = 6. Recording the
+    // constant c itself as op's output would route c·x's gradient through op as well (7).
+    const c = tensor([5]);
+    const constOut = customOp({ name: 'constOut', inputs: ['x'], forward: (_x: Tensor) => c, vjp: { x: (g) => g } });
+    expect(grad((x: Tensor) => add(sum(constOut(x)), sum(mul(c, x))))(tensor([1])).toArray()).toEqual([6]);
+    expect(c.node).toBeNull();
+  });
+
   it('outside grad the output is a plain tensor', () => {
     const y = swish(tensor([1]));
     expect(y).toBeInstanceOf(TensorClass);

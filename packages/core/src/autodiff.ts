@@ -257,6 +257,8 @@ export function customOp<I extends readonly Tensor[]>(spec: CustomOpSpec<I>): (.
     });
     const out = noGrad(() => spec.forward(...xs));
     if (!(out instanceof Tensor)) throw new ArgumentError(`${name}: forward must return a Tensor, got ${describe(out)}`);
-    return recordCustom(op, xs, detach(out));
+    // Always a fresh tensor: forward may return an input or a captured constant as is,
+    // and recording would then mark that tensor as this op's output everywhere it is used.
+    return recordCustom(op, xs, new Tensor(out.data, out.shape));
   };
 }
