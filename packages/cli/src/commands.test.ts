@@ -194,7 +194,10 @@ describe('tapegrad explain', () => {
   });
 
   it('takes other sizes and activations, and --x/--y lengths are checked', () => {
-    expect(runIo(['explain', '--layers', '3,4,4,2', '--activation', 'tanh', '--seed', '5']).out).toContain('(1 − ');
+    expect(runIo(['explain', '--layers', '3,4,4,2', '--activation', 'tanh', '--seed', '5']).out).toContain('· (1 − a_k⁽²⁾²)');
+    const leaky = runIo(['explain', '--activation', 'leakyRelu']);
+    expect(leaky.code).toBe(0);
+    expect(leaky.out).toContain("2(a_j⁽²⁾ − y_j) · leakyRelu'(z_j⁽²⁾)");
     expect(runIo(['explain', '--x', '1,2,3']).err).toBe('tapegrad explain --x: got 3 values for an input layer of width 2; give one per input\n');
   });
 

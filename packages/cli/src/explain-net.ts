@@ -55,17 +55,21 @@ const v = (x: number): string => {
 };
 const show = (x: number): string => String(Number(x.toPrecision(6)));
 
-/** How the seeds write f'(z) for an activation, given z and a (the numeric form), or null when only f'(z) fits. */
-function derivativeText(act: Activation, z: number, a: number): { symbolic: string; numeric: string } {
+/**
+ * How the seeds write f'(z): through a where that is how the derivative is computed
+ * (σ' = a(1 − a), tanh' = 1 − a²), otherwise as f'(z). `a` and `z` are the symbols or the
+ * numbers to show.
+ */
+function derivativeText(act: Activation, z: string, a: string): string {
   switch (act.name) {
     case 'sigmoid':
-      return { symbolic: 'a(1 − a)', numeric: `${show(a)}(1 − ${show(a)})` };
+      return `${a}(1 − ${a})`;
     case 'tanh':
-      return { symbolic: '(1 − a²)', numeric: `(1 − ${v(a)}²)` };
+      return `(1 − ${a}²)`;
     case 'identity':
-      return { symbolic: '1', numeric: '1' };
+      return '1';
     default:
-      return { symbolic: `${act.name}'(z)`, numeric: `${act.name}'(${show(z)})` };
+      return `${act.name}'(${z})`;
   }
 }
 
@@ -177,18 +181,17 @@ export function explainNetwork(net: ExplainNet): Explanation {
   lines.push('', `Cost: C₀ = Σ_j (a_j${sup(L)} − y_j)²`);
   emit(`C₀ = ${Array.from(aL, (x, j) => `(${show(x)} − ${show(net.y[j]!)})²`).join(' + ')} = ${show(cost)}`, check('C₀', cost, tapeCost));
 
-  const d0 = derivativeText(act, 0, 0).symbolic;
-  lines.push('', `Backward pass, output layer: δ_j${sup(L)} = ∂C₀/∂a_j · ∂a_j/∂z_j = 2(a_j${sup(L)} − y_j) · ${d0.replace(/a/g, `a_j${sup(L)}`)}`);
+  lines.push('', `Backward pass, output layer: δ_j${sup(L)} = ∂C₀/∂a_j · ∂a_j/∂z_j = 2(a_j${sup(L)} − y_j) · ${derivativeText(act, `z_j${sup(L)}`, `a_j${sup(L)}`)}`);
   for (let j = 0; j < aL.length; j++) {
-    const dt = derivativeText(act, z[L]![j]!, aL[j]!).numeric;
+    const dt = derivativeText(act, show(z[L]![j]!), act.name === 'tanh' ? v(aL[j]!) : show(aL[j]!));
     emit(`δ${sub_(j)}${sup(L)} = 2(${show(aL[j]!)} − ${show(net.y[j]!)}) · ${dt} = ${show(delta[L]![j]!)}`, check(`δ${sub_(j)}${sup(L)}`, delta[L]![j]!, tapeDelta[L]![j]!));
   }
   for (let l = L - 1; l >= 1; l--) {
-    lines.push('', `Hidden layer ${l}: δ_k${sup(l)} = (Σ_j δ_j${sup(l + 1)} w_jk${sup(l + 1)}) · ${d0.replace(/a/g, `a_k${sup(l)}`)}`);
+    lines.push('', `Hidden layer ${l}: δ_k${sup(l)} = (Σ_j δ_j${sup(l + 1)} w_jk${sup(l + 1)}) · ${derivativeText(act, `z_k${sup(l)}`, `a_k${sup(l)}`)}`);
     const n = net.sizes[l]!;
     for (let k = 0; k < n; k++) {
       const terms = Array.from({ length: net.sizes[l + 1]! }, (_, j) => `${v(delta[l + 1]![j]!)}·${v(net.W[l]![j * n + k]!)}`);
-      const dt = derivativeText(act, z[l]![k]!, a[l]![k]!).numeric;
+      const dt = derivativeText(act, show(z[l]![k]!), act.name === 'tanh' ? v(a[l]![k]!) : show(a[l]![k]!));
       emit(`δ${sub_(k)}${sup(l)} = (${terms.join(' + ')}) · ${dt} = ${show(delta[l]![k]!)}`, check(`δ${sub_(k)}${sup(l)}`, delta[l]![k]!, tapeDelta[l]![k]!));
     }
   }
