@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ArgumentError, abs, add, div, exp, mul, neg, sum, square, sub, tensor, tanh } from '@tapegrad/core';
-import { activations, checkActivation, defineActivation, getActivation } from './index.js';
+import { activations, checkActivation, defineActivation, eluActivation, getActivation, leakyReluActivation } from './index.js';
 
 describe('built-in activations', () => {
   for (const act of Object.values(activations)) {
@@ -136,5 +136,23 @@ describe('defineActivation + checkActivation', () => {
   it('uses sub/abs without error for the tape at a kink-free grid (sanity of default points)', () => {
     const act = defineActivation({ name: 'absAct', f: (z) => abs(sub(z, 0)), df: (z) => Math.sign(z) });
     expect(checkActivation(act).ok).toBe(true);
+  });
+});
+
+describe('parameterised leakyRelu(α) and elu(α)', () => {
+  it('derivatives agree with the tape, names round-trip through getActivation', () => {
+    for (const act of [leakyReluActivation(0.2), eluActivation(0.5), eluActivation(2)]) {
+      expect(checkActivation(act).ok).toBe(true);
+      expect(getActivation(act.name).name).toBe(act.name);
+    }
+    expect(leakyReluActivation(0.01).name).toBe('leakyRelu');
+    expect(getActivation('leakyRelu(0.2)').name).toBe('leakyRelu(0.2)');
+    const out = new Float64Array(2);
+    getActivation('leakyRelu(0.2)').forward(Float64Array.of(-2, 3), out, 2);
+    expect([...out]).toEqual([-0.4, 3]);
+  });
+  it('rejects bad parameters', () => {
+    expect(() => getActivation('elu(-1)')).toThrow(/eluActivation: alpha must be a finite number > 0, got -1/);
+    expect(() => leakyReluActivation(NaN)).toThrow(/alpha must be a finite number, got NaN/);
   });
 });

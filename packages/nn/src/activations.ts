@@ -145,23 +145,34 @@ const relu = elementwise({
   },
 });
 
-// slope α at the kink, as core's leakyRelu takes it.
-const leakyRelu = elementwise({
-  name: 'leakyRelu',
-  tape: (z) => leakyReluOp(z, LEAKY_ALPHA),
-  forward: (z, o) => {
-    for (let i = 0; i < z.length; i++) {
-      const v = z[i]!;
-      o[i] = v > 0 ? v : LEAKY_ALPHA * v;
-    }
-  },
-  derivative: (z, _a, o) => {
-    for (let i = 0; i < z.length; i++) o[i] = z[i]! > 0 ? 1 : LEAKY_ALPHA;
-  },
-  backward: (z, _a, g, o) => {
-    for (let i = 0; i < z.length; i++) o[i] = z[i]! > 0 ? g[i]! : LEAKY_ALPHA * g[i]!;
-  },
-});
+/**
+ * Leaky relu with slope α for z ≤ 0: `z > 0 ? z : α z`, derivative 1 or α (α at the kink, as
+ * core's leakyRelu takes it). `activations.leakyRelu` is α = 0.01; other slopes are named
+ * `leakyRelu(α)`, which `getActivation` and `loadModel` understand.
+ * @param alpha the negative-side slope, finite
+ * @throws ArgumentError for a non-finite α.
+ * @example createMLP({ sizes: [2, 8, 1], activations: leakyReluActivation(0.2) })
+ */
+export function leakyReluActivation(alpha: number): Activation {
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new ArgumentError(`leakyReluActivation: alpha must be a finite number, got ${String(alpha)}`);
+  return elementwise({
+    name: alpha === LEAKY_ALPHA ? 'leakyRelu' : `leakyRelu(${alpha})`,
+    tape: (z) => leakyReluOp(z, alpha),
+    forward: (z, o) => {
+      for (let i = 0; i < z.length; i++) {
+        const v = z[i]!;
+        o[i] = v > 0 ? v : alpha * v;
+      }
+    },
+    derivative: (z, _a, o) => {
+      for (let i = 0; i < z.length; i++) o[i] = z[i]! > 0 ? 1 : alpha;
+    },
+    backward: (z, _a, g, o) => {
+      for (let i = 0; i < z.length; i++) o[i] = z[i]! > 0 ? g[i]! : alpha * g[i]!;
+    },
+  });
+}
+const leakyRelu = leakyReluActivation(LEAKY_ALPHA);
 
 const softplus = elementwise({
   name: 'softplus',
@@ -182,24 +193,34 @@ const softplus = elementwise({
   },
 });
 
-const elu = elementwise({
-  name: 'elu',
-  // exp(min(z, 0)): the untaken branch never overflows, so its zero cotangent never meets an Infinity.
-  tape: (z) => where(greater(z, 0), z, mul(ELU_ALPHA, sub(exp(minimum(z, 0)), 1))),
-  forward: (z, o) => {
-    for (let i = 0; i < z.length; i++) {
-      const v = z[i]!;
-      o[i] = v > 0 ? v : ELU_ALPHA * (Math.exp(v) - 1);
-    }
-  },
-  // elu'(z) = 1 for z > 0, α e^z = a + α otherwise
-  derivative: (z, a, o) => {
-    for (let i = 0; i < z.length; i++) o[i] = z[i]! > 0 ? 1 : a[i]! + ELU_ALPHA;
-  },
-  backward: (z, a, g, o) => {
-    for (let i = 0; i < z.length; i++) o[i] = z[i]! > 0 ? g[i]! : g[i]! * (a[i]! + ELU_ALPHA);
-  },
-});
+/**
+ * ELU with scale α: `z > 0 ? z : α(e^z - 1)`, derivative 1 or α e^z = a + α. `activations.elu`
+ * is α = 1 (then the derivative is continuous at 0); others are named `elu(α)`.
+ * @param alpha α > 0
+ * @throws ArgumentError for α ≤ 0 or non-finite.
+ * @example eluActivation(0.5).name // 'elu(0.5)'
+ */
+export function eluActivation(alpha: number): Activation {
+  if (typeof alpha !== 'number' || !(alpha > 0) || !Number.isFinite(alpha)) throw new ArgumentError(`eluActivation: alpha must be a finite number > 0, got ${String(alpha)}`);
+  return elementwise({
+    name: alpha === ELU_ALPHA ? 'elu' : `elu(${alpha})`,
+    // exp(min(z, 0)): the untaken branch never overflows, so its zero cotangent never meets an Infinity.
+    tape: (z) => where(greater(z, 0), z, mul(alpha, sub(exp(minimum(z, 0)), 1))),
+    forward: (z, o) => {
+      for (let i = 0; i < z.length; i++) {
+        const v = z[i]!;
+        o[i] = v > 0 ? v : alpha * (Math.exp(v) - 1);
+      }
+    },
+    derivative: (z, a, o) => {
+      for (let i = 0; i < z.length; i++) o[i] = z[i]! > 0 ? 1 : a[i]! + alpha;
+    },
+    backward: (z, a, g, o) => {
+      for (let i = 0; i < z.length; i++) o[i] = z[i]! > 0 ? g[i]! : g[i]! * (a[i]! + alpha);
+    },
+  });
+}
+const elu = eluActivation(ELU_ALPHA);
 
 // gelu(z) ≈ ½ z (1 + tanh(c (z + k z³))), c = √(2/π), k = 0.044715 (the tanh form)
 function geluDeriv(v: number): number {
@@ -306,7 +327,8 @@ function isBuiltin(name: string): name is ActivationName {
 }
 
 /**
- * Looks up a built-in activation by name (also `linear`, `leaky-relu`, `silu`, `logistic`).
+ * Looks up a built-in activation by name (also `linear`, `leaky-relu`, `silu`, `logistic`, and the
+ * parameterised `leakyRelu(α)`, `elu(α)`).
  * @param name e.g. `'sigmoid'`
  * @returns the activation
  * @throws ArgumentError for an unknown name, listing the valid ones.
@@ -317,9 +339,15 @@ export function getActivation(name: string): Activation {
     if (isBuiltin(name)) return activations[name];
     const alias = aliases[name] ?? aliases[name.toLowerCase()];
     if (alias !== undefined) return activations[alias];
+    // Parameterised forms, as their activations name themselves: leakyRelu(0.2), elu(0.5).
+    const m = /^(leakyRelu|elu)\((.+)\)$/.exec(name);
+    if (m !== null) {
+      const p = Number(m[2]);
+      return m[1] === 'leakyRelu' ? leakyReluActivation(p) : eluActivation(p);
+    }
   }
   throw new ArgumentError(
-    `getActivation: unknown activation '${String(name)}'; use one of ${Object.keys(activations).join(', ')}, or defineActivation() for your own`,
+    `getActivation: unknown activation '${String(name)}'; use one of ${Object.keys(activations).join(', ')} (or leakyRelu(α), elu(α)), or defineActivation() for your own`,
   );
 }
 

@@ -10,6 +10,7 @@ import {
   defineActivation,
   dense,
   evaluate,
+  leakyReluActivation,
   loadModel,
   mlp,
   momentum,
@@ -134,9 +135,9 @@ describe('optimizers', () => {
 
 describe('saveModel / loadModel', () => {
   it('round-trips exactly (architecture, activations, every bit of every parameter)', () => {
-    const m = createMLP({ sizes: [3, 5, 4, 2], activations: ['gelu', 'elu', 'softmax'], seed: 12 });
+    const m = createMLP({ sizes: [3, 5, 4, 4, 2], activations: ['gelu', 'elu', leakyReluActivation(0.2), 'softmax'], seed: 12 });
     const back = loadModel(saveModel(m));
-    expect(back.layers.map((l) => l.activation.name)).toEqual(['gelu', 'elu', 'softmax']);
+    expect(back.layers.map((l) => l.activation.name)).toEqual(['gelu', 'elu', 'leakyRelu(0.2)', 'softmax']);
     back.layers.forEach((l, i) => {
       expect([...l.W]).toEqual([...m.layers[i]!.W]);
       expect([...l.b]).toEqual([...m.layers[i]!.b]);
