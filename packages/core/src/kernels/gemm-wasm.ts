@@ -1,7 +1,7 @@
 /**
  * The WebAssembly SIMD path of GEMM: the same packing as the TypeScript kernel, with the
  * packed panels written straight into the module's memory, and the tile loop run by a
- * hand-assembled f64x2 micro-kernel (scripts/build-gemm-wasm.mjs; 4x6 tiles, 12 vector
+ * hand-assembled f64x2 micro-kernel (scripts/build-gemm-wasm.mjs; 4x4 tiles, 8 vector
  * accumulators). Where WebAssembly or its SIMD extension is missing, the module fails to
  * compile, `gemmWasm` returns false, and the caller uses the TypeScript kernel.
  */
