@@ -12,10 +12,25 @@ export function packAN(a: Float64Array, k: number, i0: number, mc: number, p0: n
   let o = base;
   for (let ir = 0; ir < mc; ir += mr) {
     const rows = Math.min(mr, mc - ir);
+    const src = (i0 + ir) * k + p0;
+    if (mr === 4 && rows === 4) {
+      // Four source rows read in step, the panel written in order (the common, full case).
+      const s1 = src + k;
+      const s2 = s1 + k;
+      const s3 = s2 + k;
+      for (let p = 0; p < kc; p++) {
+        out[o] = a[src + p]!;
+        out[o + 1] = a[s1 + p]!;
+        out[o + 2] = a[s2 + p]!;
+        out[o + 3] = a[s3 + p]!;
+        o += 4;
+      }
+      continue;
+    }
     for (let r = 0; r < mr; r++) {
       if (r < rows) {
-        const src = (i0 + ir + r) * k + p0;
-        for (let p = 0; p < kc; p++) out[o + p * mr + r] = a[src + p]!;
+        const s = src + r * k;
+        for (let p = 0; p < kc; p++) out[o + p * mr + r] = a[s + p]!;
       } else {
         for (let p = 0; p < kc; p++) out[o + p * mr + r] = 0;
       }
@@ -53,10 +68,24 @@ export function packBT(b: Float64Array, k: number, j0: number, nc: number, p0: n
   let o = base;
   for (let jr = 0; jr < nc; jr += nr) {
     const cols = Math.min(nr, nc - jr);
+    const src = (j0 + jr) * k + p0;
+    if (nr === 4 && cols === 4) {
+      const s1 = src + k;
+      const s2 = s1 + k;
+      const s3 = s2 + k;
+      for (let p = 0; p < kc; p++) {
+        out[o] = b[src + p]!;
+        out[o + 1] = b[s1 + p]!;
+        out[o + 2] = b[s2 + p]!;
+        out[o + 3] = b[s3 + p]!;
+        o += 4;
+      }
+      continue;
+    }
     for (let q = 0; q < nr; q++) {
       if (q < cols) {
-        const src = (j0 + jr + q) * k + p0;
-        for (let p = 0; p < kc; p++) out[o + p * nr + q] = b[src + p]!;
+        const s = src + q * k;
+        for (let p = 0; p < kc; p++) out[o + p * nr + q] = b[s + p]!;
       } else {
         for (let p = 0; p < kc; p++) out[o + p * nr + q] = 0;
       }
