@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type Tensor, ArgumentError, GradError, ShapeError, TapegradError, Rng,
   add, arange, broadcastTo, checkGrads, concat, customOp, eye, full, grad, jvp, linspace, logSumExp, matmul, max, mean, mul,
-  normal, pad, reshape, scatterAdd, slice, sum, take, tensor, tensorView, transpose, uniform, vjp, zeros,
+  normal, pad, reshape, scalar, scatterAdd, slice, sum, sumTo, take, tensor, tensorView, transpose, uniform, vjp, zeros,
 } from './index.js';
 import { callWith } from './testing/untyped.js';
 
@@ -64,6 +64,13 @@ describe('broadcasting errors', () => {
   });
 });
 
+describe('sumTo errors', () => {
+  it('a target that does not broadcast to the source, or has a larger rank', () => {
+    expectError(() => sumTo(zeros([2, 3]), [4]), ShapeError, 'sumTo: cannot reduce [2,3] to [4]; the target must broadcast to the source');
+    expectError(() => sumTo(zeros([3]), [2, 3]), ShapeError, 'sumTo: cannot reduce [3] to the larger rank [2,3]');
+  });
+});
+
 describe('reshape errors', () => {
   const x = zeros([2, 3]);
   it('size mismatch names both shapes and element counts', () => {
@@ -85,6 +92,11 @@ describe('axis errors', () => {
     expectError(() => mean(x, -3), ShapeError, 'mean: axis -3 is out of range for a tensor of rank 2; use an integer in [-2, 1]');
     expectError(() => concat([zeros([2])], 1), ShapeError, 'concat: axis 1 is out of range for a tensor of rank 1; use an integer in [-1, 0]');
   });
+  it('an axis of a scalar, which has none', () => {
+    expectError(() => sum(scalar(1), 0), ShapeError, 'sum: axis 0 is out of range for a tensor of rank 0; a scalar has no axes, so pass none');
+    expectError(() => concat([scalar(1), scalar(2)]), ShapeError, 'concat: scalars have no axis to join along; reshape them to [1] first');
+  });
+
   it('duplicate axes, also when one is written negative', () => {
     expectError(() => sum(x, [0, -2]), ArgumentError, 'sum: axis -2 is listed twice in [0,-2]');
     expectError(() => logSumExp(x, [1, 1]), ArgumentError, 'logSumExp: axis 1 is listed twice in [1,1]');

@@ -86,9 +86,8 @@ export function normalizeAxes(op: string, axes: number | readonly number[] | und
   const out: number[] = [];
   for (const a of list) {
     if (!Number.isInteger(a) || a < -rank || a >= rank) {
-      throw new ShapeError(
-        `${op}: axis ${String(a)} is out of range for a tensor of rank ${rank}; use an integer in [${-rank}, ${rank - 1}]`,
-      );
+      const fix = rank === 0 ? 'a scalar has no axes, so pass none' : `use an integer in [${-rank}, ${rank - 1}]`;
+      throw new ShapeError(`${op}: axis ${String(a)} is out of range for a tensor of rank ${rank}; ${fix}`);
     }
     const n = a < 0 ? a + rank : a;
     if (seen.has(n)) throw new ArgumentError(`${op}: axis ${a} is listed twice in [${list.join(',')}]`);

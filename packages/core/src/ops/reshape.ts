@@ -296,6 +296,7 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   if (xs.length === 0) throw new ArgumentError('concat: needs at least one tensor');
   const first = xs[0];
   if (first === undefined || typeof first !== 'object' || !('shape' in first)) throw new ArgumentError('concat: inputs must be Tensors');
+  if (first.shape.length === 0) throw new ShapeError('concat: scalars have no axis to join along; reshape them to [1] first');
   const [a] = normalizeAxes('concat', axis, first.shape.length);
   if (xs.length === 1) return first;
   return apply(concatOp, xs, { axis: a! });
