@@ -60,3 +60,25 @@ describe('a wrong hand derivative inside a network', () => {
     expect(checkActivation(sin2).ok).toBe(false);
   });
 });
+
+describe('saturated networks stay finite and agree', () => {
+  it('huge logits through softmaxCrossEntropy and binaryCrossEntropy after saturated sigmoid, softplus and tanh layers', () => {
+    const big = (n: number, s: number): Float64Array => Float64Array.from({ length: n }, (_, i) => s * (i % 2 === 0 ? 1 : -1) * (1 + (i % 5) / 5));
+    const X = tensor([[1, -1, 0.5], [-0.3, 0.9, -1]]);
+    for (const [hidden, loss, Y] of [
+      ['sigmoid', 'softmaxCrossEntropy', tensor([[1, 0], [0, 1]])],
+      ['softplus', 'binaryCrossEntropy', tensor([[1, 0], [0, 1]])],
+      ['tanh', 'softmaxCrossEntropy', tensor([[0.5, 0.5], [0, 1]])],
+    ] as const) {
+      const model = mlp([dense(3, 4, hidden, { W: big(12, 300) }), dense(4, 2, 'identity', { W: big(8, 250) })]);
+      const tape = backpropTape(model, X, Y, loss);
+      const closed = backpropClosedForm(model, X, Y, loss);
+      // saturated, so the loss is large (tens to 10⁵) yet finite
+      expect(Number.isFinite(tape.loss) && tape.loss > 10).toBe(true);
+      expect(Math.abs(closed.loss - tape.loss)).toBeLessThanOrEqual(1e-12 * tape.loss);
+      for (const g of [...tape.grads, ...closed.grads]) for (const v of [...g.W.data, ...g.b.data]) expect(Number.isFinite(v)).toBe(true);
+      const cmp = compareGradients(tape, closed);
+      expect(cmp.ok, cmp.toString()).toBe(true);
+    }
+  });
+});
