@@ -62,12 +62,15 @@ export function checkGrads(f: (...args: Tensor[]) => Tensor, args: readonly Tens
   args.forEach((a, i) => {
     if (!(a instanceof Tensor)) throw new ArgumentError(`checkGrads: argument ${i} must be a Tensor`);
   });
-  const auto = grad(f, args.map((_, i) => i))(...args) as Tensor[];
   const evalAt = (i: number, x: Tensor): number => {
     const v = noGrad(() => f(...args.map((a, j) => (j === i ? x : a))));
-    if (!(v instanceof Tensor) || v.size !== 1) throw new GradError(`checkGrads: f must return a scalar, got shape ${v instanceof Tensor ? fmtShape(v.shape) : typeof v}`);
+    if (!(v instanceof Tensor) || v.size !== 1) {
+      throw new GradError(`checkGrads: f must return a scalar, got ${v instanceof Tensor ? `shape ${fmtShape(v.shape)}` : typeof v}; reduce it with sum() or mean()`);
+    }
     return v.data[0]!;
   };
+  evalAt(-1, args[0]!); // a non-scalar f fails here, with checkGrads' own message
+  const auto = grad(f, args.map((_, i) => i))(...args) as Tensor[];
   const reports = args.map((a, i): ArgGradReport => {
     const numeric = new Float64Array(a.size);
     const buf = Float64Array.from(a.data);

@@ -216,10 +216,11 @@ describe('differentiation API errors', () => {
     expectError(() => callWith(jvp, (x: Tensor) => x, [tensor([1])], []), GradError, 'jvp: got 0 tangents for 1 primals; pass one per primal');
   });
 
-  it('checkGrads: bad options and no arguments', () => {
+  it('checkGrads: bad options, no arguments, non-scalar f', () => {
     expectError(() => checkGrads((x) => sum(x), [tensor([1])], { eps: 0 }), ArgumentError,
       'checkGrads: need eps > 0, rtol >= 0, atol >= 0, got eps=0, rtol=0.000001, atol=1e-8');
     expectError(() => checkGrads((x) => sum(x), []), ArgumentError, 'checkGrads: pass at least one argument');
+    expectError(() => checkGrads((x) => mul(x, 2), [tensor([1, 2])]), GradError, 'checkGrads: f must return a scalar, got shape [2]; reduce it with sum() or mean()');
   });
 });
 
