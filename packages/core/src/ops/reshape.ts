@@ -34,7 +34,10 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   if (free === 1) {
     const known = sizeOf(shape.filter((d) => d !== -1));
     if (known === 0 || x.size % known !== 0) {
-      throw new ShapeError(`reshape: cannot infer -1 in ${fmtShape(shape)} for a tensor of shape ${fmtShape(x.shape)} (${x.size} elements)`);
+      throw new ShapeError(
+        `reshape: cannot infer -1 in ${fmtShape(shape)} for a tensor of shape ${fmtShape(x.shape)} (${x.size} elements); ` +
+          `the other dimensions' product (${known}) must be non-zero and divide ${x.size}`,
+      );
     }
     target = shape.map((d) => (d === -1 ? x.size / known : d));
   }
