@@ -106,7 +106,7 @@ describe('reading tensors', () => {
     expect(fmtNumber(Infinity)).toBe('Infinity');
   });
 
-  it('Tensor instances expose immutable-looking metadata', () => {
+  it('new Tensor wraps the data as given, with no tape node', () => {
     const t = new Tensor(Float64Array.of(1, 2), [2]);
     expect(t.size).toBe(2);
     expect(t.node).toBeNull();
