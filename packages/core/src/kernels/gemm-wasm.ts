@@ -8,7 +8,7 @@
 import { WASM_MR, WASM_NR, gemmWasmBytes } from './gemm-wasm.generated.js';
 import { packAN, packAT, packBN, packBT, roundUp } from './pack.js';
 
-type Kernel = (ap: number, bp: number, c: number, mc: number, nc: number, kc: number, ldc: number) => void;
+type Kernel = (ap: number, bp: number, c: number, mc: number, nc: number, kc: number, ldc: number, first: number) => void;
 
 // The little of the WebAssembly JS API used here. The compiler's lib is ES2022 without the
 // DOM, so the global is typed locally; it may also be absent (old runtimes).
@@ -80,7 +80,6 @@ export function gemmWasm(a: Float64Array, b: Float64Array, c: Float64Array, m: n
   const have = w.memory.buffer.byteLength;
   if (have < bytes) w.memory.grow(Math.ceil((bytes - have) / 65536));
   const mem = new Float64Array(w.memory.buffer); // after grow: the old buffer is detached
-  mem.fill(0, cOff, cOff + mRows * ldc);
   for (let j0 = 0; j0 < n; j0 += NC) {
     const nc = Math.min(NC, n - j0);
     for (let p0 = 0; p0 < k; p0 += KC) {
@@ -91,7 +90,7 @@ export function gemmWasm(a: Float64Array, b: Float64Array, c: Float64Array, m: n
         const mc = Math.min(MC, m - i0);
         if (ta) packAT(a, m, i0, mc, p0, kc, mem, apOff, WASM_MR);
         else packAN(a, k, i0, mc, p0, kc, mem, apOff, WASM_MR);
-        w.kernel(apOff * 8, bpOff * 8, (cOff + i0 * ldc + j0) * 8, roundUp(mc, WASM_MR), roundUp(nc, WASM_NR), kc, ldc);
+        w.kernel(apOff * 8, bpOff * 8, (cOff + i0 * ldc + j0) * 8, roundUp(mc, WASM_MR), roundUp(nc, WASM_NR), kc, ldc, p0 === 0 ? 1 : 0);
       }
     }
   }
