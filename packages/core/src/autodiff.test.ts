@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type Tensor, Tensor as TensorClass, add, customOp, exp, grad, log, matmul, mean, mul, noGrad, scalar, sigmoid, sin, square, stopGradient, sub, sum,
-  tanh, tensor, valueAndGrad, vjp, zeros,
+  tanh, tensor, valueAndGrad, vjp, zeros, type Tree,
 } from './index.js';
 import { expectAllClose } from './testing/numeric.js';
 
@@ -81,6 +82,29 @@ describe('parameter trees', () => {
     const [ct] = pull({ s: tensor([1]), d: tensor([10]) });
     expect(ct.a.toArray()).toEqual([5 + 10]);
     expect(ct.b.toArray()).toEqual([2 - 10]);
+  });
+
+  it('for any nested tree, the gradient of Σ_leaves Σ leaf² has the same structure, holding 2·leaf', () => {
+    const leaf = fc.array(fc.integer({ min: -5, max: 5 }), { minLength: 1, maxLength: 3 }).map((v) => tensor(v));
+    const { tree } = fc.letrec<{ tree: Tree }>((tie) => ({
+      tree: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        leaf,
+        fc.array(tie('tree'), { minLength: 1, maxLength: 3 }),
+        fc.dictionary(fc.constantFrom('a', 'b', 'w', 'bias'), tie('tree'), { minKeys: 1, maxKeys: 3 }),
+      ),
+    }));
+    const leaves = (t: Tree): Tensor[] => (t instanceof TensorClass ? [t] : Array.isArray(t) ? t.flatMap(leaves) : Object.values(t).flatMap(leaves));
+    // The same tree with every leaf replaced by f(leaf), built independently of core's pytree code.
+    const mapTree = (t: Tree, f: (x: Tensor) => unknown): unknown =>
+      t instanceof TensorClass ? f(t) : Array.isArray(t) ? t.map((c) => mapTree(c, f)) : Object.fromEntries(Object.entries(t).map(([k, c]) => [k, mapTree(c, f)]));
+    fc.assert(
+      fc.property(tree, (p) => {
+        const g = grad((q: Tree) => leaves(q).reduce((acc: Tensor, x) => add(acc, sum(mul(x, x))), scalar(0)))(p);
+        expect(mapTree(g, (x) => Array.from(x.data))).toEqual(mapTree(p, (x) => Array.from(x.data, (v) => 2 * v)));
+      }),
+      { numRuns: 50 },
+    );
   });
 
   it('an input f does not use at all gets zeros of its shape', () => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Tensor, arange, eye, fmtNumber, full, isTensor, linspace, ones, scalar, tensor, tensorView, zeros } from './index.js';
 
@@ -26,6 +27,25 @@ describe('tensor()', () => {
     expect(tensor([]).shape).toEqual([0]);
     expect(tensor([], [2, 0]).size).toBe(0);
     expect(tensor([], [2, 0]).toArray()).toEqual([[], []]);
+  });
+
+  it('round-trips: tensor(x.toArray()) rebuilds x, and flat data plus shape nests row-major', () => {
+    const arb = fc.array(fc.integer({ min: 1, max: 4 }), { maxLength: 4 }).chain((shape) =>
+      fc
+        .array(fc.double({ noNaN: true }), { minLength: shape.reduce((a, b) => a * b, 1), maxLength: shape.reduce((a, b) => a * b, 1) })
+        .map((flat) => ({ shape, flat })),
+    );
+    fc.assert(
+      fc.property(arb, ({ shape, flat }) => {
+        const t = tensor(flat, shape);
+        const again = tensor(t.toArray());
+        expect(again.shape).toEqual(shape);
+        expect(Array.from(again.data)).toEqual(flat);
+        expect(t.toFlatArray()).toEqual(flat);
+        expect(t.toString().startsWith(`Tensor[${shape.join(',')}] `)).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('keeps float64 precision (no float32 rounding)', () => {
