@@ -110,6 +110,19 @@ describe('hvp and jvp', () => {
     expectAllClose(jv, expected, 1e-14, 1e-15);
   });
 
+  it('transforms compose: grad of a jvp, of an hvp, of a vjp pullback', () => {
+    const cube = (y: Tensor): Tensor => mul(y, mul(y, y));
+    const x0 = tensor([1, 2]);
+    const ones2 = tensor([1, 1]);
+    // J v for x³ with v = 1 is 3x²; its gradient is 6x.
+    expect(grad((x: Tensor) => sum(jvp(cube, [x], [ones2])[1]))(x0).toArray()).toEqual([6, 12]);
+    // H v of Σ x³ is 6x ⊙ v; the gradient of its sum is 6v.
+    expect(grad((x: Tensor) => sum(hvp((y: Tensor) => sum(cube(y)), x, ones2)))(x0).toArray()).toEqual([6, 6]);
+    // The pullback of sin at x gives cos x; differentiating through it gives -sin x.
+    const g = grad((x: Tensor) => sum(vjp(sin, x)[1](ones2)[0]))(tensor([0.5, 1]));
+    expectAllClose(g, [-Math.sin(0.5), -Math.sin(1)], 1e-15, 0);
+  });
+
   it('jvp through a matrix product: d(W x) = W dx + dW x', () => {
     const W = tensor([[1, 2], [3, 4], [5, 6]]);
     const [, jv] = jvp((w: Tensor, x0: Tensor) => matmul(w, x0), [W, tensor([1, -1])], [tensor([[1, 0], [0, 1], [1, 1]]), tensor([0.5, 0.5])]);
