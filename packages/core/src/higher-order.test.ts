@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  type Tensor, abs, add, cos, exp, grad, hvp, jvp, leakyRelu, log, matmul, maximum, mul, relu, sigmoid, sin, softplus, sqrt, sum, tanh, tensor,
+  type Tensor, abs, add, cos, exp, grad, hvp, jvp, leakyRelu, log, matmul, maximum, mul, relu, sigmoid, sin, softplus, sqrt, sum, tanh, tensor, vjp,
 } from './index.js';
 import { axpy, expectAllClose } from './testing/numeric.js';
 
