@@ -48,7 +48,7 @@ describe('bench smoke', () => {
     expect(table).toContain('n/a: skipped on purpose');
     expect(ratiosTable(workloads, ours, results)).toContain('tape ÷ closed form');
     const targets = checkTargets(workloads, ours, results);
-    expect(targets.find((t) => t.target.startsWith('mlp-train-step (tape) under 10 ms'))?.met).toBeNull();
+    expect(targets.find((t) => t.target.startsWith('mlp-train-step (tape, default kernels) under 10 ms'))?.met).toBeNull();
     expect(JSON.parse(JSON.stringify(toJson(workloads, ours, results, targets, {})))).toHaveProperty('machine.node', process.version);
   });
 });

@@ -35,6 +35,7 @@ async function collect(gc: () => void): Promise<number> {
 }
 
 async function loop(gc: () => void, c: Contender, workload: WorkloadId, steps: number): Promise<LoopMemory> {
+  await c.activate();
   const inst = c.create(workload, workloadData(workload));
   for (let i = 0; i < Math.min(200, steps); i++) inst.step(); // warm-up: JIT code and lazily made caches are not leaks
   const heapBefore = await collect(gc);

@@ -4,7 +4,7 @@
  * recurrence on typed arrays). For matmul the two columns are the same `matmul` op,
  * once recorded on a tape and once outside any trace.
  */
-import { type Tensor, matmul, tensor, tensorView, vjp } from '@tapegrad/core';
+import { type Tensor, matmul, matmulKernel, setMatmulKernel, tensor, tensorView, vjp } from '@tapegrad/core';
 import { type MLP, ClosedFormBackprop, backpropTape, createMLP, sgd, type LayerGrads } from '@tapegrad/nn';
 import { type Contender, type Instance } from '../harness.js';
 import { type MlpData, type WorkloadData, type WorkloadId, updatesParameters } from '../workloads.js';
@@ -79,20 +79,30 @@ function mlpInstance(id: WorkloadId, data: WorkloadData, mode: 'tape' | 'closed'
   };
 }
 
-function tapegrad(mode: 'tape' | 'closed'): Contender {
+function tapegrad(mode: 'tape' | 'closed', kernels: 'auto' | 'typescript'): Contender {
+  const pureTs = kernels === 'typescript';
   return {
-    id: `tapegrad-${mode}`,
-    label: mode === 'tape' ? 'tapegrad tape' : 'tapegrad closed form',
+    id: `tapegrad-${mode}${pureTs ? '-ts' : ''}`,
+    label: `tapegrad ${mode === 'tape' ? 'tape' : 'closed form'}${pureTs ? ', TS kernels' : ''}`,
     precision: 'f64',
     ours: true,
     setup: async () => undefined,
-    activate: async () => undefined,
-    describe: () => (mode === 'tape' ? 'backpropTape (core ops recorded, VJPs replayed)' : 'ClosedFormBackprop (delta recurrence on Float64Arrays)'),
+    // The kernel choice is global in core: every tapegrad contender sets its own before each sample.
+    activate: async () => setMatmulKernel(kernels),
+    describe: () => {
+      const what = mode === 'tape' ? 'backpropTape (core ops recorded, VJPs replayed)' : 'ClosedFormBackprop (delta recurrence on Float64Arrays, nn\'s own TypeScript kernels)';
+      setMatmulKernel(kernels);
+      const k = matmulKernel();
+      setMatmulKernel('auto');
+      return `${what}; core matmul kernel: ${k === 'wasm' ? 'WebAssembly SIMD f64x2' : 'TypeScript'}`;
+    },
     create: (id, data) => (data.kind === 'matmul' ? matmulInstance(data, mode === 'tape') : mlpInstance(id, data, mode)),
   };
 }
 
-/** tapegrad through the tape. */
-export const tapegradTape = tapegrad('tape');
+/** tapegrad through the tape (WebAssembly SIMD matmul where available). */
+export const tapegradTape = tapegrad('tape', 'auto');
 /** tapegrad's hand-derived closed form. */
-export const tapegradClosed = tapegrad('closed');
+export const tapegradClosed = tapegrad('closed', 'auto');
+/** The tape with core's pure TypeScript matmul kernel: the fallback, and the "pure TypeScript" targets. */
+export const tapegradTapeTs = tapegrad('tape', 'typescript');

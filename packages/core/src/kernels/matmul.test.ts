@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../random.js';
-import { gemm, setGemmBackend } from './matmul.js';
+import { gemm, matmulKernel, setMatmulKernel } from './matmul.js';
 import { wasmGemmAvailable } from './gemm-wasm.js';
 
 /** The definition, one multiply-add at a time: C[i,j] = Σ_p op(A)[i,p] op(B)[p,j]. */
@@ -60,10 +60,19 @@ it('the WebAssembly SIMD kernel loads under Node 20 (so the wasm runs below real
   expect(wasmGemmAvailable()).toBe(true);
 });
 
+it('setMatmulKernel rejects an unknown kernel, naming the valid ones', () => {
+  // Reflect.apply: a JavaScript caller can pass anything, past the type.
+  expect(() => Reflect.apply(setMatmulKernel, undefined, ['gpu'])).toThrow("setMatmulKernel: kind must be 'auto' or 'typescript', got gpu");
+});
+
 // The TypeScript kernel is the reference; the WebAssembly one must agree with the same naive loop.
-for (const backend of ['ts', 'auto'] as const) describe(`gemm (${backend === 'ts' ? 'TypeScript kernel' : 'WebAssembly SIMD kernel'})`, () => {
-  beforeAll(() => setGemmBackend(backend));
-  afterAll(() => setGemmBackend('auto'));
+for (const backend of ['typescript', 'auto'] as const) describe(`gemm (${backend === 'typescript' ? 'TypeScript kernel' : 'WebAssembly SIMD kernel'})`, () => {
+  beforeAll(() => setMatmulKernel(backend));
+  afterAll(() => setMatmulKernel('auto'));
+
+  it('reports the kernel in use', () => {
+    expect(matmulKernel()).toBe(backend === 'typescript' ? 'typescript' : 'wasm');
+  });
   for (const [name, ta, tb] of variants) {
     it(`${name} agrees with the naive triple loop for odd sizes 1..67`, () => {
       const rng = new Rng(17);

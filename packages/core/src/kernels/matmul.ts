@@ -13,7 +13,8 @@
  * micro-kernel instead (gemm-wasm.ts); this TypeScript kernel stays the fallback and reference.
  */
 
-import { gemmWasm } from './gemm-wasm.js';
+import { ArgumentError } from '../errors.js';
+import { gemmWasm, wasmGemmAvailable } from './gemm-wasm.js';
 import { packAN, packAT, packBN, packBT, roundUp } from './pack.js';
 
 /** Micro-tile: rows of A and columns of B per micro-kernel call. */
@@ -32,12 +33,30 @@ let packedA = new Float64Array(MC * KC);
 let packedB = new Float64Array(NC * KC);
 const edge = new Float64Array(MR * NR);
 
-/** Which kernel large products use: WebAssembly SIMD when it loads ('auto'), or always TypeScript. */
-let backend: 'auto' | 'ts' = 'auto';
+let backend: 'auto' | 'typescript' = 'auto';
 
-/** @internal Chooses the large-product kernel (tests pin 'ts' to check the reference path). */
-export function setGemmBackend(b: 'auto' | 'ts'): void {
-  backend = b;
+/**
+ * Chooses the kernel for large matrix products: `'auto'` (the default) uses the WebAssembly
+ * SIMD kernel where the runtime supports it, `'typescript'` always uses the pure TypeScript
+ * one. Results agree to rounding (both are tested against the same naive product); the
+ * switch exists for benchmarks and for checking a suspicion about the wasm path.
+ * @param kind `'auto'` or `'typescript'`
+ * @throws ArgumentError for any other value.
+ * @example setMatmulKernel('typescript'); // time the pure TypeScript GEMM
+ */
+export function setMatmulKernel(kind: 'auto' | 'typescript'): void {
+  if (kind !== 'auto' && kind !== 'typescript') {
+    throw new ArgumentError(`setMatmulKernel: kind must be 'auto' or 'typescript', got ${String(kind)}`);
+  }
+  backend = kind;
+}
+
+/**
+ * The kernel large matrix products use right now.
+ * @returns `'wasm'` (WebAssembly SIMD, f64x2) or `'typescript'`
+ */
+export function matmulKernel(): 'wasm' | 'typescript' {
+  return backend === 'auto' && wasmGemmAvailable() ? 'wasm' : 'typescript';
 }
 
 /**
@@ -50,7 +69,7 @@ export function gemm(a: Float64Array, b: Float64Array, m: number, n: number, k: 
   const c = new Float64Array(m * n);
   if (m === 0 || n === 0 || k === 0) return c;
   if (m * n * k <= SMALL) gemmSmall(a, b, c, m, n, k, ta, tb);
-  else if (backend === 'ts' || !gemmWasm(a, b, c, m, n, k, ta, tb)) gemmBlocked(a, b, c, m, n, k, ta, tb);
+  else if (backend === 'typescript' || !gemmWasm(a, b, c, m, n, k, ta, tb)) gemmBlocked(a, b, c, m, n, k, ta, tb);
   return c;
 }
 
