@@ -1,4 +1,4 @@
-import { type Shape, broadcastShapes } from '../shape.js';
+import { type Shape, broadcastShapes, sameShape } from '../shape.js';
 import { type KernelOp, type Vjp } from '../tape.js';
 import { type BinaryRowKernel, broadcastBinary } from '../kernels/strided.js';
 import { Tensor, scalar } from '../tensor.js';
@@ -49,7 +49,8 @@ export function binaryOp(def: {
     name: def.name,
     inputs: ['a', 'b'],
     saves: def.saves,
-    shape: (shapes): Shape => broadcastShapes(def.name, shapes),
+    // Same shapes and scalar operands (most calls) skip the general rule's allocations.
+    shape: ([sa, sb]): Shape => (sb!.length === 0 ? sa! : sa!.length === 0 ? sb! : sameShape(sa!, sb!) ? sa! : broadcastShapes(def.name, [sa!, sb!])),
     forward: ([a, b], _attrs, outShape) => broadcastBinary(a.data, a.shape, b.data, b.shape, outShape, def.kernel),
     vjp: def.vjp,
   };

@@ -165,9 +165,13 @@ export const logSumExpOp: KernelOp<Unary, ReduceAttrs> = {
   vjp: { x: (g, { inputs: [x], out, attrs }) => mul(expandBack(g, x, attrs), exp(sub(x, expandBack(out, x, attrs)))) },
 };
 
+// `[0, 1, ..., rank-1]` per rank, shared: attrs are read-only, and reducing every axis is the common call.
+const everyAxis: (readonly number[])[] = [];
+
 function reduction(op: KernelOp<Unary, ReduceAttrs>) {
   return (x: Tensor, axes?: number | readonly number[], keepDims = false): Tensor => {
-    const a = normalizeAxes(op.name, axes, x.shape.length);
+    const rank = x.shape.length;
+    const a = axes === undefined ? (everyAxis[rank] ??= Array.from({ length: rank }, (_, i) => i)) : normalizeAxes(op.name, axes, rank);
     return apply(op, [x], { axes: a, keepDims });
   };
 }
