@@ -74,12 +74,31 @@ export function broadcastBinary(
   if (a.length === n && b.length === n) kernel(a, 0, 1, b, 0, 1, out, 0, n);
   else if (a.length === n && b.length === 1) kernel(a, 0, 1, b, 0, 0, out, 0, n);
   else if (a.length === 1 && b.length === n) kernel(a, 0, 0, b, 0, 1, out, 0, n);
-  else {
+  else if (a.length === n && isTrailingBlock(bShape, outShape)) {
+    // A bias row against a batch ([batch, n] + [n]): one kernel call per row, no stride walk.
+    const m = b.length;
+    for (let o = 0; o < n; o += m) kernel(a, o, 1, b, 0, 1, out, o, m);
+  } else if (b.length === n && isTrailingBlock(aShape, outShape)) {
+    const m = a.length;
+    for (let o = 0; o < n; o += m) kernel(a, 0, 1, b, o, 1, out, o, m);
+  } else {
     forEachRow(outShape, [aShape, bShape], (off, st, oi, len) => {
       kernel(a, off[0]!, st[0]!, b, off[1]!, st[1]!, out, oi, len);
     });
   }
   return out;
+}
+
+/**
+ * True when `shape` (ignoring leading 1s) equals the trailing dimensions of `outShape`, so
+ * its values repeat as one contiguous block per leading index.
+ */
+function isTrailingBlock(shape: Shape, outShape: Shape): boolean {
+  let lead = 0;
+  while (lead < shape.length && shape[lead] === 1) lead++;
+  const off = outShape.length - shape.length;
+  for (let i = lead; i < shape.length; i++) if (shape[i] !== outShape[off + i]) return false;
+  return shape.length - lead > 0;
 }
 
 /** Copies `x` broadcast to `outShape`. */
