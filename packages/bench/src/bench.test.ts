@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { allContendersList } from './contenders/all.js';
 import { type Contender, timeWorkload } from './harness.js';
-import { checkTargets, mediansTable, ratiosTable, toJson } from './report.js';
+import { checkTargets, mediansTable, pairedRatio, ratiosTable, toJson } from './report.js';
 import { workloadData, workloads } from './workloads.js';
 
 // Smoke test only: every workload runs once for every contender and gives a finite value.
@@ -29,6 +29,14 @@ describe('bench smoke', () => {
       // Same float64 arithmetic up to summation order: agreement to 1e-9 relative.
       expect(Math.abs(a - b), `${w.id}: tape ${a} vs closed ${b}`).toBeLessThanOrEqual(1e-9 * Math.abs(b));
     }
+  });
+
+  it('pairedRatio is the median of per-round ratios, so a slow round for both cancels out', () => {
+    const cell = (series: number[]) => ({ status: 'ok' as const, medianMs: 0, p25Ms: 0, p75Ms: 0, samples: series.length, reps: 1, lastValue: 0, series });
+    // Round 2 ran while the machine was busy (both 10x slower); every round's ratio is 2.
+    expect(pairedRatio(cell([2, 20, 2]), cell([1, 10, 1]))).toBe(2);
+    expect(pairedRatio(cell([1, 3, 8, 100]), cell([1, 1, 1, 1]))).toBe(5.5);
+    expect(pairedRatio(cell([1]), { status: 'unavailable', reason: 'x' })).toBeNull();
   });
 
   it('the harness produces a median for each contender and the report names every workload', async () => {

@@ -3,7 +3,9 @@
  * rounds: each round takes one sample of every contender, in an order rotated per round,
  * so slow drifts of a shared machine (another process, thermal state) hit all of them
  * alike. A sample runs a step `reps` times (chosen so a sample lasts about `sampleMs`)
- * and records the mean; the reported figure is the median sample.
+ * and records the mean; the reported figure is the median sample. Ratios are taken per
+ * round (the two samples were taken moments apart) and the median of those is reported,
+ * which cancels drifts that a ratio of two medians would keep.
  */
 import { type WorkloadData, type WorkloadId } from './workloads.js';
 
@@ -45,7 +47,17 @@ export const defaultTiming: TimingOptions = { warmupMs: 400, warmupSteps: 3, sam
 
 /** A cell of the results: a timing, or why there is none. */
 export type Cell =
-  | { readonly status: 'ok'; readonly medianMs: number; readonly p25Ms: number; readonly p75Ms: number; readonly samples: number; readonly reps: number; readonly lastValue: number }
+  | {
+      readonly status: 'ok';
+      readonly medianMs: number;
+      readonly p25Ms: number;
+      readonly p75Ms: number;
+      readonly samples: number;
+      readonly reps: number;
+      readonly lastValue: number;
+      /** Per-round samples in round order (ms per step): aligned across contenders, for paired ratios. */
+      readonly series: readonly number[];
+    }
   | { readonly status: 'unavailable'; readonly reason: string };
 
 interface Running {
@@ -139,6 +151,7 @@ export async function timeWorkload(id: WorkloadId, data: WorkloadData, contender
       samples: s.length,
       reps: r.reps,
       lastValue: r.last,
+      series: r.samples,
     });
   }
   return cells;
