@@ -36,6 +36,8 @@ function isMemory(x: unknown): x is WasmMemory {
 const KC = 256;
 const MC = 64;
 const NC = 264;
+/** Largest module memory the kernel may grow to (C for a 2048x2048 product plus panels). */
+const MAX_BYTES = 40 * 2 ** 20;
 
 let loaded: Module | null | undefined;
 
@@ -77,6 +79,9 @@ export function gemmWasm(a: Float64Array, b: Float64Array, c: Float64Array, m: n
   const bpOff = roundUp(apLen, 2); // element offsets, kept 16-byte aligned
   const cOff = bpOff + roundUp(bpLen, 2);
   const bytes = (cOff + mRows * ldc) * 8;
+  // WebAssembly memory never shrinks: past this size the product runs in TypeScript
+  // rather than pinning the memory of one huge C for the life of the process.
+  if (bytes > MAX_BYTES) return false;
   const have = w.memory.buffer.byteLength;
   if (have < bytes) w.memory.grow(Math.ceil((bytes - have) / 65536));
   const mem = new Float64Array(w.memory.buffer); // after grow: the old buffer is detached

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../random.js';
 import { gemm, matmulKernel, setMatmulKernel } from './matmul.js';
-import { wasmGemmAvailable } from './gemm-wasm.js';
+import { gemmWasm, wasmGemmAvailable } from './gemm-wasm.js';
 
 /** The definition, one multiply-add at a time: C[i,j] = Σ_p op(A)[i,p] op(B)[p,j]. */
 function naive(a: Float64Array, b: Float64Array, m: number, n: number, k: number, ta: boolean, tb: boolean): { c: Float64Array; scale: Float64Array } {
@@ -58,6 +58,18 @@ const variants = [
 
 it('the WebAssembly SIMD kernel loads under Node 20 (so the wasm runs below really exercise it)', () => {
   expect(wasmGemmAvailable()).toBe(true);
+});
+
+it('a product whose C would pin over 40 MB of WebAssembly memory runs in TypeScript instead, correctly', () => {
+  const m = 2400;
+  const n = 2300;
+  const a = random(new Rng(1), m);
+  const b = random(new Rng(2), n);
+  expect(gemmWasm(a, b, new Float64Array(m * n), m, n, 1, false, false)).toBe(false);
+  const c = gemm(a, b, m, n, 1, false, false); // k = 1: the outer product a bᵀ
+  let bad = 0;
+  for (let i = 0; i < m; i += 7) for (let j = 0; j < n; j += 5) if (c[i * n + j] !== a[i]! * b[j]!) bad++;
+  expect(bad).toBe(0);
 });
 
 it('setMatmulKernel rejects an unknown kernel, naming the valid ones', () => {
