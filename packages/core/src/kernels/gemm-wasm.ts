@@ -36,7 +36,7 @@ function isMemory(x: unknown): x is WasmMemory {
 const KC = 256;
 const MC = 64;
 const NC = 264;
-/** Largest module memory the kernel may grow to (C for a 2048x2048 product plus panels). */
+/** Largest module memory the kernel grows to (C of a 2048x2048 product plus panels); larger C is done in bands. */
 const MAX_BYTES = 40 * 2 ** 20;
 
 let loaded: Module | null | undefined;
@@ -63,43 +63,47 @@ export function wasmGemmAvailable(): boolean {
 
 /**
  * `c = op(A) op(B)` through the WebAssembly kernel; `c` ([M,N], row-major) is overwritten.
+ * @param maxBytes cap on the module's memory; a C too large for it is computed in bands of
+ *   rows (B is repacked per band), since WebAssembly memory never shrinks
  * @returns false (and leaves `c` untouched) when WebAssembly SIMD is unavailable
  */
-export function gemmWasm(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number, ta: boolean, tb: boolean): boolean {
+export function gemmWasm(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number, ta: boolean, tb: boolean, maxBytes = MAX_BYTES): boolean {
   loaded ??= instantiate();
   const w = loaded;
   if (w === null) return false;
   const kcMax = Math.min(KC, k);
   const apLen = roundUp(Math.min(MC, m), WASM_MR) * kcMax;
   const bpLen = roundUp(Math.min(NC, n), WASM_NR) * kcMax;
-  // C lives in wasm memory padded to whole tiles: ldc columns, mRows rows.
+  // C lives in wasm memory padded to whole tiles: ldc columns, `band` rows at a time.
   const ldc = roundUp(n, WASM_NR);
-  const mRows = roundUp(m, WASM_MR);
   const apOff = 0;
   const bpOff = roundUp(apLen, 2); // element offsets, kept 16-byte aligned
   const cOff = bpOff + roundUp(bpLen, 2);
-  const bytes = (cOff + mRows * ldc) * 8;
-  // WebAssembly memory never shrinks: past this size the product runs in TypeScript
-  // rather than pinning the memory of one huge C for the life of the process.
-  if (bytes > MAX_BYTES) return false;
+  const fit = Math.floor((maxBytes / 8 - cOff) / ldc);
+  const band = fit >= roundUp(m, WASM_MR) ? roundUp(m, WASM_MR) : Math.floor(fit / MC) * MC;
+  if (band <= 0) return false;
+  const bytes = (cOff + band * ldc) * 8;
   const have = w.memory.buffer.byteLength;
   if (have < bytes) w.memory.grow(Math.ceil((bytes - have) / 65536));
   const mem = new Float64Array(w.memory.buffer); // after grow: the old buffer is detached
-  for (let j0 = 0; j0 < n; j0 += NC) {
-    const nc = Math.min(NC, n - j0);
-    for (let p0 = 0; p0 < k; p0 += KC) {
-      const kc = Math.min(KC, k - p0);
-      if (tb) packBT(b, k, j0, nc, p0, kc, mem, bpOff, WASM_NR);
-      else packBN(b, n, j0, nc, p0, kc, mem, bpOff, WASM_NR);
-      for (let i0 = 0; i0 < m; i0 += MC) {
-        const mc = Math.min(MC, m - i0);
-        if (ta) packAT(a, m, i0, mc, p0, kc, mem, apOff, WASM_MR);
-        else packAN(a, k, i0, mc, p0, kc, mem, apOff, WASM_MR);
-        w.kernel(apOff * 8, bpOff * 8, (cOff + i0 * ldc + j0) * 8, roundUp(mc, WASM_MR), roundUp(nc, WASM_NR), kc, ldc, p0 === 0 ? 1 : 0);
+  for (let r0 = 0; r0 < m; r0 += band) {
+    const rEnd = Math.min(m, r0 + band);
+    for (let j0 = 0; j0 < n; j0 += NC) {
+      const nc = Math.min(NC, n - j0);
+      for (let p0 = 0; p0 < k; p0 += KC) {
+        const kc = Math.min(KC, k - p0);
+        if (tb) packBT(b, k, j0, nc, p0, kc, mem, bpOff, WASM_NR);
+        else packBN(b, n, j0, nc, p0, kc, mem, bpOff, WASM_NR);
+        for (let i0 = r0; i0 < rEnd; i0 += MC) {
+          const mc = Math.min(MC, rEnd - i0);
+          if (ta) packAT(a, m, i0, mc, p0, kc, mem, apOff, WASM_MR);
+          else packAN(a, k, i0, mc, p0, kc, mem, apOff, WASM_MR);
+          w.kernel(apOff * 8, bpOff * 8, (cOff + (i0 - r0) * ldc + j0) * 8, roundUp(mc, WASM_MR), roundUp(nc, WASM_NR), kc, ldc, p0 === 0 ? 1 : 0);
+        }
       }
     }
+    if (ldc === n) c.set(mem.subarray(cOff, cOff + (rEnd - r0) * n), r0 * n);
+    else for (let i = r0; i < rEnd; i++) c.set(mem.subarray(cOff + (i - r0) * ldc, cOff + (i - r0) * ldc + n), i * n);
   }
-  if (ldc === n) c.set(mem.subarray(cOff, cOff + m * n));
-  else for (let i = 0; i < m; i++) c.set(mem.subarray(cOff + i * ldc, cOff + i * ldc + n), i * n);
   return true;
 }
