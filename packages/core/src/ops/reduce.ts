@@ -168,10 +168,29 @@ export const logSumExpOp: KernelOp<Unary, ReduceAttrs> = {
 // `[0, 1, ..., rank-1]` per rank, shared: attrs are read-only, and reducing every axis is the common call.
 const everyAxis: (readonly number[])[] = [];
 
+/**
+ * `normalizeAxes` with fast paths for the calls VJPs make on every step: every axis, one
+ * valid axis, or axes already sorted, distinct and non-negative (sumTo's). Anything else,
+ * including every invalid input, goes through `normalizeAxes` and its errors.
+ */
+function axesOf(op: string, axes: number | readonly number[] | undefined, rank: number): readonly number[] {
+  if (axes === undefined) return (everyAxis[rank] ??= Array.from({ length: rank }, (_, i) => i));
+  if (typeof axes === 'number') {
+    if (Number.isInteger(axes) && axes >= -rank && axes < rank) return [axes < 0 ? axes + rank : axes];
+  } else if (Array.isArray(axes)) {
+    let ok = true;
+    for (let i = 0; i < axes.length && ok; i++) {
+      const v: unknown = axes[i];
+      ok = typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < rank && (i === 0 || v > axes[i - 1]!);
+    }
+    if (ok) return axes.slice(); // a copy: the tape keeps attrs, the caller keeps its array
+  }
+  return normalizeAxes(op, axes, rank);
+}
+
 function reduction(op: KernelOp<Unary, ReduceAttrs>) {
   return (x: Tensor, axes?: number | readonly number[], keepDims = false): Tensor => {
-    const rank = x.shape.length;
-    const a = axes === undefined ? (everyAxis[rank] ??= Array.from({ length: rank }, (_, i) => i)) : normalizeAxes(op.name, axes, rank);
+    const a = axesOf(op.name, axes, x.shape.length);
     return apply(op, [x], { axes: a, keepDims });
   };
 }
@@ -191,7 +210,7 @@ export const logSumExp = reduction(logSumExpOp);
 
 /** Arithmetic mean over `axes` (default: all). */
 export function mean(x: Tensor, axes?: number | readonly number[], keepDims = false): Tensor {
-  const a = normalizeAxes('mean', axes, x.shape.length);
+  const a = axesOf('mean', axes, x.shape.length);
   let count = 1;
   for (const i of a) count *= x.shape[i]!;
   return div(sum(x, a, keepDims), count);
