@@ -104,6 +104,12 @@ function isTrailingBlock(shape: Shape, outShape: Shape): boolean {
 /** Copies `x` broadcast to `outShape`. */
 export function broadcastCopy(x: Float64Array, xShape: Shape, outShape: Shape): Float64Array {
   const out = new Float64Array(sizeOf(outShape));
+  // The VJPs of full reductions (one value everywhere) and of bias adds (a row per sample).
+  if (x.length === 1) return out.fill(x[0]!);
+  if (x.length > 0 && isTrailingBlock(xShape, outShape)) {
+    for (let o = 0; o < out.length; o += x.length) out.set(x, o);
+    return out;
+  }
   forEachRow(outShape, [xShape], (off, st, oi, n) => {
     const xi = off[0]!;
     const s = st[0]!;
