@@ -31,6 +31,22 @@ describe('bench smoke', () => {
     }
   });
 
+  it('a contender whose step returns a non-finite value is reported as unavailable, with the reason', async () => {
+    const broken: Contender = {
+      id: 'broken',
+      label: 'broken',
+      precision: 'f64',
+      ours: false,
+      setup: async () => undefined,
+      activate: async () => undefined,
+      describe: () => 'returns NaN',
+      create: () => ({ step: () => NaN, dispose: () => undefined }),
+    };
+    const timing = { warmupMs: 0, warmupSteps: 1, sampleMs: 1, minRounds: 1, maxRounds: 1, budgetMs: 0 };
+    const cells = await timeWorkload('tiny-mlp-step', workloadData('tiny-mlp-step'), [broken], timing, new Map());
+    expect(cells.get('broken')).toEqual({ status: 'unavailable', reason: 'BenchError: broken tiny-mlp-step: step returned NaN, expected a finite number' });
+  });
+
   it('pairedRatio is the median of per-round ratios, so a slow round for both cancels out', () => {
     const cell = (series: number[]) => ({ status: 'ok' as const, medianMs: 0, p25Ms: 0, p75Ms: 0, samples: series.length, reps: 1, lastValue: 0, series });
     // Round 2 ran while the machine was busy (both 10x slower); every round's ratio is 2.

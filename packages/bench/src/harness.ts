@@ -8,6 +8,7 @@
  * which cancels drifts that a ratio of two medians would keep.
  */
 import { type WorkloadData, type WorkloadId } from './workloads.js';
+import { BenchError } from './errors.js';
 
 /** One prepared workload for one library: `step` runs one iteration and returns a value that proves the work (the loss, or a checksum). */
 export interface Instance {
@@ -81,7 +82,7 @@ function reason(e: unknown): string {
 }
 
 function checkFinite(c: Contender, id: WorkloadId, v: number): void {
-  if (!Number.isFinite(v)) throw new Error(`${c.label} ${id}: step returned ${v}, expected a finite number`);
+  if (!Number.isFinite(v)) throw new BenchError(`${c.label} ${id}: step returned ${v}, expected a finite number`);
 }
 
 /**

@@ -14,6 +14,7 @@ import { type Cell, type TimingOptions, defaultTiming, timeWorkload } from './ha
 import { memoryCheck, memoryText } from './memory.js';
 import { checkTargets, machine, mediansTable, ratiosTable, targetsText, toJson } from './report.js';
 import { type WorkloadId, workloadData, workloads } from './workloads.js';
+import { BenchError } from './errors.js';
 
 const quickTiming: TimingOptions = { warmupMs: 100, warmupSteps: 2, sampleMs: 10, minRounds: 3, maxRounds: 10, budgetMs: 1500 };
 
@@ -26,7 +27,7 @@ function pickList<T extends { readonly id: string }>(all: readonly T[], spec: st
   if (spec === undefined) return [...all];
   const ids = spec.split(',').map((s) => s.trim());
   for (const id of ids) {
-    if (!all.some((x) => x.id === id)) throw new Error(`bench: unknown ${what} '${id}'; choose from ${all.map((x) => x.id).join(', ')}`);
+    if (!all.some((x) => x.id === id)) throw new BenchError(`bench: unknown ${what} '${id}'; choose from ${all.map((x) => x.id).join(', ')}`);
   }
   return all.filter((x) => ids.includes(x.id));
 }

@@ -7,6 +7,7 @@
  */
 import { type Contender, type Instance } from '../harness.js';
 import { type MlpData, type WorkloadData, type WorkloadId, updatesParameters } from '../workloads.js';
+import { BenchError } from '../errors.js';
 
 type Jax = typeof import('@jax-js/jax');
 type JArray = import('@jax-js/jax').numpy.Array;
@@ -18,7 +19,7 @@ function loadJax(): Promise<Jax> {
   loaded ??= (async () => {
     const jax = await import('@jax-js/jax');
     const devices = await jax.init('wasm');
-    if (!devices.includes('wasm')) throw new Error(`jax-js: no wasm device (got ${devices.join(', ') || 'none'})`);
+    if (!devices.includes('wasm')) throw new BenchError(`jax-js: no wasm device (got ${devices.join(', ') || 'none'})`);
     jax.defaultDevice('wasm');
     return jax;
   })();
@@ -51,7 +52,7 @@ function sgdUpdate(params: Params, grads: Params, lr: number): Params {
 }
 
 function mlpInstance(jax: Jax, id: WorkloadId, data: WorkloadData, jitted: boolean): Instance {
-  if (data.kind !== 'mlp') throw new Error(`${id}: expected MLP data`);
+  if (data.kind !== 'mlp') throw new BenchError(`${id}: expected MLP data, got matmul data; pass workloadData(id) for this workload`);
   const d = data.mlp;
   const L = d.sizes.length - 1;
   let params: Params = d.W.map((w, l) => ({ W: f32(jax, w, [d.sizes[l + 1]!, d.sizes[l]!]), b: f32(jax, d.b[l]!, [d.sizes[l + 1]!]) }));
@@ -101,7 +102,7 @@ function mlpInstance(jax: Jax, id: WorkloadId, data: WorkloadData, jitted: boole
 }
 
 function matmulInstance(jax: Jax, data: WorkloadData, jitted: boolean): Instance {
-  if (data.kind !== 'matmul') throw new Error('matmul workload without matmul data');
+  if (data.kind !== 'matmul') throw new BenchError('matmul workload: expected matmul data, got MLP data; pass workloadData(id) for this workload');
   const { n, A, B } = data.matmul;
   const a = f32(jax, A, [n, n]);
   const b = f32(jax, B, [n, n]);
@@ -120,7 +121,7 @@ function matmulInstance(jax: Jax, data: WorkloadData, jitted: boolean): Instance
 function jaxjs(jitted: boolean): Contender {
   let jax: Jax | null = null;
   const ready = (): Jax => {
-    if (jax === null) throw new Error('jax-js: setup() was not run');
+    if (jax === null) throw new BenchError('jax-js: setup() was not run');
     return jax;
   };
   return {

@@ -8,6 +8,7 @@ import { type Tensor, matmul, matmulKernel, setMatmulKernel, tensor, tensorView,
 import { type MLP, ClosedFormBackprop, backpropTape, createMLP, sgd, type LayerGrads } from '@tapegrad/nn';
 import { type Contender, type Instance } from '../harness.js';
 import { type MlpData, type WorkloadData, type WorkloadId, updatesParameters } from '../workloads.js';
+import { BenchError } from '../errors.js';
 
 /** A model holding copies of the shared starting parameters (steps update them in place). */
 function buildModel(d: MlpData): MLP {
@@ -33,7 +34,7 @@ function checksum(t: Tensor): number {
 }
 
 function matmulInstance(data: WorkloadData, traced: boolean): Instance {
-  if (data.kind !== 'matmul') throw new Error('matmul workload without matmul data');
+  if (data.kind !== 'matmul') throw new BenchError('matmul workload: expected matmul data, got MLP data; pass workloadData(id) for this workload');
   const { n, A, B } = data.matmul;
   const a = tensor(A, [n, n]);
   const b = tensor(B, [n, n]);
@@ -45,7 +46,7 @@ function matmulInstance(data: WorkloadData, traced: boolean): Instance {
 }
 
 function mlpInstance(id: WorkloadId, data: WorkloadData, mode: 'tape' | 'closed'): Instance {
-  if (data.kind !== 'mlp') throw new Error(`${id}: expected MLP data`);
+  if (data.kind !== 'mlp') throw new BenchError(`${id}: expected MLP data, got matmul data; pass workloadData(id) for this workload`);
   const d = data.mlp;
   const model = buildModel(d);
   const X = tensor(d.X, [d.batch, d.sizes[0]!]);

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { type Contender, type Instance } from '../harness.js';
 import { type WorkloadData, type WorkloadId, updatesParameters } from '../workloads.js';
+import { BenchError } from '../errors.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
 type TfTensor = import('@tensorflow/tfjs').Tensor;
@@ -31,7 +32,7 @@ function loadTf(): Promise<Tf> {
 }
 
 function mlpInstance(tf: Tf, id: WorkloadId, data: WorkloadData): Instance {
-  if (data.kind !== 'mlp') throw new Error(`${id}: expected MLP data`);
+  if (data.kind !== 'mlp') throw new BenchError(`${id}: expected MLP data, got matmul data; pass workloadData(id) for this workload`);
   const d = data.mlp;
   const L = d.sizes.length - 1;
   const Ws = d.W.map((w, l) => tf.variable(tf.tensor2d(Float32Array.from(w), [d.sizes[l + 1]!, d.sizes[l]!])));
@@ -69,7 +70,7 @@ function mlpInstance(tf: Tf, id: WorkloadId, data: WorkloadData): Instance {
 }
 
 function matmulInstance(tf: Tf, data: WorkloadData): Instance {
-  if (data.kind !== 'matmul') throw new Error('matmul workload without matmul data');
+  if (data.kind !== 'matmul') throw new BenchError('matmul workload: expected matmul data, got MLP data; pass workloadData(id) for this workload');
   const { n, A, B } = data.matmul;
   const a = tf.tensor2d(Float32Array.from(A), [n, n]);
   const b = tf.tensor2d(Float32Array.from(B), [n, n]);
@@ -91,7 +92,7 @@ function tfjs(backend: 'cpu' | 'wasm'): Contender {
   let tf: Tf | null = null;
   let details = '';
   const ready = (): Tf => {
-    if (tf === null) throw new Error(`tfjs-${backend}: setup() was not run`);
+    if (tf === null) throw new BenchError(`tfjs-${backend}: setup() was not run`);
     return tf;
   };
   return {
@@ -101,7 +102,7 @@ function tfjs(backend: 'cpu' | 'wasm'): Contender {
     ours: false,
     setup: async () => {
       const t = await loadTf();
-      if (!(await t.setBackend(backend))) throw new Error(`TensorFlow.js could not initialise its '${backend}' backend`);
+      if (!(await t.setBackend(backend))) throw new BenchError(`TensorFlow.js could not initialise its '${backend}' backend`);
       await t.ready();
       tf = t;
       if (backend === 'wasm') {
