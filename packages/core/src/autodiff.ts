@@ -81,11 +81,13 @@ function normalizeArgnums(where: string, argnums: Argnums, nargs: number): numbe
 function gradsOf(t: Traced, seeds: readonly Tensor[], args: readonly unknown[], argnums: readonly number[]): unknown[] {
   const targets = t.vars.flat();
   const cts = backward(t.nodes, t.outLeaves, seeds, targets, add);
+  const outer = !isRecording();
   let k = 0;
   return argnums.map((i, j) => {
     const leaves = t.vars[j]!.map((v) => {
       const g = cts[k++];
-      return g === null || g === undefined ? zeros(v.shape) : detachTree(g);
+      if (g === null || g === undefined) return zeros(v.shape);
+      return outer ? detach(g) : g;
     });
     return unflattenTree(args[i], leaves);
   });

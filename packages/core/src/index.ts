@@ -15,7 +15,7 @@ export { greater, greaterEqual, less, lessEqual, equal, step, sign, where } from
 export { reshape, transpose, broadcastTo, sumTo, slice, pad, concat, take, scatterAdd, type SliceRange } from './ops/reshape.js';
 export { sum, max, min, mean, logSumExp, logSoftmax, softmax } from './ops/reduce.js';
 export { matmul } from './ops/linalg.js';
-export { setMatmulKernel, matmulKernel } from './kernels/matmul.js';
+export { setMatmulKernel, matmulKernel, gemmInto } from './kernels/matmul.js';
 export { opTable, type OpName } from './ops/table.js';
 export { grad, valueAndGrad, vjp, jvp, hvp, stopGradient, customOp, type Argnums, type CustomOpSpec } from './autodiff.js';
 export { noGrad, isRecording, type OpDef, type KernelOp, type Vjp, type VjpContext } from './tape.js';

@@ -10,22 +10,56 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** Leaves of a tree in a fixed order (arrays by index, objects by insertion order). */
+/** Appends the leaves of `v` to `out`; false at the first leaf that is not a Tensor. */
+function collect(v: unknown, out: Tensor[]): boolean {
+  if (v instanceof Tensor) {
+    out.push(v);
+    return true;
+  }
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (!collect(v[i], out)) return false;
+    return true;
+  }
+  if (isPlainObject(v)) {
+    for (const k of Object.keys(v)) if (!collect(v[k], out)) return false;
+    return true;
+  }
+  return false;
+}
+
+/** The path of the first non-Tensor leaf (only computed for the error message). */
+function badLeaf(v: unknown, p: string): { path: string; value: unknown } | null {
+  if (v instanceof Tensor) return null;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const r = badLeaf(v[i], `${p}[${i}]`);
+      if (r !== null) return r;
+    }
+    return null;
+  }
+  if (isPlainObject(v)) {
+    for (const k of Object.keys(v)) {
+      const r = badLeaf(v[k], `${p}.${k}`);
+      if (r !== null) return r;
+    }
+    return null;
+  }
+  return { path: p, value: v };
+}
+
+/**
+ * Leaves of a tree in a fixed order (arrays by index, objects by insertion order).
+ * @throws ArgumentError naming the path of the first leaf that is not a Tensor.
+ */
 export function flattenTree(tree: unknown, where: string, path = ''): Tensor[] {
   const out: Tensor[] = [];
-  const walk = (v: unknown, p: string): void => {
-    if (v instanceof Tensor) out.push(v);
-    else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${p}[${i}]`));
-    else if (isPlainObject(v)) for (const k of Object.keys(v)) walk(v[k], `${p}.${k}`);
-    else {
-      throw new ArgumentError(
-        `${where}: ${p || 'the value'} is ${typeof v === 'number' ? `the number ${v}` : typeof v}, not a Tensor; ` +
-          `differentiable arguments must be Tensors or arrays/objects of Tensors (wrap numbers with tensor())`,
-      );
-    }
-  };
-  walk(tree, path);
-  return out;
+  if (collect(tree, out)) return out;
+  const bad = badLeaf(tree, path) ?? { path, value: tree };
+  const v = bad.value;
+  throw new ArgumentError(
+    `${where}: ${bad.path || 'the value'} is ${typeof v === 'number' ? `the number ${v}` : typeof v}, not a Tensor; ` +
+      `differentiable arguments must be Tensors or arrays/objects of Tensors (wrap numbers with tensor())`,
+  );
 }
 
 /** Rebuilds `tree`'s structure with `leaves` (in `flattenTree` order). */

@@ -23,7 +23,7 @@ function naive(batch: number, nIn: number, nOut: number, A: Float64Array, W: Flo
   return { Z, dW, db, G };
 }
 
-describe('dense kernels (4x4 register tiles with edges)', () => {
+describe('dense kernels (core GEMM plus bias and column sums)', () => {
   it('match naive loops for every size, tiles and remainders alike', () => {
     const dims = fc.tuple(fc.integer({ min: 1, max: 23 }), fc.integer({ min: 1, max: 23 }), fc.integer({ min: 1, max: 23 }));
     fc.assert(

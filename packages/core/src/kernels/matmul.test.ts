@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../random.js';
-import { gemm, matmulKernel, setMatmulKernel } from './matmul.js';
+import { gemm, gemmInto, matmulKernel, setMatmulKernel } from './matmul.js';
 import { gemmWasm, wasmGemmAvailable } from './gemm-wasm.js';
 
 /** The definition, one multiply-add at a time: C[i,j] = Σ_p op(A)[i,p] op(B)[p,j]. */
@@ -145,5 +145,24 @@ for (const backend of ['typescript', 'auto'] as const) describe(`gemm (${backend
     const big = worstRelative(70, 70, 300, false, false, rng);
     const small = worstRelative(20, 21, 22, true, true, rng);
     expect(Math.max(big, small)).toBeLessThan(1e-12);
+  });
+
+  it('gemmInto overwrites every element of c with the same product gemm returns', () => {
+    const rng = new Rng(11);
+    for (const [m, n, k, ta, tb] of [[3, 2, 5, false, true], [40, 33, 70, true, false], [5, 0, 3, false, false], [2, 3, 0, true, true]] as const) {
+      const a = random(rng, m * k);
+      const b = random(rng, k * n);
+      const c = new Float64Array(m * n).fill(NaN); // stale contents must not survive
+      gemmInto(a, b, c, m, n, k, ta, tb);
+      expect(Array.from(c)).toEqual(Array.from(gemm(a, b, m, n, k, ta, tb)));
+    }
+  });
+
+  it('gemmInto names the array that is too short for the sizes', () => {
+    const ok = new Float64Array(6);
+    expect(() => gemmInto(ok, ok, new Float64Array(3), 2, 2, 3)).toThrow(
+      'gemmInto: c must be a Float64Array of at least 4 values for m=2, n=2, k=3, got 3',
+    );
+    expect(() => gemmInto(new Float64Array(5), ok, ok, 2, 2, 3)).toThrow('gemmInto: a must be a Float64Array of at least 6 values');
   });
 });

@@ -67,10 +67,38 @@ export function matmulKernel(): 'wasm' | 'typescript' {
  */
 export function gemm(a: Float64Array, b: Float64Array, m: number, n: number, k: number, ta: boolean, tb: boolean): Float64Array {
   const c = new Float64Array(m * n);
-  if (m === 0 || n === 0 || k === 0) return c;
-  if (m * n * k <= SMALL) gemmSmall(a, b, c, m, n, k, ta, tb);
-  else if (backend === 'typescript' || !gemmWasm(a, b, c, m, n, k, ta, tb)) gemmBlocked(a, b, c, m, n, k, ta, tb);
+  gemmOverwrite(a, b, c, m, n, k, ta, tb);
   return c;
+}
+
+/** `C = op(A) op(B)` written into `c` (every element overwritten); sizes are trusted. */
+function gemmOverwrite(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number, ta: boolean, tb: boolean): void {
+  if (m === 0 || n === 0) return;
+  if (k === 0) c.fill(0, 0, m * n);
+  else if (m * n * k <= SMALL) gemmSmall(a, b, c, m, n, k, ta, tb);
+  else if (backend === 'typescript' || !gemmWasm(a, b, c, m, n, k, ta, tb)) {
+    c.fill(0, 0, m * n); // the blocked kernel accumulates its KC slabs into c
+    gemmBlocked(a, b, c, m, n, k, ta, tb);
+  }
+}
+
+/**
+ * The matrix-product kernel on plain arrays, outside any tape: `C = op(A) op(B)` written into
+ * `c` (row-major `[m, n]`, every element overwritten). For hand-written gradient code (nn's
+ * closed form) that wants the same kernel as `matmul` without tensors or allocation.
+ * @param a A as stored: `[m, k]`, or `[k, m]` when `transA`
+ * @param b B as stored: `[k, n]`, or `[n, k]` when `transB`
+ * @param c output, length at least `m·n`
+ * @throws ArgumentError when an array is shorter than its shape needs.
+ * @example gemmInto(x, w, z, batch, out, inp, false, true); // Z = X Wᵀ
+ */
+export function gemmInto(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number, transA = false, transB = false): void {
+  for (const [name, arr, need] of [['a', a, m * k], ['b', b, k * n], ['c', c, m * n]] as const) {
+    if (!(arr instanceof Float64Array) || !(arr.length >= need) || !Number.isInteger(need) || need < 0) {
+      throw new ArgumentError(`gemmInto: ${name} must be a Float64Array of at least ${need} values for m=${m}, n=${n}, k=${k}, got ${arr instanceof Float64Array ? arr.length : typeof arr}`);
+    }
+  }
+  gemmOverwrite(a, b, c, m, n, k, transA, transB);
 }
 
 /** Straight loops for tiny operands: C[i,j] = Σ_p A(i,p) B(p,j) through strides. */
