@@ -47,7 +47,7 @@ describe('plotSeries on a log axis', () => {
     // 10 is the geometric middle of 100 and 1, so its label and dot sit on the middle row.
     expect(out[1]).toMatch(/^ *10\.0000 ┤/);
     expect(out[1]!.split('┤')[1]).toContain('•');
-    expect(out.at(-1)).toContain('(log scale)');
+    expect(out.at(-1)).toContain('y axis on a log scale');
     expect(plotSeries([2, 1], { scale: 'auto' })).not.toContain('log scale');
   });
 });

@@ -79,7 +79,7 @@ export function plotSeries(ys: readonly number[], opts: { width?: number; height
   const labels = grid.map((_, r) => (r === 0 ? fmt(hi) : r === height - 1 ? fmt(lo) : r === mid ? fmt(untf(max - (span * mid) / (height - 1))) : ''));
   const lw = Math.max(...labels.map((l) => l.length));
   const lines = grid.map((row, r) => `${labels[r]!.padStart(lw)} ┤${row.join('')}`);
-  const xl = `${opts.xLabel ?? ''}${log ? ' (log scale)' : ''}`.trim();
+  const xl = `${opts.xLabel ?? ''}${log ? ' · y axis on a log scale' : ''}`.trim();
   const axis = `${' '.repeat(lw)} └${'─'.repeat(width)}`;
   const ticks = `${' '.repeat(lw + 2)}1${String(ys.length).padStart(width - 1)}`;
   return [...lines, axis, xl === '' ? ticks : `${ticks}  ${xl}`].join('\n');
