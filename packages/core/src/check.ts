@@ -4,6 +4,7 @@ import { fmtNumber } from './format.js';
 import { noGrad } from './tape.js';
 import { Tensor } from './tensor.js';
 import { grad } from './autodiff.js';
+import { unravelIndex } from './shape.js';
 
 /** Agreement of autodiff and central differences for one argument. */
 export interface ArgGradReport {
@@ -36,14 +37,6 @@ export interface GradCheckOptions {
   atol?: number;
 }
 
-function unravel(i: number, shape: readonly number[]): number[] {
-  const idx = new Array<number>(shape.length).fill(0);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    idx[d] = i % shape[d]!;
-    i = Math.floor(i / shape[d]!);
-  }
-  return idx;
-}
 
 /**
  * Compares `grad(f)` with central finite differences `(f(x+eps) - f(x-eps)) / 2eps`,
@@ -100,7 +93,7 @@ export function checkGrads(f: (...args: Tensor[]) => Tensor, args: readonly Tens
       }
       if (rel > maxRel || rel !== rel) maxRel = rel;
     }
-    return { arg: i, shape: a.shape, maxAbsError: maxAbs, maxRelError: maxRel, worstIndex: unravel(worst, a.shape), autodiff: auto[i]!, numeric: new Tensor(numeric, a.shape), ok };
+    return { arg: i, shape: a.shape, maxAbsError: maxAbs, maxRelError: maxRel, worstIndex: unravelIndex(worst, a.shape), autodiff: auto[i]!, numeric: new Tensor(numeric, a.shape), ok };
   });
   const ok = reports.every((r) => r.ok);
   return {

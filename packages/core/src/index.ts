@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 export { TapegradError, ShapeError, ArgumentError, GradError } from './errors.js';
-export type { Shape } from './shape.js';
+export { type Shape, unravelIndex } from './shape.js';
 export { Tensor, tensor, scalar, zeros, ones, full, eye, arange, linspace, isTensor, tensorView, type NestedArray } from './tensor.js';
 export { Rng, uniform, normal, type RandomSource } from './random.js';
 export { type TensorLike } from './ops/define.js';

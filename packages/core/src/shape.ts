@@ -107,3 +107,17 @@ export function reducedShape(shape: Shape, axes: readonly number[], keepDims: bo
   }
   return out;
 }
+
+/**
+ * The multi-index of flat (row-major) position `i` in `shape`, like NumPy's `unravel_index`.
+ * @param i flat index in [0, size) @param shape the tensor's shape @returns one index per axis (`[]` for a scalar)
+ * @example unravelIndex(5, [2, 3]) // [1, 2]
+ */
+export function unravelIndex(i: number, shape: Shape): number[] {
+  const idx = new Array<number>(shape.length).fill(0);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    idx[d] = i % shape[d]!;
+    i = Math.floor(i / shape[d]!);
+  }
+  return idx;
+}

@@ -1,5 +1,5 @@
 /** Side-by-side comparison of two gradient results (tape, closed form, finite differences). */
-import { ArgumentError, fmtNumber } from '@tapegrad/core';
+import { ArgumentError, fmtNumber, unravelIndex } from '@tapegrad/core';
 import type { GradResult } from './grads.js';
 
 /** Agreement of one parameter tensor. */
@@ -42,14 +42,6 @@ export interface CompareOptions {
   labels?: readonly [string, string];
 }
 
-function unravel(i: number, shape: readonly number[]): number[] {
-  const idx = new Array<number>(shape.length).fill(0);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    idx[d] = i % shape[d]!;
-    i = Math.floor(i / shape[d]!);
-  }
-  return idx;
-}
 
 /**
  * Compares two gradient results entry by entry: an entry agrees when
@@ -115,7 +107,7 @@ export function compareGradients(a: GradResult, b: GradResult, opts: CompareOpti
         worst = i;
       }
     }
-    return { param: name, shape, maxAbsError: maxAbs, maxRelError: maxRel, worstIndex: unravel(worst, shape), worst: { a: x[worst] ?? 0, b: y[worst] ?? 0 }, ok };
+    return { param: name, shape, maxAbsError: maxAbs, maxRelError: maxRel, worstIndex: unravelIndex(worst, shape), worst: { a: x[worst] ?? 0, b: y[worst] ?? 0 }, ok };
   });
   const [la, lb] = opts.labels ?? ['a', 'b'];
   const toTable = (): string => {

@@ -2,6 +2,7 @@
  * `tapegrad compare`: one batch, three witnesses. The tape's gradients, the closed-form
  * delta recurrence and central finite differences, side by side, with errors and timings.
  */
+import { unravelIndex } from '@tapegrad/core';
 import { backpropClosedForm, backpropTape, compareGradients, finiteDifferenceGradients, paramCount, type GradResult, type GradientComparison } from '@tapegrad/nn';
 import { OptionReader, parseOptions } from '../args.js';
 import { type Command } from '../command.js';
@@ -153,7 +154,7 @@ function sideBySide(tape: GradResult, closed: GradResult, fd: GradResult, tf: Gr
       const picks = new Set<number>([0]);
       if (row !== undefined) picks.add(flat(row.worstIndex));
       for (const k of picks) {
-        const idx = unravel(k, shape);
+        const idx = unravelIndex(k, shape);
         const a = t.data[k]!;
         const b = closed.grads[l]![key].data[k]!;
         const c = fd.grads[l]![key].data[k]!;
@@ -164,11 +165,3 @@ function sideBySide(tape: GradResult, closed: GradResult, fd: GradResult, tf: Gr
   return table(['entry', 'tape', 'closed form', 'finite diff', '|tape − FD|'], rows, [1, 2, 3, 4]);
 }
 
-function unravel(i: number, shape: readonly number[]): number[] {
-  const idx = new Array<number>(shape.length).fill(0);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    idx[d] = i % shape[d]!;
-    i = Math.floor(i / shape[d]!);
-  }
-  return idx;
-}
