@@ -37,6 +37,28 @@ function defaultPoints(): Float64Array {
  * @throws ArgumentError for empty points or negative tolerances.
  * @example checkActivation(defineActivation({ name: 'sq', f: (z) => mul(z, z), df: (z) => z })).worst.z
  */
+
+/**
+ * Where a hand derivative and the tape's disagree: `ok` when every entry has
+ * |mine - tape| <= atol + rtol·max(|mine|, |tape|); the largest difference (NaN counts as
+ * Infinity) and its position.
+ */
+function disagreement(mine: Float64Array, tape: Float64Array, rtol: number, atol: number): { ok: boolean; maxAbs: number; worst: number } {
+  let maxAbs = -1;
+  let worst = 0;
+  let ok = true;
+  for (let i = 0; i < mine.length; i++) {
+    const raw = Math.abs(mine[i]! - tape[i]!);
+    const d = raw !== raw ? Infinity : raw;
+    if (!(raw <= atol + rtol * Math.max(Math.abs(mine[i]!), Math.abs(tape[i]!)))) ok = false;
+    if (d > maxAbs) {
+      maxAbs = d;
+      worst = i;
+    }
+  }
+  return { ok, maxAbs: Math.max(maxAbs, 0), worst };
+}
+
 export function checkActivation(act: Activation, opts: { points?: Float64Array | readonly number[]; rtol?: number; atol?: number } = {}): ActivationCheck {
   const rtol = opts.rtol ?? 1e-7;
   const atol = opts.atol ?? 1e-9;
@@ -57,21 +79,7 @@ export function checkActivation(act: Activation, opts: { points?: Float64Array |
   act.forward(z, a, cols);
   const mine = new Float64Array(n);
   act.backward(z, a, g, mine, cols);
-  let maxAbs = 0;
-  let worst = 0;
-  let worstScore = -1;
-  let ok = true;
-  for (let i = 0; i < n; i++) {
-    const d = Math.abs(mine[i]! - tapeD[i]!);
-    const tol = atol + rtol * Math.max(Math.abs(mine[i]!), Math.abs(tapeD[i]!));
-    const score = d !== d ? Infinity : d;
-    if (!(d <= tol)) ok = false;
-    if (d > maxAbs || d !== d) maxAbs = d !== d ? Infinity : d;
-    if (score > worstScore) {
-      worstScore = score;
-      worst = i;
-    }
-  }
+  const { ok, maxAbs, worst } = disagreement(mine, tapeD, rtol, atol);
   const w = { z: z[worst]!, df: mine[worst]!, tape: tapeD[worst]! };
   return {
     ok,
@@ -118,21 +126,7 @@ export function checkLoss(loss: Loss, a: Tensor, y: Tensor, opts: { rtol?: numbe
   const tapeG = pull(tensor(new Float64Array(batch).fill(1), [batch]))[0].data;
   const mine = new Float64Array(batch * n);
   loss.gradient(a.data, y.data, batch, n, mine);
-  let maxAbs = 0;
-  let worst = 0;
-  let worstScore = -1;
-  let ok = true;
-  for (let i = 0; i < mine.length; i++) {
-    const d = Math.abs(mine[i]! - tapeG[i]!);
-    const tol = atol + rtol * Math.max(Math.abs(mine[i]!), Math.abs(tapeG[i]!));
-    const score = d !== d ? Infinity : d;
-    if (!(d <= tol)) ok = false;
-    if (d > maxAbs || d !== d) maxAbs = d !== d ? Infinity : d;
-    if (score > worstScore) {
-      worstScore = score;
-      worst = i;
-    }
-  }
+  const { ok, maxAbs, worst } = disagreement(mine, tapeG, rtol, atol);
   const w = { sample: Math.floor(worst / n), index: worst % n, a: a.data[worst]!, y: y.data[worst]!, grad: mine[worst]!, tape: tapeG[worst]! };
   return {
     ok,
