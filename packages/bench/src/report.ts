@@ -126,12 +126,9 @@ export function checkTargets(workloads: readonly Workload[], contenders: readonl
     add(`mlp-train-step (tape) at least ${factor}x faster than ${peer === 'tfjs-wasm' ? 'TF.js wasm' : 'TF.js cpu'}`, p === null ? null : pr('mlp-train-step', peer, 'tapegrad-tape'), (v) => v >= factor, fmtRatio);
   }
   for (const w of ['mlp-train-step', 'mlp-grad', 'tiny-mlp-step'] as const) {
+    // Both run their products on core's GEMM (the closed form through gemmInto), so this
+    // ratio measures the tape's bookkeeping and unfused elementwise VJPs, not kernels.
     add(`${w}: tape within 10% of the closed form (tape ÷ closed ≤ 1.10)`, pr(w, 'tapegrad-tape', 'tapegrad-closed'), (v) => v <= 1.1, fmtRatio);
-    // The closed form runs nn's TypeScript loops, so the like-for-like bookkeeping check is
-    // the tape on core's TypeScript kernels against it.
-    if (w !== 'tiny-mlp-step') {
-      add(`${w}: tape with TypeScript kernels within 10% of the closed form (both pure TypeScript)`, pr(w, 'tapegrad-tape-ts', 'tapegrad-closed'), (v) => v <= 1.1, fmtRatio);
-    }
   }
   add('stretch (WebAssembly SIMD): matmul 512 at least 15 GFLOP/s', gf(get('matmul-512', 'tapegrad-closed')), (v) => v >= 15, (v) => `${v.toFixed(2)} GFLOP/s`);
   add('stretch: mlp-train-step (tape) under 4.5 ms', mlp, (v) => v < 4.5, fmtTime);

@@ -91,7 +91,7 @@ function tapegrad(mode: 'tape' | 'closed', kernels: 'auto' | 'typescript'): Cont
     // The kernel choice is global in core: every tapegrad contender sets its own before each sample.
     activate: async () => setMatmulKernel(kernels),
     describe: () => {
-      const what = mode === 'tape' ? 'backpropTape (core ops recorded, VJPs replayed)' : 'ClosedFormBackprop (delta recurrence on Float64Arrays, nn\'s own TypeScript kernels)';
+      const what = mode === 'tape' ? 'backpropTape (core ops recorded, VJPs replayed)' : 'ClosedFormBackprop (delta recurrence on Float64Arrays, products through core\'s gemmInto)';
       setMatmulKernel(kernels);
       const k = matmulKernel();
       setMatmulKernel('auto');
