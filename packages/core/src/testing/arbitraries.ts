@@ -40,7 +40,7 @@ export function awayFromZero(lo: number, hi: number): Domain {
 }
 
 /**
- * Pairwise distinct values on a grid of step 1/64 in [lo, hi]: any two differ by at
+ * Pairwise distinct values on a grid of step 1/64 in [lo, hi]; every two differ by at
  * least 1/64 ≫ the finite-difference step, so max/min/maximum/comparisons never see a tie
  * and no perturbation crosses one. Drawn jointly across all inputs of an op.
  */

@@ -83,7 +83,7 @@ const noTies = distinct(-4, 4);
 // |x| >= 0.05, far beyond the finite-difference step: no kink of relu/abs/step/sign is crossed.
 const offKink = awayFromZero(0.05, 3);
 
-/** Reduction layout: any rank 0..3, axes undefined (all) or a subset given as positive or negative indices, keepDims. */
+/** Reduction layout: every rank 0..3, axes undefined (all) or a subset given as positive or negative indices, keepDims. */
 const reduceLayout = shapeArb(0, 3).chain((s) =>
   fc
     .record({
