@@ -16,8 +16,12 @@ const project = (name: string, include: string[]) => ({
   test: { name, include, testTimeout: 60_000 },
 });
 
+// Under CI a JSON report is written too, so .ci/run can print a plain "N passed, N failed" line.
+const reporters = process.env['CI'] ? ['default', ['json', { outputFile: 'node_modules/.cache/vitest-results.json' }] as const] : ['default'];
+
 export default defineConfig({
   test: {
+    reporters: [...reporters],
     projects: [
       project('core', ['packages/core/src/**/*.test.ts']),
       project('nn', ['packages/nn/src/**/*.test.ts']),
