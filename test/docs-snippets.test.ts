@@ -7,7 +7,7 @@
  *   TAPEGRAD_UPDATE_SNIPPETS=1 npx vitest run test/docs-snippets.test.ts
  * and review the diff: it rewrites only the output blocks with what the code printed.
  */
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { format } from 'node:util';
@@ -111,7 +111,11 @@ async function run(code: string, name: string): Promise<string> {
   return lines.join('\n');
 }
 
-const files = markdownFiles(docsDir);
+// The READMEs' code blocks are documentation too: they run and typecheck like the pages.
+const readmes = ['README.md', 'packages/core/README.md', 'packages/nn/README.md', 'packages/cli/README.md']
+  .map((f) => join(root, f))
+  .filter((f) => existsSync(f));
+const files = [...markdownFiles(docsDir), ...readmes];
 const rewrites = new Map<string, { fence: Fence; text: string }[]>();
 
 afterAll(() => {
@@ -128,7 +132,7 @@ afterAll(() => {
 describe('docs snippets', () => {
   it('finds the documentation and its code blocks', () => {
     const names = files.map((f) => relative(docsDir, f));
-    expect(names).toEqual(expect.arrayContaining(['tutorial.md', 'architecture.md', 'second-derivatives.md']));
+    expect(names).toEqual(expect.arrayContaining(['tutorial.md', 'architecture.md', 'second-derivatives.md', '../README.md']));
     const total = files.reduce((n, f) => n + snippetsOf(readFileSync(f, 'utf8')).length, 0);
     expect(total).toBeGreaterThan(10);
   });
