@@ -28,7 +28,8 @@ export class ExprError extends UsageError {
   }
 }
 
-type Fn = { readonly arity: readonly [number, number]; readonly call: (args: readonly Tensor[]) => Tensor; readonly help: string };
+/** A function the expression language can call: its arity range, its implementation on tensors, its help line. */
+export type Fn = { readonly arity: readonly [number, number]; readonly call: (args: readonly Tensor[]) => Tensor; readonly help: string };
 
 const unary = (f: (x: Tensor) => Tensor, help: string): Fn => ({ arity: [1, 1], call: ([x]) => f(x!), help });
 const binary = (f: (a: Tensor, b: Tensor) => Tensor, help: string): Fn => ({ arity: [2, 2], call: ([a, b]) => f(a!, b!), help });

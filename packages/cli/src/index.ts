@@ -10,7 +10,7 @@ export { EXIT, UsageError, DataError, CsvError } from './errors.js';
 export { parseCsv, type CsvTable } from './csv.js';
 export { buildDataset, inferTask, MAX_AUTO_CLASSES, fitStandardizer, takeRows, splitIndices, type Dataset, type Task, type Standardizer } from './dataset.js';
 export { irisTable, IRIS_COLUMNS } from './iris.js';
-export { parseExpr, evaluate, parseVar, variablesOf, FUNCTIONS, ExprError, type Expr } from './expr.js';
+export { parseExpr, evaluate, parseVar, variablesOf, FUNCTIONS, ExprError, type Expr, type Fn } from './expr.js';
 export { renderTape, type ArgLabel, type GraphFormat } from './tape-render.js';
 export { traceExpression } from './commands/graph.js';
 export { explainNetwork, type ExplainNet, type Explanation, type NumberCheck } from './explain-net.js';

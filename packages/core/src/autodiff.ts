@@ -105,7 +105,7 @@ function checkScalar(where: string, out: unknown): Tensor {
 }
 
 /** Gradients have the structure (and so the type) of the arguments they belong to. */
-type Grads<Args extends readonly unknown[], N extends Argnums> = N extends number
+export type Grads<Args extends readonly unknown[], N extends Argnums> = N extends number
   ? Args[N]
   : { -readonly [K in keyof N]: N[K] extends number ? Args[N[K]] : never };
 

@@ -10,7 +10,8 @@ import { type Loss, type Reduction, resolveLoss } from './losses.js';
 import type { MLP } from './model.js';
 import { checkLossCompat, checkReduction, inputMatrix, labelMatrix } from './validate.js';
 
-type Params = { W: Tensor; b: Tensor }[];
+/** The tape's view of a model: one `{ W: [out, in], b: [out] }` per layer. */
+export type Params = { W: Tensor; b: Tensor }[];
 
 /**
  * Zero-copy tensor views of a model's parameters (they see in-place updates; do not update during a traced call).

@@ -55,7 +55,8 @@ export interface CompareOptions {
  * test would flag exact arithmetic as a disagreement. With summands of order s and at most ~10³ of
  * them along a chain, u·10³·s ≈ 1e-13·s: the default floor. `maxRelError` divides by
  * `max(|a|, |b|, (atol/rtol)·s)` to match (pure relative error for entries above that floor).
- * @param a, b results of `backpropTape`, `backpropClosedForm` or `finiteDifferenceGradients` for the same model
+ * @param a one result of `backpropTape`, `backpropClosedForm` or `finiteDifferenceGradients`
+ * @param b another, for the same model
  * @returns per-parameter max abs/rel error, the worst entry, `ok`, and `toTable()`
  * @throws ArgumentError when the two results have different layers or shapes.
  * @example compareGradients(backpropTape(m, X, Y, 'mse'), backpropClosedForm(m, X, Y, 'mse')).toTable()

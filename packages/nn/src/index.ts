@@ -27,7 +27,7 @@ export {
   type ForwardTrace,
 } from './model.js';
 export { type LayerGrads, type GradResult } from './grads.js';
-export { backpropTape, tapeForward, tapeCost, parameterViews } from './backprop-tape.js';
+export { backpropTape, tapeForward, tapeCost, parameterViews, type Params } from './backprop-tape.js';
 export { backpropClosedForm, ClosedFormBackprop } from './backprop-closed-form.js';
 export { finiteDifferenceGradients } from './finite-diff.js';
 export { compareGradients, type GradientComparison, type ParamComparison, type CompareOptions } from './compare.js';

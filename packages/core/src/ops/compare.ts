@@ -57,7 +57,8 @@ export const signOp = unaryOp({
   vjp: null,
 });
 
-type Where = readonly [Tensor, Tensor, Tensor];
+/** Inputs of `where`: the mask and the two sides. */
+export type Where = readonly [Tensor, Tensor, Tensor];
 
 export const whereOp: KernelOp<Where, undefined> = {
   name: 'where',

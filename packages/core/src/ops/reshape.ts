@@ -152,7 +152,8 @@ export function sumTo(g: Tensor, shape: Shape): Tensor {
 
 // ---------------------------------------------------------------- slice / pad
 
-type Ranges = readonly (readonly [number, number])[];
+/** One `[start, end)` (slice) or `[before, after]` (pad) pair per axis. */
+export type Ranges = readonly (readonly [number, number])[];
 
 /** Copies the box `ranges` of `src` (shape `srcShape`) into the box at `offsets` of `dst` (shape `dstShape`). */
 function copyBox(src: Float64Array, srcShape: Shape, srcStart: readonly number[], dst: Float64Array, dstShape: Shape, dstStart: readonly number[], box: readonly number[]): void {
