@@ -9,8 +9,8 @@ export { Tensor, tensor, scalar, zeros, ones, full, eye, arange, linspace, isTen
 export { Rng, uniform, normal, type RandomSource } from './random.js';
 export { type TensorLike, type Unary, type Binary } from './ops/define.js';
 export { add, sub, mul, div, pow, maximum, minimum } from './ops/arithmetic.js';
-export { neg, abs, exp, log, log1p, sqrt, square, sin, cos, tanh } from './ops/unary.js';
-export { sigmoid, relu, leakyRelu, softplus } from './ops/activation.js';
+export { neg, abs, exp, log, log1p, sqrt, square, sin, cos, tanh, tanhGrad } from './ops/unary.js';
+export { sigmoid, sigmoidGrad, relu, leakyRelu, softplus } from './ops/activation.js';
 export { greater, greaterEqual, less, lessEqual, equal, step, sign, where, type Where } from './ops/compare.js';
 export { reshape, transpose, broadcastTo, sumTo, slice, pad, concat, take, scatterAdd, type SliceRange, type Ranges } from './ops/reshape.js';
 export { sum, max, min, mean, logSumExp, logSoftmax, softmax, type ReduceAttrs } from './ops/reduce.js';

@@ -1,11 +1,11 @@
-/** Neural-network nonlinearities with hand-written stable kernels: sigmoid, relu, leakyRelu, softplus. */
+/** Neural-network nonlinearities with hand-written stable kernels: sigmoid (and sigmoidGrad, its fused VJP), relu, leakyRelu, softplus. */
 import { ArgumentError } from '../errors.js';
 import { apply } from '../tape.js';
 import { type Tensor } from '../tensor.js';
-import { unaryOp, lift, type TensorLike } from './define.js';
+import { unaryOp, binaryOp, lift, type TensorLike } from './define.js';
 import { mul, sub } from './arithmetic.js';
-import { step } from './compare.js';
-import { where } from './compare.js';
+import { step, where } from './compare.js';
+import { sumTo } from './reshape.js';
 
 // σ(x) = 1/(1+e^-x) for x >= 0 and e^x/(1+e^x) for x < 0: neither form overflows.
 export const sigmoidOp = unaryOp({
@@ -21,8 +21,25 @@ export const sigmoidOp = unaryOp({
       }
     }
   },
-  // σ' = σ(1 - σ)
-  vjp: (g, { out }) => mul(g, mul(out, sub(1, out))),
+  // σ' = σ(1 - σ), fused into one pass (sigmoidGrad)
+  vjp: (g, { out }) => sigmoidGrad(g, out),
+});
+
+// g ⊙ y(1 - y): sigmoid's VJP as one kernel instead of three ops.
+export const sigmoidGradOp = binaryOp({
+  name: 'sigmoidGrad',
+  saves: ['a', 'b'],
+  kernel: (a, ai, sa, b, bi, sb, o, oi, n) => {
+    for (let k = 0; k < n; k++) {
+      const y = b[bi + k * sb]!;
+      o[oi + k] = a[ai + k * sa]! * y * (1 - y);
+    }
+  },
+  vjp: {
+    // ∂/∂g = y(1 - y); ∂/∂y = g(1 - 2y)
+    a: (gg, { inputs: [a, b] }) => sumTo(sigmoidGrad(gg, b), a.shape),
+    b: (gg, { inputs: [a, b] }) => sumTo(mul(gg, mul(a, sub(1, mul(b, 2)))), b.shape),
+  },
 });
 
 // relu'(0) is taken as 0 (the subgradient PyTorch, JAX and TensorFlow all use).
@@ -66,6 +83,8 @@ export const softplusOp = unaryOp({
 
 /** Logistic sigmoid `1/(1+e^-x)`, stable for large |x|. @param x any shape @returns same shape */
 export const sigmoid = (x: TensorLike): Tensor => apply(sigmoidOp, [lift(x)], undefined);
+/** `g ⊙ y(1 - y)`: the VJP of sigmoid given its output `y`, as one op (broadcasting). */
+export const sigmoidGrad = (g: TensorLike, y: TensorLike): Tensor => apply(sigmoidGradOp, [lift(g), lift(y)], undefined);
 /** `max(x, 0)`; gradient 0 at x = 0. */
 export const relu = (x: TensorLike): Tensor => apply(reluOp, [lift(x)], undefined);
 /**

@@ -4,8 +4,8 @@
  * property test can walk every op.
  */
 import { addOp, subOp, mulOp, divOp, powOp, maximumOp, minimumOp } from './arithmetic.js';
-import { negOp, absOp, expOp, logOp, log1pOp, sqrtOp, squareOp, sinOp, cosOp, tanhOp } from './unary.js';
-import { sigmoidOp, reluOp, leakyReluOp, softplusOp } from './activation.js';
+import { negOp, absOp, expOp, logOp, log1pOp, sqrtOp, squareOp, sinOp, cosOp, tanhOp, tanhGradOp } from './unary.js';
+import { sigmoidOp, sigmoidGradOp, reluOp, leakyReluOp, softplusOp } from './activation.js';
 import { greaterOp, greaterEqualOp, equalOp, stepOp, signOp, whereOp } from './compare.js';
 import { reshapeOp, transposeOp, broadcastToOp, sliceOp, padOp, concatOp, takeOp, scatterAddOp } from './reshape.js';
 import { sumOp, maxOp, minOp, logSumExpOp } from './reduce.js';
@@ -29,7 +29,9 @@ export const opTable = {
   sin: sinOp,
   cos: cosOp,
   tanh: tanhOp,
+  tanhGrad: tanhGradOp,
   sigmoid: sigmoidOp,
+  sigmoidGrad: sigmoidGradOp,
   relu: reluOp,
   leakyRelu: leakyReluOp,
   softplus: softplusOp,

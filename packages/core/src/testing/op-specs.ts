@@ -8,8 +8,8 @@
 import fc from 'fast-check';
 import {
   type OpName, type Shape, type SliceRange, type Tensor,
-  add, sub, mul, div, pow, maximum, minimum, neg, abs, exp, log, log1p, sqrt, square, sin, cos, tanh,
-  sigmoid, relu, leakyRelu, softplus, greater, greaterEqual, equal, step, sign, where,
+  add, sub, mul, div, pow, maximum, minimum, neg, abs, exp, log, log1p, sqrt, square, sin, cos, tanh, tanhGrad,
+  sigmoid, sigmoidGrad, relu, leakyRelu, softplus, greater, greaterEqual, equal, step, sign, where,
   reshape, transpose, broadcastTo, slice, pad, concat, take, scatterAdd, sum, max, min, logSumExp, matmul,
 } from '../index.js';
 import {
@@ -120,7 +120,9 @@ export const opSpecs: { readonly [K in OpName]: OpSpec } = {
   sin: unary('[-4, 4]', interval(-4, 4), sin),
   cos: unary('[-4, 4]', interval(-4, 4), cos),
   tanh: unary('[-3, 3]', interval(-3, 3), tanh),
+  tanhGrad: binary('g in [-2, 2], y in [-1, 1] (a tanh output)', [interval(-2, 2), interval(-1, 1)], tanhGrad),
   sigmoid: unary('[-6, 6]', interval(-6, 6), sigmoid),
+  sigmoidGrad: binary('g in [-2, 2], y in [0, 1] (a sigmoid output)', [interval(-2, 2), interval(0, 1)], sigmoidGrad),
   relu: unary('|x| in [0.05, 3] (off the kink)', offKink, relu),
   leakyRelu: spec({
     arity: 1,
