@@ -48,7 +48,7 @@ function traceCall(where: string, f: (...args: never[]) => unknown, args: readon
     const callArgs = [...args];
     for (const i of argnums) {
       const leaves = flattenTree(args[i], where, `argument ${i}`);
-      const v = leaves.map(variable);
+      const v = leaves.map((t) => variable(t));
       vars.push(v);
       callArgs[i] = unflattenTree(args[i], v);
     }

@@ -28,3 +28,30 @@ export function formatTensor(t: Tensor): string {
   };
   return `Tensor${fmtShape(shape)} ${render(0, 0)}`;
 }
+
+/** Options for {@link formatTable}. */
+export interface TableOptions {
+  /** Column indexes to right-align (numbers). Others are left-aligned. */
+  readonly right?: readonly number[];
+  /** The character of the rule under the header: `'-'` (default, plain ASCII) or `'─'`. */
+  readonly rule?: string;
+}
+
+/**
+ * A fixed-width text table: the header, a rule, then the rows; columns two spaces apart,
+ * trailing spaces trimmed. Widths count code points, so `∂` and `δ` line up.
+ * @param head the column titles @param rows one string per column each
+ * @example formatTable(['op', 'shape'], [['add', '[2]']]) // 'op   shape\n---  -----\nadd  [2]'
+ */
+export function formatTable(head: readonly string[], rows: readonly (readonly string[])[], opts: TableOptions = {}): string {
+  const right = new Set(opts.right ?? []);
+  const rule = opts.rule ?? '-';
+  const len = (s: string): number => [...s].length;
+  const widths = head.map((h, c) => Math.max(len(h), ...rows.map((r) => len(r[c] ?? ''))));
+  const pad = (s: string, c: number): string => {
+    const fill = ' '.repeat(widths[c]! - len(s));
+    return right.has(c) ? fill + s : s + fill;
+  };
+  const line = (r: readonly string[]): string => head.map((_, c) => pad(r[c] ?? '', c)).join('  ').trimEnd();
+  return [line(head), line(widths.map((w) => rule.repeat(w))), ...rows.map(line)].join('\n');
+}

@@ -3,7 +3,7 @@
  * vector-Jacobian products in reverse (grad, valueAndGrad, vjp, jvp, hvp).
  * @packageDocumentation
  */
-export { TapegradError, ShapeError, ArgumentError, GradError } from './errors.js';
+export { TapegradError, ShapeError, ArgumentError, GradError, fmtShape } from './errors.js';
 export { type Shape, unravelIndex } from './shape.js';
 export { Tensor, tensor, scalar, zeros, ones, full, eye, arange, linspace, isTensor, tensorView, type NestedArray } from './tensor.js';
 export { Rng, uniform, normal, type RandomSource } from './random.js';
@@ -22,4 +22,4 @@ export { noGrad, isRecording, type OpDef, type KernelOp, type Vjp, type VjpConte
 export { type Tree } from './pytree.js';
 export { traceTape, type TapeEntry, type TapeRecord } from './inspect.js';
 export { checkGrads, type GradCheckReport, type ArgGradReport, type GradCheckOptions } from './check.js';
-export { fmtNumber } from './format.js';
+export { fmtNumber, formatTable, type TableOptions } from './format.js';

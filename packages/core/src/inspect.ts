@@ -50,7 +50,7 @@ export function traceTape(f: (...args: Tensor[]) => Tensor, ...args: Tensor[]): 
   let out: Tensor;
   let nodes: Node[];
   try {
-    out = withListener((n) => seen.push(n), () => f(...args.map(variable)));
+    out = withListener((n) => seen.push(n), () => f(...args.map((t) => variable(t))));
   } finally {
     nodes = endTrace(trace);
   }

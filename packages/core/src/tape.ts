@@ -51,6 +51,12 @@ export interface Node {
   readonly inputs: readonly Tensor[];
   readonly attrs: unknown;
   readonly out: Tensor;
+  /**
+   * For a traced argument (a grad target or a traceTape argument), its label: the
+   * parameter-tree path or name given by the caller (`''` when it has none); `null` for an
+   * op application. This, not the op's name, is how a renderer tells arguments apart.
+   */
+  readonly argument: string | null;
 }
 
 interface TapeState {
@@ -67,8 +73,8 @@ interface TapeState {
 
 const state: TapeState = { depth: 0, enabled: true, nodes: [], base: 0, listeners: [] };
 
-function record(op: OpDef<readonly Tensor[], unknown>, inputs: readonly Tensor[], attrs: unknown, out: Tensor): void {
-  const node: Node = { id: state.base + state.nodes.length, op, inputs, attrs, out };
+function record(op: OpDef<readonly Tensor[], unknown>, inputs: readonly Tensor[], attrs: unknown, out: Tensor, argument: string | null = null): void {
+  const node: Node = { id: state.base + state.nodes.length, op, inputs, attrs, out, argument };
   state.nodes.push(node);
   out.node = node;
   for (const l of state.listeners) l(node);
@@ -177,10 +183,10 @@ export const variableOp: OpDef<readonly [Tensor], undefined> = {
   vjp: { x: (g) => g },
 };
 
-/** @internal Makes a traced stand-in for a grad target (call inside a trace). */
-export function variable(x: Tensor): Tensor {
+/** @internal Makes a traced stand-in for a grad target (call inside a trace), labelled for renderers. */
+export function variable(x: Tensor, label = ''): Tensor {
   const out = new Tensor(x.data, x.shape);
-  record(variableOp, [x], undefined, out);
+  record(variableOp, [x], undefined, out, label);
   return out;
 }
 
