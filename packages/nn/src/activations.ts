@@ -26,6 +26,7 @@ import {
   tensorView,
   where,
   ArgumentError,
+  fmtShape,
 } from '@tapegrad/core';
 
 /**
@@ -386,7 +387,7 @@ export function defineActivation(spec: ActivationSpec): Activation {
     const rows = cols > 0 ? z.length / cols : 0;
     const a = noGrad(() => f(tensorView(z, [rows, cols])));
     if (a.size !== z.length) {
-      throw new ArgumentError(`activation '${name}': f must be elementwise, but it maps [${rows},${cols}] to [${a.shape.join(',')}]`);
+      throw new ArgumentError(`activation '${name}': f must be elementwise, but it maps [${rows},${cols}] to ${fmtShape(a.shape)}`);
     }
     out.set(a.data);
   };

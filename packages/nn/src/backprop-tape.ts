@@ -3,8 +3,8 @@
  * `valueAndGrad` replays their VJPs. The graph per layer is minimal: one matmul (with
  * transB, so Wᵀ is never materialised), one add for the bias, the activation; then the loss.
  */
-import { type Tensor, add, matmul, mean, sum, tensorView, valueAndGrad } from '@tapegrad/core';
-import { LayerShapeError, fmtShape } from './errors.js';
+import { type Tensor, add, fmtShape, matmul, mean, sum, tensorView, valueAndGrad } from '@tapegrad/core';
+import { LayerShapeError } from './errors.js';
 import type { GradResult } from './grads.js';
 import { type Loss, type Reduction, resolveLoss } from './losses.js';
 import type { MLP } from './model.js';

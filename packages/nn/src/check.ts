@@ -3,7 +3,7 @@
  * closed-form derivative (its `df`) with the tape's derivative of its `f`, and `checkLoss` a loss's
  * closed-form ∇_a C with the tape's. Both locate the worst disagreement.
  */
-import { type Tensor, grad, sum, mul, tensor, vjp, ArgumentError, fmtNumber } from '@tapegrad/core';
+import { type Tensor, grad, sum, mul, tensor, vjp, ArgumentError, fmtNumber, fmtShape } from '@tapegrad/core';
 import type { Activation } from './activations.js';
 import type { Loss } from './losses.js';
 
@@ -115,13 +115,13 @@ export function checkLoss(loss: Loss, a: Tensor, y: Tensor, opts: { rtol?: numbe
   const rtol = opts.rtol ?? 1e-7;
   const atol = opts.atol ?? 1e-9;
   if (a.shape.length !== 2 || y.shape.length !== 2 || a.shape[0] !== y.shape[0] || a.shape[1] !== y.shape[1]) {
-    throw new ArgumentError(`checkLoss: a and y must both be [batch, n], got [${a.shape.join(',')}] and [${y.shape.join(',')}]`);
+    throw new ArgumentError(`checkLoss: a and y must both be [batch, n], got ${fmtShape(a.shape)} and ${fmtShape(y.shape)}`);
   }
   const batch = a.shape[0]!;
   const n = a.shape[1]!;
   const [per, pull] = vjp((x: Tensor) => loss.tape(x, y), a);
   if (per.shape.length !== 1 || per.shape[0] !== batch) {
-    throw new ArgumentError(`checkLoss: loss '${loss.name}' must return one value per sample, [${batch}], got [${per.shape.join(',')}]`);
+    throw new ArgumentError(`checkLoss: loss '${loss.name}' must return one value per sample, [${batch}], got ${fmtShape(per.shape)}`);
   }
   const tapeG = pull(tensor(new Float64Array(batch).fill(1), [batch]))[0].data;
   const mine = new Float64Array(batch * n);

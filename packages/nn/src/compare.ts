@@ -1,5 +1,5 @@
 /** Side-by-side comparison of two gradient results (tape, closed form, finite differences). */
-import { ArgumentError, fmtNumber, unravelIndex } from '@tapegrad/core';
+import { ArgumentError, fmtNumber, fmtShape, formatTable, unravelIndex } from '@tapegrad/core';
 import type { GradResult } from './grads.js';
 
 /** Agreement of one parameter tensor. */
@@ -42,7 +42,6 @@ export interface CompareOptions {
   labels?: readonly [string, string];
 }
 
-
 /**
  * Compares two gradient results entry by entry: an entry agrees when
  * `|a - b| <= rtol·max(|a|, |b|) + atol·s`, with `s = max(1, max_j |a_j|, max_j |b_j|)` over the
@@ -77,7 +76,7 @@ export function compareGradients(a: GradResult, b: GradResult, opts: CompareOpti
       const tb = gb[key];
       const sa = [...ta.shape];
       if (sa.length !== tb.shape.length || sa.some((d, i) => d !== tb.shape[i])) {
-        throw new ArgumentError(`compareGradients: ${key}${l + 1} has shape [${sa.join(',')}] in a but [${tb.shape.join(',')}] in b; compare gradients of the same model`);
+        throw new ArgumentError(`compareGradients: ${key}${l + 1} has shape ${fmtShape(sa)} in a but ${fmtShape(tb.shape)} in b; compare gradients of the same model`);
       }
       for (let i = 0; i < ta.size; i++) scale = Math.max(scale, Math.abs(ta.data[i]!), Math.abs(tb.data[i]!));
       pairs.push({ name: `${key}${l + 1}`, x: ta.data, y: tb.data, shape: sa });
@@ -115,18 +114,15 @@ export function compareGradients(a: GradResult, b: GradResult, opts: CompareOpti
     const head = ['param', 'shape', 'max abs err', 'max rel err', 'worst at', la, lb, 'ok'];
     const body = rows.map((r) => [
       r.param,
-      `[${r.shape.join(',')}]`,
+      fmtShape(r.shape),
       fmtNumber(r.maxAbsError),
       fmtNumber(r.maxRelError),
-      `[${r.worstIndex.join(',')}]`,
+      fmtShape(r.worstIndex),
       fmtNumber(r.worst.a),
       fmtNumber(r.worst.b),
       r.ok ? 'yes' : 'NO',
     ]);
-    const all = [head, ...body];
-    const widths = head.map((_, c) => Math.max(...all.map((row) => row[c]!.length)));
-    const line = (row: string[]): string => row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd();
-    return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+    return formatTable(head, body);
   };
   const maxAbsError = rows.reduce((m, r) => Math.max(m, r.maxAbsError), 0);
   const maxRelError = rows.reduce((m, r) => Math.max(m, r.maxRelError), 0);

@@ -19,8 +19,3 @@ export class LossCompatibilityError extends ArgumentError {}
 
 /** A saved model that is not valid JSON, has the wrong format, or does not describe a consistent network. */
 export class ModelFormatError extends TapegradError {}
-
-/** Formats a shape the way messages print it: `[2,3]`. */
-export function fmtShape(shape: readonly number[]): string {
-  return `[${shape.join(',')}]`;
-}

@@ -19,6 +19,7 @@ import {
   tensorView,
   where,
   ArgumentError,
+  fmtShape,
 } from '@tapegrad/core';
 
 /** How per-sample losses become the cost: `sum` C = Σ_i C_i (seed 004's 𝓛), `mean` C = (1/N) Σ_i C_i (seeds 002, 003). */
@@ -301,7 +302,7 @@ export function defineLoss(spec: LossSpec): Loss {
     value: (a, y, batch, n, out) => {
       const c = noGrad(() => value(tensorView(a, [batch, n]), tensorView(y, [batch, n])));
       if (c.size !== batch) {
-        throw new ArgumentError(`loss '${name}': value must return one loss per sample, shape [${batch}], got [${c.shape.join(',')}]; sum over axis 1`);
+        throw new ArgumentError(`loss '${name}': value must return one loss per sample, shape [${batch}], got ${fmtShape(c.shape)}; sum over axis 1`);
       }
       out.set(c.data);
     },

@@ -2,7 +2,7 @@
  * Optimizers: update a model's Float64Array parameters in place from a gradient result.
  * Gradient descent is seed 003's θ_j := θ_j - α ∂J/∂θ_j and seed 001's w_(t+1) = w_t - η dC/dw.
  */
-import { ArgumentError } from '@tapegrad/core';
+import { ArgumentError, fmtShape } from '@tapegrad/core';
 import type { LayerGrads } from './grads.js';
 import type { MLP } from './model.js';
 
@@ -31,7 +31,7 @@ function checkGrads(model: MLP, grads: readonly LayerGrads[], where: string): vo
     const g = grads[i]!;
     if (g.W.size !== l.W.length || g.b.size !== l.b.length) {
       throw new ArgumentError(
-        `${where}.step: layer ${i + 1} has W [${l.outputSize},${l.inputSize}] and b [${l.outputSize}] but the gradients are [${g.W.shape.join(',')}] and [${g.b.shape.join(',')}]`,
+        `${where}.step: layer ${i + 1} has W [${l.outputSize},${l.inputSize}] and b [${l.outputSize}] but the gradients are ${fmtShape(g.W.shape)} and ${fmtShape(g.b.shape)}`,
       );
     }
   });

@@ -1,6 +1,6 @@
 /** Input checks shared by forward, both backprops and training: typed errors that name the layer and the shapes. */
-import { type Tensor, ArgumentError, isTensor } from '@tapegrad/core';
-import { LayerShapeError, LossCompatibilityError, fmtShape } from './errors.js';
+import { type Tensor, ArgumentError, fmtShape, isTensor } from '@tapegrad/core';
+import { LayerShapeError, LossCompatibilityError } from './errors.js';
 import type { Loss, Reduction } from './losses.js';
 import type { MLP } from './model.js';
 
