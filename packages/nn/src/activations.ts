@@ -1,9 +1,10 @@
 /**
  * Activation functions, each in two forms side by side:
  * - `tape(z)`: built from core ops, so the tape differentiates it;
- * - `forward` / `derivative` / `backward`: closed-form loops on typed arrays, used by the
- *   hand-derived backprop (the `f'(z_l)` factor of the delta recurrence, seed 003's
- *   ∂a_j/∂z_j, seed 001's σ_i'(p_i), seed 002's diag(f'(z^l)), seed 004's σ'(z^[k])).
+ * - `forward` / `backward`: closed-form loops on typed arrays, used by the hand-derived
+ *   backprop. `backward` is the only place an activation states f': it multiplies the
+ *   cotangent by the `f'(z_l)` factor of the delta recurrence (seed 003's ∂a_j/∂z_j, seed
+ *   001's σ_i'(p_i), seed 002's diag(f'(z^l)), seed 004's σ'(z^[k])).
  *
  * Notation: z is the pre-activation and a = f(z) the activation (seeds 000, 002, 003);
  * seed 001 writes p_i (pre) and q_i (post); seed 004 writes z^[k] and a^[k] (v^[k] for a layer's values).
@@ -16,18 +17,16 @@ import {
   leakyRelu as leakyReluOp,
   minimum,
   mul,
-  noGrad,
   relu as reluOp,
   sigmoid as sigmoidOp,
   softmax as softmaxOp,
   softplus as softplusOp,
   sub,
   tanh as tanhOp,
-  tensorView,
   where,
   ArgumentError,
-  fmtShape,
 } from '@tapegrad/core';
+import { sigmoidOf, softplusOf } from './stable.js';
 
 /**
  * An activation `a = f(z)` applied to a layer's pre-activations `z: [batch, n]`.
@@ -40,13 +39,10 @@ export interface Activation {
   /** Closed-form forward: `out[i] = f(z[i])` (softmax: row-wise over rows of `cols` values). */
   forward(z: Float64Array, out: Float64Array, cols: number): void;
   /**
-   * Closed-form elementwise derivative `out[i] = f'(z[i])` given z and a = f(z) (via a where cheaper:
-   * σ' = σ(1-σ), tanh' = 1-a²). For softmax, the Jacobian's diagonal a(1-a).
-   */
-  derivative(z: Float64Array, a: Float64Array, out: Float64Array): void;
-  /**
-   * Closed-form vector-Jacobian product `out = (∂a/∂z)ᵀ g` per row: `f'(z) ⊙ g` for elementwise
-   * activations, `a ⊙ (g - Σ_j a_j g_j)` for softmax. `out` may alias `g`.
+   * Closed-form vector-Jacobian product `out = (∂a/∂z)ᵀ g` per row, given z and a = f(z) (via a
+   * where cheaper: σ' = σ(1-σ), tanh' = 1-a²): `f'(z) ⊙ g` for elementwise activations,
+   * `a ⊙ (g - Σ_j a_j g_j)` for softmax. `out` may alias `g`. For an elementwise activation,
+   * g = 1 gives f'(z) itself (that is how `checkActivation` probes it).
    */
   backward(z: Float64Array, a: Float64Array, g: Float64Array, out: Float64Array, cols: number): void;
   /** False only for softmax, whose Jacobian is not diagonal. */
@@ -60,7 +56,6 @@ interface ElementwiseSpec {
   name: string;
   tape: (z: Tensor) => Tensor;
   forward: (z: Float64Array, out: Float64Array) => void;
-  derivative: (z: Float64Array, a: Float64Array, out: Float64Array) => void;
   backward: (z: Float64Array, a: Float64Array, g: Float64Array, out: Float64Array) => void;
 }
 
@@ -71,16 +66,8 @@ function elementwise(spec: ElementwiseSpec): Activation {
     elementwise: true,
     tape: spec.tape,
     forward: (z, out) => spec.forward(z, out),
-    derivative: spec.derivative,
     backward: (z, a, g, out) => spec.backward(z, a, g, out),
   };
-}
-
-/** Stable logistic: neither branch overflows. */
-function sigm(v: number): number {
-  if (v >= 0) return 1 / (1 + Math.exp(-v));
-  const e = Math.exp(v);
-  return e / (1 + e);
 }
 
 const LEAKY_ALPHA = 0.01;
@@ -92,7 +79,6 @@ const identity = elementwise({
   name: 'identity',
   tape: (z) => z,
   forward: (z, o) => o.set(z),
-  derivative: (_z, _a, o) => o.fill(1),
   backward: (_z, _a, g, o) => {
     if (o !== g) o.set(g);
   },
@@ -102,12 +88,9 @@ const sigmoid = elementwise({
   name: 'sigmoid',
   tape: (z) => sigmoidOp(z),
   forward: (z, o) => {
-    for (let i = 0; i < z.length; i++) o[i] = sigm(z[i]!);
+    for (let i = 0; i < z.length; i++) o[i] = sigmoidOf(z[i]!);
   },
   // σ'(z) = σ(z)(1 - σ(z)) = a(1 - a)  (seed 003 eq. actWRTZSigmoid; seed 004 §1.3)
-  derivative: (_z, a, o) => {
-    for (let i = 0; i < a.length; i++) o[i] = a[i]! * (1 - a[i]!);
-  },
   backward: (_z, a, g, o) => {
     for (let i = 0; i < a.length; i++) o[i] = g[i]! * a[i]! * (1 - a[i]!);
   },
@@ -120,9 +103,6 @@ const tanh = elementwise({
     for (let i = 0; i < z.length; i++) o[i] = Math.tanh(z[i]!);
   },
   // tanh' = 1 - tanh² = 1 - a²
-  derivative: (_z, a, o) => {
-    for (let i = 0; i < a.length; i++) o[i] = 1 - a[i]! * a[i]!;
-  },
   backward: (_z, a, g, o) => {
     for (let i = 0; i < a.length; i++) o[i] = g[i]! * (1 - a[i]! * a[i]!);
   },
@@ -137,9 +117,6 @@ const relu = elementwise({
       const v = z[i]!;
       o[i] = v > 0 ? v : v !== v ? v : 0;
     }
-  },
-  derivative: (z, _a, o) => {
-    for (let i = 0; i < z.length; i++) o[i] = z[i]! > 0 ? 1 : 0;
   },
   backward: (z, _a, g, o) => {
     for (let i = 0; i < z.length; i++) o[i] = z[i]! > 0 ? g[i]! : 0;
@@ -165,9 +142,6 @@ export function leakyReluActivation(alpha: number): Activation {
         o[i] = v > 0 ? v : alpha * v;
       }
     },
-    derivative: (z, _a, o) => {
-      for (let i = 0; i < z.length; i++) o[i] = z[i]! > 0 ? 1 : alpha;
-    },
     backward: (z, _a, g, o) => {
       for (let i = 0; i < z.length; i++) o[i] = z[i]! > 0 ? g[i]! : alpha * g[i]!;
     },
@@ -178,19 +152,12 @@ const leakyRelu = leakyReluActivation(LEAKY_ALPHA);
 const softplus = elementwise({
   name: 'softplus',
   tape: (z) => softplusOp(z),
-  // ln(1 + e^z) = max(z, 0) + ln(1 + e^-|z|): no overflow.
   forward: (z, o) => {
-    for (let i = 0; i < z.length; i++) {
-      const v = z[i]!;
-      o[i] = Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
-    }
+    for (let i = 0; i < z.length; i++) o[i] = softplusOf(z[i]!);
   },
   // softplus' = σ(z)
-  derivative: (z, _a, o) => {
-    for (let i = 0; i < z.length; i++) o[i] = sigm(z[i]!);
-  },
   backward: (z, _a, g, o) => {
-    for (let i = 0; i < z.length; i++) o[i] = g[i]! * sigm(z[i]!);
+    for (let i = 0; i < z.length; i++) o[i] = g[i]! * sigmoidOf(z[i]!);
   },
 });
 
@@ -212,9 +179,6 @@ export function eluActivation(alpha: number): Activation {
         const v = z[i]!;
         o[i] = v > 0 ? v : alpha * (Math.exp(v) - 1);
       }
-    },
-    derivative: (z, a, o) => {
-      for (let i = 0; i < z.length; i++) o[i] = z[i]! > 0 ? 1 : a[i]! + alpha;
     },
     backward: (z, a, g, o) => {
       for (let i = 0; i < z.length; i++) o[i] = z[i]! > 0 ? g[i]! : g[i]! * (a[i]! + alpha);
@@ -238,9 +202,6 @@ const gelu = elementwise({
       o[i] = 0.5 * v * (1 + Math.tanh(GELU_C * (v + GELU_K * v * v * v)));
     }
   },
-  derivative: (z, _a, o) => {
-    for (let i = 0; i < z.length; i++) o[i] = geluDeriv(z[i]!);
-  },
   backward: (z, _a, g, o) => {
     for (let i = 0; i < z.length; i++) o[i] = g[i]! * geluDeriv(z[i]!);
   },
@@ -251,17 +212,11 @@ const swish = elementwise({
   name: 'swish',
   tape: (z) => mul(z, sigmoidOp(z)),
   forward: (z, o) => {
-    for (let i = 0; i < z.length; i++) o[i] = z[i]! * sigm(z[i]!);
-  },
-  derivative: (z, a, o) => {
-    for (let i = 0; i < z.length; i++) {
-      const s = sigm(z[i]!);
-      o[i] = s + a[i]! * (1 - s);
-    }
+    for (let i = 0; i < z.length; i++) o[i] = z[i]! * sigmoidOf(z[i]!);
   },
   backward: (z, a, g, o) => {
     for (let i = 0; i < z.length; i++) {
-      const s = sigm(z[i]!);
+      const s = sigmoidOf(z[i]!);
       o[i] = g[i]! * (s + a[i]! * (1 - s));
     }
   },
@@ -285,9 +240,6 @@ const softmax: Activation = {
       const inv = 1 / s;
       for (let j = 0; j < cols; j++) o[r + j]! *= inv;
     }
-  },
-  derivative: (_z, a, o) => {
-    for (let i = 0; i < a.length; i++) o[i] = a[i]! * (1 - a[i]!);
   },
   // ∂a_i/∂z_j = a_i(δ_ij - a_j), so (∂a/∂z)ᵀ g = a ⊙ (g - <a, g>) per row.
   backward: (_z, a, g, o, cols) => {
@@ -357,50 +309,4 @@ export function resolveActivation(act: Activation | string, where: string): Acti
   if (typeof act === 'string') return getActivation(act);
   if (act !== null && typeof act === 'object' && typeof act.tape === 'function' && typeof act.backward === 'function') return act;
   throw new ArgumentError(`${where}: an activation must be a name or an Activation object, got ${act === null ? 'null' : typeof act}`);
-}
-
-/** What `defineActivation` needs: the function as core ops, and your hand-derived derivative. */
-export interface ActivationSpec {
-  readonly name: string;
-  /** f built from core ops (elementwise). The tape differentiates this. */
-  readonly f: (z: Tensor) => Tensor;
-  /** Your derivative f'(z), given z and a = f(z). The closed form uses this. */
-  readonly df: (z: number, a: number) => number;
-}
-
-/**
- * A user activation: the tape differentiates `f`, the closed-form backprop uses your `df`.
- * Run `checkActivation` to see whether `df` really is f's derivative (and where it is not).
- * @param spec `{ name, f, df }`; f must be elementwise ([batch, n] → [batch, n])
- * @returns an Activation usable in `createMLP`
- * @throws ArgumentError for a missing name or non-function f/df.
- * @example
- * const cube = defineActivation({ name: 'cube', f: (z) => mul(z, mul(z, z)), df: (z) => 3 * z * z });
- */
-export function defineActivation(spec: ActivationSpec): Activation {
-  if (spec === null || typeof spec !== 'object') throw new ArgumentError('defineActivation: pass { name, f, df }');
-  const { name, f, df } = spec;
-  if (typeof name !== 'string' || name === '') throw new ArgumentError('defineActivation: name must be a non-empty string');
-  if (typeof f !== 'function') throw new ArgumentError(`defineActivation '${name}': f must be a function (z: Tensor) => Tensor built from core ops`);
-  if (typeof df !== 'function') throw new ArgumentError(`defineActivation '${name}': df must be a function (z: number, a: number) => number`);
-  const apply = (z: Float64Array, out: Float64Array, cols: number): void => {
-    const rows = cols > 0 ? z.length / cols : 0;
-    const a = noGrad(() => f(tensorView(z, [rows, cols])));
-    if (a.size !== z.length) {
-      throw new ArgumentError(`activation '${name}': f must be elementwise, but it maps [${rows},${cols}] to ${fmtShape(a.shape)}`);
-    }
-    out.set(a.data);
-  };
-  return {
-    name,
-    elementwise: true,
-    tape: f,
-    forward: apply,
-    derivative: (z, a, out) => {
-      for (let i = 0; i < z.length; i++) out[i] = df(z[i]!, a[i]!);
-    },
-    backward: (z, a, g, out) => {
-      for (let i = 0; i < z.length; i++) out[i] = g[i]! * df(z[i]!, a[i]!);
-    },
-  };
 }

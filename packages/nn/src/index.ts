@@ -8,7 +8,8 @@
  * @packageDocumentation
  */
 export { LayerShapeError, LossCompatibilityError, ModelFormatError } from './errors.js';
-export { activations, getActivation, defineActivation, leakyReluActivation, eluActivation, type Activation, type ActivationName, type ActivationSpec } from './activations.js';
+export { activations, getActivation, leakyReluActivation, eluActivation, type Activation, type ActivationName } from './activations.js';
+export { defineActivation, type ActivationSpec } from './define-activation.js';
 export { losses, getLoss, defineLoss, huberLoss, type Loss, type LossName, type LossSpec, type Reduction } from './losses.js';
 export { checkActivation, checkLoss, type ActivationCheck, type LossCheck } from './check.js';
 export {
