@@ -21,6 +21,7 @@ import {
   ArgumentError,
   fmtShape,
 } from '@tapegrad/core';
+import { sigmoidOf, softplusOf } from './stable.js';
 
 /** How per-sample losses become the cost: `sum` C = Σ_i C_i (seed 004's 𝓛), `mean` C = (1/N) Σ_i C_i (seeds 002, 003). */
 export type Reduction = 'sum' | 'mean';
@@ -41,66 +42,46 @@ export interface Loss {
 /** Names of the built-in losses. */
 export type LossName = 'halfSumSquares' | 'sumSquares' | 'meanSquared' | 'softmaxCrossEntropy' | 'binaryCrossEntropy' | 'huber';
 
-/** C_i = ½ ‖a - y‖², ∇_a C_i = a - y (seed 000's E, seed 004 eq. 2, seed 001's (q₃ - y)²/2). */
-const halfSumSquares: Loss = {
-  name: 'halfSumSquares',
-  fromLogits: false,
-  tape: (a, y) => mul(0.5, sum(square(sub(a, y)), 1)),
-  value: (a, y, batch, n, out) => {
-    for (let r = 0; r < batch; r++) {
-      let s = 0;
-      for (let j = r * n; j < (r + 1) * n; j++) {
-        const d = a[j]! - y[j]!;
-        s += d * d;
+/**
+ * The squared-error family, C_i = c Σ_j (a_j - y_j)² and ∇_a C_i = 2c (a - y), with the
+ * coefficient c fixed per loss (`'perOutput'` is 1/n): the value and gradient loops are written once.
+ * The tape form multiplies by c only when c ≠ 1, so each loss's graph is its formula.
+ */
+function squaredError(name: LossName, c: number | 'perOutput'): Loss {
+  const coef = (n: number): number => (c === 'perOutput' ? 1 / n : c);
+  return {
+    name,
+    fromLogits: false,
+    tape: (a, y) => {
+      const s = sum(square(sub(a, y)), 1);
+      return c === 1 ? s : mul(coef(a.shape[1]!), s);
+    },
+    value: (a, y, batch, n, out) => {
+      const k = coef(n);
+      for (let r = 0; r < batch; r++) {
+        let s = 0;
+        for (let j = r * n; j < (r + 1) * n; j++) {
+          const d = a[j]! - y[j]!;
+          s += d * d;
+        }
+        out[r] = k * s;
       }
-      out[r] = 0.5 * s;
-    }
-  },
-  gradient: (a, y, _batch, _n, out) => {
-    for (let i = 0; i < out.length; i++) out[i] = a[i]! - y[i]!;
-  },
-};
+    },
+    gradient: (a, y, _batch, n, out) => {
+      const k = 2 * coef(n);
+      for (let i = 0; i < out.length; i++) out[i] = k * (a[i]! - y[i]!);
+    },
+  };
+}
+
+/** C_i = ½ ‖a - y‖², ∇_a C_i = a - y (seed 000's E, seed 004 eq. 2, seed 001's (q₃ - y)²/2). */
+const halfSumSquares = squaredError('halfSumSquares', 0.5);
 
 /** C_i = ‖a - y‖² = Σ_j (a_j - y_j)², ∇_a C_i = 2(a - y) (seed 003 eq. costZero and costZeroWRTAct). */
-const sumSquares: Loss = {
-  name: 'sumSquares',
-  fromLogits: false,
-  tape: (a, y) => sum(square(sub(a, y)), 1),
-  value: (a, y, batch, n, out) => {
-    for (let r = 0; r < batch; r++) {
-      let s = 0;
-      for (let j = r * n; j < (r + 1) * n; j++) {
-        const d = a[j]! - y[j]!;
-        s += d * d;
-      }
-      out[r] = s;
-    }
-  },
-  gradient: (a, y, _batch, _n, out) => {
-    for (let i = 0; i < out.length; i++) out[i] = 2 * (a[i]! - y[i]!);
-  },
-};
+const sumSquares = squaredError('sumSquares', 1);
 
 /** C_i = (1/n) Σ_j (a_j - y_j)², ∇_a C_i = 2(a - y)/n (seed 001's mean-squared error over outputs). */
-const meanSquared: Loss = {
-  name: 'meanSquared',
-  fromLogits: false,
-  tape: (a, y) => mul(1 / a.shape[1]!, sum(square(sub(a, y)), 1)),
-  value: (a, y, batch, n, out) => {
-    for (let r = 0; r < batch; r++) {
-      let s = 0;
-      for (let j = r * n; j < (r + 1) * n; j++) {
-        const d = a[j]! - y[j]!;
-        s += d * d;
-      }
-      out[r] = (1 / n) * s;
-    }
-  },
-  gradient: (a, y, _batch, n, out) => {
-    const k = 2 / n;
-    for (let i = 0; i < out.length; i++) out[i] = k * (a[i]! - y[i]!);
-  },
-};
+const meanSquared = squaredError('meanSquared', 'perOutput');
 
 /**
  * C_i = -Σ_j y_j log softmax(z)_j = (Σ_j y_j) lse(z) - Σ_j y_j z_j on logits z;
@@ -144,13 +125,6 @@ const softmaxCrossEntropy: Loss = {
   },
 };
 
-/** σ(z), stable in both directions. */
-function sigm(v: number): number {
-  if (v >= 0) return 1 / (1 + Math.exp(-v));
-  const e = Math.exp(v);
-  return e / (1 + e);
-}
-
 /**
  * C_i = Σ_j [softplus(z_j) - y_j z_j] = Σ_j -[y log σ(z) + (1-y) log(1-σ(z))] on logits z,
  * computed as max(z,0) - y z + log(1 + e^-|z|) (never overflows); ∇_z C_i = σ(z) - y.
@@ -163,14 +137,13 @@ const binaryCrossEntropy: Loss = {
     for (let r = 0; r < batch; r++) {
       let c = 0;
       for (let j = r * n; j < (r + 1) * n; j++) {
-        const v = z[j]!;
-        c += Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))) - y[j]! * v;
+        c += softplusOf(z[j]!) - y[j]! * z[j]!;
       }
       out[r] = c;
     }
   },
   gradient: (z, y, _batch, _n, out) => {
-    for (let i = 0; i < out.length; i++) out[i] = sigm(z[i]!) - y[i]!;
+    for (let i = 0; i < out.length; i++) out[i] = sigmoidOf(z[i]!) - y[i]!;
   },
 };
 
