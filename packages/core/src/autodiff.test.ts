@@ -141,7 +141,7 @@ describe('customOp', () => {
     saves: ['x'],
     forward: (x: Tensor) => mul(x, sigmoid(x)),
     vjp: {
-      x: (g, { inputs: [x] }) => {
+      x: (g, { saved: { x } }) => {
         const s = sigmoid(x);
         return mul(g, add(s, mul(x, mul(s, sub(1, s)))));
       },
@@ -176,7 +176,7 @@ describe('customOp', () => {
       name: 'scaled',
       inputs: ['x', 'k'],
       forward: (x: Tensor, k: Tensor) => mul(x, k),
-      vjp: { x: (g, { inputs: [, k] }) => mul(g, k), k: null },
+      vjp: { x: (g, { saved: { k } }) => mul(g, k), k: null },
     });
     const [gx, gk] = grad((x: Tensor, k: Tensor) => sum(scaled(x, k)), [0, 1])(tensor([1, 2]), tensor([3, 3]));
     expect(gx.toArray()).toEqual([3, 3]);
@@ -190,6 +190,28 @@ describe('customOp', () => {
     const constOut = customOp({ name: 'constOut', inputs: ['x'], forward: (_x: Tensor) => c, vjp: { x: (g) => g } });
     expect(grad((x: Tensor) => add(sum(constOut(x)), sum(mul(c, x))))(tensor([1])).toArray()).toEqual([6]);
     expect(c.node).toBeNull();
+  });
+
+  it('a VJP sees only what saves declares, and every input shape', () => {
+    let seen: string[] = [];
+    let shapes: (readonly number[])[] = [];
+    const scaledBy = customOp({
+      name: 'scaledBy',
+      inputs: ['x', 'k'],
+      saves: ['k'],
+      forward: (x: Tensor, k: Tensor) => mul(x, k),
+      vjp: {
+        x: (g, ctx) => {
+          seen = Object.keys(ctx.saved);
+          shapes = [...ctx.shapes];
+          return mul(g, ctx.saved.k);
+        },
+        k: null,
+      },
+    });
+    expect(grad((x: Tensor) => sum(scaledBy(x, tensor([2, 3]))))(tensor([1, 1])).toArray()).toEqual([2, 3]);
+    expect(seen).toEqual(['k']);
+    expect(shapes).toEqual([[2], [2]]);
   });
 
   it('outside grad the output is a plain tensor', () => {

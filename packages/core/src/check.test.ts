@@ -22,7 +22,7 @@ describe('checkGrads', () => {
 
   it('catches a wrong hand-written VJP and points at the worst entry', () => {
     // square with a VJP missing its factor 2: autodiff x, numeric 2x, error |x|, relative 1/2.
-    const badSquare = customOp({ name: 'badSquare', inputs: ['x'], forward: (x: Tensor) => mul(x, x), vjp: { x: (g, { inputs: [x] }) => mul(g, x) } });
+    const badSquare = customOp({ name: 'badSquare', inputs: ['x'], forward: (x: Tensor) => mul(x, x), vjp: { x: (g, { saved: { x } }) => mul(g, x) } });
     const r = checkGrads((x) => sum(badSquare(x)), [tensor([[1, -4], [2, 3]])]);
     expect(r.ok).toBe(false);
     const a = r.args[0]!;

@@ -227,7 +227,15 @@ describe('differentiation API errors', () => {
 
 describe('customOp errors', () => {
   it('missing VJP, repeated input names, empty name', () => {
-    expectError(() => customOp({ name: 'cube', inputs: ['x'], forward: (x: Tensor) => x, vjp: {} }), ArgumentError,
+    expectError(() => callWith(customOp, { name: 'cube', inputs: ['x'], forward: (x: Tensor) => x, vjp: {} }), ArgumentError,
+      "customOp 'cube': no VJP for input 'x'; give a function, or null for no gradient");
+    expectError(() => callWith(customOp, { name: 'cube', inputs: ['x'], forward: (x: Tensor) => x, vjp: { x: null, y: null } }), ArgumentError,
+      "customOp 'cube': vjp has a rule for 'y', which is not an input (x); check the spelling");
+    expectError(() => callWith(customOp, { name: 'cube', inputs: ['x'], forward: (x: Tensor) => x, vjp: { x: null }, saves: ['z'] }), ArgumentError,
+      "customOp 'cube': saves 'z', which is not an input (x) or 'out'");
+    expectError(() => callWith(customOp, { name: 'cube', inputs: ['out'], forward: (x: Tensor) => x, vjp: { out: null } }), ArgumentError,
+      "customOp 'cube': 'out' names the output in saves and ctx.saved; call the input something else");
+    expectError(() => callWith(customOp, { name: 'cube', inputs: ['x'], forward: (x: Tensor) => x, vjp: { constructor: null } }), ArgumentError,
       "customOp 'cube': no VJP for input 'x'; give a function, or null for no gradient");
     expectError(() => customOp({ name: 'pair', inputs: ['x', 'x'], forward: (x: Tensor) => x, vjp: { x: null } }), ArgumentError,
       "customOp 'pair': input names [x, x] repeat");

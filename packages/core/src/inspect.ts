@@ -1,20 +1,32 @@
 /**
  * Tape inspection: what a call recorded, as data, as a table and as Graphviz DOT or
- * Mermaid. This is what the teaching tools are built on.
+ * Mermaid. This is what the teaching tools are built on; the CLI's `graph` prints these.
  */
-import { fmtShape } from './errors.js';
-import { fmtNumber } from './format.js';
-import { type Node, backward, beginTrace, endTrace, variable, withListener } from './tape.js';
+import { ArgumentError } from './errors.js';
+import { renderDot, renderMermaid, renderTable, type GraphOptions, type TapeTableOptions } from './inspect-render.js';
+import { type Tree, flattenTreeWithPaths, unflattenTree } from './pytree.js';
+import { type Node, type Recorded, backward, beginTrace, endTrace, variable, withListener } from './tape.js';
 import { Tensor, ones } from './tensor.js';
 import { add } from './ops/arithmetic.js';
 
+export type { GraphOptions, TapeTableOptions } from './inspect-render.js';
+
+/** One input of a recorded op: the entry that made it, or a constant (a tensor not traced here) with its value. */
+export type TapeInput =
+  | { readonly from: number; readonly shape: readonly number[] }
+  | { readonly from: null; readonly shape: readonly number[]; readonly value: Tensor };
+
 /** One recorded op application. */
 export interface TapeEntry {
-  /** Position on this tape, from 0. */
+  /** Position on this tape, from 0; also the node id in DOT and Mermaid (`n3`). */
   readonly index: number;
   readonly op: string;
-  /** Each input: the entry that made it (`null` for a constant) and its shape. */
-  readonly inputs: readonly { readonly from: number | null; readonly shape: readonly number[] }[];
+  /**
+   * For a traced argument, its label: the parameter-tree path given to `traceTape.named`
+   * (`W1`, `layers[0].b`), `''` when it has none; `null` for an op application.
+   */
+  readonly argument: string | null;
+  readonly inputs: readonly TapeInput[];
   readonly outputShape: readonly number[];
   /** What the VJP keeps from the forward pass (input names and/or `out`). */
   readonly saved: readonly string[];
@@ -30,111 +42,94 @@ export interface TapeRecord {
   readonly output: Tensor;
   /** Entry index of the output, or null if the output did not depend on the inputs. */
   readonly outputEntry: number | null;
-  /** A fixed-width table: `#  op  inputs  output  saved`. */
-  toTable(): string;
+  /** A fixed-width table: `#  op  inputs  output  saved`, plus `value  grad` with `values`. */
+  toTable(opts?: TapeTableOptions): string;
   /** Graphviz DOT; with `values`, node labels carry values and gradients. */
-  toDot(opts?: { values?: boolean }): string;
+  toDot(opts?: GraphOptions): string;
   /** A Mermaid flowchart of the same graph. */
-  toMermaid(opts?: { values?: boolean }): string;
+  toMermaid(opts?: GraphOptions): string;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  return Array.isArray(v) ? 'an array' : typeof v;
+}
+
+/** Runs `call` inside a trace and turns what the tape saw into a record. */
+function recordCall(where: string, call: () => unknown): TapeRecord {
+  const seen: Recorded[] = [];
+  const trace = beginTrace();
+  let result: unknown;
+  let nodes: Node[];
+  try {
+    result = withListener((r) => seen.push(r), call);
+  } finally {
+    nodes = endTrace(trace);
+  }
+  if (!(result instanceof Tensor)) throw new ArgumentError(`${where}: f must return a Tensor, got ${describe(result)}`);
+  const out = result;
+  const index = new Map<Node, number>();
+  seen.forEach((r, i) => index.set(r.node, i));
+  let grads: (Tensor | null)[] = seen.map(() => null);
+  if (out.size === 1 && out.node !== null) {
+    grads = backward(nodes, [out], [ones(out.shape)], seen.map((r) => r.out), add);
+  }
+  const entries: TapeEntry[] = seen.map((r, i) => ({
+    index: i,
+    op: r.node.op.name,
+    argument: r.node.argument,
+    inputs: r.inputs.map((t): TapeInput => {
+      const from = t.node === null ? undefined : index.get(t.node);
+      // A tensor made outside this record (untraced, or traced by an enclosing grad) is a constant here.
+      return from === undefined ? { from: null, shape: [...t.shape], value: new Tensor(t.data, t.shape) } : { from, shape: [...t.shape] };
+    }),
+    outputShape: [...r.out.shape],
+    saved: [...r.node.op.saves],
+    value: new Tensor(r.out.data, r.out.shape),
+    grad: grads[i] ?? null,
+  }));
+  const outputEntry = out.node !== null ? (index.get(out.node) ?? null) : null;
+  return {
+    entries,
+    output: new Tensor(out.data, out.shape),
+    outputEntry,
+    toTable: (o) => renderTable(entries, o),
+    toDot: (o) => renderDot(entries, outputEntry, o),
+    toMermaid: (o) => renderMermaid(entries, outputEntry, o),
+  };
 }
 
 /**
  * Runs `f(...args)` with every argument traced and returns what the tape recorded.
- * Arguments appear as `variable` entries. When the output is a scalar, each entry also
- * carries its gradient.
+ * Arguments appear as unnamed `variable` entries (use `traceTape.named` to name them);
+ * tensors that are not arguments are constants, shown with their value when small. When
+ * the output is a scalar, each entry also carries its gradient.
+ * @param f `(...args: Tensor[]) => Tensor` @param args the point to trace at, any shapes
+ * @returns the entries, the output and the table / DOT / Mermaid renderers
+ * @throws ArgumentError when an argument is not a Tensor or f does not return one.
  * @example traceTape((x, y) => mul(add(x, y), y), scalar(2), scalar(3)).toTable()
  */
 export function traceTape(f: (...args: Tensor[]) => Tensor, ...args: Tensor[]): TapeRecord {
-  const seen: Node[] = [];
-  const trace = beginTrace();
-  let out: Tensor;
-  let nodes: Node[];
-  try {
-    out = withListener((n) => seen.push(n), () => f(...args.map((t) => variable(t))));
-  } finally {
-    nodes = endTrace(trace);
-  }
-  const index = new Map<Node, number>();
-  seen.forEach((n, i) => index.set(n, i));
-  let grads: (Tensor | null)[] = seen.map(() => null);
-  if (out.size === 1 && out.node !== null) {
-    grads = backward(nodes, [out], [ones(out.shape)], seen.map((n) => n.out), add);
-  }
-  const entries: TapeEntry[] = seen.map((n, i) => ({
-    index: i,
-    op: n.op.name,
-    inputs: n.inputs.map((t) => ({ from: t.node !== null ? (index.get(t.node) ?? null) : null, shape: [...t.shape] })),
-    outputShape: [...n.out.shape],
-    saved: n.op.saves,
-    value: new Tensor(n.out.data, n.out.shape),
-    grad: grads[i] ?? null,
-  }));
-  const outputEntry = out.node !== null ? (index.get(out.node) ?? null) : null;
-  const output = new Tensor(out.data, out.shape);
-  return {
-    entries,
-    output,
-    outputEntry,
-    toTable: () => renderTable(entries),
-    toDot: (o) => renderGraph(entries, outputEntry, 'dot', o?.values ?? false),
-    toMermaid: (o) => renderGraph(entries, outputEntry, 'mermaid', o?.values ?? false),
-  };
+  args.forEach((a: unknown, i) => {
+    if (!(a instanceof Tensor)) {
+      throw new ArgumentError(`traceTape: argument ${i} must be a Tensor, got ${describe(a)}; wrap numbers with tensor() or scalar(), or pass a parameter tree to traceTape.named`);
+    }
+  });
+  return recordCall('traceTape', () => f(...args.map((t) => variable(t))));
 }
 
-function brief(t: Tensor): string {
-  if (t.size === 1) return fmtNumber(t.data[0]!);
-  if (t.size <= 4) return `[${Array.from(t.data, fmtNumber).join(', ')}]`;
-  return fmtShape(t.shape);
-}
-
-function renderTable(entries: readonly TapeEntry[]): string {
-  const rows = entries.map((e) => [
-    String(e.index),
-    e.op,
-    e.op === 'variable' ? 'argument' : e.inputs.map((i) => (i.from === null ? `const${fmtShape(i.shape)}` : `#${i.from}${fmtShape(i.shape)}`)).join(' '),
-    fmtShape(e.outputShape),
-    e.saved.join(',') || '-',
-  ]);
-  const head = ['#', 'op', 'inputs', 'output', 'saved'];
-  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-  const line = (r: readonly string[]): string => r.map((s, c) => s.padEnd(widths[c]!)).join('  ').trimEnd();
-  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
-
-function renderGraph(entries: readonly TapeEntry[], outputEntry: number | null, kind: 'dot' | 'mermaid', values: boolean): string {
-  const label = (e: TapeEntry): string => {
-    let s = `#${e.index} ${e.op} ${fmtShape(e.outputShape)}`;
-    if (values) {
-      s += `\\nvalue ${brief(e.value)}`;
-      if (e.grad !== null) s += `\\ngrad ${brief(e.grad)}`;
-    }
-    return s;
-  };
-  const lines: string[] = [];
-  let consts = 0;
-  if (kind === 'dot') {
-    lines.push('digraph tape {', '  rankdir=LR;', '  node [shape=box, fontname="monospace"];');
-    for (const e of entries) {
-      const style = e.op === 'variable' ? ', style=filled, fillcolor="#dde8ff"' : e.index === outputEntry ? ', style=filled, fillcolor="#ffe8cc"' : '';
-      lines.push(`  n${e.index} [label="${label(e)}"${style}];`);
-      for (const i of e.op === 'variable' ? [] : e.inputs) {
-        if (i.from !== null) lines.push(`  n${i.from} -> n${e.index};`);
-        else {
-          lines.push(`  c${consts} [label="const ${fmtShape(i.shape)}", shape=ellipse, color=gray];`, `  c${consts} -> n${e.index};`);
-          consts++;
-        }
-      }
-    }
-    lines.push('}');
-  } else {
-    lines.push('flowchart LR');
-    for (const e of entries) {
-      lines.push(`  n${e.index}["${label(e).replace(/\\n/g, '<br/>')}"]`);
-      for (const i of e.op === 'variable' ? [] : e.inputs) {
-        if (i.from !== null) lines.push(`  n${i.from} --> n${e.index}`);
-        else lines.push(`  c${consts}(("const ${fmtShape(i.shape)}")) --> n${e.index}`), consts++;
-      }
-    }
-  }
-  return lines.join('\n');
-}
+/**
+ * Like `traceTape`, for a function of one parameter tree (as `grad` takes one): every leaf
+ * is traced and labelled with its path, as PyTorch's `named_parameters` or JAX's key
+ * paths name them. `{ W1, b1 }` gives `W1` and `b1`; `{ layers: [{ W, b }] }` gives
+ * `layers[0].W` and `layers[0].b`; the labels appear in `argument` and in every rendering.
+ * @param f `(params) => Tensor`, called with `params`' structure holding traced leaves
+ * @param params a Tensor, or arrays / plain objects of Tensors
+ * @throws ArgumentError naming the path of a leaf that is not a Tensor, or when f does not return a Tensor.
+ * @example traceTape.named(({ w, b }) => sigmoid(add(mul(w, 2), b)), { w: scalar(0.5), b: scalar(-1) }).toDot()
+ */
+traceTape.named = function named<P extends Tree>(f: (params: P) => Tensor, params: P): TapeRecord {
+  const { leaves, paths } = flattenTreeWithPaths(params, 'traceTape.named', 'params');
+  // unflattenTree rebuilds exactly the structure of `params`, so the result is a P.
+  return recordCall('traceTape.named', () => f(unflattenTree(params, leaves.map((t, k) => variable(t, paths[k]))) as P));
+};

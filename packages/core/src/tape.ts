@@ -2,10 +2,16 @@ import { GradError, ShapeError, ArgumentError, fmtShape } from './errors.js';
 import { type Shape, sameShape } from './shape.js';
 import { Tensor } from './tensor.js';
 
-/** What a VJP sees: the op's inputs (positional), its output and its attributes. */
-export interface VjpContext<I extends readonly Tensor[] = readonly Tensor[], A = unknown> {
-  readonly inputs: I;
-  readonly out: Tensor;
+/**
+ * What a VJP sees besides `g`: the values its op declared in `saves` (by input name, and
+ * `out` for the output), every input's shape, and the op's attributes. Nothing else of the
+ * forward pass is kept, so a declaration cannot lie: a VJP that reads an input it did not
+ * save finds no such key (and does not compile when the op is typed by its names).
+ */
+export interface VjpContext<A = unknown, S extends string = string> {
+  readonly saved: { readonly [K in S]: Tensor };
+  /** Every input's shape, positional (a variadic op's too). */
+  readonly shapes: readonly Shape[];
   readonly attrs: A;
 }
 
@@ -15,48 +21,78 @@ export interface VjpContext<I extends readonly Tensor[] = readonly Tensor[], A =
  * or `null` for "no gradient". Written with differentiable tensor ops, so it can itself
  * be recorded and differentiated.
  */
-export type Vjp<I extends readonly Tensor[] = readonly Tensor[], A = unknown> = {
-  // Method syntax makes the parameters bivariant, so an op with concrete input and
-  // attribute types can sit in the generic op table without a cast.
-  rule(g: Tensor, ctx: VjpContext<I, A>, index: number): Tensor | null;
+export type Vjp<A = unknown, S extends string = string> = {
+  // Method syntax makes the parameters bivariant, so an op with concrete attribute and
+  // saved-name types can sit in the generic op table without a cast.
+  rule(g: Tensor, ctx: VjpContext<A, S>, index: number): Tensor | null;
 }['rule'];
 
 /**
- * What every differentiable op has: a name, input names and a VJP per input. `vjp` is
- * keyed by input name; a variadic op (concat) names one input and receives every
- * position through `index`.
+ * What every differentiable op has: a name, its input names, what its VJPs read (`saves`)
+ * and one VJP per input, keyed by input name (`N`), so a mistyped or missing key is a type
+ * error. A variadic op (concat) names one input and receives every position through `index`.
  */
-export interface OpDef<I extends readonly Tensor[] = readonly Tensor[], A = unknown> {
+export interface OpDef<A = unknown, N extends string = string, S extends string = string> {
   readonly name: string;
-  readonly inputs: readonly string[];
+  readonly inputs: readonly N[];
   readonly variadic?: boolean;
-  /** What the VJPs read besides `g`: input names and/or `'out'`. Shown by tape inspection. */
-  readonly saves: readonly string[];
-  readonly vjp: Readonly<Record<string, Vjp<I, A> | null>>;
+  /** What the VJPs read besides `g`: input names and/or `'out'`. The tape keeps exactly these. */
+  readonly saves: readonly S[];
+  readonly vjp: { readonly [K in N]: Vjp<A, S> | null };
 }
 
 /** A primitive with its own kernel: the op table's entries. */
-export interface KernelOp<I extends readonly Tensor[] = readonly Tensor[], A = unknown> extends OpDef<I, A> {
+export interface KernelOp<I extends readonly Tensor[] = readonly Tensor[], A = unknown, N extends string = string, S extends string = string>
+  extends OpDef<A, N, S> {
   /** Output shape from input shapes; throws `ShapeError` naming the op. */
   shape(shapes: readonly Shape[], attrs: A): Shape;
   /** Computes the output values. May return an input's `data` when values are unchanged (reshape). */
   forward(inputs: I, attrs: A, outShape: Shape): Float64Array;
 }
 
+/**
+ * Declares a primitive, checking its names: `saves` and the keys of `vjp` must be the
+ * op's own input names (and `'out'`), and every input needs a rule (`null`: no gradient).
+ * @example defineOp({ name: 'exp', inputs: ['x'], saves: ['out'], vjp: { x: (g, { saved }) => mul(g, saved.out) }, ... })
+ */
+export function defineOp<I extends readonly Tensor[], A, N extends string, S extends NoInfer<N> | 'out' = never>(def: {
+  readonly name: string;
+  readonly inputs: readonly N[];
+  readonly variadic?: boolean;
+  readonly saves: readonly S[];
+  readonly vjp: { readonly [K in NoInfer<N>]: Vjp<A, NoInfer<S>> | null };
+  shape(shapes: readonly Shape[], attrs: A): Shape;
+  forward(inputs: I, attrs: A, outShape: Shape): Float64Array;
+}): KernelOp<I, A, N, S> {
+  return def;
+}
+
 /** A recorded application of an op: one entry of the tape. */
 export interface Node {
   /** Global creation order; inputs always have smaller ids than the nodes using them. */
   readonly id: number;
-  readonly op: OpDef<readonly Tensor[], unknown>;
-  readonly inputs: readonly Tensor[];
+  readonly op: OpDef;
   readonly attrs: unknown;
-  readonly out: Tensor;
+  /** Per input, the node that made it, or `null` for a constant (an untraced tensor). */
+  readonly parents: readonly (Node | null)[];
+  /** Per input, its shape. */
+  readonly shapes: readonly Shape[];
+  readonly outShape: Shape;
+  /** What the op's VJPs read: one tensor per entry of `op.saves`, in that order. Nothing else is kept. */
+  readonly saved: readonly Tensor[];
   /**
    * For a traced argument (a grad target or a traceTape argument), its label: the
    * parameter-tree path or name given by the caller (`''` when it has none); `null` for an
    * op application. This, not the op's name, is how a renderer tells arguments apart.
    */
   readonly argument: string | null;
+}
+
+/** What a tape listener is told of each recorded node: the node and the tensors it was applied to. */
+export interface Recorded {
+  readonly node: Node;
+  readonly inputs: readonly Tensor[];
+  readonly out: Tensor;
 }
 
 interface TapeState {
@@ -68,16 +104,31 @@ interface TapeState {
   nodes: Node[];
   base: number;
   /** Listeners for tape inspection (`traceTape`). */
-  listeners: ((node: Node) => void)[];
+  listeners: ((rec: Recorded) => void)[];
 }
 
 const state: TapeState = { depth: 0, enabled: true, nodes: [], base: 0, listeners: [] };
 
-function record(op: OpDef<readonly Tensor[], unknown>, inputs: readonly Tensor[], attrs: unknown, out: Tensor, argument: string | null = null): void {
-  const node: Node = { id: state.base + state.nodes.length, op, inputs, attrs, out, argument };
+function record(op: OpDef, inputs: readonly Tensor[], attrs: unknown, out: Tensor, argument: string | null = null): void {
+  const n = inputs.length;
+  const parents = new Array<Node | null>(n);
+  const shapes = new Array<Shape>(n);
+  for (let i = 0; i < n; i++) {
+    parents[i] = inputs[i]!.node;
+    shapes[i] = inputs[i]!.shape;
+  }
+  // Keep only what the VJPs declared they read: every other input and the output can be
+  // released as soon as the caller drops them (tfjs's saveTensors does the same).
+  const saves = op.saves;
+  const saved = new Array<Tensor>(saves.length);
+  for (let k = 0; k < saves.length; k++) {
+    const name = saves[k]!;
+    saved[k] = name === 'out' ? out : inputs[op.inputs.indexOf(name)]!;
+  }
+  const node: Node = { id: state.base + state.nodes.length, op, attrs, parents, shapes, outShape: out.shape, saved, argument };
   state.nodes.push(node);
   out.node = node;
-  for (const l of state.listeners) l(node);
+  for (const l of state.listeners) l({ node, inputs, out });
 }
 
 function isTraced(inputs: readonly Tensor[]): boolean {
@@ -88,7 +139,7 @@ function isTraced(inputs: readonly Tensor[]): boolean {
   return false;
 }
 
-function checkInputs(op: OpDef<readonly Tensor[], unknown>, inputs: readonly unknown[]): void {
+function checkInputs(op: OpDef, inputs: readonly unknown[]): void {
   if (!op.variadic && inputs.length !== op.inputs.length) {
     throw new ArgumentError(`${op.name}: expects ${op.inputs.length} input(s) (${op.inputs.join(', ')}), got ${inputs.length}`);
   }
@@ -107,8 +158,8 @@ function describe(v: unknown): string {
 }
 
 /** Runs a primitive: shape rule, kernel, and a tape entry when an input is traced. */
-export function apply<I extends readonly Tensor[], A>(op: KernelOp<I, A>, inputs: I, attrs: A): Tensor {
-  const generic: OpDef<readonly Tensor[], unknown> = op;
+export function apply<I extends readonly Tensor[], A, N extends string, S extends string>(op: KernelOp<I, A, N, S>, inputs: I, attrs: A): Tensor {
+  const generic: OpDef = op;
   checkInputs(generic, inputs);
   const shapes: Shape[] = new Array<Shape>(inputs.length);
   for (let i = 0; i < inputs.length; i++) shapes[i] = inputs[i]!.shape;
@@ -120,7 +171,7 @@ export function apply<I extends readonly Tensor[], A>(op: KernelOp<I, A>, inputs
 }
 
 /** @internal Records an already-computed output (custom ops compute theirs under `noGrad`). */
-export function recordCustom(op: OpDef<readonly Tensor[], unknown>, inputs: readonly Tensor[], out: Tensor): Tensor {
+export function recordCustom(op: OpDef, inputs: readonly Tensor[], out: Tensor): Tensor {
   if (state.depth > 0 && state.enabled && isTraced(inputs)) record(op, inputs, undefined, out);
   return out;
 }
@@ -175,8 +226,8 @@ export function tapeLength(): number {
   return state.nodes.length;
 }
 
-/** @internal The op of a grad target: an identity whose input is the user's argument. */
-export const variableOp: OpDef<readonly [Tensor], undefined> = {
+/** The op of a grad target: an identity whose input is the user's argument. */
+const variableOp: OpDef<undefined, 'x', never> = {
   name: 'variable',
   inputs: ['x'],
   saves: [],
@@ -226,18 +277,20 @@ export function backward(
     const g = cts[id - lo];
     if (g === null || g === undefined) continue;
     const node = nodes[id - lo]!;
-    const { op, inputs } = node;
+    const { op, parents } = node;
     let ctx: VjpContext | null = null;
-    for (let i = 0; i < inputs.length; i++) {
-      const inNode = inputs[i]!.node;
-      if (!inRegion(inNode) || inNode.id >= id) continue;
+    for (let i = 0; i < parents.length; i++) {
+      const inNode = parents[i]!;
+      if (!inRegion(inNode)) continue;
       const name = op.variadic ? op.inputs[0]! : op.inputs[i]!;
-      const rule = op.vjp[name];
-      if (rule === null || rule === undefined) continue;
-      ctx ??= { inputs, out: node.out, attrs: node.attrs };
+      const rule = Object.hasOwn(op.vjp, name) ? op.vjp[name] : undefined;
+      if (rule === null) continue;
+      // A missing key is not "no gradient": say so rather than drop the gradient silently.
+      if (rule === undefined) throw new GradError(`${op.name}: no VJP rule for input '${name}'; give a function, or null to declare that it has no gradient`);
+      ctx ??= { saved: savedByName(node), shapes: node.shapes, attrs: node.attrs };
       const gi = rule(g, ctx, i);
       if (gi === null) continue;
-      checkCotangentOf(op.name, name, gi, inputs[i]!);
+      checkCotangentOf(op.name, name, gi, node.shapes[i]!);
       const k = inNode.id - lo;
       const prev = cts[k];
       cts[k] = prev === null || prev === undefined ? gi : accumulate(prev, gi);
@@ -251,14 +304,25 @@ export function backward(
   return result;
 }
 
-function checkCotangentOf(op: string, input: string, gi: unknown, x: Tensor): void {
+/**
+ * A node's saved values keyed by name, as its VJPs read them. A null-prototype record, so
+ * a name such as `constructor` reads nothing from `Object.prototype`.
+ */
+export function savedByName(node: Node): Readonly<Record<string, Tensor>> {
+  const byName: Record<string, Tensor> = Object.create(null) as Record<string, Tensor>;
+  const saves = node.op.saves;
+  for (let k = 0; k < saves.length; k++) byName[saves[k]!] = node.saved[k]!;
+  return byName;
+}
+
+function checkCotangentOf(op: string, input: string, gi: unknown, shape: Shape): void {
   if (!(gi instanceof Tensor)) {
     throw new GradError(`${op}: the VJP for input '${input}' returned ${describe(gi)}; a VJP must return a Tensor, or null for no gradient`);
   }
-  if (!sameShape(gi.shape, x.shape)) {
+  if (!sameShape(gi.shape, shape)) {
     throw new ShapeError(
       `${op}: the VJP for input '${input}' returned shape ${fmtShape(gi.shape)} but the input has shape ` +
-        `${fmtShape(x.shape)}; a VJP must return a cotangent shaped like its input (undo broadcasting with sumTo)`,
+        `${fmtShape(shape)}; a VJP must return a cotangent shaped like its input (undo broadcasting with sumTo)`,
     );
   }
 }
@@ -274,7 +338,7 @@ export function checkCotangent(where: string, output: Tensor, seed: Tensor): voi
 }
 
 /** @internal Listens to every node recorded while `fn` runs (tape inspection). */
-export function withListener<T>(listener: (node: Node) => void, fn: () => T): T {
+export function withListener<T>(listener: (rec: Recorded) => void, fn: () => T): T {
   state.listeners.push(listener);
   try {
     return fn();

@@ -1,11 +1,14 @@
-/** Neural-network nonlinearities with hand-written stable kernels: sigmoid (and sigmoidGrad, its fused VJP), relu, leakyRelu, softplus. */
+/**
+ * Neural-network nonlinearities with hand-written stable kernels: sigmoid (and sigmoidGrad,
+ * its fused VJP), relu, leakyRelu, softplus. Imports the structural, compare and elementwise families.
+ */
 import { ArgumentError } from '../errors.js';
 import { apply } from '../tape.js';
 import { type Tensor } from '../tensor.js';
 import { unaryOp, binaryOp, lift, type TensorLike } from './define.js';
-import { mul, sub } from './arithmetic.js';
+import { sumTo } from './structural.js';
 import { step, where } from './compare.js';
-import { sumTo } from './reshape.js';
+import { mul, sub } from './elementwise.js';
 
 // σ(x) = 1/(1+e^-x) for x >= 0 and e^x/(1+e^x) for x < 0: neither form overflows.
 export const sigmoidOp = unaryOp({
@@ -22,8 +25,10 @@ export const sigmoidOp = unaryOp({
     }
   },
   // σ' = σ(1 - σ), fused into one pass (sigmoidGrad)
-  vjp: (g, { out }) => sigmoidGrad(g, out),
+  vjp: (g, { saved: { out } }) => sigmoidGrad(g, out),
 });
+/** Logistic sigmoid `1/(1+e^-x)`, stable for large |x|. @param x any shape @returns same shape */
+export const sigmoid = (x: TensorLike): Tensor => apply(sigmoidOp, [lift(x)], undefined);
 
 // g ⊙ y(1 - y): sigmoid's VJP as one kernel instead of three ops.
 export const sigmoidGradOp = binaryOp({
@@ -37,10 +42,12 @@ export const sigmoidGradOp = binaryOp({
   },
   vjp: {
     // ∂/∂g = y(1 - y); ∂/∂y = g(1 - 2y)
-    a: (gg, { inputs: [a, b] }) => sumTo(sigmoidGrad(gg, b), a.shape),
-    b: (gg, { inputs: [a, b] }) => sumTo(mul(gg, mul(a, sub(1, mul(b, 2)))), b.shape),
+    a: (gg, { saved: { b }, shapes: [sa] }) => sumTo(sigmoidGrad(gg, b), sa!),
+    b: (gg, { saved: { a, b }, shapes: [, sb] }) => sumTo(mul(gg, mul(a, sub(1, mul(b, 2)))), sb!),
   },
 });
+/** @internal `g ⊙ y(1 - y)`: the VJP of sigmoid given its output `y`, as one op (broadcasting). In the op table, not the public API. */
+export const sigmoidGrad = (g: TensorLike, y: TensorLike): Tensor => apply(sigmoidGradOp, [lift(g), lift(y)], undefined);
 
 // relu'(0) is taken as 0 (the subgradient PyTorch, JAX and TensorFlow all use).
 export const reluOp = unaryOp({
@@ -52,10 +59,12 @@ export const reluOp = unaryOp({
       o[i] = v > 0 ? v : v !== v ? v : 0;
     }
   },
-  vjp: (g, { inputs: [x] }) => mul(g, step(x)),
+  vjp: (g, { saved: { x } }) => mul(g, step(x)),
 });
+/** `max(x, 0)`; gradient 0 at x = 0. */
+export const relu = (x: TensorLike): Tensor => apply(reluOp, [lift(x)], undefined);
 
-export const leakyReluOp = unaryOp<{ alpha: number }>({
+export const leakyReluOp = unaryOp<'x', { alpha: number }>({
   name: 'leakyRelu',
   saves: ['x'],
   kernel: (x, o, { alpha }) => {
@@ -65,8 +74,16 @@ export const leakyReluOp = unaryOp<{ alpha: number }>({
     }
   },
   // slope 1 for x > 0, alpha for x <= 0 (alpha at the kink, as relu takes 0 there)
-  vjp: (g, { inputs: [x], attrs }) => mul(g, where(step(x), 1, attrs.alpha)),
+  vjp: (g, { saved: { x }, attrs }) => mul(g, where(step(x), 1, attrs.alpha)),
 });
+/**
+ * `x` for x > 0, `alpha·x` otherwise (alpha defaults to 0.01).
+ * @throws ArgumentError if alpha is not finite.
+ */
+export const leakyRelu = (x: TensorLike, alpha = 0.01): Tensor => {
+  if (!Number.isFinite(alpha)) throw new ArgumentError(`leakyRelu: alpha must be a finite number, got ${alpha}`);
+  return apply(leakyReluOp, [lift(x)], { alpha });
+};
 
 // softplus(x) = ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|): no overflow for large |x|.
 export const softplusOp = unaryOp({
@@ -78,22 +95,12 @@ export const softplusOp = unaryOp({
       o[i] = Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
     }
   },
-  vjp: (g, { inputs: [x] }) => mul(g, sigmoid(x)),
+  vjp: (g, { saved: { x } }) => mul(g, sigmoid(x)),
 });
-
-/** Logistic sigmoid `1/(1+e^-x)`, stable for large |x|. @param x any shape @returns same shape */
-export const sigmoid = (x: TensorLike): Tensor => apply(sigmoidOp, [lift(x)], undefined);
-/** `g ⊙ y(1 - y)`: the VJP of sigmoid given its output `y`, as one op (broadcasting). */
-export const sigmoidGrad = (g: TensorLike, y: TensorLike): Tensor => apply(sigmoidGradOp, [lift(g), lift(y)], undefined);
-/** `max(x, 0)`; gradient 0 at x = 0. */
-export const relu = (x: TensorLike): Tensor => apply(reluOp, [lift(x)], undefined);
-/**
- * `x` for x > 0, `alpha·x` otherwise (alpha defaults to 0.01).
- * @throws ArgumentError if alpha is not finite.
- */
-export const leakyRelu = (x: TensorLike, alpha = 0.01): Tensor => {
-  if (!Number.isFinite(alpha)) throw new ArgumentError(`leakyRelu: alpha must be a finite number, got ${alpha}`);
-  return apply(leakyReluOp, [lift(x)], { alpha });
-};
 /** `ln(1 + e^x)`, stable for large |x|; its derivative is sigmoid. */
 export const softplus = (x: TensorLike): Tensor => apply(softplusOp, [lift(x)], undefined);
+
+/** This family's slice of the op table. */
+export const activationOps = {
+  sigmoid: sigmoidOp, sigmoidGrad: sigmoidGradOp, relu: reluOp, leakyRelu: leakyReluOp, softplus: softplusOp,
+} as const;

@@ -1,15 +1,16 @@
 /**
  * Comparisons and selection. Comparisons return 0/1 masks and have no gradient
  * (they are piecewise constant); `where` selects between two tensors by a mask.
+ * Imports only the structural family (sumTo), so arithmetic can build on these.
  */
 import { broadcastShapes, sizeOf, type Shape } from '../shape.js';
-import { apply, type KernelOp } from '../tape.js';
+import { apply, defineOp } from '../tape.js';
 import { type Tensor } from '../tensor.js';
 import { forEachRow } from '../kernels/strided.js';
 import { binaryOp, unaryOp, lift, type TensorLike } from './define.js';
-import { sumTo } from './reshape.js';
+import { sumTo } from './structural.js';
 
-const noGradient = { a: null, b: null };
+const noGradient = { a: null, b: null } as const;
 
 export const greaterOp = binaryOp({
   name: 'greater',
@@ -19,6 +20,10 @@ export const greaterOp = binaryOp({
   },
   vjp: noGradient,
 });
+/** `a > b` as a 0/1 mask, broadcasting. No gradient. */
+export const greater = (a: TensorLike, b: TensorLike): Tensor => apply(greaterOp, [lift(a), lift(b)], undefined);
+/** `a < b` as a 0/1 mask (that is, `b > a`). No gradient. */
+export const less = (a: TensorLike, b: TensorLike): Tensor => greater(b, a);
 
 export const greaterEqualOp = binaryOp({
   name: 'greaterEqual',
@@ -28,6 +33,10 @@ export const greaterEqualOp = binaryOp({
   },
   vjp: noGradient,
 });
+/** `a >= b` as a 0/1 mask, broadcasting. No gradient. */
+export const greaterEqual = (a: TensorLike, b: TensorLike): Tensor => apply(greaterEqualOp, [lift(a), lift(b)], undefined);
+/** `a <= b` as a 0/1 mask (that is, `b >= a`). No gradient. */
+export const lessEqual = (a: TensorLike, b: TensorLike): Tensor => greaterEqual(b, a);
 
 export const equalOp = binaryOp({
   name: 'equal',
@@ -37,6 +46,8 @@ export const equalOp = binaryOp({
   },
   vjp: noGradient,
 });
+/** `a == b` as a 0/1 mask. No gradient. */
+export const equal = (a: TensorLike, b: TensorLike): Tensor => apply(equalOp, [lift(a), lift(b)], undefined);
 
 /** Heaviside step `x > 0 ? 1 : 0`: relu's derivative. */
 export const stepOp = unaryOp({
@@ -47,6 +58,8 @@ export const stepOp = unaryOp({
   },
   vjp: null,
 });
+/** `x > 0 ? 1 : 0`. No gradient. */
+export const step = (x: TensorLike): Tensor => apply(stepOp, [lift(x)], undefined);
 
 export const signOp = unaryOp({
   name: 'sign',
@@ -56,11 +69,13 @@ export const signOp = unaryOp({
   },
   vjp: null,
 });
+/** -1, 0 or 1 (NaN stays NaN). No gradient. */
+export const sign = (x: TensorLike): Tensor => apply(signOp, [lift(x)], undefined);
 
 /** Inputs of `where`: the mask and the two sides. */
 export type Where = readonly [Tensor, Tensor, Tensor];
 
-export const whereOp: KernelOp<Where, undefined> = {
+export const whereOp = defineOp<Where, undefined, 'cond' | 'a' | 'b', 'cond'>({
   name: 'where',
   inputs: ['cond', 'a', 'b'],
   saves: ['cond'],
@@ -79,30 +94,16 @@ export const whereOp: KernelOp<Where, undefined> = {
   },
   vjp: {
     cond: null,
-    a: (g, { inputs: [c, a] }) => sumTo(where(c, g, 0), a.shape),
-    b: (g, { inputs: [c, , b] }) => sumTo(where(c, 0, g), b.shape),
+    a: (g, { saved: { cond }, shapes: [, sa] }) => sumTo(where(cond, g, 0), sa!),
+    b: (g, { saved: { cond }, shapes: [, , sb] }) => sumTo(where(cond, 0, g), sb!),
   },
-};
-
-/** `a > b` as a 0/1 mask, broadcasting. No gradient. */
-export const greater = (a: TensorLike, b: TensorLike): Tensor => apply(greaterOp, [lift(a), lift(b)], undefined);
-/** `a >= b` as a 0/1 mask, broadcasting. No gradient. */
-export const greaterEqual = (a: TensorLike, b: TensorLike): Tensor => apply(greaterEqualOp, [lift(a), lift(b)], undefined);
-/** `a < b` as a 0/1 mask (that is, `b > a`). No gradient. */
-export const less = (a: TensorLike, b: TensorLike): Tensor => greater(b, a);
-/** `a <= b` as a 0/1 mask (that is, `b >= a`). No gradient. */
-export const lessEqual = (a: TensorLike, b: TensorLike): Tensor => greaterEqual(b, a);
-/** `a == b` as a 0/1 mask. No gradient. */
-export const equal = (a: TensorLike, b: TensorLike): Tensor => apply(equalOp, [lift(a), lift(b)], undefined);
-/** `x > 0 ? 1 : 0`. No gradient. */
-export const step = (x: TensorLike): Tensor => apply(stepOp, [lift(x)], undefined);
-/** -1, 0 or 1 (NaN stays NaN). No gradient. */
-export const sign = (x: TensorLike): Tensor => apply(signOp, [lift(x)], undefined);
-
+});
 /**
  * Picks `a` where `cond` is non-zero and `b` elsewhere; all three broadcast together.
  * Differentiable in `a` and `b`, not in `cond`.
  * @example where(greater(x, 0), x, 0) // relu
  */
-export const where = (cond: TensorLike, a: TensorLike, b: TensorLike): Tensor =>
-  apply(whereOp, [lift(cond), lift(a), lift(b)], undefined);
+export const where = (cond: TensorLike, a: TensorLike, b: TensorLike): Tensor => apply(whereOp, [lift(cond), lift(a), lift(b)], undefined);
+
+/** This family's slice of the op table. */
+export const compareOps = { greater: greaterOp, greaterEqual: greaterEqualOp, equal: equalOp, step: stepOp, sign: signOp, where: whereOp } as const;

@@ -1,5 +1,9 @@
+/**
+ * Builders for the op families' primitives: elementwise unary and broadcasting binary ops.
+ * Everything here is typed by the op's input names, so `saves` and the VJP keys are checked.
+ */
 import { type Shape, broadcastShapes, sameShape } from '../shape.js';
-import { type KernelOp, type Vjp } from '../tape.js';
+import { type KernelOp, type Vjp, defineOp } from '../tape.js';
 import { type BinaryRowKernel, broadcastBinary } from '../kernels/strided.js';
 import { Tensor, scalar } from '../tensor.js';
 
@@ -18,13 +22,13 @@ export function lift(x: TensorLike): Tensor {
  * An elementwise unary op. `kernel` fills `out` from `x` (same length) in its own loop,
  * so each op keeps a monomorphic hot loop.
  */
-export function unaryOp<A = undefined>(def: {
+export function unaryOp<S extends 'x' | 'out', A = undefined>(def: {
   name: string;
-  saves: readonly ('x' | 'out')[];
+  saves: readonly S[];
   kernel: (x: Float64Array, out: Float64Array, attrs: A) => void;
-  vjp: Vjp<Unary, A> | null;
-}): KernelOp<Unary, A> {
-  return {
+  vjp: Vjp<A, NoInfer<S>> | null;
+}): KernelOp<Unary, A, 'x', S> {
+  return defineOp<Unary, A, 'x', S>({
     name: def.name,
     inputs: ['x'],
     saves: def.saves,
@@ -35,17 +39,17 @@ export function unaryOp<A = undefined>(def: {
       return out;
     },
     vjp: { x: def.vjp },
-  };
+  });
 }
 
 /** An elementwise binary op with NumPy broadcasting. */
-export function binaryOp(def: {
+export function binaryOp<S extends 'a' | 'b' | 'out'>(def: {
   name: string;
-  saves: readonly ('a' | 'b' | 'out')[];
+  saves: readonly S[];
   kernel: BinaryRowKernel;
-  vjp: { a: Vjp<Binary, undefined> | null; b: Vjp<Binary, undefined> | null };
-}): KernelOp<Binary, undefined> {
-  return {
+  vjp: { readonly a: Vjp<undefined, NoInfer<S>> | null; readonly b: Vjp<undefined, NoInfer<S>> | null };
+}): KernelOp<Binary, undefined, 'a' | 'b', S> {
+  return defineOp<Binary, undefined, 'a' | 'b', S>({
     name: def.name,
     inputs: ['a', 'b'],
     saves: def.saves,
@@ -53,5 +57,5 @@ export function binaryOp(def: {
     shape: ([sa, sb]): Shape => (sb!.length === 0 ? sa! : sa!.length === 0 ? sb! : sameShape(sa!, sb!) ? sa! : broadcastShapes(def.name, [sa!, sb!])),
     forward: ([a, b], _attrs, outShape) => broadcastBinary(a.data, a.shape, b.data, b.shape, outShape, def.kernel),
     vjp: def.vjp,
-  };
+  });
 }

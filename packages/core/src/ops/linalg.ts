@@ -1,11 +1,11 @@
-/** Matrix products. One primitive, `matmul` on matrices with transpose flags; vectors are reshaped around it. */
+/** Matrix products. One primitive, `matmul` on matrices with transpose flags; vectors are reshaped around it. Imports the structural family. */
 import { ShapeError, fmtShape } from '../errors.js';
 import { type Shape } from '../shape.js';
-import { apply, type KernelOp } from '../tape.js';
+import { apply, defineOp } from '../tape.js';
 import { type Tensor } from '../tensor.js';
 import { gemm } from '../kernels/matmul.js';
 import { type Binary } from './define.js';
-import { reshape } from './reshape.js';
+import { reshape } from './structural.js';
 
 /** `transA`/`transB`: read the stored operand as its transpose. */
 export interface MatmulAttrs {
@@ -17,7 +17,7 @@ function dims(s: Shape, t: boolean): [number, number] {
   return t ? [s[1]!, s[0]!] : [s[0]!, s[1]!];
 }
 
-export const matmulOp: KernelOp<Binary, MatmulAttrs> = {
+export const matmulOp = defineOp<Binary, MatmulAttrs, 'a' | 'b', 'a' | 'b'>({
   name: 'matmul',
   inputs: ['a', 'b'],
   saves: ['a', 'b'],
@@ -40,12 +40,12 @@ export const matmulOp: KernelOp<Binary, MatmulAttrs> = {
   // C = op(A) op(B). Transpose flags keep every product in place:
   //   ∂A: G op(B)ᵀ, stored transposed when transA;  ∂B: op(A)ᵀ G, stored transposed when transB.
   vjp: {
-    a: (g, { inputs: [, b], attrs: { transA, transB } }) =>
+    a: (g, { saved: { b }, attrs: { transA, transB } }) =>
       transA ? mm(b, g, transB, true) : mm(g, b, false, !transB),
-    b: (g, { inputs: [a], attrs: { transA, transB } }) =>
+    b: (g, { saved: { a }, attrs: { transA, transB } }) =>
       transB ? mm(g, a, true, transA) : mm(a, g, !transA, false),
   },
-};
+});
 
 function mm(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
   return apply(matmulOp, [a, b], { transA, transB });
@@ -87,3 +87,6 @@ export function matmul(a: Tensor, b: Tensor, opts: { transA?: boolean; transB?: 
   if (b.shape.length === 2) out.push(c.shape[1]!);
   return reshape(c, out);
 }
+
+/** This family's slice of the op table. */
+export const linalgOps = { matmul: matmulOp } as const;

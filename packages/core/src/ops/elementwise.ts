@@ -1,0 +1,267 @@
+/**
+ * Elementwise arithmetic and math: add, sub, mul, div, pow, maximum, minimum (broadcasting),
+ * neg, abs, exp, log, log1p, sqrt, square, sin, cos, tanh, and tanhGrad (tanh's fused VJP).
+ * One family because their VJPs are written with each other. Every broadcasting VJP ends in
+ * `sumTo`, the one place broadcasting is undone. Imports the structural and compare families.
+ */
+import { apply } from '../tape.js';
+import { type Tensor } from '../tensor.js';
+import { binaryOp, unaryOp, lift, type TensorLike } from './define.js';
+import { sumTo } from './structural.js';
+import { equal, greater, greaterEqual, less, lessEqual, sign, where } from './compare.js';
+
+// ---------------------------------------------------------------- arithmetic
+
+export const addOp = binaryOp({
+  name: 'add',
+  saves: [],
+  kernel: (a, ai, sa, b, bi, sb, o, oi, n) => {
+    for (let k = 0; k < n; k++) o[oi + k] = a[ai + k * sa]! + b[bi + k * sb]!;
+  },
+  vjp: {
+    a: (g, { shapes: [sa] }) => sumTo(g, sa!),
+    b: (g, { shapes: [, sb] }) => sumTo(g, sb!),
+  },
+});
+/** `a + b`, broadcasting. @param a any shape @param b broadcastable with a @returns the broadcast shape */
+export const add = (a: TensorLike, b: TensorLike): Tensor => apply(addOp, [lift(a), lift(b)], undefined);
+
+export const subOp = binaryOp({
+  name: 'sub',
+  saves: [],
+  kernel: (a, ai, sa, b, bi, sb, o, oi, n) => {
+    for (let k = 0; k < n; k++) o[oi + k] = a[ai + k * sa]! - b[bi + k * sb]!;
+  },
+  vjp: {
+    a: (g, { shapes: [sa] }) => sumTo(g, sa!),
+    b: (g, { shapes: [, sb] }) => sumTo(neg(g), sb!),
+  },
+});
+/** `a - b`, broadcasting. */
+export const sub = (a: TensorLike, b: TensorLike): Tensor => apply(subOp, [lift(a), lift(b)], undefined);
+
+export const mulOp = binaryOp({
+  name: 'mul',
+  saves: ['a', 'b'],
+  kernel: (a, ai, sa, b, bi, sb, o, oi, n) => {
+    for (let k = 0; k < n; k++) o[oi + k] = a[ai + k * sa]! * b[bi + k * sb]!;
+  },
+  vjp: {
+    a: (g, { saved: { b }, shapes: [sa] }) => sumTo(mul(g, b), sa!),
+    b: (g, { saved: { a }, shapes: [, sb] }) => sumTo(mul(g, a), sb!),
+  },
+});
+/** `a * b` elementwise, broadcasting. */
+export const mul = (a: TensorLike, b: TensorLike): Tensor => apply(mulOp, [lift(a), lift(b)], undefined);
+
+export const divOp = binaryOp({
+  name: 'div',
+  saves: ['b', 'out'],
+  kernel: (a, ai, sa, b, bi, sb, o, oi, n) => {
+    for (let k = 0; k < n; k++) o[oi + k] = a[ai + k * sa]! / b[bi + k * sb]!;
+  },
+  vjp: {
+    a: (g, { saved: { b }, shapes: [sa] }) => sumTo(div(g, b), sa!),
+    // d(a/b)/db = -a/b^2 = -out/b
+    b: (g, { saved: { b, out }, shapes: [, sb] }) => sumTo(neg(mul(g, div(out, b))), sb!),
+  },
+});
+/** `a / b` elementwise, broadcasting. */
+export const div = (a: TensorLike, b: TensorLike): Tensor => apply(divOp, [lift(a), lift(b)], undefined);
+
+export const powOp = binaryOp({
+  name: 'pow',
+  saves: ['a', 'b', 'out'],
+  kernel: (a, ai, sa, b, bi, sb, o, oi, n) => {
+    for (let k = 0; k < n; k++) o[oi + k] = Math.pow(a[ai + k * sa]!, b[bi + k * sb]!);
+  },
+  vjp: {
+    // d(a^b)/da = b a^(b-1)
+    a: (g, { saved: { a, b }, shapes: [sa] }) => sumTo(mul(g, mul(b, pow(a, sub(b, 1)))), sa!),
+    // d(a^b)/db = a^b ln a: NaN for a < 0, where the real power has no derivative in b.
+    // At a = 0, a^b = 0 for b > 0 whatever b is, so the derivative is 0, not 0·ln 0 = NaN
+    // (JAX does the same): take ln 1 there.
+    b: (g, { saved: { a, out }, shapes: [, sb] }) => sumTo(mul(g, mul(out, log(where(equal(a, 0), 1, a)))), sb!),
+  },
+});
+/** `a ** b` elementwise, broadcasting. The gradient in `b` is NaN where `a < 0` and 0 where `a = 0`. */
+export const pow = (a: TensorLike, b: TensorLike): Tensor => apply(powOp, [lift(a), lift(b)], undefined);
+
+// Ties: maximum sends the whole gradient to `a` where a == b (and minimum likewise),
+// as TensorFlow does; one side of the subgradient, never both.
+export const maximumOp = binaryOp({
+  name: 'maximum',
+  saves: ['a', 'b'],
+  kernel: (a, ai, sa, b, bi, sb, o, oi, n) => {
+    for (let k = 0; k < n; k++) {
+      const x = a[ai + k * sa]!;
+      const y = b[bi + k * sb]!;
+      o[oi + k] = x >= y || x !== x ? x : y;
+    }
+  },
+  vjp: {
+    a: (g, { saved: { a, b }, shapes: [sa] }) => sumTo(mul(g, greaterEqual(a, b)), sa!),
+    b: (g, { saved: { a, b }, shapes: [, sb] }) => sumTo(mul(g, less(a, b)), sb!),
+  },
+});
+/** Elementwise max (NaN propagates); at ties the gradient goes to `a`. */
+export const maximum = (a: TensorLike, b: TensorLike): Tensor => apply(maximumOp, [lift(a), lift(b)], undefined);
+
+export const minimumOp = binaryOp({
+  name: 'minimum',
+  saves: ['a', 'b'],
+  kernel: (a, ai, sa, b, bi, sb, o, oi, n) => {
+    for (let k = 0; k < n; k++) {
+      const x = a[ai + k * sa]!;
+      const y = b[bi + k * sb]!;
+      o[oi + k] = x <= y || x !== x ? x : y;
+    }
+  },
+  vjp: {
+    a: (g, { saved: { a, b }, shapes: [sa] }) => sumTo(mul(g, lessEqual(a, b)), sa!),
+    b: (g, { saved: { a, b }, shapes: [, sb] }) => sumTo(mul(g, greater(a, b)), sb!),
+  },
+});
+/** Elementwise min (NaN propagates); at ties the gradient goes to `a`. */
+export const minimum = (a: TensorLike, b: TensorLike): Tensor => apply(minimumOp, [lift(a), lift(b)], undefined);
+
+// ---------------------------------------------------------------- math
+
+export const negOp = unaryOp({
+  name: 'neg',
+  saves: [],
+  kernel: (x, o) => {
+    for (let i = 0; i < x.length; i++) o[i] = -x[i]!;
+  },
+  vjp: (g) => neg(g),
+});
+/** `-x`. @param x any shape @returns same shape */
+export const neg = (x: TensorLike): Tensor => apply(negOp, [lift(x)], undefined);
+
+// |x|' = sign(x), taking the subgradient 0 at x = 0.
+export const absOp = unaryOp({
+  name: 'abs',
+  saves: ['x'],
+  kernel: (x, o) => {
+    for (let i = 0; i < x.length; i++) o[i] = Math.abs(x[i]!);
+  },
+  vjp: (g, { saved: { x } }) => mul(g, sign(x)),
+});
+/** `|x|`; gradient sign(x), 0 at 0. */
+export const abs = (x: TensorLike): Tensor => apply(absOp, [lift(x)], undefined);
+
+export const expOp = unaryOp({
+  name: 'exp',
+  saves: ['out'],
+  kernel: (x, o) => {
+    for (let i = 0; i < x.length; i++) o[i] = Math.exp(x[i]!);
+  },
+  vjp: (g, { saved: { out } }) => mul(g, out),
+});
+/** `e^x`. */
+export const exp = (x: TensorLike): Tensor => apply(expOp, [lift(x)], undefined);
+
+export const logOp = unaryOp({
+  name: 'log',
+  saves: ['x'],
+  kernel: (x, o) => {
+    for (let i = 0; i < x.length; i++) o[i] = Math.log(x[i]!);
+  },
+  vjp: (g, { saved: { x } }) => div(g, x),
+});
+/** Natural log (NaN below 0, -Infinity at 0). */
+export const log = (x: TensorLike): Tensor => apply(logOp, [lift(x)], undefined);
+
+export const log1pOp = unaryOp({
+  name: 'log1p',
+  saves: ['x'],
+  kernel: (x, o) => {
+    for (let i = 0; i < x.length; i++) o[i] = Math.log1p(x[i]!);
+  },
+  vjp: (g, { saved: { x } }) => div(g, add(x, 1)),
+});
+/** `ln(1 + x)`, accurate near 0. */
+export const log1p = (x: TensorLike): Tensor => apply(log1pOp, [lift(x)], undefined);
+
+export const sqrtOp = unaryOp({
+  name: 'sqrt',
+  saves: ['out'],
+  kernel: (x, o) => {
+    for (let i = 0; i < x.length; i++) o[i] = Math.sqrt(x[i]!);
+  },
+  // (√x)' = 1 / (2√x)
+  vjp: (g, { saved: { out } }) => div(g, mul(out, 2)),
+});
+/** `√x`. */
+export const sqrt = (x: TensorLike): Tensor => apply(sqrtOp, [lift(x)], undefined);
+
+export const squareOp = unaryOp({
+  name: 'square',
+  saves: ['x'],
+  kernel: (x, o) => {
+    for (let i = 0; i < x.length; i++) o[i] = x[i]! * x[i]!;
+  },
+  vjp: (g, { saved: { x } }) => mul(g, mul(x, 2)),
+});
+/** `x²`. */
+export const square = (x: TensorLike): Tensor => apply(squareOp, [lift(x)], undefined);
+
+export const sinOp = unaryOp({
+  name: 'sin',
+  saves: ['x'],
+  kernel: (x, o) => {
+    for (let i = 0; i < x.length; i++) o[i] = Math.sin(x[i]!);
+  },
+  vjp: (g, { saved: { x } }) => mul(g, cos(x)),
+});
+/** `sin x`. */
+export const sin = (x: TensorLike): Tensor => apply(sinOp, [lift(x)], undefined);
+
+export const cosOp = unaryOp({
+  name: 'cos',
+  saves: ['x'],
+  kernel: (x, o) => {
+    for (let i = 0; i < x.length; i++) o[i] = Math.cos(x[i]!);
+  },
+  vjp: (g, { saved: { x } }) => neg(mul(g, sin(x))),
+});
+/** `cos x`. */
+export const cos = (x: TensorLike): Tensor => apply(cosOp, [lift(x)], undefined);
+
+export const tanhOp = unaryOp({
+  name: 'tanh',
+  saves: ['out'],
+  kernel: (x, o) => {
+    for (let i = 0; i < x.length; i++) o[i] = Math.tanh(x[i]!);
+  },
+  // tanh' = 1 - tanh², fused into one pass (tanhGrad) since every tanh layer's backward runs it
+  vjp: (g, { saved: { out } }) => tanhGrad(g, out),
+});
+/** `tanh x`. */
+export const tanh = (x: TensorLike): Tensor => apply(tanhOp, [lift(x)], undefined);
+
+// g ⊙ (1 - y²): tanh's VJP as one kernel instead of three ops (y², 1 - ·, g ⊙ ·).
+export const tanhGradOp = binaryOp({
+  name: 'tanhGrad',
+  saves: ['a', 'b'],
+  kernel: (a, ai, sa, b, bi, sb, o, oi, n) => {
+    for (let k = 0; k < n; k++) {
+      const y = b[bi + k * sb]!;
+      o[oi + k] = a[ai + k * sa]! * (1 - y * y);
+    }
+  },
+  vjp: {
+    // ∂/∂g = 1 - y²; ∂/∂y = -2 g y
+    a: (gg, { saved: { b }, shapes: [sa] }) => sumTo(tanhGrad(gg, b), sa!),
+    b: (gg, { saved: { a, b }, shapes: [, sb] }) => sumTo(mul(gg, mul(a, mul(b, -2))), sb!),
+  },
+});
+/** @internal `g ⊙ (1 - y²)`: the VJP of tanh given its output `y`, as one op (broadcasting). In the op table, not the public API. */
+export const tanhGrad = (g: TensorLike, y: TensorLike): Tensor => apply(tanhGradOp, [lift(g), lift(y)], undefined);
+
+/** This family's slice of the op table. */
+export const elementwiseOps = {
+  add: addOp, sub: subOp, mul: mulOp, div: divOp, pow: powOp, maximum: maximumOp, minimum: minimumOp,
+  neg: negOp, abs: absOp, exp: expOp, log: logOp, log1p: log1pOp, sqrt: sqrtOp, square: squareOp,
+  sin: sinOp, cos: cosOp, tanh: tanhOp, tanhGrad: tanhGradOp,
+} as const;
