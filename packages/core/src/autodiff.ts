@@ -3,11 +3,11 @@
  * stopGradient and user-defined ops with their own VJP.
  */
 import { ArgumentError, GradError, fmtShape } from './errors.js';
-import { type Tree, flattenTree, unflattenTree } from './pytree.js';
+import { type Tree, flattenTree, flattenTreeWithPaths, unflattenTree } from './pytree.js';
 import { type OpDef, type Vjp, backward, beginTrace, endTrace, isRecording, noGrad, recordCustom, variable } from './tape.js';
 import { Tensor, ones, zeros } from './tensor.js';
-import { add, mul } from './ops/arithmetic.js';
-import { sum } from './ops/reduce.js';
+import { add, mul } from './ops/elementwise.js';
+import { sum } from './ops/structural.js';
 
 /** Argument positions to differentiate: one index, or several (gradients come back as a tuple). */
 export type Argnums = number | readonly number[];
@@ -47,8 +47,10 @@ function traceCall(where: string, f: (...args: never[]) => unknown, args: readon
   try {
     const callArgs = [...args];
     for (const i of argnums) {
-      const leaves = flattenTree(args[i], where, `argument ${i}`);
-      const v = leaves.map((t) => variable(t));
+      // Each stand-in carries its path in the argument's tree (`W`, `layers[0].b`; '' for a
+      // plain Tensor), so a traceTape around this call names it.
+      const { leaves, paths } = flattenTreeWithPaths(args[i], where, `argument ${i}`);
+      const v = leaves.map((t, k) => variable(t, paths[k]));
       vars.push(v);
       callArgs[i] = unflattenTree(args[i], v);
     }
@@ -221,37 +223,50 @@ export function stopGradient(x: Tensor): Tensor {
   return detach(x);
 }
 
-/** A user-defined op: a forward function and a hand-written VJP per input. */
-export interface CustomOpSpec<I extends readonly Tensor[]> {
+/**
+ * A user-defined op: a forward function and a hand-written VJP per input. `N` is the union
+ * of the input names, `S` what the VJPs read (input names and/or `'out'`; default: all).
+ */
+export interface CustomOpSpec<I extends readonly Tensor[], N extends string = string, S extends N | 'out' = N | 'out'> {
   /** Shown in errors and on the tape. */
   readonly name: string;
   /** One name per input, in call order. */
-  readonly inputs: readonly string[];
+  readonly inputs: readonly N[];
   /** Computes the output; it runs untraced, so only your VJP defines the gradient. */
   readonly forward: (...inputs: I) => Tensor;
-  /** Per input name: `(g, { inputs, out }) => cotangent` written with tensor ops (so it can be differentiated again), or null. */
-  readonly vjp: Readonly<Record<string, Vjp<I, undefined> | null>>;
-  /** For tape inspection: which inputs (or `'out'`) the VJP reads. */
-  readonly saves?: readonly string[];
+  /** Per input name: `(g, { saved, shapes }) => cotangent` written with tensor ops (so it can be differentiated again), or null. */
+  readonly vjp: { readonly [K in NoInfer<N>]: Vjp<undefined, NoInfer<S>> | null };
+  /** What the VJPs read: input names and/or `'out'` (default: every input and the output). The tape keeps only these. */
+  readonly saves?: readonly S[];
 }
 
 /**
  * Defines a differentiable op with your own VJP (JAX's custom_vjp): autodiff uses your
  * derivative instead of tracing the forward. Works under grad, and under grad of grad
- * when the VJP is itself written with differentiable ops.
- * @throws ArgumentError for a missing VJP or duplicate input names.
+ * when the VJP is itself written with differentiable ops. A VJP reads the values named in
+ * `saves` from `ctx.saved` (by input name, and `out`), and every input's shape from `ctx.shapes`.
+ * @throws ArgumentError for a missing VJP, duplicate input names, or a `saves` entry that names no input.
  * @example
  * const cube = customOp({ name: 'cube', inputs: ['x'], forward: (x: Tensor) => mul(x, mul(x, x)),
- *   vjp: { x: (g, { inputs: [x] }) => mul(g, mul(3, mul(x, x))) } });
+ *   vjp: { x: (g, { saved: { x } }) => mul(g, mul(3, mul(x, x))) } });
  */
-export function customOp<I extends readonly Tensor[]>(spec: CustomOpSpec<I>): (...inputs: I) => Tensor {
+export function customOp<I extends readonly Tensor[], N extends string, S extends N | 'out' = N | 'out'>(spec: CustomOpSpec<I, N, S>): (...inputs: I) => Tensor {
   const { name, inputs } = spec;
   if (typeof name !== 'string' || name === '') throw new ArgumentError('customOp: name must be a non-empty string');
   if (new Set(inputs).size !== inputs.length) throw new ArgumentError(`customOp '${name}': input names [${inputs.join(', ')}] repeat`);
+  if (inputs.includes('out' as N)) throw new ArgumentError(`customOp '${name}': 'out' names the output in saves and ctx.saved; call the input something else`);
+  const vjps: Readonly<Record<string, unknown>> = spec.vjp;
   for (const input of inputs) {
-    if (!(input in spec.vjp)) throw new ArgumentError(`customOp '${name}': no VJP for input '${input}'; give a function, or null for no gradient`);
+    if (!Object.hasOwn(vjps, input)) throw new ArgumentError(`customOp '${name}': no VJP for input '${input}'; give a function, or null for no gradient`);
   }
-  const op: OpDef<I, undefined> = { name, inputs, saves: spec.saves ?? inputs, vjp: spec.vjp };
+  for (const key of Object.keys(vjps)) {
+    if (!inputs.includes(key as N)) throw new ArgumentError(`customOp '${name}': vjp has a rule for '${key}', which is not an input (${inputs.join(', ')}); check the spelling`);
+  }
+  const saves: readonly string[] = spec.saves ?? [...inputs, 'out'];
+  for (const s of saves) {
+    if (s !== 'out' && !inputs.includes(s as N)) throw new ArgumentError(`customOp '${name}': saves '${s}', which is not an input (${inputs.join(', ')}) or 'out'`);
+  }
+  const op: OpDef<undefined, N, S> = { name, inputs, saves: saves as readonly S[], vjp: spec.vjp };
   return (...xs: I): Tensor => {
     if (xs.length !== inputs.length) throw new ArgumentError(`${name}: expects ${inputs.length} input(s) (${inputs.join(', ')}), got ${xs.length}`);
     xs.forEach((x, i) => {

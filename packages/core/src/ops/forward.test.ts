@@ -2,14 +2,16 @@
  * Forward values on random shapes against the plain multi-index loops of
  * testing/reference.ts. The dot-product property checks each VJP against its own forward;
  * this checks the forward itself, so a kernel fast path (merged strides, blocking,
- * unrolling) that breaks an edge case of broadcasting, reduction or layout shows up here.
+ * unrolling) that breaks an edge case of broadcasting, reduction or layout shows up here,
+ * and so does a wrong kernel with an equally wrong VJP. Every op in the table is checked
+ * against the reference its spec must give (testing/op-specs.ts): no hand-kept list.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  type Tensor, abs, add, broadcastTo, concat, cos, div, equal, exp, greater, greaterEqual, leakyRelu, log, log1p, logSumExp, matmul, max, maximum, min, minimum, mul, neg,
-  pow, relu, sigmoid, sign, sin, slice, softplus, sqrt, square, step, sub, sum, tanh, take, tensor, transpose, where, zeros,
+  type Tensor, abs, broadcastTo, concat, logSumExp, matmul, max, min, opTable, sigmoid, slice, softplus, sum, take, tensor, transpose, where, zeros,
 } from '../index.js';
+import { type Agreement, type OpSpec, opSpecs } from '../testing/op-specs.js';
 import { broadcastingShapes, dimArb, interval, mask, shapeArb, tensorArb, tensorsArb } from '../testing/arbitraries.js';
 import { naiveElementwise, naiveMatmul, naiveReduce, naiveTranspose, ravel, unravel } from '../testing/reference.js';
 
@@ -23,42 +25,12 @@ function expectSame(actual: Tensor, expected: Tensor): void {
  * Sums may be reordered by an optimised kernel. Recursive summation of n terms is off by at
  * most (n-1)·ε_mach·Σ|x|; with n <= 64 here, 1e-14·Σ|x| bounds it.
  */
-function expectSumClose(actual: Tensor, expected: Tensor, absScale: Tensor): void {
+function expectSumClose(actual: Tensor, expected: Tensor, absScale: Tensor, tol = 1e-14): void {
   expect(actual.shape).toEqual(expected.shape);
   for (let k = 0; k < expected.size; k++) {
-    expect(Math.abs(actual.data[k]! - expected.data[k]!)).toBeLessThanOrEqual(1e-14 * absScale.data[k]!);
+    expect(Math.abs(actual.data[k]! - expected.data[k]!)).toBeLessThanOrEqual(tol * absScale.data[k]!);
   }
 }
-
-const unaryCases: readonly [string, (x: Tensor) => Tensor, (v: number) => number][] = [
-  ['neg', neg, (v) => -v],
-  ['abs', abs, Math.abs],
-  ['exp', exp, Math.exp],
-  ['log', log, Math.log],
-  ['log1p', log1p, Math.log1p],
-  ['sqrt', sqrt, Math.sqrt],
-  ['square', square, (v) => v * v],
-  ['sin', sin, Math.sin],
-  ['cos', cos, Math.cos],
-  ['tanh', tanh, Math.tanh],
-  ['relu', relu, (v) => (v > 0 || Number.isNaN(v) ? v : 0)], // relu keeps NaN
-  ['leakyRelu', (x) => leakyRelu(x, 0.1), (v) => (v > 0 ? v : 0.1 * v)],
-  ['step', step, (v) => (v > 0 ? 1 : 0)],
-  ['sign', sign, Math.sign],
-];
-
-const binaryCases: readonly [string, (a: Tensor, b: Tensor) => Tensor, (a: number, b: number) => number][] = [
-  ['add', add, (a, b) => a + b],
-  ['sub', sub, (a, b) => a - b],
-  ['mul', mul, (a, b) => a * b],
-  ['div', div, (a, b) => a / b],
-  ['pow', pow, Math.pow],
-  ['maximum', maximum, (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.max(a, b))],
-  ['minimum', minimum, (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b))],
-  ['greater', greater, (a, b) => (a > b ? 1 : 0)],
-  ['greaterEqual', greaterEqual, (a, b) => (a >= b ? 1 : 0)],
-  ['equal', equal, (a, b) => (a === b ? 1 : 0)],
-];
 
 // Values from a small grid (plus 0, negatives and the odd NaN) so ties, zeros and NaN occur.
 const gridValues = (n: number): fc.Arbitrary<number[]> =>
@@ -67,9 +39,42 @@ const gridValues = (n: number): fc.Arbitrary<number[]> =>
     maxLength: n,
   });
 
+function expectAgree(actual: Tensor, expected: Tensor, agreement: Agreement, absScale: () => Tensor): void {
+  if (agreement.kind === 'exact') return expectSame(actual, expected);
+  if (agreement.kind === 'sum') return expectSumClose(actual, expected, absScale(), agreement.tol);
+  expect(actual.shape).toEqual(expected.shape);
+  for (let k = 0; k < expected.size; k++) {
+    const want = expected.data[k]!;
+    if (Number.isNaN(want)) expect(actual.data[k]).toBeNaN();
+    else expect(Math.abs(actual.data[k]! - want)).toBeLessThanOrEqual(agreement.tol * (1 + Math.abs(want)));
+  }
+}
+
+const specs: Readonly<Record<string, OpSpec | undefined>> = opSpecs;
+const elementwise = Object.entries(opSpecs).flatMap(([name, s]) => (s.elementwise ? [[name, s.elementwise] as const] : []));
+
+describe('every op against its spec reference, on its spec cases', () => {
+  it.each(Object.keys(opTable))('%s', (name) => {
+    const spec = specs[name];
+    if (spec === undefined) throw new Error(`op '${name}' has no spec in testing/op-specs.ts, so its forward has no reference; add one`);
+    fc.assert(
+      fc.property(spec.cases, (c) => expectAgree(c.call(c.inputs), c.reference(c.inputs), spec.agreement, () => c.reference(c.inputs.map((x) => abs(x))))),
+      { numRuns: 30 },
+    );
+  });
+
+  it('covers the elementwise ops on a grid too', () => {
+    expect(elementwise.length).toBeGreaterThanOrEqual(25);
+  });
+});
+
 describe('elementwise forward on random shapes', () => {
-  it.each(unaryCases)('%s matches Math.* elementwise', (_name, f, ref) => {
-    fc.assert(fc.property(shapeArb(0, 4).chain((s) => tensorArb(s, gridValues)), (x) => expectSame(f(x), naiveElementwise([x], ref))), { numRuns: 25 });
+  it.each(elementwise.filter(([, e]) => e.arity === 1))('%s matches its scalar reference elementwise, NaN included', (name, e) => {
+    const agreement = specs[name]!.agreement;
+    fc.assert(
+      fc.property(shapeArb(0, 4).chain((s) => tensorArb(s, gridValues)), (x) => expectAgree(e.call(x), naiveElementwise([x], e.scalar), agreement, () => x)),
+      { numRuns: 25 },
+    );
   });
 
   it('sigmoid and softplus match their closed forms to 1e-15 relative', () => {
@@ -89,9 +94,12 @@ describe('elementwise forward on random shapes', () => {
     );
   });
 
-  it.each(binaryCases)('%s broadcasts like NumPy', (_name, f, ref) => {
+  it.each(elementwise.filter(([, e]) => e.arity === 2))('%s broadcasts like NumPy', (name, e) => {
+    const agreement = specs[name]!.agreement;
     fc.assert(
-      fc.property(broadcastingShapes(2, 4).chain((shapes) => tensorsArb(shapes, gridValues)), ([a, b]) => expectSame(f(a!, b!), naiveElementwise([a!, b!], ref))),
+      fc.property(broadcastingShapes(2, 4).chain((shapes) => tensorsArb(shapes, gridValues)), ([a, b]) =>
+        expectAgree(e.call(a!, b!), naiveElementwise([a!, b!], e.scalar), agreement, () => a!),
+      ),
       { numRuns: 40 },
     );
   });

@@ -105,3 +105,71 @@ export function naiveMatmul(a: Tensor, b: Tensor, transA: boolean, transB: boole
   }
   return new Tensor(data, [m, n]);
 }
+
+/** The box `ranges` (`[start, end)` per axis, already non-negative) of `x`, one element at a time. */
+export function naiveSlice(x: Tensor, ranges: readonly (readonly [number, number])[]): Tensor {
+  const shape = ranges.map(([a, b]) => b - a);
+  const data = new Float64Array(sizeOf(shape));
+  for (let k = 0; k < data.length; k++) data[k] = x.data[ravel(unravel(k, shape).map((i, d) => i + ranges[d]![0]), x.shape)]!;
+  return new Tensor(data, shape);
+}
+
+/** Zero padding by `widths` (`[before, after]` per axis). */
+export function naivePad(x: Tensor, widths: readonly (readonly [number, number])[]): Tensor {
+  const shape = x.shape.map((d, i) => widths[i]![0] + d + widths[i]![1]);
+  const data = new Float64Array(sizeOf(shape));
+  for (let k = 0; k < x.size; k++) data[ravel(unravel(k, x.shape).map((i, d) => i + widths[d]![0]), shape)] = x.data[k]!;
+  return new Tensor(data, shape);
+}
+
+/** `xs` joined along `axis` (non-negative): each element lands at its offset along the axis. */
+export function naiveConcat(xs: readonly Tensor[], axis: number): Tensor {
+  const shape = [...xs[0]!.shape];
+  shape[axis] = xs.reduce((s, x) => s + x.shape[axis]!, 0);
+  const data = new Float64Array(sizeOf(shape));
+  let offset = 0;
+  for (const x of xs) {
+    for (let k = 0; k < x.size; k++) {
+      const idx = unravel(k, x.shape);
+      idx[axis]! += offset;
+      data[ravel(idx, shape)] = x.data[k]!;
+    }
+    offset += x.shape[axis]!;
+  }
+  return new Tensor(data, shape);
+}
+
+/** Rows `indices` of `x` (axis 0), one element at a time. */
+export function naiveTake(x: Tensor, indices: readonly number[]): Tensor {
+  const shape = [indices.length, ...x.shape.slice(1)];
+  const data = new Float64Array(sizeOf(shape));
+  for (let k = 0; k < data.length; k++) {
+    const idx = unravel(k, shape);
+    idx[0] = indices[idx[0]!]!;
+    data[k] = x.data[ravel(idx, x.shape)]!;
+  }
+  return new Tensor(data, shape);
+}
+
+/** Row i of `x` added into row `indices[i]` of `rows` zero rows. */
+export function naiveScatterAdd(x: Tensor, indices: readonly number[], rows: number): Tensor {
+  const shape = [rows, ...x.shape.slice(1)];
+  const data = new Float64Array(sizeOf(shape));
+  for (let k = 0; k < x.size; k++) {
+    const idx = unravel(k, x.shape);
+    idx[0] = indices[idx[0]!]!;
+    data[ravel(idx, shape)]! += x.data[k]!;
+  }
+  return new Tensor(data, shape);
+}
+
+/** `a @ b` with NumPy's vector rules, through the matrix triple loop. */
+export function naiveMatmulAny(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
+  const a2 = a.shape.length === 1 ? new Tensor(a.data, [1, a.shape[0]!]) : a;
+  const b2 = b.shape.length === 1 ? new Tensor(b.data, [b.shape[0]!, 1]) : b;
+  const c = naiveMatmul(a2, b2, transA && a.shape.length === 2, transB && b.shape.length === 2);
+  const shape: number[] = [];
+  if (a.shape.length === 2) shape.push(c.shape[0]!);
+  if (b.shape.length === 2) shape.push(c.shape[1]!);
+  return new Tensor(c.data, shape);
+}
