@@ -12,20 +12,89 @@
  * multiple samples", seed 002's L = (1/N) Σ_i g(a^L(x_i) - y_i)); it is applied once, to δ_L.
  */
 import { type Tensor, tensorView, ArgumentError } from '@tapegrad/core';
-import { affineBackwardInput, affineBackwardParams, affineForward } from './dense-kernels.js';
+import { affineBackwardInput, affineBackwardParams } from './dense-kernels.js';
 import type { LayerGrads, GradResult } from './grads.js';
-import { type Loss, type Reduction, resolveLoss } from './losses.js';
-import type { MLP } from './model.js';
-import { checkLossCompat, checkReduction, inputMatrix, labelMatrix } from './validate.js';
+import { type Loss, type Reduction, batchCost } from './losses.js';
+import { type MLP, forwardInto } from './model.js';
+import { prepare, prepareObjective } from './validate.js';
 
 interface Buffers {
-  readonly batch: number;
   /** zs[l], as[l] for l = 1..L ([batch, n_l]); index 0 unused (the input is passed in). */
   readonly zs: Float64Array[];
   readonly as: Float64Array[];
   /** ds[l] = δ_l = ∂C/∂Z_l, [batch, n_l]. */
   readonly ds: Float64Array[];
   readonly perSample: Float64Array;
+}
+
+/**
+ * The delta recurrence for one model and an already validated loss and reduction: buffers per
+ * batch size, and one forward-and-backward pass. Module-internal, so that `backpropClosedForm`
+ * and `train`, which validate under their own names, do not validate a second time.
+ */
+export class DeltaRecurrence {
+  readonly model: MLP;
+  readonly loss: Loss;
+  readonly reduction: Reduction;
+  readonly gW: Float64Array[];
+  readonly gb: Float64Array[];
+  private readonly cache = new Map<number, Buffers>();
+
+  constructor(model: MLP, loss: Loss, reduction: Reduction) {
+    this.model = model;
+    this.loss = loss;
+    this.reduction = reduction;
+    this.gW = model.layers.map((l) => new Float64Array(l.W.length));
+    this.gb = model.layers.map((l) => new Float64Array(l.b.length));
+  }
+
+  /** The buffers for one batch size, allocated at its first use. */
+  buffers(batch: number): Buffers {
+    let b = this.cache.get(batch);
+    if (b === undefined) {
+      const alloc = (): Float64Array[] => [new Float64Array(0), ...this.model.layers.map((l) => new Float64Array(batch * l.outputSize))];
+      b = { zs: alloc(), as: alloc(), ds: alloc(), perSample: new Float64Array(batch) };
+      this.cache.set(batch, b);
+    }
+    return b;
+  }
+
+  /** One forward and backward pass (see `ClosedFormBackprop.run`); returns the cost. */
+  run(X: Float64Array, Y: Float64Array, batch: number): number {
+    const layers = this.model.layers;
+    const L = layers.length;
+    const buf = this.buffers(batch);
+    const { zs, as, ds } = buf;
+
+    // Forward chain (seed 001 §II: p_i → q_i; seed 004 eq. 1), keeping every z and a.
+    const aL = forwardInto(this.model, X, batch, zs, as);
+    const out = layers[L - 1]!;
+    const nOut = out.outputSize;
+    const cost = batchCost(this.loss, this.reduction, aL, Y, batch, nOut, buf.perSample);
+
+    // δ_L = (1/N) ∇_a C ⊙ f_L'(z_L)  (seed 003 eq. deltaDef; softmax Jacobian for a softmax output)
+    const dL = ds[L]!;
+    this.loss.gradient(aL, Y, batch, nOut, dL);
+    if (this.reduction === 'mean') {
+      const scale = 1 / batch;
+      for (let i = 0; i < dL.length; i++) dL[i]! *= scale;
+    }
+    out.activation.backward(zs[L]!, aL, dL, dL, nOut);
+
+    for (let l = L; l >= 1; l--) {
+      const layer = layers[l - 1]!;
+      const aPrev = l === 1 ? X : as[l - 1]!;
+      // ∂C/∂W_l = δ_lᵀ A_(l-1), ∂C/∂b_l = Σ_batch δ_l
+      affineBackwardParams(ds[l]!, aPrev, this.gW[l - 1]!, this.gb[l - 1]!, batch, layer.inputSize, layer.outputSize);
+      if (l > 1) {
+        // δ_(l-1) = (δ_l W_l) ⊙ f_(l-1)'(z_(l-1))  (seed 003 eq. deltaHiddenLayer)
+        const below = layers[l - 2]!;
+        affineBackwardInput(ds[l]!, layer.W, ds[l - 1]!, batch, layer.inputSize, layer.outputSize);
+        below.activation.backward(zs[l - 1]!, as[l - 1]!, ds[l - 1]!, ds[l - 1]!, below.outputSize);
+      }
+    }
+    return cost;
+  }
 }
 
 /**
@@ -44,31 +113,22 @@ export class ClosedFormBackprop {
   readonly gW: Float64Array[];
   /** ∂C/∂b_l, `[n_l]`. */
   readonly gb: Float64Array[];
-  private readonly cache = new Map<number, Buffers>();
+  readonly #rec: DeltaRecurrence;
 
   /**
    * @param model the network (its parameters are read at each `run`, so in-place updates are seen)
    * @param loss a Loss or its name
    * @param reduction `mean` (default) or `sum` over the batch
-   * @throws LossCompatibilityError for a logits loss after a non-identity output layer.
+   * @throws ArgumentError for an unknown loss or reduction; LossCompatibilityError for a logits loss after a non-identity output layer.
    */
   constructor(model: MLP, loss: Loss | string, reduction: Reduction = 'mean') {
+    const o = prepareObjective(model, loss, reduction, 'ClosedFormBackprop');
+    this.#rec = new DeltaRecurrence(model, o.loss, o.reduction);
     this.model = model;
-    this.loss = resolveLoss(loss, 'ClosedFormBackprop');
-    this.reduction = checkReduction(reduction, 'ClosedFormBackprop');
-    checkLossCompat(model, this.loss, 'backpropClosedForm');
-    this.gW = model.layers.map((l) => new Float64Array(l.W.length));
-    this.gb = model.layers.map((l) => new Float64Array(l.b.length));
-  }
-
-  private buffers(batch: number): Buffers {
-    let b = this.cache.get(batch);
-    if (b === undefined) {
-      const alloc = (): Float64Array[] => [new Float64Array(0), ...this.model.layers.map((l) => new Float64Array(batch * l.outputSize))];
-      b = { batch, zs: alloc(), as: alloc(), ds: alloc(), perSample: new Float64Array(batch) };
-      this.cache.set(batch, b);
-    }
-    return b;
+    this.loss = o.loss;
+    this.reduction = o.reduction;
+    this.gW = this.#rec.gW;
+    this.gb = this.#rec.gb;
   }
 
   /**
@@ -77,47 +137,7 @@ export class ClosedFormBackprop {
    * @returns the cost C (summed or averaged per-sample loss)
    */
   run(X: Float64Array, Y: Float64Array, batch: number): number {
-    const layers = this.model.layers;
-    const L = layers.length;
-    const buf = this.buffers(batch);
-    const { zs, as, ds } = buf;
-
-    // Forward chain (seed 001 §II: p_i → q_i; seed 004 eq. 1), keeping every z and a.
-    let prev = X;
-    for (let l = 1; l <= L; l++) {
-      const layer = layers[l - 1]!;
-      affineForward(prev, layer.W, layer.b, zs[l]!, batch, layer.inputSize, layer.outputSize);
-      layer.activation.forward(zs[l]!, as[l]!, layer.outputSize);
-      prev = as[l]!;
-    }
-
-    const out = layers[L - 1]!;
-    const nOut = out.outputSize;
-    this.loss.value(as[L]!, Y, batch, nOut, buf.perSample);
-    let cost = 0;
-    for (let i = 0; i < batch; i++) cost += buf.perSample[i]!;
-    const scale = this.reduction === 'mean' ? 1 / batch : 1;
-    cost *= scale;
-
-    // δ_L = (1/N) ∇_a C ⊙ f_L'(z_L)  (seed 003 eq. deltaDef; softmax Jacobian for a softmax output)
-    const dL = ds[L]!;
-    this.loss.gradient(as[L]!, Y, batch, nOut, dL);
-    if (scale !== 1) for (let i = 0; i < dL.length; i++) dL[i]! *= scale;
-    out.activation.backward(zs[L]!, as[L]!, dL, dL, nOut);
-
-    for (let l = L; l >= 1; l--) {
-      const layer = layers[l - 1]!;
-      const aPrev = l === 1 ? X : as[l - 1]!;
-      // ∂C/∂W_l = δ_lᵀ A_(l-1), ∂C/∂b_l = Σ_batch δ_l
-      affineBackwardParams(ds[l]!, aPrev, this.gW[l - 1]!, this.gb[l - 1]!, batch, layer.inputSize, layer.outputSize);
-      if (l > 1) {
-        // δ_(l-1) = (δ_l W_l) ⊙ f_(l-1)'(z_(l-1))  (seed 003 eq. deltaHiddenLayer)
-        const below = layers[l - 2]!;
-        affineBackwardInput(ds[l]!, layer.W, ds[l - 1]!, batch, layer.inputSize, layer.outputSize);
-        below.activation.backward(zs[l - 1]!, as[l - 1]!, ds[l - 1]!, ds[l - 1]!, below.outputSize);
-      }
-    }
-    return cost;
+    return this.#rec.run(X, Y, batch);
   }
 
   /**
@@ -129,7 +149,7 @@ export class ClosedFormBackprop {
   delta(l: number, batch: number): Float64Array {
     const L = this.model.layers.length;
     if (!Number.isInteger(l) || l < 1 || l > L) throw new ArgumentError(`ClosedFormBackprop.delta: layer ${l} is not in 1..${L}`);
-    return this.buffers(batch).ds[l]!;
+    return this.#rec.buffers(batch).ds[l]!;
   }
 }
 
@@ -143,14 +163,12 @@ export class ClosedFormBackprop {
  * @example backpropClosedForm(model, X, Y, 'halfSumSquares', { reduction: 'sum' }).grads[0].W
  */
 export function backpropClosedForm(model: MLP, X: Tensor, Y: Tensor, loss: Loss | string, opts: { reduction?: Reduction } = {}): GradResult {
-  const where = 'backpropClosedForm';
-  const x = inputMatrix(model, X, undefined, where);
-  const y = labelMatrix(model, Y, x.batch, where);
-  const bp = new ClosedFormBackprop(model, resolveLoss(loss, where), checkReduction(opts.reduction, where));
-  const cost = bp.run(x.data, y.data, x.batch);
+  const p = prepare(model, X, Y, loss, opts.reduction, 'backpropClosedForm');
+  const rec = new DeltaRecurrence(model, p.loss, p.reduction);
+  const cost = rec.run(p.x.data, p.y.data, p.x.batch);
   const grads: LayerGrads[] = model.layers.map((l, i) => ({
-    W: tensorView(bp.gW[i]!, [l.outputSize, l.inputSize]),
-    b: tensorView(bp.gb[i]!, [l.outputSize]),
+    W: tensorView(rec.gW[i]!, [l.outputSize, l.inputSize]),
+    b: tensorView(rec.gb[i]!, [l.outputSize]),
   }));
   return { loss: cost, grads };
 }

@@ -6,9 +6,9 @@
 import { type Tensor, add, fmtShape, matmul, mean, sum, tensorView, valueAndGrad } from '@tapegrad/core';
 import { LayerShapeError } from './errors.js';
 import type { GradResult } from './grads.js';
-import { type Loss, type Reduction, resolveLoss } from './losses.js';
+import type { Loss, Reduction } from './losses.js';
 import type { MLP } from './model.js';
-import { checkLossCompat, checkReduction, inputMatrix, labelMatrix } from './validate.js';
+import { prepare } from './validate.js';
 
 /** The tape's view of a model: one `{ W: [out, in], b: [out] }` per layer. */
 export type Params = { W: Tensor; b: Tensor }[];
@@ -66,12 +66,7 @@ export function tapeCost(model: MLP, params: Params, X: Tensor, Y: Tensor, loss:
  * @example backpropTape(model, X, Y, 'softmaxCrossEntropy').grads[1].b
  */
 export function backpropTape(model: MLP, X: Tensor, Y: Tensor, loss: Loss | string, opts: { reduction?: Reduction } = {}): GradResult {
-  const where = 'backpropTape';
-  const x = inputMatrix(model, X, undefined, where);
-  labelMatrix(model, Y, x.batch, where);
-  const lossFn = resolveLoss(loss, where);
-  const reduction = checkReduction(opts.reduction, where);
-  checkLossCompat(model, lossFn, where);
-  const [c, grads] = valueAndGrad((ps: Params) => tapeCost(model, ps, X, Y, lossFn, reduction))(parameterViews(model));
+  const p = prepare(model, X, Y, loss, opts.reduction, 'backpropTape');
+  const [c, grads] = valueAndGrad((ps: Params) => tapeCost(model, ps, X, Y, p.loss, p.reduction))(parameterViews(model));
   return { loss: c.item(), grads };
 }

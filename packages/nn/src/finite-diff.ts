@@ -3,27 +3,10 @@
  * form. It uses only forward evaluations (closed-form forward loops and `Loss.value`).
  */
 import { type Tensor, tensorView, ArgumentError } from '@tapegrad/core';
-import { affineForward } from './dense-kernels.js';
 import type { GradResult, LayerGrads } from './grads.js';
-import { type Loss, type Reduction, resolveLoss } from './losses.js';
-import type { MLP } from './model.js';
-import { checkLossCompat, checkReduction, inputMatrix, labelMatrix, type Matrix } from './validate.js';
-
-/** The cost C at the model's current parameters (no gradient). */
-function cost(model: MLP, x: Matrix, y: Matrix, loss: Loss, reduction: Reduction, bufs: Float64Array[], per: Float64Array): number {
-  let prev = x.data;
-  model.layers.forEach((layer, l) => {
-    const z = bufs[2 * l]!;
-    const a = bufs[2 * l + 1]!;
-    affineForward(prev, layer.W, layer.b, z, x.batch, layer.inputSize, layer.outputSize);
-    layer.activation.forward(z, a, layer.outputSize);
-    prev = a;
-  });
-  loss.value(prev, y.data, x.batch, y.cols, per);
-  let s = 0;
-  for (let i = 0; i < per.length; i++) s += per[i]!;
-  return reduction === 'mean' ? s / x.batch : s;
-}
+import { type Loss, type Reduction, batchCost } from './losses.js';
+import { type MLP, forwardInto } from './model.js';
+import { prepare } from './validate.js';
 
 /**
  * Numerical gradients `(C(θ + ε) - C(θ - ε)) / 2ε` for every parameter, perturbing one at a time
@@ -45,14 +28,13 @@ export function finiteDifferenceGradients(
   const where = 'finiteDifferenceGradients';
   const eps = opts.eps ?? 1e-6;
   if (!(eps > 0) || !Number.isFinite(eps)) throw new ArgumentError(`${where}: eps must be a finite number > 0, got ${eps}`);
-  const x = inputMatrix(model, X, undefined, where);
-  const y = labelMatrix(model, Y, x.batch, where);
-  const lossFn = resolveLoss(loss, where);
-  const reduction = checkReduction(opts.reduction, where);
-  checkLossCompat(model, lossFn, where);
-  const bufs = model.layers.flatMap((l) => [new Float64Array(x.batch * l.outputSize), new Float64Array(x.batch * l.outputSize)]);
+  const { x, y, loss: lossFn, reduction } = prepare(model, X, Y, loss, opts.reduction, where);
+  const alloc = (): Float64Array[] => [x.data, ...model.layers.map((l) => new Float64Array(x.batch * l.outputSize))];
+  const zs = alloc();
+  const as = alloc();
   const per = new Float64Array(x.batch);
-  const c = (): number => cost(model, x, y, lossFn, reduction, bufs, per);
+  // The cost C at the model's current parameters (no gradient).
+  const c = (): number => batchCost(lossFn, reduction, forwardInto(model, x.data, x.batch, zs, as), y.data, x.batch, y.cols, per);
   const diff = (p: Float64Array): Float64Array => {
     const g = new Float64Array(p.length);
     for (let i = 0; i < p.length; i++) {

@@ -184,6 +184,18 @@ export function huberLoss(delta = 1): Loss {
   };
 }
 
+/**
+ * The cost C from the network output: `loss.value` per sample into `per: [batch]`, then the
+ * reduction, Σ_i C_i for `sum` or (Σ_i C_i) / N for `mean` (divided, as the tape's `mean` does).
+ * @param a output (or logits) `[batch, n]` row-major @param y targets `[batch, n]`
+ */
+export function batchCost(loss: Loss, reduction: Reduction, a: Float64Array, y: Float64Array, batch: number, n: number, per: Float64Array): number {
+  loss.value(a, y, batch, n, per);
+  let s = 0;
+  for (let i = 0; i < batch; i++) s += per[i]!;
+  return reduction === 'mean' ? s / batch : s;
+}
+
 /** The built-in losses by name. */
 export const losses: Readonly<Record<LossName, Loss>> = Object.freeze({
   halfSumSquares,

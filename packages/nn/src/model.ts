@@ -186,19 +186,41 @@ export interface ForwardTrace {
  */
 export function forward(model: MLP, X: Float64Array | Tensor, batch?: number): ForwardTrace {
   const x = inputMatrix(model, X, batch, 'forward');
-  const zs: Float64Array[] = [x.data];
-  const as: Float64Array[] = [x.data];
-  let prev = x.data;
+  return traceForward(model, x.data, x.batch);
+}
+
+/** `forward` on an X that the caller has validated: fresh buffers, then `forwardInto`. */
+export function traceForward(model: MLP, X: Float64Array, batch: number): ForwardTrace {
+  const zs: Float64Array[] = [X];
+  const as: Float64Array[] = [X];
   for (const layer of model.layers) {
-    const z = new Float64Array(x.batch * layer.outputSize);
-    const a = new Float64Array(z.length);
-    affineForward(prev, layer.W, layer.b, z, x.batch, layer.inputSize, layer.outputSize);
+    zs.push(new Float64Array(batch * layer.outputSize));
+    as.push(new Float64Array(batch * layer.outputSize));
+  }
+  forwardInto(model, X, batch, zs, as);
+  return { zs, as, batch };
+}
+
+/**
+ * The forward chain into caller-owned buffers, allocating nothing: for l = 1..L,
+ * `zs[l] = A_(l-1) W_lᵀ + b_l` and `as[l] = f_l(zs[l])`, with A_0 = X (seed 001 §II p_i → q_i;
+ * seed 004 eq. 1). `forward`, the closed-form backprop and finite differences all run this one loop.
+ * @param X `[batch, in]` row-major (trusted: validate first)
+ * @param zs, as `[batch, n_l]` buffers at l = 1..L; index 0 is not touched
+ * @returns `as[L]`, the output `[batch, out]`
+ */
+export function forwardInto(model: MLP, X: Float64Array, batch: number, zs: readonly Float64Array[], as: readonly Float64Array[]): Float64Array {
+  const layers = model.layers;
+  let prev = X;
+  for (let l = 1; l <= layers.length; l++) {
+    const layer = layers[l - 1]!;
+    const z = zs[l]!;
+    const a = as[l]!;
+    affineForward(prev, layer.W, layer.b, z, batch, layer.inputSize, layer.outputSize);
     layer.activation.forward(z, a, layer.outputSize);
-    zs.push(z);
-    as.push(a);
     prev = a;
   }
-  return { zs, as, batch: x.batch };
+  return prev;
 }
 
 /**

@@ -2,13 +2,13 @@
  * Mini-batch training: shuffle, take a batch, get the gradient (tape or closed form), step.
  */
 import { type Tensor, Rng, tensorView, valueAndGrad, ArgumentError } from '@tapegrad/core';
-import { ClosedFormBackprop } from './backprop-closed-form.js';
+import { DeltaRecurrence } from './backprop-closed-form.js';
 import { parameterViews, tapeCost } from './backprop-tape.js';
 import type { LayerGrads } from './grads.js';
-import { type Loss, type Reduction, resolveLoss } from './losses.js';
-import { type MLP, forward } from './model.js';
+import { type Loss, type Reduction, batchCost } from './losses.js';
+import { type MLP, traceForward } from './model.js';
 import type { Optimizer } from './optimizers.js';
-import { checkLossCompat, checkReduction, inputMatrix, labelMatrix } from './validate.js';
+import { prepare, prepareBatch } from './validate.js';
 
 /** What `onEpoch` is told after each epoch. */
 export interface EpochInfo {
@@ -49,11 +49,7 @@ export interface TrainOptions {
 export function train(model: MLP, data: { X: Tensor; Y: Tensor }, opts: TrainOptions): { history: number[] } {
   const where = 'train';
   if (data === null || typeof data !== 'object') throw new ArgumentError(`${where}: data must be { X, Y }`);
-  const x = inputMatrix(model, data.X, undefined, where);
-  const y = labelMatrix(model, data.Y, x.batch, where);
-  const loss = resolveLoss(opts.loss, where);
-  const reduction = checkReduction(opts.reduction, where);
-  checkLossCompat(model, loss, where);
+  const { x, y, loss, reduction } = prepare(model, data.X, data.Y, opts.loss, opts.reduction, where);
   const { epochs } = opts;
   if (!Number.isInteger(epochs) || epochs < 0) throw new ArgumentError(`${where}: epochs must be a non-negative integer, got ${String(epochs)}`);
   const N = x.batch;
@@ -76,7 +72,7 @@ export function train(model: MLP, data: { X: Tensor; Y: Tensor }, opts: TrainOpt
   const xt = new Map(sizes.map((s) => [s, tensorView(xb.get(s)!, [s, nIn])]));
   const yt = new Map(sizes.map((s) => [s, tensorView(yb.get(s)!, [s, nOut])]));
 
-  const closed = gradients === 'closed-form' ? new ClosedFormBackprop(model, loss, reduction) : null;
+  const closed = gradients === 'closed-form' ? new DeltaRecurrence(model, loss, reduction) : null;
   const closedGrads: LayerGrads[] | null =
     closed === null ? null : model.layers.map((l, i) => ({ W: tensorView(closed.gW[i]!, [l.outputSize, l.inputSize]), b: tensorView(closed.gb[i]!, [l.outputSize]) }));
   const params = parameterViews(model);
@@ -129,18 +125,9 @@ export function train(model: MLP, data: { X: Tensor; Y: Tensor }, opts: TrainOpt
  * @example evaluate(model, X, Y, 'halfSumSquares', { reduction: 'sum' })
  */
 export function evaluate(model: MLP, X: Tensor, Y: Tensor, loss: Loss | string, opts: { reduction?: Reduction } = {}): number {
-  const where = 'evaluate';
-  const x = inputMatrix(model, X, undefined, where);
-  const y = labelMatrix(model, Y, x.batch, where);
-  const lossFn = resolveLoss(loss, where);
-  const reduction = checkReduction(opts.reduction, where);
-  checkLossCompat(model, lossFn, where);
-  const t = forward(model, x.data, x.batch);
-  const per = new Float64Array(x.batch);
-  lossFn.value(t.as[t.as.length - 1]!, y.data, x.batch, y.cols, per);
-  let s = 0;
-  for (let i = 0; i < per.length; i++) s += per[i]!;
-  return reduction === 'mean' ? s / x.batch : s;
+  const p = prepare(model, X, Y, loss, opts.reduction, 'evaluate');
+  const t = traceForward(model, p.x.data, p.x.batch);
+  return batchCost(p.loss, p.reduction, t.as[t.as.length - 1]!, p.y.data, p.x.batch, p.y.cols, new Float64Array(p.x.batch));
 }
 
 /**
@@ -153,10 +140,8 @@ export function evaluate(model: MLP, X: Tensor, Y: Tensor, loss: Loss | string, 
  * @example accuracy(model, X, Y) // 1 when every XOR case is right
  */
 export function accuracy(model: MLP, X: Tensor, Y: Tensor, opts: { threshold?: number } = {}): number {
-  const where = 'accuracy';
-  const x = inputMatrix(model, X, undefined, where);
-  const y = labelMatrix(model, Y, x.batch, where);
-  const t = forward(model, x.data, x.batch);
+  const { x, y } = prepareBatch(model, X, Y, 'accuracy');
+  const t = traceForward(model, x.data, x.batch);
   const out = t.as[t.as.length - 1]!;
   const n = y.cols;
   const thr = opts.threshold ?? 0.5;

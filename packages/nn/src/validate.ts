@@ -1,7 +1,11 @@
-/** Input checks shared by forward, both backprops and training: typed errors that name the layer and the shapes. */
+/**
+ * The one validation step in front of every computation on a model: `prepare` checks the
+ * input matrix, the labels, the loss, the reduction and their compatibility, in that order,
+ * and each error is typed and names the caller, the layer and the shapes.
+ */
 import { type Tensor, ArgumentError, fmtShape, isTensor } from '@tapegrad/core';
 import { LayerShapeError, LossCompatibilityError } from './errors.js';
-import type { Loss, Reduction } from './losses.js';
+import { type Loss, type Reduction, resolveLoss } from './losses.js';
 import type { MLP } from './model.js';
 
 /** A batch as row-major values. */
@@ -11,7 +15,7 @@ export interface Matrix {
   readonly cols: number;
 }
 
-export function checkModel(model: MLP, where: string): void {
+function checkModel(model: MLP, where: string): void {
   if (model === null || typeof model !== 'object' || !Array.isArray(model.layers) || model.layers.length === 0) {
     throw new ArgumentError(`${where}: model must be an MLP with at least one layer (use createMLP)`);
   }
@@ -70,7 +74,7 @@ export function labelMatrix(model: MLP, Y: Tensor, batch: number, where: string)
 }
 
 /** Logits losses need an identity output layer (they apply softmax / sigmoid themselves). */
-export function checkLossCompat(model: MLP, loss: Loss, where: string): void {
+function checkLossCompat(model: MLP, loss: Loss, where: string): void {
   if (!loss.fromLogits) return;
   const L = model.layers.length;
   const last = model.layers[L - 1]!;
@@ -84,8 +88,48 @@ export function checkLossCompat(model: MLP, loss: Loss, where: string): void {
   }
 }
 
-export function checkReduction(r: unknown, where: string): Reduction {
+function checkReduction(r: unknown, where: string): Reduction {
   if (r === undefined) return 'mean';
   if (r !== 'sum' && r !== 'mean') throw new ArgumentError(`${where}: reduction must be 'sum' or 'mean', got '${String(r)}'`);
   return r;
+}
+
+/** A loss and its reduction over the batch, resolved and checked against the model's output layer. */
+export interface Objective {
+  readonly loss: Loss;
+  readonly reduction: Reduction;
+}
+
+/**
+ * The model half of `prepare`: resolves a loss name, checks the reduction (default `mean`)
+ * and that the loss can follow the output layer's activation.
+ * @throws ArgumentError for an unknown loss or reduction; LossCompatibilityError for a logits loss after a non-identity output.
+ */
+export function prepareObjective(model: MLP, loss: Loss | string, reduction: unknown, where: string): Objective {
+  checkModel(model, where);
+  const lossFn = resolveLoss(loss, where);
+  const r = checkReduction(reduction, where);
+  checkLossCompat(model, lossFn, where);
+  return { loss: lossFn, reduction: r };
+}
+
+/** X `[batch, in]` and Y `[batch, out]` as matrices, checked against the first and last layers. */
+export interface Batch {
+  readonly x: Matrix;
+  readonly y: Matrix;
+}
+
+/** The data half of `prepare`. @throws LayerShapeError for an X or Y that does not fit the model. */
+export function prepareBatch(model: MLP, X: Tensor, Y: Tensor, where: string): Batch {
+  const x = inputMatrix(model, X, undefined, where);
+  return { x, y: labelMatrix(model, Y, x.batch, where) };
+}
+
+/**
+ * Everything a loss computation checks before it runs: X, then Y, then the loss and reduction.
+ * @throws LayerShapeError, ArgumentError or LossCompatibilityError, each naming `where`.
+ */
+export function prepare(model: MLP, X: Tensor, Y: Tensor, loss: Loss | string, reduction: unknown, where: string): Batch & Objective {
+  const batch = prepareBatch(model, X, Y, where);
+  return { ...batch, ...prepareObjective(model, loss, reduction, where) };
 }
