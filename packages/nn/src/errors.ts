@@ -1,7 +1,7 @@
 /**
  * Typed errors of `@tapegrad/nn`. Each extends one of core's error classes, so
  * `instanceof ShapeError` / `ArgumentError` / `TapegradError` still catches them; the
- * message names the function, the layer, the shapes involved and the fix.
+ * message names the function, the layer (or epoch), the shapes or values involved and the fix.
  */
 import { ArgumentError, ShapeError, TapegradError } from '@tapegrad/core';
 
@@ -19,3 +19,24 @@ export class LossCompatibilityError extends ArgumentError {}
 
 /** A saved model that is not valid JSON, has the wrong format, or does not describe a consistent network. */
 export class ModelFormatError extends TapegradError {}
+
+/**
+ * Training stopped because the loss was no longer a finite number: the step size is too large
+ * for the data, or the data hold NaN/Infinity. The options were valid, so this is not an
+ * `ArgumentError`. The model keeps the parameters at which the loss first diverged (no step
+ * is taken from them).
+ */
+export class TrainingDivergedError extends TapegradError {
+  /** The epoch of the step that diverged, 1-based. */
+  readonly epoch: number;
+  /** The optimizer step that diverged, counted from 1 over the whole run. */
+  readonly step: number;
+  /** The batch loss that was not finite (NaN or ±Infinity). */
+  readonly loss: number;
+  constructor(message: string, at: { readonly epoch: number; readonly step: number; readonly loss: number }) {
+    super(message);
+    this.epoch = at.epoch;
+    this.step = at.step;
+    this.loss = at.loss;
+  }
+}

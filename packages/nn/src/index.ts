@@ -7,7 +7,7 @@
  * a batch is one sample per row, `Z = A_prev Wᵀ + b`.
  * @packageDocumentation
  */
-export { LayerShapeError, LossCompatibilityError, ModelFormatError } from './errors.js';
+export { LayerShapeError, LossCompatibilityError, ModelFormatError, TrainingDivergedError } from './errors.js';
 export { activations, getActivation, leakyReluActivation, eluActivation, type Activation, type ActivationName } from './activations.js';
 export { defineActivation, type ActivationSpec } from './define-activation.js';
 export { losses, getLoss, defineLoss, huberLoss, type Loss, type LossName, type LossSpec, type Reduction } from './losses.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ArgumentError, tensor } from '@tapegrad/core';
+import { ArgumentError, TapegradError, tensor } from '@tapegrad/core';
 import {
   ModelFormatError,
+  TrainingDivergedError,
   accuracy,
   adam,
   backpropClosedForm,
@@ -94,6 +95,42 @@ describe('train', () => {
     const model = createMLP({ sizes: [2, 4, 1], activations: ['identity', 'identity'], seed: 1 });
     const big = tensor([[1e150, 1e150], [1e150, -1e150], [3, 4], [5, 6]]);
     expect(() => train(model, { X: big, Y }, { epochs: 50, loss: 'mse', optimizer: sgd({ lr: 10 }) })).toThrow(/the loss became (Infinity|NaN) at epoch \d+; lower the learning rate/);
+  });
+
+  it('divergence is a TrainingDivergedError (not a usage error) naming the epoch, the step and the loss', () => {
+    // A 1-1 identity model on y = 0 with x = 1: C = ½(w + b)², and sgd with lr 3 maps s = w + b to
+    // s - 3·2s = -5s per step, so |s| grows 5× a step and overflows to Infinity in a few hundred steps.
+    const m = mlp([dense(1, 1, 'identity', { W: Float64Array.of(1), b: Float64Array.of(0) })]);
+    const X1 = tensor([[1], [1]]);
+    const Y1 = tensor([[0], [0]]);
+    let err: unknown;
+    try {
+      train(m, { X: X1, Y: Y1 }, { epochs: 1000, batchSize: 1, shuffle: false, loss: 'halfSumSquares', optimizer: sgd({ lr: 3 }) });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(TapegradError);
+    expect(err).not.toBeInstanceOf(ArgumentError);
+    if (!(err instanceof TrainingDivergedError)) throw new Error(`expected a TrainingDivergedError, got ${String(err)}`);
+    const d = err;
+    // s_k = (-5)^k after k steps; C = ½ s² overflows once 25^k / 2 > 1.8e308, i.e. at k = 221,
+    // which is step 222 (the steps count from 1), batch 2 of 2 in epoch 111.
+    expect(d.loss).toBe(Infinity);
+    expect(d.step).toBe(222);
+    expect(d.epoch).toBe(111);
+    expect(d.message).toMatch(
+      /^train: the loss became Infinity at epoch 111; lower the learning rate of sgd or check the data for NaN\/Infinity \(step 222, batch 2 of 2 in that epoch; the step before had loss \S+e\+30\d\)$/,
+    );
+  });
+
+  it('a loss that is not finite before any update points at the data', () => {
+    const m = createMLP({ sizes: [2, 1], activations: ['identity'], seed: 1 });
+    const bad = tensor([[0, NaN], [0, 1], [1, 0], [1, 1]]);
+    for (const gradients of ['tape', 'closed-form'] as const) {
+      expect(() => train(m, { X: bad, Y }, { epochs: 1, loss: 'mse', optimizer: adam({ lr: 0.1 }), gradients })).toThrow(
+        'train: the loss became NaN at epoch 1; lower the learning rate of adam or check the data for NaN/Infinity (step 1, before any update: the starting loss is not finite, so look at the data (or the initial weights) first)',
+      );
+    }
   });
 });
 

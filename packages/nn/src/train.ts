@@ -1,7 +1,8 @@
 /**
  * Mini-batch training: shuffle, take a batch, get the gradient (tape or closed form), step.
  */
-import { type Tensor, Rng, tensorView, valueAndGrad, ArgumentError } from '@tapegrad/core';
+import { type Tensor, Rng, fmtNumber, tensorView, valueAndGrad, ArgumentError } from '@tapegrad/core';
+import { TrainingDivergedError } from './errors.js';
 import { DeltaRecurrence } from './backprop-closed-form.js';
 import { parameterViews, tapeCost } from './backprop-tape.js';
 import type { LayerGrads } from './grads.js';
@@ -42,7 +43,8 @@ export interface TrainOptions {
  * @param data `{ X: [N, in], Y: [N, out] }`
  * @param opts epochs, batchSize, loss, reduction, optimizer, gradients, seed, shuffle, onEpoch
  * @returns `{ history }`: one loss per epoch (mean per-sample loss with `mean`, total with `sum`)
- * @throws ArgumentError for bad options; LayerShapeError / LossCompatibilityError as the backprops do.
+ * @throws ArgumentError for bad options; LayerShapeError / LossCompatibilityError as the backprops do;
+ *   TrainingDivergedError when a batch loss is NaN or infinite (naming the epoch, the step and the loss).
  * @example
  * train(model, { X, Y }, { epochs: 500, loss: 'halfSumSquares', optimizer: sgd({ lr: 0.5 }), gradients: 'tape' }).history
  */
@@ -81,6 +83,8 @@ export function train(model: MLP, data: { X: Tensor; Y: Tensor }, opts: TrainOpt
   const order = new Int32Array(N);
   for (let i = 0; i < N; i++) order[i] = i;
   const history: number[] = [];
+  let step = 0;
+  let previous = NaN;
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const perm = shuffle ? rng.permutation(N) : order;
     let total = 0;
@@ -104,9 +108,9 @@ export function train(model: MLP, data: { X: Tensor; Y: Tensor }, opts: TrainOpt
         cost = c.item();
         grads = g;
       }
-      if (!Number.isFinite(cost)) {
-        throw new ArgumentError(`${where}: the loss became ${cost} at epoch ${epoch}; lower the learning rate or check the data for NaN/Infinity`);
-      }
+      step++;
+      if (!Number.isFinite(cost)) throw diverged(opt, { epoch, step, loss: cost, batch: start / batchSize + 1, batches: Math.ceil(N / batchSize), previous });
+      previous = cost;
       total += reduction === 'mean' ? cost * bs : cost;
       opt.step(model, grads);
     }
@@ -115,6 +119,18 @@ export function train(model: MLP, data: { X: Tensor; Y: Tensor }, opts: TrainOpt
     opts.onEpoch?.({ epoch, loss: epochLoss, model });
   }
   return { history };
+}
+
+/** Where and how the loss diverged, in a message that says what to change. */
+function diverged(opt: Optimizer, d: { epoch: number; step: number; loss: number; batch: number; batches: number; previous: number }): TrainingDivergedError {
+  const when =
+    d.step === 1
+      ? 'step 1, before any update: the starting loss is not finite, so look at the data (or the initial weights) first'
+      : `step ${d.step}, batch ${d.batch} of ${d.batches} in that epoch; the step before had loss ${fmtNumber(d.previous)}`;
+  return new TrainingDivergedError(
+    `train: the loss became ${d.loss} at epoch ${d.epoch}; lower the learning rate of ${opt.name} or check the data for NaN/Infinity (${when})`,
+    d,
+  );
 }
 
 /**
