@@ -26,19 +26,6 @@ function defaultPoints(): Float64Array {
 }
 
 /**
- * Compares `act`'s closed-form derivative with the tape's derivative of `act.tape`, point by point:
- * agreement when `|df - tape| <= atol + rtol·max(|df|, |tape|)` (defaults rtol 1e-7, atol 1e-9: both
- * sides are exact to rounding, ~1e-15, so anything larger is a wrong formula, not noise).
- * Elementwise activations are probed with the cotangent 1 (giving f'(z) itself); softmax with a
- * fixed varied cotangent, rows of 4.
- * @param act the activation (built-in or from `defineActivation`)
- * @param opts `points` to probe (default 161 points in (-8, 8)), `rtol`, `atol`
- * @returns `{ ok, maxAbsError, worst: { z, df, tape }, toString() }`
- * @throws ArgumentError for empty points or negative tolerances.
- * @example checkActivation(defineActivation({ name: 'sq', f: (z) => mul(z, z), df: (z) => z })).worst.z
- */
-
-/**
  * Where a hand derivative and the tape's disagree: `ok` when every entry has
  * |mine - tape| <= atol + rtol·max(|mine|, |tape|); the largest difference (NaN counts as
  * Infinity) and its position.
@@ -59,6 +46,18 @@ function disagreement(mine: Float64Array, tape: Float64Array, rtol: number, atol
   return { ok, maxAbs: Math.max(maxAbs, 0), worst };
 }
 
+/**
+ * Compares `act`'s closed-form derivative with the tape's derivative of `act.tape`, point by point:
+ * agreement when `|df - tape| <= atol + rtol·max(|df|, |tape|)` (defaults rtol 1e-7, atol 1e-9: both
+ * sides are exact to rounding, ~1e-15, so anything larger is a wrong formula, not noise).
+ * Elementwise activations are probed with the cotangent 1 (giving f'(z) itself); softmax with a
+ * fixed varied cotangent, rows of 4.
+ * @param act the activation (built-in or from `defineActivation`)
+ * @param opts `points` to probe (default 161 points in (-8, 8)), `rtol`, `atol`
+ * @returns `{ ok, maxAbsError, worst: { z, df, tape }, toString() }`
+ * @throws ArgumentError for empty points or negative tolerances.
+ * @example checkActivation(defineActivation({ name: 'sq', f: (z) => mul(z, z), df: (z) => z })).worst.z
+ */
 export function checkActivation(act: Activation, opts: { points?: Float64Array | readonly number[]; rtol?: number; atol?: number } = {}): ActivationCheck {
   const rtol = opts.rtol ?? 1e-7;
   const atol = opts.atol ?? 1e-9;

@@ -23,7 +23,8 @@ function checkRate(v: unknown, what: string, where: string, lo: number, hi: numb
   return v;
 }
 
-function checkGrads(model: MLP, grads: readonly LayerGrads[], where: string): void {
+/** The gradients' shapes against the model's layers (not core's `checkGrads`, which checks values by finite differences). */
+function checkGradShapes(model: MLP, grads: readonly LayerGrads[], where: string): void {
   if (grads.length !== model.layers.length) {
     throw new ArgumentError(`${where}.step: got gradients for ${grads.length} layers but the model has ${model.layers.length}`);
   }
@@ -65,7 +66,7 @@ export function sgd(opts: { lr: number }): Optimizer {
   return {
     name: 'sgd',
     step(model, grads) {
-      checkGrads(model, grads, 'sgd');
+      checkGradShapes(model, grads, 'sgd');
       eachParam(model, grads, (p, g) => {
         for (let i = 0; i < p.length; i++) p[i]! -= lr * g[i]!;
       });
@@ -86,7 +87,7 @@ export function momentum(opts: { lr: number; beta?: number }): Optimizer {
   return {
     name: 'momentum',
     step(model, grads) {
-      checkGrads(model, grads, 'momentum');
+      checkGradShapes(model, grads, 'momentum');
       const vel = stateFor(cache, model);
       eachParam(model, grads, (p, g, k) => {
         const v = vel[k]!;
@@ -118,7 +119,7 @@ export function adam(opts: { lr: number; beta1?: number; beta2?: number; eps?: n
   return {
     name: 'adam',
     step(model, grads) {
-      checkGrads(model, grads, 'adam');
+      checkGradShapes(model, grads, 'adam');
       const m = stateFor(ms, model);
       const v = stateFor(vs, model);
       const t = (steps.get(model) ?? 0) + 1;

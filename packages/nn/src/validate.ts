@@ -52,7 +52,7 @@ export function inputMatrix(model: MLP, X: Float64Array | Tensor, batch: number 
 }
 
 /** Y as `[batch, out]`, checked against the last layer and X's batch. */
-export function labelMatrix(model: MLP, Y: Tensor, batch: number, where: string): Matrix {
+function labelMatrix(model: MLP, Y: Tensor, batch: number, where: string): Matrix {
   const L = model.layers.length;
   const last = model.layers[L - 1]!;
   const nOut = last.outputSize;
