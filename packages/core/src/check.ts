@@ -1,6 +1,6 @@
 /** Finite-difference gradient checking, for comparing autodiff with numerics. */
 import { ArgumentError, GradError, fmtShape } from './errors.js';
-import { fmtNumber } from './format.js';
+import { fmtNumber, formatTable } from './format.js';
 import { noGrad } from './tape.js';
 import { Tensor } from './tensor.js';
 import { grad } from './autodiff.js';
@@ -100,8 +100,9 @@ export function checkGrads(f: (...args: Tensor[]) => Tensor, args: readonly Tens
     ok,
     args: reports,
     toString: () =>
-      ['arg  shape      max abs err  max rel err  worst      ok', ...reports.map((r) =>
-        [String(r.arg).padEnd(3), fmtShape(r.shape).padEnd(10), fmtNumber(r.maxAbsError).padEnd(11), fmtNumber(r.maxRelError).padEnd(11), fmtShape(r.worstIndex).padEnd(10), r.ok ? 'yes' : 'NO'].join('  '),
-      )].join('\n'),
+      formatTable(
+        ['arg', 'shape', 'max abs err', 'max rel err', 'worst', 'ok'],
+        reports.map((r) => [String(r.arg), fmtShape(r.shape), fmtNumber(r.maxAbsError), fmtNumber(r.maxRelError), fmtShape(r.worstIndex), r.ok ? 'yes' : 'NO']),
+      ),
   };
 }

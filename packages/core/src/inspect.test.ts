@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type Tensor, add, exp, mul, scalar, sum, tensor, traceTape } from './index.js';
+import { ArgumentError, type Tensor, add, exp, grad, mul, scalar, sigmoid, sum, tensor, traceTape, zeros } from './index.js';
 import { tapeLength } from './tape.js';
+import { callWith } from './testing/untyped.js';
 
 // f(x, y) = (x + y)·y at x = 2, y = 3: value 15; ∂f/∂(x+y) = y = 3, ∂f/∂x = 3, ∂f/∂y = (x + y) + y = 8.
 const f = (x: Tensor, y: Tensor): Tensor => mul(add(x, y), y);
@@ -59,19 +60,33 @@ describe('traceTape', () => {
 
   it('exports a Mermaid flowchart', () => {
     expect(rec.toMermaid()).toBe(
-      ['flowchart LR', '  n0["#0 variable []"]', '  n1["#1 variable []"]', '  n2["#2 add []"]', '  n0 --> n2', '  n1 --> n2', '  n3["#3 mul []"]', '  n2 --> n3', '  n1 --> n3'].join(
-        '\n',
-      ),
+      [
+        'flowchart LR',
+        '  n0["#0 variable []"]',
+        '  n1["#1 variable []"]',
+        '  n2["#2 add []"]',
+        '  n0 --> n2',
+        '  n1 --> n2',
+        '  n3["#3 mul []"]',
+        '  n2 --> n3',
+        '  n1 --> n3',
+        // The same colours as DOT: arguments blue, the output orange.
+        '  classDef arg fill:#dde8ff;',
+        '  classDef out fill:#ffe8cc;',
+        '  class n0,n1 arg;',
+        '  class n3 out;',
+      ].join('\n'),
     );
     expect(rec.toMermaid({ values: true })).toContain('n3["#3 mul []<br/>value 15<br/>grad 1"]');
   });
 
-  it('shows constants as such: const inputs in the table, gray ellipses in DOT, circles in Mermaid', () => {
+  it('shows constants as such, with their value: in the table, as gray ellipses in DOT, circles in Mermaid', () => {
     const r = traceTape((x) => sum(mul(x, scalar(2))), tensor([1, 2]));
-    expect(r.toTable().split('\n')[3]).toBe('1  mul       #0[2] const[]  [2]     a,b');
-    expect(r.entries[1]!.inputs[1]).toEqual({ from: null, shape: [] });
-    expect(r.toDot()).toContain('  c0 [label="const []", shape=ellipse, color=gray];\n  c0 -> n1;');
-    expect(r.toMermaid({ values: true })).toContain('  c0(("const []")) --> n1');
+    expect(r.toTable().split('\n')[3]).toBe('1  mul       #0[2] 2   [2]     a,b');
+    expect(r.entries[1]!.inputs[1]).toEqual({ from: null, shape: [], value: scalar(2) });
+    // A constant's id names the entry and the input position it feeds (input 1 of entry 1).
+    expect(r.toDot()).toContain('  c1_1 [label="2", shape=ellipse, color=gray];\n  c1_1 -> n1;');
+    expect(r.toMermaid({ values: true })).toContain('  c1_1(("2")) --> n1');
     // Vectors of up to 4 values are shown in full: the gradient of Σ 2x is [2, 2].
     expect(r.toMermaid({ values: true })).toContain('n0["#0 variable [2]<br/>value [1, 2]<br/>grad [2, 2]"]');
   });
@@ -84,5 +99,81 @@ describe('traceTape', () => {
     expect(c.outputEntry).toBeNull();
     expect(c.output.item()).toBe(7);
     expect(c.entries.map((e) => e.op)).toEqual(['variable']);
+  });
+});
+
+describe('traceTape.named', () => {
+  // The neuron σ(w·x + b) at w = 0.5, x = 2, b = -1: σ(0) = 0.5, σ'(0) = 1/4.
+  const neuron = traceTape.named(({ w, b }) => sigmoid(add(mul(w, 2), b)), { w: scalar(0.5), b: scalar(-1) });
+
+  it('labels each leaf of the parameter tree with its path; ops have argument null', () => {
+    expect(neuron.entries.map((e) => e.argument)).toEqual(['w', 'b', null, null, null]);
+    expect(neuron.entries.map((e) => e.op)).toEqual(['variable', 'variable', 'mul', 'add', 'sigmoid']);
+    expect(neuron.entries.map((e) => e.grad?.item())).toEqual([0.5, 0.25, 0.25, 0.25, 1]);
+    const nested = traceTape.named((p) => sum(mul(p.layers[0]!.W, p.scale)), { layers: [{ W: tensor([1, 2]) }], scale: scalar(3) });
+    expect(nested.entries.filter((e) => e.argument !== null).map((e) => e.argument)).toEqual(['layers[0].W', 'scale']);
+    // Keys that are not identifiers are quoted, so a path reads back unambiguously.
+    expect(traceTape.named((p) => p['a b']!, { 'a b': scalar(1) }).entries[0]!.argument).toBe('["a b"]');
+    expect(traceTape((x) => x, scalar(1)).entries[0]!.argument).toBe('');
+  });
+
+  it('names arguments in the table, where inputs refer to them, with values and gradients on request', () => {
+    expect(neuron.toTable({ values: true })).toBe(
+      [
+        '#  op       inputs    output  saved  value  grad',
+        '-  -------  --------  ------  -----  -----  ----',
+        '0  w        argument  []      -      0.5    0.5',
+        '1  b        argument  []      -      -1     0.25',
+        '2  mul      w[] 2     []      a,b    1      0.25',
+        '3  add      #2[] b[]  []      -      0      0.25',
+        '4  sigmoid  #3[]      []      out    0.5    1',
+      ].join('\n'),
+    );
+    expect(neuron.toTable({ rule: '─' }).split('\n')[1]).toBe('─  ───────  ────────  ──────  ─────');
+  });
+
+  it('names arguments in DOT and Mermaid', () => {
+    expect(neuron.toDot({ values: true })).toContain('  n0 [label="w []\\nvalue 0.5\\ngrad 0.5", style=filled, fillcolor="#dde8ff"];');
+    expect(neuron.toDot()).toContain('  c2_1 [label="2", shape=ellipse, color=gray];');
+    expect(neuron.toMermaid()).toContain('  n1["b []"]');
+  });
+
+  it('escapes labels for each format: DOT quotes and backslashes, Mermaid entity codes for HTML', () => {
+    const r = traceTape.named((p) => sum(p['say "hi"\\<b>']!), { 'say "hi"\\<b>': tensor([1, 2]) });
+    // The path quotes the key (JSON), and each format escapes the path in turn.
+    expect(r.entries[0]!.argument).toBe('["say \\"hi\\"\\\\<b>"]');
+    expect(r.toDot()).toContain('  n0 [label="[\\"say \\\\\\"hi\\\\\\"\\\\\\\\<b>\\"] [2]", style=filled');
+    expect(r.toMermaid()).toContain('  n0["[#quot;say \\#quot;hi\\#quot;\\\\#lt;b#gt;#quot;] [2]"]');
+    const amp = traceTape.named((p) => p['a&b#x;']!, { 'a&b#x;': scalar(1) });
+    expect(amp.toMermaid()).toContain('n0["[#quot;a#amp;b#35;x;#quot;] []"]');
+    expect(amp.toTable().split('\n')[2]).toBe('0  ["a&b#x;"]  argument  []      -');
+  });
+
+  it('shows a constant of more than 4 values by its shape', () => {
+    const r = traceTape((x) => sum(add(x, zeros([2, 3]))), tensor([1, 2, 3]));
+    expect(r.entries[1]!.inputs[1]).toMatchObject({ from: null, shape: [2, 3] });
+    expect(r.toTable().split('\n')[3]).toBe('1  add       #0[3] const[2,3]  [2,3]   -');
+    expect(r.toDot()).toContain('  c1_1 [label="const [2,3]", shape=ellipse, color=gray];');
+    expect(r.toDot({ values: true })).toContain('value [2,3] (|max| 3)');
+  });
+
+  it("draws a nested grad's own argument as fed by the entry it stands in for, labelled by its path", () => {
+    // d/dt Σ W² at W = t is 2t: the inner grad's variable (entry 1) is fed by the outer argument.
+    const r = traceTape((t) => sum(grad((p: { W: Tensor }) => sum(mul(p.W, p.W)))({ W: t }).W), tensor([1, 2]));
+    expect(r.entries[1]).toMatchObject({ op: 'variable', argument: 'W', inputs: [{ from: 0, shape: [2] }] });
+    expect(r.toTable().split('\n').slice(2, 5)).toEqual(['0  variable  argument     [2]     -', '1  W         #0[2]        [2]     -', '2  mul       W[2] W[2]    [2]     a,b']);
+    expect(r.toDot()).toContain('  n0 -> n1;');
+    expect(r.toMermaid()).toContain('  n0 --> n1');
+    expect(r.entries[0]!.grad?.toFlatArray()).toEqual([2, 2]);
+  });
+
+  it('rejects arguments and results that are not tensors, naming the fix', () => {
+    const id = (x: Tensor): Tensor => x;
+    expect(() => callWith(traceTape, id, scalar(1), 2)).toThrow(
+      new ArgumentError('traceTape: argument 1 must be a Tensor, got number; wrap numbers with tensor() or scalar(), or pass a parameter tree to traceTape.named'),
+    );
+    expect(() => callWith(traceTape.named, id, { w: scalar(1), b: [2] })).toThrow("traceTape.named: params.b[0] is the number 2, not a Tensor");
+    expect(() => callWith(traceTape, () => 3, scalar(1))).toThrow(new ArgumentError('traceTape: f must return a Tensor, got number'));
+    expect(tapeLength()).toBe(0);
   });
 });

@@ -3,38 +3,13 @@
  * Mermaid. This is what the teaching tools are built on; the CLI's `graph` prints these.
  */
 import { ArgumentError } from './errors.js';
-import { renderDot, renderMermaid, renderTable, type GraphOptions, type TapeTableOptions } from './inspect-render.js';
+import { type GraphOptions, type TapeEntry, type TapeInput, type TapeTableOptions, renderDot, renderMermaid, renderTable } from './inspect-render.js';
 import { type Tree, flattenTreeWithPaths, unflattenTree } from './pytree.js';
 import { type Node, type Recorded, backward, beginTrace, endTrace, variable, withListener } from './tape.js';
 import { Tensor, ones } from './tensor.js';
-import { add } from './ops/arithmetic.js';
+import { add } from './ops/elementwise.js';
 
-export type { GraphOptions, TapeTableOptions } from './inspect-render.js';
-
-/** One input of a recorded op: the entry that made it, or a constant (a tensor not traced here) with its value. */
-export type TapeInput =
-  | { readonly from: number; readonly shape: readonly number[] }
-  | { readonly from: null; readonly shape: readonly number[]; readonly value: Tensor };
-
-/** One recorded op application. */
-export interface TapeEntry {
-  /** Position on this tape, from 0; also the node id in DOT and Mermaid (`n3`). */
-  readonly index: number;
-  readonly op: string;
-  /**
-   * For a traced argument, its label: the parameter-tree path given to `traceTape.named`
-   * (`W1`, `layers[0].b`), `''` when it has none; `null` for an op application.
-   */
-  readonly argument: string | null;
-  readonly inputs: readonly TapeInput[];
-  readonly outputShape: readonly number[];
-  /** What the VJP keeps from the forward pass (input names and/or `out`). */
-  readonly saved: readonly string[];
-  /** The output's values. */
-  readonly value: Tensor;
-  /** ∂output/∂(this entry's output), when the output is a scalar and a path exists. */
-  readonly grad: Tensor | null;
-}
+export type { GraphOptions, TapeEntry, TapeInput, TapeTableOptions } from './inspect-render.js';
 
 /** The recording of one call: entries in execution order, the output, renderers. */
 export interface TapeRecord {

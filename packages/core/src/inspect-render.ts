@@ -1,0 +1,151 @@
+/**
+ * The one tape renderer: the entries `traceTape` records, and how they render as a
+ * fixed-width table, Graphviz DOT or a Mermaid flowchart. Arguments carry their labels,
+ * constants their values; every label is escaped for the format it lands in, and node ids
+ * depend only on the tape (`n3`, and `c3_1` for input 1 of entry 3 when it is a constant),
+ * so two renderings of one tape diff cleanly.
+ */
+import { fmtShape } from './errors.js';
+import { fmtNumber, formatTable } from './format.js';
+import type { Tensor } from './tensor.js';
+
+/** One input of a recorded op: the entry that made it, or a constant (a tensor not traced here) with its value. */
+export type TapeInput =
+  | { readonly from: number; readonly shape: readonly number[] }
+  | { readonly from: null; readonly shape: readonly number[]; readonly value: Tensor };
+
+/** One recorded op application. */
+export interface TapeEntry {
+  /** Position on this tape, from 0; also the node id in DOT and Mermaid (`n3`). */
+  readonly index: number;
+  readonly op: string;
+  /**
+   * For a traced argument, its label: the parameter-tree path given to `traceTape.named`
+   * (`W1`, `layers[0].b`), `''` when it has none; `null` for an op application.
+   */
+  readonly argument: string | null;
+  readonly inputs: readonly TapeInput[];
+  readonly outputShape: readonly number[];
+  /** What the VJP keeps from the forward pass (input names and/or `out`). */
+  readonly saved: readonly string[];
+  /** The output's values. */
+  readonly value: Tensor;
+  /** ∂output/∂(this entry's output), when the output is a scalar and a path exists. */
+  readonly grad: Tensor | null;
+}
+
+/** Options of `TapeRecord.toDot` and `toMermaid`. */
+export interface GraphOptions {
+  /** Add each node's value and its gradient ∂output/∂node to its label. */
+  readonly values?: boolean;
+}
+
+/** Options of `TapeRecord.toTable`. */
+export interface TapeTableOptions extends GraphOptions {
+  /** The character of the rule under the header (default `'-'`), as `formatTable` takes it. */
+  readonly rule?: string;
+}
+
+const ARG_FILL = '#dde8ff';
+const OUT_FILL = '#ffe8cc';
+
+/** A value in a few characters: a number, up to 4 numbers in full, else the shape and the largest magnitude. */
+function brief(t: Tensor): string {
+  if (t.size === 1) return fmtNumber(t.data[0]!);
+  if (t.size <= 4) return `[${Array.from(t.data, fmtNumber).join(', ')}]`;
+  let m = 0;
+  for (const v of t.data) m = Math.max(m, Math.abs(v)); // a NaN anywhere shows as NaN
+  return `${fmtShape(t.shape)} (|max| ${fmtNumber(m)})`;
+}
+
+/** A constant input: its value when small (scalar or ≤ 4 elements), else `const` and its shape. */
+function constantText(value: Tensor, sep: string): string {
+  return value.size <= 4 ? brief(value) : `const${sep}${fmtShape(value.shape)}`;
+}
+
+/** The entry's name: its label if it is a named argument, else the op. */
+function nameOf(e: TapeEntry): string {
+  return e.argument !== null && e.argument !== '' ? e.argument : e.op;
+}
+
+/** A node's label lines: `#3 mul [2]` (or `w [2]` for a named argument), then value and gradient. */
+function labelLines(e: TapeEntry, values: boolean): string[] {
+  const head = e.argument !== null && e.argument !== '' ? `${e.argument} ${fmtShape(e.outputShape)}` : `#${e.index} ${e.op} ${fmtShape(e.outputShape)}`;
+  if (!values) return [head];
+  return e.grad === null ? [head, `value ${brief(e.value)}`] : [head, `value ${brief(e.value)}`, `grad ${brief(e.grad)}`];
+}
+
+/** Inside a DOT double-quoted string: backslash and quote escaped; `\n` is DOT's own line break. */
+function dotText(lines: readonly string[]): string {
+  return lines.map((l) => l.replace(/[\\"]/g, '\\$&').replace(/\r?\n/g, '\\n')).join('\\n');
+}
+
+const MERMAID_ENTITY: Readonly<Record<string, string>> = { '"': '#quot;', '&': '#amp;', '<': '#lt;', '>': '#gt;', '`': '#96;', '#': '#35;' };
+
+/**
+ * Inside a Mermaid `"..."` label, which Mermaid renders as HTML: quotes, `&`, `<`, `>` and
+ * backticks as entity codes, and `#` only where it would start one (`#x;`), so `#3 mul` stays readable.
+ */
+function mermaidText(lines: readonly string[]): string {
+  return lines.map((l) => l.replace(/["&<>`]|#(?=\w+;)/g, (c) => MERMAID_ENTITY[c]!).replace(/\r?\n/g, '<br/>')).join('<br/>');
+}
+
+/** A table cell on one line. */
+function cell(s: string): string {
+  return s.replace(/[\r\n\t]/g, ' ');
+}
+
+/** `#  op  inputs  output  saved` (and `value  grad`): inputs by entry (`#2[3]`), label (`W1[3,2]`) or constant value. */
+export function renderTable(entries: readonly TapeEntry[], opts: TapeTableOptions = {}): string {
+  const values = opts.values ?? false;
+  const ref = (i: TapeInput): string => {
+    if (i.from === null) return constantText(i.value, '');
+    const src = entries[i.from]!;
+    return `${src.argument !== null && src.argument !== '' ? src.argument : `#${i.from}`}${fmtShape(i.shape)}`;
+  };
+  const rows = entries.map((e) => {
+    // An argument's input is the caller's tensor, not part of this tape, unless an entry made
+    // it (a grad nested inside the traced function): then it points at that entry.
+    const traced = e.inputs.filter((i) => i.from !== null);
+    const inputs = e.argument === null ? e.inputs.map(ref).join(' ') : traced.length > 0 ? traced.map(ref).join(' ') : 'argument';
+    const row = [String(e.index), cell(nameOf(e)), cell(inputs), fmtShape(e.outputShape), e.saved.join(',') || '-'];
+    if (values) row.push(brief(e.value), e.grad === null ? '-' : brief(e.grad));
+    return row;
+  });
+  const head = ['#', 'op', 'inputs', 'output', 'saved', ...(values ? ['value', 'grad'] : [])];
+  return formatTable(head, rows, opts.rule === undefined ? {} : { rule: opts.rule });
+}
+
+/** Graphviz DOT: arguments blue, the output orange, constants grey ellipses. */
+export function renderDot(entries: readonly TapeEntry[], outputEntry: number | null, opts: GraphOptions = {}): string {
+  const lines = ['digraph tape {', '  rankdir=LR;', '  node [shape=box, fontname="monospace"];'];
+  for (const e of entries) {
+    const fill = e.argument !== null ? ARG_FILL : e.index === outputEntry ? OUT_FILL : null;
+    lines.push(`  n${e.index} [label="${dotText(labelLines(e, opts.values ?? false))}"${fill === null ? '' : `, style=filled, fillcolor="${fill}"`}];`);
+    e.inputs.forEach((i, k) => {
+      if (i.from !== null) lines.push(`  n${i.from} -> n${e.index};`);
+      else if (e.argument === null) {
+        lines.push(`  c${e.index}_${k} [label="${dotText([constantText(i.value, ' ')])}", shape=ellipse, color=gray];`, `  c${e.index}_${k} -> n${e.index};`);
+      }
+    });
+  }
+  lines.push('}');
+  return lines.join('\n');
+}
+
+/** A Mermaid flowchart: boxes for entries, circles for constants, the same colours as DOT. */
+export function renderMermaid(entries: readonly TapeEntry[], outputEntry: number | null, opts: GraphOptions = {}): string {
+  const lines = ['flowchart LR'];
+  for (const e of entries) {
+    lines.push(`  n${e.index}["${mermaidText(labelLines(e, opts.values ?? false))}"]`);
+    e.inputs.forEach((i, k) => {
+      if (i.from !== null) lines.push(`  n${i.from} --> n${e.index}`);
+      else if (e.argument === null) lines.push(`  c${e.index}_${k}(("${mermaidText([constantText(i.value, ' ')])}")) --> n${e.index}`);
+    });
+  }
+  lines.push(`  classDef arg fill:${ARG_FILL};`, `  classDef out fill:${OUT_FILL};`);
+  const args = entries.filter((e) => e.argument !== null).map((e) => `n${e.index}`);
+  if (args.length > 0) lines.push(`  class ${args.join(',')} arg;`);
+  if (outputEntry !== null && entries[outputEntry]?.argument === null) lines.push(`  class n${outputEntry} out;`);
+  return lines.join('\n');
+}
