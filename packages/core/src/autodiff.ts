@@ -4,7 +4,7 @@
  */
 import { ArgumentError, GradError, fmtShape } from './errors.js';
 import { type Tree, flattenTree, flattenTreeWithPaths, unflattenTree } from './pytree.js';
-import { type OpDef, type Vjp, backward, beginTrace, endTrace, isRecording, noGrad, recordCustom, variable } from './tape.js';
+import { type OpDef, type Vjp, backward, beginTrace, checkCotangent, endTrace, isRecording, noGrad, recordCustom, variable } from './tape.js';
 import { Tensor, ones, zeros } from './tensor.js';
 import { add, mul } from './ops/elementwise.js';
 import { sum } from './ops/structural.js';
@@ -171,12 +171,7 @@ export function vjp<Args extends readonly Tree[], Out extends Tree>(
     if (cts.length !== t.outLeaves.length) {
       throw new GradError(`vjp pullback: the cotangent has ${cts.length} tensor(s) but f returned ${t.outLeaves.length}; pass one per output, in the same structure`);
     }
-    t.outLeaves.forEach((o, i) => {
-      const c = cts[i]!;
-      if (c.shape.length !== o.shape.length || c.shape.some((d, j) => d !== o.shape[j])) {
-        throw new GradError(`vjp pullback: cotangent ${i} has shape ${fmtShape(c.shape)} but the output has shape ${fmtShape(o.shape)}; pass a cotangent shaped like the output`);
-      }
-    });
+    t.outLeaves.forEach((o, i) => checkCotangent(`vjp pullback: cotangent ${i}`, o, cts[i]!));
     const grads: unknown = gradsOf(t, cts, primals, nums);
     return grads as Args;
   };

@@ -330,10 +330,7 @@ function checkCotangentOf(op: string, input: string, gi: unknown, shape: Shape):
 /** @internal Checks that `seed` fits `output` for a pullback. */
 export function checkCotangent(where: string, output: Tensor, seed: Tensor): void {
   if (!sameShape(output.shape, seed.shape)) {
-    throw new GradError(
-      `${where}: cotangent has shape ${fmtShape(seed.shape)} but the output has shape ${fmtShape(output.shape)}; ` +
-        `pass a cotangent shaped like the output`,
-    );
+    throw new GradError(`${where} has shape ${fmtShape(seed.shape)} but the output has shape ${fmtShape(output.shape)}; pass a cotangent shaped like the output`);
   }
 }
 

@@ -124,7 +124,7 @@ function gemmSmall(a: Float64Array, b: Float64Array, c: Float64Array, m: number,
 }
 
 /** The TypeScript blocked kernel: the reference the WebAssembly path is tested against, and its fallback. */
-export function gemmBlocked(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number, ta: boolean, tb: boolean): void {
+function gemmBlocked(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number, ta: boolean, tb: boolean): void {
   const kcMax = Math.min(KC, k);
   const needA = roundUp(Math.min(MC, m), MR) * kcMax;
   const needB = roundUp(Math.min(NC, n), NR) * kcMax;
