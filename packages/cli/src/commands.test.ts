@@ -229,9 +229,10 @@ describe('tapegrad graph', () => {
     const m = runIo(['graph', '-e', 'x^2 + 1', '--var', 'x=3', '--format', 'mermaid', '--values']).out;
     expect(m.split('\n')[0]).toBe('flowchart LR');
     expect(m).toContain('n0["x []<br/>value 3<br/>grad 6"]');
-    expect(m).toContain('n1(("2"))');
+    // The literal 2 is a constant, drawn as a circle with its value, feeding the power (entry 1).
+    expect(m).toContain('  c1_1(("2")) --> n1');
     const t = runIo(['graph', '-e', 'sum((x - y)^2)', '--var', 'x=1,2,3', '--var', 'y=0,2,5', '--format', 'table', '--values']).out;
-    expect(t).toMatch(/^0 +x +\[3\] +\[1, 2, 3\] +\[2, 0, -4\]$/m);
+    expect(t).toMatch(/^0 +x +argument +\[3\] +- +\[1, 2, 3\] +\[2, 0, -4\]$/m);
     expect(t).toContain('output = 5');
   });
 
@@ -257,7 +258,7 @@ describe('tapegrad graph', () => {
     const { code, out } = runIo(['graph', '--model', '2,3,2', '--format', 'table']);
     expect(code).toBe(0);
     for (const name of ['X', 'Y', 'W1', 'b1', 'W2', 'b2']) expect(out).toMatch(new RegExp(`^\\d+ +${name} `, 'm'));
-    expect(out).toMatch(/matmul +X W1/);
+    expect(out).toMatch(/matmul +X\[1,2\] W1\[3,2\]/);
   });
 
   it('exits 2 for expression errors, with the caret', () => {

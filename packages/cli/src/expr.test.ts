@@ -64,8 +64,8 @@ describe('expression language', () => {
 
 describe('traceExpression', () => {
   it('records variables, literals and ops, with gradients of a scalar output', () => {
-    const { rec, labels } = traceExpression('sigmoid(w*x + b)', ['w=0.5', 'x=2', 'b=-1']);
-    expect(labels.map((l) => l.name)).toEqual(['w', 'x', 'b']);
+    const rec = traceExpression('sigmoid(w*x + b)', ['w=0.5', 'x=2', 'b=-1']);
+    expect(rec.entries.map((e) => e.argument)).toEqual(['w', 'x', 'b', null, null, null]);
     expect(rec.entries.map((e) => e.op)).toEqual(['variable', 'variable', 'variable', 'mul', 'add', 'sigmoid']);
     // σ'(0) = 1/4, so ∂/∂w = x/4, ∂/∂x = w/4, ∂/∂b = 1/4.
     expect(rec.entries.slice(0, 3).map((e) => e.grad?.data[0])).toEqual([0.5, 0.125, 0.25]);

@@ -177,34 +177,19 @@ export function variablesOf(e: Expr): string[] {
   return out;
 }
 
-/** Numeric literals in evaluation order (left to right). */
-export function literalsOf(e: Expr): number[] {
-  const out: number[] = [];
-  const walk = (x: Expr): void => {
-    if (x.kind === 'num') out.push(x.value);
-    else if (x.kind === 'neg') walk(x.x);
-    else if (x.kind === 'bin') walk(x.l), walk(x.r);
-    else if (x.kind === 'call') x.args.forEach(walk);
-  };
-  walk(e);
-  return out;
-}
-
 /**
- * Evaluates an expression with core ops. Variables come from `vars`; literals from
- * `literals` in `literalsOf` order when given (so a caller can trace them as inputs),
- * otherwise as plain numbers.
+ * Evaluates an expression with core ops. Variables come from `vars`; numeric literals are
+ * constants (on a traced tape they show up as constant inputs, with their value).
  * @param source the expression text (for messages) @param e its syntax tree
  * @returns the value, recorded on the tape when evaluated inside `traceTape`/`grad`
  * @throws ExprError for an undefined variable, or a core error re-thrown with the column of the op that raised it.
  * @example evaluate('2*x', parseExpr('2*x'), new Map([['x', scalar(3)]])) // 6
  */
-export function evaluate(source: string, e: Expr, vars: ReadonlyMap<string, Tensor>, literals?: readonly Tensor[]): Tensor {
-  let lit = 0;
+export function evaluate(source: string, e: Expr, vars: ReadonlyMap<string, Tensor>): Tensor {
   const ev = (x: Expr): Tensor => {
     switch (x.kind) {
       case 'num':
-        return literals?.[lit++] ?? core.scalar(x.value);
+        return core.scalar(x.value);
       case 'var': {
         const v = vars.get(x.name);
         if (v === undefined) throw new ExprError(source, x.pos, `variable '${x.name}' has no value; pass --var ${x.name}=<number or list>`);

@@ -11,7 +11,6 @@ export { parseCsv, type CsvTable } from './csv.js';
 export { buildDataset, inferTask, MAX_AUTO_CLASSES, fitStandardizer, takeRows, splitIndices, type Dataset, type Task, type Standardizer } from './dataset.js';
 export { irisTable, IRIS_COLUMNS } from './iris.js';
 export { parseExpr, evaluate, parseVar, variablesOf, FUNCTIONS, ExprError, type Expr, type Fn } from './expr.js';
-export { renderTape, type ArgLabel, type GraphFormat } from './tape-render.js';
 export { traceExpression } from './commands/graph.js';
 export { explainNetwork, type ExplainNet, type Explanation, type NumberCheck } from './explain-net.js';
 export { SEED_003_NET, explainReport } from './commands/explain.js';

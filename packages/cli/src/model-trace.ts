@@ -1,33 +1,27 @@
 /**
- * `graph --model`: one loss evaluation of a small MLP, written with core ops so the tape
- * records every layer: `Z_l = A_(l-1) W_lᵀ + b_l`, `A_l = f(Z_l)`, `C = mean_i C_i(A_L, Y)`.
+ * `graph --model`: one loss evaluation of a small MLP through nn's own tape forward
+ * (`tapeCost`: `Z_l = A_(l-1) W_lᵀ + b_l`, `A_l = f(Z_l)`, `C = mean_i C_i(A_L, Y)`), so the
+ * graph shows the computation the library differentiates, not a copy of it.
  */
-import { add, matmul, mean, tensorView, traceTape, type TapeRecord, type Tensor } from '@tapegrad/core';
+import { traceTape, type TapeRecord, type Tensor } from '@tapegrad/core';
+import { parameterViews, tapeCost } from '@tapegrad/nn';
 import { randomProblem } from './problem.js';
-import { type ArgLabel } from './tape-render.js';
 
 /**
  * Traces the loss of a seeded random MLP on a random batch.
- * @returns the tape; arguments are X, Y, then W1, b1, W2, b2, ...
+ * @returns the tape; its arguments are named X, Y, then W1, b1, W2, b2, ...
+ * @throws UsageError for an unknown activation or loss name.
+ * @example modelTrace({ sizes: [2, 3, 2], activation: 'sigmoid', loss: 'sum-squares', batch: 1, seed: 1 }).toTable()
  */
-export function modelTrace(spec: { sizes: readonly number[]; activation: string; loss: string; batch: number; seed: number }): { rec: TapeRecord; labels: ArgLabel[] } {
+export function modelTrace(spec: { sizes: readonly number[]; activation: string; loss: string; batch: number; seed: number }): TapeRecord {
   const p = randomProblem('tapegrad graph', spec);
-  const params = p.model.layers.flatMap((l) => [tensorView(l.W, [l.outputSize, l.inputSize]), tensorView(l.b, [l.outputSize])]);
-  const labels: ArgLabel[] = [
-    { name: 'X', kind: 'variable' },
-    { name: 'Y', kind: 'variable' },
-    ...p.model.layers.flatMap((_, l) => [
-      { name: `W${l + 1}`, kind: 'variable' as const },
-      { name: `b${l + 1}`, kind: 'variable' as const },
-    ]),
-  ];
-  const f = (X: Tensor, Y: Tensor, ...ps: Tensor[]): Tensor => {
-    let A = X;
-    p.model.layers.forEach((layer, l) => {
-      A = layer.activation.tape(add(matmul(A, ps[2 * l]!, { transB: true }), ps[2 * l + 1]!));
-    });
-    return mean(p.loss.tape(A, Y));
-  };
-  const rec = traceTape((...ts: Tensor[]) => f(ts[0]!, ts[1]!, ...ts.slice(2)), p.X, p.Y, ...params);
-  return { rec, labels };
+  const views = parameterViews(p.model);
+  // A flat tree, so the labels are the names the seeds and `compare` use: W1, b1, ...
+  const params: Record<string, Tensor> = { X: p.X, Y: p.Y };
+  views.forEach(({ W, b }, l) => {
+    params[`W${l + 1}`] = W;
+    params[`b${l + 1}`] = b;
+  });
+  const layerParams = (t: Record<string, Tensor>): { W: Tensor; b: Tensor }[] => views.map((_, l) => ({ W: t[`W${l + 1}`]!, b: t[`b${l + 1}`]! }));
+  return traceTape.named((t) => tapeCost(p.model, layerParams(t), t['X']!, t['Y']!, p.loss, 'mean'), params);
 }

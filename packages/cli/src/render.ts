@@ -2,7 +2,7 @@
  * Terminal rendering: aligned tables, a loss curve plot, a progress bar. Plain strings,
  * no terminal library, so output is the same in a pipe, a test and a terminal.
  */
-import { fmtNumber } from '@tapegrad/core';
+import { fmtNumber, formatTable } from '@tapegrad/core';
 
 /** Formats a number for tables: fixed-point when readable, exponent otherwise. */
 export function fmt(v: number, digits = 4): string {
@@ -20,16 +20,14 @@ export function fmtErr(v: number): string {
 export { fmtNumber };
 
 /**
- * Renders rows as an aligned table with a header rule.
+ * Renders rows as an aligned table under a `─` rule: core's `formatTable`, with the rule
+ * every CLI table (and `graph --format table`) uses.
  * @param head column titles @param rows cells as strings @param right indices of right-aligned (numeric) columns
  * @returns the table, lines joined with newlines
  * @example table(['a', 'n'], [['x', '1']], [1])
  */
 export function table(head: readonly string[], rows: readonly (readonly string[])[], right: readonly number[] = []): string {
-  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
-  const line = (r: readonly string[]): string =>
-    r.map((s, c) => (right.includes(c) ? s.padStart(widths[c]!) : s.padEnd(widths[c]!))).join('  ').trimEnd();
-  return [line(head), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
+  return formatTable(head, rows, { right, rule: '─' });
 }
 
 /**

@@ -2,13 +2,12 @@
  * `tapegrad graph`: the tape an expression (or one MLP loss evaluation) records, as
  * Graphviz DOT, Mermaid or a table, optionally with values and gradients.
  */
-import { fmtNumber, scalar, traceTape, type TapeRecord, type Tensor } from '@tapegrad/core';
+import { fmtNumber, fmtShape, traceTape, type TapeRecord, type Tensor } from '@tapegrad/core';
 import { OptionReader, parseOptions } from '../args.js';
 import { type Command } from '../command.js';
 import { UsageError } from '../errors.js';
-import { evaluate, literalsOf, parseExpr, parseVar, variablesOf, FUNCTIONS } from '../expr.js';
+import { evaluate, parseExpr, parseVar, variablesOf, FUNCTIONS } from '../expr.js';
 import { type Io } from '../io.js';
-import { type ArgLabel, renderTape } from '../tape-render.js';
 import { modelTrace } from '../model-trace.js';
 
 const OPTIONS = {
@@ -67,43 +66,42 @@ Examples:
       throw new UsageError("tapegrad graph: pass exactly one of --expr '<expression>' or --model <sizes>; see `tapegrad graph --help`");
     }
     let rec: TapeRecord;
-    let labels: ArgLabel[];
     if (expr !== undefined) {
       for (const name of ['activation', 'loss', 'batch', 'seed'] as const) {
         if (o.values[name] !== undefined) throw new UsageError(`tapegrad graph --${name}: only applies to --model, not --expr`);
       }
-      ({ rec, labels } = traceExpression(expr, o.strings('var')));
+      rec = traceExpression(expr, o.strings('var'));
     } else {
       if (o.strings('var').length > 0) throw new UsageError('tapegrad graph --var: only applies to --expr, not --model');
-      const t = modelTrace({
+      rec = modelTrace({
         sizes: o.sizes('model', [2, 3, 2], { minLength: 2 }),
         activation: o.string('activation') ?? 'sigmoid',
         loss: o.string('loss') ?? 'sum-squares',
         batch: o.number('batch', 1, { integer: true, min: 1, max: 64 }),
         seed: o.number('seed', 1, { integer: true }),
       });
-      rec = t.rec;
-      labels = t.labels;
     }
-    io.stdout.write(renderTape(rec, labels, format, { values }) + '\n');
+    // Core renders the tape; the CLI only picks the format (and its own table rule, as in its other tables).
+    const text = format === 'dot' ? rec.toDot({ values }) : format === 'mermaid' ? rec.toMermaid({ values }) : rec.toTable({ values, rule: '─' });
+    io.stdout.write(text + '\n');
     if (values && rec.output.size !== 1) {
-      io.stderr.write(`tapegrad graph: the output has shape [${rec.output.shape.join(',')}], so no gradients are shown; wrap the expression in sum(...) for a scalar\n`);
+      io.stderr.write(`tapegrad graph: the output has shape ${fmtShape(rec.output.shape)}, so no gradients are shown; wrap the expression in sum(...) for a scalar\n`);
     } else if (format === 'table') {
-      io.stdout.write(`output = ${rec.output.size === 1 ? fmtNumber(rec.output.data[0]!) : `[${rec.output.shape.join(',')}]`}\n`);
+      io.stdout.write(`output = ${rec.output.size === 1 ? fmtNumber(rec.output.data[0]!) : fmtShape(rec.output.shape)}\n`);
     }
     return 0;
   },
 };
 
 /**
- * Parses and traces an expression; variables and literals become the traced arguments
- * (variables first, in order of first use), so every one is labelled on the graph.
+ * Parses and traces an expression. The variables are the traced arguments, named, in order
+ * of first use; numeric literals are constants, which the graph shows by their value.
  * @param source the expression @param varSpecs `name=value` strings as `--var` takes them
- * @returns the tape and a label for each traced argument
- * @throws ExprError for syntax errors and undefined variables, UsageError for bad --var values.
- * @example traceExpression('sigmoid(w*x + b)', ['w=0.5', 'x=2', 'b=-1']).rec.toTable()
+ * @returns the tape, its arguments labelled with the variable names
+ * @throws ExprError for syntax errors and undefined variables, UsageError for bad or unused --var values.
+ * @example traceExpression('sigmoid(w*x + b)', ['w=0.5', 'x=2', 'b=-1']).toTable()
  */
-export function traceExpression(source: string, varSpecs: readonly string[]): { rec: TapeRecord; labels: ArgLabel[] } {
+export function traceExpression(source: string, varSpecs: readonly string[]): TapeRecord {
   const ast = parseExpr(source);
   const given = new Map<string, Tensor>(varSpecs.map(parseVar));
   const names = variablesOf(ast);
@@ -111,12 +109,7 @@ export function traceExpression(source: string, varSpecs: readonly string[]): { 
   if (unused.length > 0) throw new UsageError(`graph --var: ${unused.map((u) => `'${u}'`).join(', ')} not used by the expression '${source}'; remove it or fix the expression`);
   // Evaluate once untraced first, so undefined variables and shape errors surface with their column.
   evaluate(source, ast, given);
-  const lits = literalsOf(ast);
-  const args = [...names.map((n) => given.get(n)!), ...lits.map(scalar)];
-  const rec = traceTape((...ts: Tensor[]) => {
-    const vars = new Map(names.map((n, i) => [n, ts[i]!]));
-    return evaluate(source, ast, vars, ts.slice(names.length));
-  }, ...args);
-  const labels: ArgLabel[] = [...names.map((name) => ({ name, kind: 'variable' as const })), ...lits.map((v) => ({ name: fmtNumber(v), kind: 'literal' as const }))];
-  return { rec, labels };
+  const vars: Record<string, Tensor> = {};
+  for (const n of names) vars[n] = given.get(n)!;
+  return traceTape.named((traced) => evaluate(source, ast, new Map(Object.entries(traced))), vars);
 }
