@@ -1,10 +1,11 @@
 /**
  * The worked example behind `tapegrad explain`: seed 003's derivation carried out with
  * numbers. The closed-form side follows the seed's equations on plain arrays; the tape
- * side differentiates the same network built from core ops; every number is compared.
+ * side is nn's own tape forward and cost (`tapeForward`, `tapeCost`) on the same network,
+ * recorded once; every number is compared.
  */
-import { add, grad, matmul, sum, square, sub, tensor, type Tensor } from '@tapegrad/core';
-import { type Activation } from '@tapegrad/nn';
+import { tensor, traceTape, type TapeEntry } from '@tapegrad/core';
+import { type Activation, dense, losses, mlp, parameterViews, tapeCost, tapeForward } from '@tapegrad/nn';
 
 /** A network with explicit parameters: `W[l]: [sizes[l+1], sizes[l]]` row-major, one activation for every layer. */
 export interface ExplainNet {
@@ -99,8 +100,9 @@ export function explainNetwork(net: ExplainNet): Explanation {
     }
     const al = new Float64Array(n);
     act.forward(zl, al, n);
+    // f'(z) is the activation's VJP applied to g = 1 (it is elementwise: `explain` checks that).
     const d = new Float64Array(n);
-    act.derivative(zl, al, d);
+    act.backward(zl, al, new Float64Array(n).fill(1), d, n);
     z.push(zl), a.push(al), fp.push(d);
   }
   const aL = a[L]!;
@@ -129,28 +131,8 @@ export function explainNetwork(net: ExplainNet): Explanation {
   });
   const db = delta.slice(1).map((d) => Float64Array.from(d));
 
-  // ---- the tape: the same network from core ops, differentiated
-  const params = net.W.flatMap((W, i) => [tensor(W, [net.sizes[i + 1]!, net.sizes[i]!]), tensor(net.b[i]!, [1, net.sizes[i + 1]!])]);
-  const Y = tensor([...net.y], [1, net.y.length]);
-  const layer = (l: number, A: Tensor, ps: readonly Tensor[]): Tensor => add(matmul(A, ps[2 * (l - 1)]!, { transB: true }), ps[2 * (l - 1) + 1]!);
-  // The cost from layer l's pre-activation onward: ∂/∂z⁽ˡ⁾ of this is δ⁽ˡ⁾ by definition.
-  const tail = (l: number, zl: Tensor, ps: readonly Tensor[]): Tensor => {
-    let A = act.tape(zl);
-    for (let m = l + 1; m <= L; m++) A = act.tape(layer(m, A, ps));
-    return sum(square(sub(A, Y)));
-  };
-  const tapeZ: Float64Array[] = [new Float64Array(0)];
-  const tapeA: Float64Array[] = [Float64Array.from(net.x)];
-  let A = tensor([...net.x], [1, net.x.length]);
-  for (let l = 1; l <= L; l++) {
-    const Z = layer(l, A, params);
-    A = act.tape(Z);
-    tapeZ.push(Float64Array.from(Z.data)), tapeA.push(Float64Array.from(A.data));
-  }
-  const tapeCost = sum(square(sub(A, Y))).item();
-  const tapeDelta = [new Float64Array(0), ...Array.from({ length: L }, (_, i) => grad((zl: Tensor) => tail(i + 1, zl, params))(tensor(tapeZ[i + 1]!, [1, net.sizes[i + 1]!])).data)];
-  const cost0 = (...ps: Tensor[]): Tensor => tail(1, layer(1, tensor([...net.x], [1, net.x.length]), ps), ps);
-  const tapeParamGrads = grad(cost0, params.map((_, i) => i))(...params);
+  // ---- the tape: nn's tape forward and cost on the same network
+  const { tapeZ, tapeA, tapeCost: tapeC, tapeDelta, tapeW, tapeB } = tapeSide(net);
 
   // ---- the walk-through, each number beside its check
   const checks: NumberCheck[] = [];
@@ -179,7 +161,7 @@ export function explainNetwork(net: ExplainNet): Explanation {
     }
   }
   lines.push('', `Cost: C₀ = Σ_j (a_j${sup(L)} − y_j)²`);
-  emit(`C₀ = ${Array.from(aL, (x, j) => `(${show(x)} − ${show(net.y[j]!)})²`).join(' + ')} = ${show(cost)}`, check('C₀', cost, tapeCost));
+  emit(`C₀ = ${Array.from(aL, (x, j) => `(${show(x)} − ${show(net.y[j]!)})²`).join(' + ')} = ${show(cost)}`, check('C₀', cost, tapeC));
 
   lines.push('', `Backward pass, output layer: δ_j${sup(L)} = ∂C₀/∂a_j · ∂a_j/∂z_j = 2(a_j${sup(L)} − y_j) · ${derivativeText(act, `z_j${sup(L)}`, `a_j${sup(L)}`)}`);
   for (let j = 0; j < aL.length; j++) {
@@ -198,8 +180,8 @@ export function explainNetwork(net: ExplainNet): Explanation {
   lines.push('', 'Gradients: ∂C₀/∂w_jk⁽ˡ⁾ = δ_j⁽ˡ⁾ · a_k⁽ˡ⁻¹⁾,  ∂C₀/∂b_j⁽ˡ⁾ = δ_j⁽ˡ⁾');
   for (let l = L; l >= 1; l--) {
     const nIn = net.sizes[l - 1]!;
-    const gW = tapeParamGrads[2 * (l - 1)]!.data;
-    const gb = tapeParamGrads[2 * (l - 1) + 1]!.data;
+    const gW = tapeW[l]!;
+    const gb = tapeB[l]!;
     for (let j = 0; j < net.sizes[l]!; j++) {
       for (let k = 0; k < nIn; k++) {
         const q = `∂C₀/∂w${sub_(j, k)}${sup(l)}`;
@@ -213,4 +195,52 @@ export function explainNetwork(net: ExplainNet): Explanation {
   const width = Math.min(96, Math.max(...lines.map((l) => (typeof l === 'string' ? 0 : [...l[0]].length))));
   const text = lines.map((l) => (typeof l === 'string' ? l : `${l[0]}${' '.repeat(Math.max(1, width + 2 - [...l[0]].length))}${l[1]}`));
   return { lines: text, checks, ok, z, a, cost, delta, dW, db };
+}
+
+/** The tape's numbers per layer, index l = 1..L (index 0 is the input, or unused). */
+interface TapeNumbers {
+  readonly tapeZ: Float64Array[];
+  readonly tapeA: Float64Array[];
+  readonly tapeCost: number;
+  readonly tapeDelta: Float64Array[];
+  readonly tapeW: Float64Array[];
+  readonly tapeB: Float64Array[];
+}
+
+/**
+ * The network as nn's `MLP`, its cost C₀ = Σ_j (a_j⁽ᴸ⁾ − y_j)² (nn's `sumSquares`) recorded
+ * once by `traceTape.named`: z⁽ˡ⁾, δ⁽ˡ⁾, the cost and every parameter gradient are read off
+ * that recording; a⁽ˡ⁾ is `tapeForward` through the first l layers.
+ */
+function tapeSide(net: ExplainNet): TapeNumbers {
+  const L = net.sizes.length - 1;
+  const model = mlp(net.W.map((W, i) => dense(net.sizes[i]!, net.sizes[i + 1]!, net.activation, { W, b: net.b[i]! })));
+  const params = parameterViews(model);
+  const X = tensor([...net.x], [1, net.x.length]);
+  const Y = tensor([...net.y], [1, net.y.length]);
+  const rec = traceTape.named((ps) => tapeCost(model, ps, X, Y, losses.sumSquares, 'sum'), params);
+  const find = (what: string, pred: (e: TapeEntry) => boolean): TapeEntry => {
+    const e = rec.entries.find(pred);
+    if (e === undefined) throw new Error(`explain: the tape of tapeCost has no ${what}; its structure changed`);
+    return e;
+  };
+  const gradOf = (e: TapeEntry): Float64Array => Float64Array.from(e.grad?.data ?? new Float64Array(e.value.size));
+  const layers = Array.from({ length: L }, (_, i) => {
+    const W = find(`argument [${i}].W`, (e) => e.argument === `[${i}].W`);
+    const b = find(`argument [${i}].b`, (e) => e.argument === `[${i}].b`);
+    // tapeForward computes Z = A Wᵀ + b, so the op fed by b is z⁽ˡ⁾, and its gradient is
+    // ∂C₀/∂z⁽ˡ⁾ = δ⁽ˡ⁾ by definition (seed 003's deltaDef), not by the recurrence.
+    const Z = find(`op fed by [${i}].b`, (e) => e.argument === null && e.inputs.some((x) => x.from === b.index));
+    const A = tapeForward({ layers: model.layers.slice(0, i + 1) }, params.slice(0, i + 1), X);
+    return { z: Float64Array.from(Z.value.data), delta: gradOf(Z), a: Float64Array.from(A.data), dW: gradOf(W), db: gradOf(b) };
+  });
+  const none = new Float64Array(0);
+  return {
+    tapeZ: [none, ...layers.map((l) => l.z)],
+    tapeA: [Float64Array.from(net.x), ...layers.map((l) => l.a)],
+    tapeCost: rec.output.item(),
+    tapeDelta: [none, ...layers.map((l) => l.delta)],
+    tapeW: [none, ...layers.map((l) => l.dW)],
+    tapeB: [none, ...layers.map((l) => l.db)],
+  };
 }
