@@ -12,7 +12,16 @@ const FORMAT = 'tapegrad-mlp';
 const VERSION = 1;
 
 /**
- * Serialises a model as JSON (numbers round-trip exactly: JSON keeps the shortest exact decimal).
+ * A parameter array as JSON text. Number-to-string is the shortest decimal that reads back as
+ * the same double, so every finite value round-trips exactly; JSON.stringify alone would
+ * write -0 as 0, so the sign of zero is written here (JSON.parse reads "-0" back as -0).
+ */
+function numbersJson(arr: Float64Array): string {
+  return `[${Array.from(arr, (v) => (Object.is(v, -0) ? '-0' : String(v))).join(',')}]`;
+}
+
+/**
+ * Serialises a model as JSON; every parameter reads back bit for bit, the sign of zero included.
  * @returns a JSON string `{ format, version, sizes, layers: [{ activation, inputSize, outputSize, W, b }] }`
  * @throws ArgumentError when a parameter is NaN or infinite (JSON cannot hold it).
  * @example loadModel(saveModel(model))
@@ -26,10 +35,11 @@ export function saveModel(model: MLP): string {
       const bad = arr.findIndex((v: number) => !Number.isFinite(v));
       if (bad >= 0) throw new ArgumentError(`saveModel: layer ${i + 1} ${key}[${bad}] is ${arr[bad]}; JSON cannot store non-finite numbers, so the model cannot be saved`);
     }
-    return { activation: l.activation.name, inputSize: l.inputSize, outputSize: l.outputSize, W: Array.from(l.W), b: Array.from(l.b) };
+    const head = JSON.stringify({ activation: l.activation.name, inputSize: l.inputSize, outputSize: l.outputSize });
+    return `${head.slice(0, -1)},"W":${numbersJson(l.W)},"b":${numbersJson(l.b)}}`;
   });
   const sizes = [model.layers[0]!.inputSize, ...model.layers.map((l) => l.outputSize)];
-  return JSON.stringify({ format: FORMAT, version: VERSION, sizes, layers });
+  return `{"format":${JSON.stringify(FORMAT)},"version":${VERSION},"sizes":${JSON.stringify(sizes)},"layers":[${layers.join(',')}]}`;
 }
 
 function fail(msg: string): never {
@@ -46,7 +56,8 @@ function numbers(v: unknown, n: number, what: string): Float64Array {
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const x: unknown = v[i];
-    if (typeof x !== 'number' || !Number.isFinite(x)) fail(`${what}[${i}] must be a finite number, got ${JSON.stringify(x)}`);
+    // JSON.parse turns an overflowing literal such as 1e999 into Infinity; print it as that, not as JSON's null.
+    if (typeof x !== 'number' || !Number.isFinite(x)) fail(`${what}[${i}] must be a finite number, got ${typeof x === 'number' ? String(x) : JSON.stringify(x)}`);
     out[i] = x;
   }
   return out;

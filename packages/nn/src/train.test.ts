@@ -1,26 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { ArgumentError, TapegradError, tensor } from '@tapegrad/core';
 import {
-  ModelFormatError,
   TrainingDivergedError,
   accuracy,
   adam,
   backpropClosedForm,
-  cloneModel,
   createMLP,
-  defineActivation,
   dense,
   evaluate,
-  leakyReluActivation,
-  loadModel,
   mlp,
   momentum,
-  saveModel,
   sgd,
   train,
   type GradResult,
 } from './index.js';
-import { sin } from '@tapegrad/core';
 
 const X = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
 const Y = tensor([[0], [1], [1], [0]]);
@@ -167,64 +160,5 @@ describe('optimizers', () => {
     expect(() => sgd({ lr: 1 }).step(model(), [{ W: tensor([[1, 2, 3]]), b: tensor([1]) }])).toThrow(
       /sgd.step: layer 1 has W \[1,2\] and b \[1\] but the gradients are \[1,3\] and \[1\]/,
     );
-  });
-});
-
-describe('saveModel / loadModel', () => {
-  it('round-trips exactly (architecture, activations, every bit of every parameter)', () => {
-    const m = createMLP({ sizes: [3, 5, 4, 4, 2], activations: ['gelu', 'elu', leakyReluActivation(0.2), 'softmax'], seed: 12 });
-    const back = loadModel(saveModel(m));
-    expect(back.layers.map((l) => l.activation.name)).toEqual(['gelu', 'elu', 'leakyRelu(0.2)', 'softmax']);
-    back.layers.forEach((l, i) => {
-      expect([...l.W]).toEqual([...m.layers[i]!.W]);
-      expect([...l.b]).toEqual([...m.layers[i]!.b]);
-    });
-  });
-
-  it('user activations are resolved by name when passed in', () => {
-    const wave = defineActivation({ name: 'wave', f: (z) => sin(z), df: (z) => Math.cos(z) });
-    const m = createMLP({ sizes: [2, 2, 1], activations: [wave, 'identity'] });
-    const json = saveModel(m);
-    expect(() => loadModel(json)).toThrow(/layer 1 uses activation 'wave', which is not built in; pass it to loadModel\(json, \{ activations: \[yourActivation\] \}\)/);
-    expect(loadModel(json, { activations: [wave] }).layers[0]!.activation).toBe(wave);
-  });
-
-  it('rejects corrupt or mismatched files with a ModelFormatError, never a half-loaded model', () => {
-    const good = JSON.parse(saveModel(createMLP({ sizes: [2, 3, 1], activations: 'tanh', seed: 1 }))) as Record<string, unknown> & {
-      layers: Record<string, unknown>[];
-    };
-    const variant = (edit: (d: typeof good) => void): string => {
-      const d = structuredClone(good);
-      edit(d);
-      return JSON.stringify(d);
-    };
-    const cases: [string, RegExp][] = [
-      ['{"format": "tapegrad-mlp", "version": 1, "sizes": [2, 3', /not valid JSON/],
-      ['[1, 2]', /must hold a JSON object/],
-      [variant((d) => (d.format = 'keras')), /format is "keras", expected "tapegrad-mlp"/],
-      [variant((d) => (d.version = 2)), /version 2 is not supported/],
-      [variant((d) => (d.layers[1]!.W = [1, 2])), /layer 2 W \(\[1,3\]\) has 2 values but its shape needs 3/],
-      [variant((d) => ((d.layers[0]!.b as unknown[])[1] = 'x')), /layer 1 b \(\[3\]\)\[1\] must be a finite number, got "x"/],
-      [variant((d) => (d.layers[1]!.inputSize = 4)), /layer 2 is 4→1 but "sizes" \[2,3,1\] says 3→1; the widths must chain/],
-      [variant((d) => (d.layers[0]!.activation = 'swishy')), /activation 'swishy', which is not built in/],
-      [variant((d) => (d.sizes = [2, 3])), /"sizes" must list 3 widths for 2 layers/],
-    ];
-    for (const [text, msg] of cases) {
-      expect(() => loadModel(text)).toThrow(ModelFormatError);
-      expect(() => loadModel(text)).toThrow(msg);
-    }
-  });
-
-  it('refuses to save non-finite parameters', () => {
-    const m = cloneModel(createMLP({ sizes: [2, 1], activations: ['identity'] }));
-    m.layers[0]!.W[1] = NaN;
-    expect(() => saveModel(m)).toThrow(/layer 1 W\[1\] is NaN; JSON cannot store non-finite numbers/);
-  });
-
-  it('a loaded model gives the same gradients as the original', () => {
-    const m = createMLP({ sizes: [2, 3, 1], activations: 'sigmoid', seed: 2 });
-    const a = backpropClosedForm(m, X, Y, 'halfSumSquares');
-    const b = backpropClosedForm(loadModel(saveModel(m)), X, Y, 'halfSumSquares');
-    expect([...b.grads[0]!.W.data]).toEqual([...a.grads[0]!.W.data]);
   });
 });
