@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ArgumentError, TapegradError, tensor } from '@tapegrad/core';
-import {
-  TrainingDivergedError,
-  accuracy,
-  adam,
-  backpropClosedForm,
-  createMLP,
-  dense,
-  evaluate,
-  mlp,
-  momentum,
-  sgd,
-  train,
-  type GradResult,
-} from './index.js';
+import { TrainingDivergedError, accuracy, adam, createMLP, dense, evaluate, mlp, sgd, train } from './index.js';
 
 const X = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
 const Y = tensor([[0], [1], [1], [0]]);
@@ -124,41 +111,5 @@ describe('train', () => {
         'train: the loss became NaN at epoch 1; lower the learning rate of adam or check the data for NaN/Infinity (step 1, before any update: the starting loss is not finite, so look at the data (or the initial weights) first)',
       );
     }
-  });
-});
-
-describe('optimizers', () => {
-  const model = () => mlp([dense(2, 1, 'identity', { W: Float64Array.of(1, -2), b: Float64Array.of(0.5) })]);
-  const grads = (gW: number[], gb: number): GradResult['grads'] => [{ W: tensor([gW]), b: tensor([gb]) }];
-
-  it('sgd: θ ← θ - lr·g', () => {
-    const m = model();
-    sgd({ lr: 0.1 }).step(m, grads([1, 2], -3));
-    expect([...m.layers[0]!.W]).toEqual([1 - 0.1, -2 - 0.2]);
-    expect(m.layers[0]!.b[0]).toBeCloseTo(0.8, 15);
-  });
-
-  it('momentum: v ← βv + g, θ ← θ - lr·v', () => {
-    const m = model();
-    const opt = momentum({ lr: 0.1, beta: 0.5 });
-    opt.step(m, grads([1, 0], 0));
-    opt.step(m, grads([1, 0], 0));
-    // v₁ = 1, v₂ = 0.5 + 1 = 1.5: θ = 1 - 0.1 - 0.15
-    expect(m.layers[0]!.W[0]).toBeCloseTo(0.75, 15);
-  });
-
-  it('adam: the first step moves each parameter by lr·sign(g)', () => {
-    const m = model();
-    adam({ lr: 0.01 }).step(m, grads([3, -0.001], 0));
-    // m̂ = g, v̂ = g², so the step is lr·g/(|g| + ε) ≈ lr·sign(g)
-    expect(m.layers[0]!.W[0]).toBeCloseTo(1 - 0.01, 8);
-    expect(m.layers[0]!.W[1]).toBeCloseTo(-2 + 0.01, 6);
-    expect(m.layers[0]!.b[0]).toBe(0.5);
-  });
-
-  it('rejects gradients of another model', () => {
-    expect(() => sgd({ lr: 1 }).step(model(), [{ W: tensor([[1, 2, 3]]), b: tensor([1]) }])).toThrow(
-      /sgd.step: layer 1 has W \[1,2\] and b \[1\] but the gradients are \[1,3\] and \[1\]/,
-    );
   });
 });
