@@ -36,7 +36,7 @@ export interface CompareOptions {
   rtol?: number;
   /** Absolute tolerance, in units of `scale` (default 1e-13; see `compareGradients`). */
   atol?: number;
-  /** The magnitude `atol` is measured in (default max(1, the gradients' largest |entry|)). */
+  /** The magnitude `atol` is measured in (default max(1, the gradients' largest finite |entry|)). */
   scale?: number;
   /** Column labels for the table (default `a`, `b`). */
   labels?: readonly [string, string];
@@ -45,7 +45,8 @@ export interface CompareOptions {
 /**
  * Compares two gradient results entry by entry: an entry agrees when
  * `|a - b| <= rtol·max(|a|, |b|) + atol·s`, with `s = max(1, max_j |a_j|, max_j |b_j|)` over the
- * whole gradient (all parameters), unless `opts.scale` gives s.
+ * whole gradient's finite entries (all parameters), unless `opts.scale` gives s. Equal entries
+ * always agree; otherwise a NaN or infinite entry on either side is a disagreement.
  *
  * Why an absolute floor at all: an entry is a sum of products (∂W = Σ δ a, δ = Σ W δ ⊙ f'), and
  * rounding errors scale with the summands, not with the sum. An entry that cancels to nearly 0
@@ -78,7 +79,13 @@ export function compareGradients(a: GradResult, b: GradResult, opts: CompareOpti
       if (sa.length !== tb.shape.length || sa.some((d, i) => d !== tb.shape[i])) {
         throw new ArgumentError(`compareGradients: ${key}${l + 1} has shape ${fmtShape(sa)} in a but ${fmtShape(tb.shape)} in b; compare gradients of the same model`);
       }
-      for (let i = 0; i < ta.size; i++) scale = Math.max(scale, Math.abs(ta.data[i]!), Math.abs(tb.data[i]!));
+      // Finite entries only: one overflowed or NaN entry must not make the floor infinite (or NaN) for every other.
+      for (let i = 0; i < ta.size; i++) {
+        const u = Math.abs(ta.data[i]!);
+        const v = Math.abs(tb.data[i]!);
+        if (u > scale && u < Infinity) scale = u;
+        if (v > scale && v < Infinity) scale = v;
+      }
       pairs.push({ name: `${key}${l + 1}`, x: ta.data, y: tb.data, shape: sa });
     }
   });
@@ -97,10 +104,12 @@ export function compareGradients(a: GradResult, b: GradResult, opts: CompareOpti
       const v = y[i]!;
       const d = Math.abs(u - v);
       const m = Math.max(Math.abs(u), Math.abs(v));
-      // NaN on either side (or a NaN difference of equal infinities) is a disagreement.
-      const bad = !(d <= rtol * m + atol * scale) && !(u === v);
+      // Equal values agree, infinities included; otherwise a NaN or an infinity on either side is a
+      // disagreement (a tolerance relative to an infinite |entry| would accept anything).
+      const finite = Number.isFinite(u) && Number.isFinite(v);
+      const bad = u !== v && !(finite && d <= rtol * m + atol * scale);
       if (bad) ok = false;
-      const rel = u === v ? 0 : d !== d ? Infinity : d / Math.max(m, floor, Number.MIN_VALUE);
+      const rel = u === v ? 0 : !finite ? Infinity : d / Math.max(m, floor, Number.MIN_VALUE);
       if (d > maxAbs || d !== d) maxAbs = d !== d ? Infinity : Math.max(maxAbs, d);
       if (rel > maxRel) {
         maxRel = rel;

@@ -15,7 +15,6 @@ import {
   predict,
   train,
   sgd,
-  compareGradients,
 } from './index.js';
 
 describe('createMLP', () => {
@@ -133,32 +132,5 @@ describe('bad input gives typed errors naming the layer and the shapes', () => {
   it('softmax output + softmaxCrossEntropy is refused (softmax would be applied twice)', () => {
     const s = createMLP({ sizes: [3, 2], activations: [activations.softmax] });
     expect(() => backpropClosedForm(s, X, Y, 'softmaxCrossEntropy')).toThrow(/uses 'softmax'; use the 'identity' activation/);
-  });
-});
-
-describe('compareGradients', () => {
-  it('reports per-parameter errors, the worst entry, and a table', () => {
-    const m = createMLP({ sizes: [2, 3, 1], activations: 'tanh', seed: 5 });
-    const X = tensor([[0.5, -1], [1, 2]]);
-    const Y = tensor([[1], [0]]);
-    const a = backpropTape(m, X, Y, 'mse');
-    const b = backpropClosedForm(m, X, Y, 'mse');
-    const c = compareGradients(a, b, { labels: ['tape', 'closed form'] });
-    expect(c.ok).toBe(true);
-    expect(c.rows.map((r) => r.param)).toEqual(['W1', 'b1', 'W2', 'b2']);
-    expect(c.rows[0]!.shape).toEqual([3, 2]);
-    expect(c.toTable().split('\n')[0]).toMatch(/^param\s+shape\s+max abs err\s+max rel err\s+worst at\s+tape\s+closed form\s+ok$/);
-    // A perturbed gradient is caught, and located.
-    const bad = { loss: b.loss, grads: b.grads.map((g, l) => (l === 1 ? { W: tensor(g.W.data.map((v, i) => (i === 2 ? v * 1.001 + 1e-3 : v)), [1, 3]), b: g.b } : g)) };
-    const d = compareGradients(a, bad);
-    expect(d.ok).toBe(false);
-    expect(d.rows[2]).toMatchObject({ param: 'W2', ok: false, worstIndex: [0, 2] });
-    expect(d.toString()).toMatch(/DISAGREE/);
-  });
-
-  it('rejects results of different models', () => {
-    const a = backpropClosedForm(createMLP({ sizes: [2, 1], activations: ['identity'] }), tensor([[1, 2]]), tensor([[1]]), 'mse');
-    const b = backpropClosedForm(createMLP({ sizes: [2, 2, 1], activations: 'tanh' }), tensor([[1, 2]]), tensor([[1]]), 'mse');
-    expect(() => compareGradients(a, b)).toThrow(/1 and 2 layers/);
   });
 });

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { ArgumentError, tensor } from '@tapegrad/core';
+import { backpropClosedForm, backpropTape, compareGradients, createMLP, type GradResult } from './index.js';
+
+describe('compareGradients', () => {
+  it('reports per-parameter errors, the worst entry, and a table', () => {
+    const m = createMLP({ sizes: [2, 3, 1], activations: 'tanh', seed: 5 });
+    const X = tensor([[0.5, -1], [1, 2]]);
+    const Y = tensor([[1], [0]]);
+    const a = backpropTape(m, X, Y, 'mse');
+    const b = backpropClosedForm(m, X, Y, 'mse');
+    const c = compareGradients(a, b, { labels: ['tape', 'closed form'] });
+    expect(c.ok).toBe(true);
+    expect(c.rows.map((r) => r.param)).toEqual(['W1', 'b1', 'W2', 'b2']);
+    expect(c.rows[0]!.shape).toEqual([3, 2]);
+    expect(c.toTable().split('\n')[0]).toMatch(/^param\s+shape\s+max abs err\s+max rel err\s+worst at\s+tape\s+closed form\s+ok$/);
+    // A perturbed gradient is caught, and located.
+    const bad = { loss: b.loss, grads: b.grads.map((g, l) => (l === 1 ? { W: tensor(g.W.data.map((v, i) => (i === 2 ? v * 1.001 + 1e-3 : v)), [1, 3]), b: g.b } : g)) };
+    const d = compareGradients(a, bad);
+    expect(d.ok).toBe(false);
+    expect(d.rows[2]).toMatchObject({ param: 'W2', ok: false, worstIndex: [0, 2] });
+    expect(d.toString()).toMatch(/DISAGREE/);
+  });
+
+  it('rejects results of different models', () => {
+    const a = backpropClosedForm(createMLP({ sizes: [2, 1], activations: ['identity'] }), tensor([[1, 2]]), tensor([[1]]), 'mse');
+    const b = backpropClosedForm(createMLP({ sizes: [2, 2, 1], activations: 'tanh' }), tensor([[1, 2]]), tensor([[1]]), 'mse');
+    expect(() => compareGradients(a, b)).toThrow(/1 and 2 layers/);
+  });
+});
+
+/** Two hand-made gradient results for a 2-2-1 model: W1[1,0] differs by 0.003 (planted), W2[0,1] by 2e-20 (rounding noise). */
+const planted = (): [GradResult, GradResult] => [
+  { loss: 1, grads: [{ W: tensor([[1, 2], [3, 4]]), b: tensor([0.5, -0.5]) }, { W: tensor([[-2, 1e-20]]), b: tensor([0]) }] },
+  { loss: 1, grads: [{ W: tensor([[1, 2], [3.003, 4]]), b: tensor([0.5, -0.5]) }, { W: tensor([[-2, -1e-20]]), b: tensor([0]) }] },
+];
+
+describe('compareGradients finds a planted discrepancy', () => {
+  it('flags exactly the planted entry, locates it, and prints the table', () => {
+    const [a, b] = planted();
+    const c = compareGradients(a, b, { labels: ['tape', 'hand'] });
+    expect(c.ok).toBe(false);
+    expect(c.rows.map((r) => [r.param, r.ok])).toEqual([['W1', false], ['b1', true], ['W2', true], ['b2', true]]);
+    // |3.003 - 3| = 0.003, relative 0.003 / 3.003 = 9.99001e-4.
+    expect(c.rows[0]).toMatchObject({ worstIndex: [1, 0], worst: { a: 3, b: 3.003 } });
+    expect(c.rows[0]!.maxAbsError).toBeCloseTo(0.003, 15);
+    expect(c.rows[0]!.maxRelError).toBeCloseTo(0.003 / 3.003, 15);
+    // scale s = max(1, largest |entry|) = 4, so the floor under W2's 1e-20 entries is (atol/rtol)·s = 0.004:
+    // their gap of 2e-20 is noise, reported as 2e-20 / 0.004 = 5e-18 relative.
+    expect(c.rows[2]!.maxRelError).toBeCloseTo(5e-18, 30);
+    expect(c.toString()).toBe(
+      [
+        'param  shape  max abs err  max rel err  worst at  tape        hand         ok',
+        '-----  -----  -----------  -----------  --------  ----------  -----------  ---',
+        'W1     [2,2]  0.003        0.000999001  [1,0]     3           3.003        NO',
+        'b1     [2]    0            0            [0]       0.5         0.5          yes',
+        'W2     [1,2]  2.0000e-20   5.0000e-18   [0,1]     1.0000e-20  -1.0000e-20  yes',
+        'b2     [1]    0            0            [0]       0           0            yes',
+        'DISAGREE (rtol 1e-10, atol 1e-13·scale 4): max rel error 0.000999001',
+      ].join('\n'),
+    );
+    expect(c.maxRelError).toBe(c.rows[0]!.maxRelError);
+  });
+
+  it('is symmetric in its arguments, apart from the column labels', () => {
+    const [a, b] = planted();
+    const ab = compareGradients(a, b);
+    const ba = compareGradients(b, a);
+    expect(ba.rows.map((r) => [r.param, r.ok, r.maxAbsError, r.maxRelError, r.worstIndex])).toEqual(
+      ab.rows.map((r) => [r.param, r.ok, r.maxAbsError, r.maxRelError, r.worstIndex]),
+    );
+    expect(ab.toTable().split('\n')[0]).toMatch(/ a +b +ok$/);
+  });
+
+  it('a looser rtol accepts the planted entry; an explicit scale moves the absolute floor', () => {
+    const [a, b] = planted();
+    expect(compareGradients(a, b, { rtol: 1e-3 }).ok).toBe(true); // 0.003 <= 1e-3·3.003 + 1e-13·4
+    expect(compareGradients(a, b, { rtol: 1e-4 }).ok).toBe(false);
+    expect(compareGradients(a, b, { scale: 1e11 }).ok).toBe(true); // atol·scale = 0.01 > 0.003
+    expect(compareGradients(a, b, { rtol: 0, atol: 0 }).rows.map((r) => r.ok)).toEqual([false, true, false, true]);
+  });
+
+  it('NaN on either side is a disagreement with infinite error; equal infinities agree', () => {
+    const one = (w: number): GradResult => ({ loss: 0, grads: [{ W: tensor([[w, 1]]), b: tensor([0]) }] });
+    const nan = compareGradients(one(NaN), one(1));
+    expect(nan.ok).toBe(false);
+    expect(nan.rows[0]).toMatchObject({ ok: false, maxAbsError: Infinity, maxRelError: Infinity, worstIndex: [0, 0] });
+    expect(compareGradients(one(Infinity), one(Infinity)).ok).toBe(true);
+    expect(compareGradients(one(Infinity), one(-Infinity)).ok).toBe(false);
+    const overflowed = compareGradients(one(Infinity), one(5));
+    expect(overflowed.rows[0]).toMatchObject({ ok: false, maxAbsError: Infinity, maxRelError: Infinity, worstIndex: [0, 0], worst: { a: Infinity, b: 5 } });
+  });
+
+  it('an infinite or NaN entry does not change how the other entries are judged (the scale counts finite entries)', () => {
+    const res = (w1: number, bias: number): GradResult => ({ loss: 0, grads: [{ W: tensor([[1, w1]]), b: tensor([bias]) }] });
+    // An infinite scale would accept 1 vs 2 in W1; the equal infinities in b1 agree.
+    const inf = compareGradients(res(1, Infinity), res(2, Infinity));
+    expect(inf.rows.map((r) => [r.param, r.ok])).toEqual([['W1', false], ['b1', true]]);
+    expect(inf.rows[0]).toMatchObject({ maxRelError: 0.5, worstIndex: [0, 1] });
+    // A NaN scale would reject 1 vs 1 + 1e-12 in W1; NaN against NaN in b1 is a disagreement.
+    const nan = compareGradients(res(1, NaN), res(1 + 1e-12, NaN));
+    expect(nan.rows.map((r) => [r.param, r.ok])).toEqual([['W1', true], ['b1', false]]);
+  });
+
+  it('rejects bad tolerances, a bad scale and results of different shapes', () => {
+    const [a, b] = planted();
+    expect(() => compareGradients(a, b, { rtol: -1 })).toThrow(ArgumentError);
+    expect(() => compareGradients(a, b, { atol: NaN })).toThrow('compareGradients: need rtol >= 0 and atol >= 0, got rtol=1e-10, atol=NaN');
+    expect(() => compareGradients(a, b, { scale: 0 })).toThrow('compareGradients: scale must be a finite number > 0, got 0');
+    const other: GradResult = { loss: 1, grads: [a.grads[0]!, { W: tensor([[1, 2, 3]]), b: tensor([0]) }] };
+    expect(() => compareGradients(a, other)).toThrow('compareGradients: W2 has shape [1,2] in a but [1,3] in b; compare gradients of the same model');
+  });
+});
