@@ -18,7 +18,7 @@ export const HELP_FOOTER = `Common options:
 
 Exit codes:
   0  success
-  1  a check failed (autodiff and closed form / finite differences disagree)
+  1  a check failed (autodiff and closed form / finite differences disagree, or training diverged)
   2  usage error (unknown option, bad value, bad expression)
   3  bad data (unreadable or malformed CSV file, unwritable --save path)
   4  internal error (a bug in tapegrad: please report it with --debug output)`;

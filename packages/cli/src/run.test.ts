@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ArgumentError } from '@tapegrad/core';
+import { TrainingDivergedError } from '@tapegrad/nn';
 import { COMMANDS, CsvError, EXIT, exitCodeOf, UsageError } from './index.js';
 import { runIo, scratch } from './testing/run-io.js';
 
@@ -23,7 +24,8 @@ describe('help, errors and exit codes', () => {
     expect(runIo(['trian'])).toEqual({ code: 2, out: '', err: "tapegrad: unknown command 'trian'; commands are iris, train, compare, explain, graph (see tapegrad --help)\n" });
   });
 
-  it('maps error types to exit codes: usage 2, data 3, anything unexpected 4', () => {
+  it('maps error types to exit codes: a diverged training 1, usage 2, data 3, anything unexpected 4', () => {
+    expect(exitCodeOf(new TrainingDivergedError('train: the loss became NaN at epoch 3', { epoch: 3, step: 20, loss: Number.NaN }))).toBe(1);
     expect(exitCodeOf(new UsageError('x'))).toBe(2);
     expect(exitCodeOf(new CsvError('f.csv', 2, 1, 'bad'))).toBe(3);
     expect(exitCodeOf(new ArgumentError('bad option value'))).toBe(2);

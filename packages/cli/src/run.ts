@@ -3,6 +3,7 @@
  * line on stderr and a meaningful exit code.
  */
 import { ArgumentError, TapegradError } from '@tapegrad/core';
+import { TrainingDivergedError } from '@tapegrad/nn';
 import { type Command, HELP_FOOTER } from './command.js';
 import { compareCommand } from './commands/compare.js';
 import { explainCommand } from './commands/explain.js';
@@ -80,11 +81,15 @@ function runCommand(c: Command, argv: readonly string[], io: Io): number {
 }
 
 /**
- * Exit code for an error: the CLI's own types carry theirs; core's ArgumentError comes from a bad option value.
+ * Exit code for an error: the CLI's own types carry theirs; a diverged training run is a
+ * failed check (1); core's ArgumentError comes from a bad option value (2).
  * @example exitCodeOf(new CsvError('x.csv', 3, null, 'ragged row')) // 3
  */
 export function exitCodeOf(e: unknown): number {
   if (e instanceof UsageError || e instanceof DataError) return e.exitCode;
+  // The options were valid and the run went ahead; it is the training that failed, so the
+  // user changes the learning rate or the data, not the command line.
+  if (e instanceof TrainingDivergedError) return EXIT.checkFailed;
   if (e instanceof ArgumentError) return EXIT.usage;
   return EXIT.internal;
 }

@@ -100,6 +100,16 @@ describe('tapegrad train', () => {
     expect(missing.err).toBe('tapegrad: nope.csv: cannot read the file (no such file); check the --data path\n');
   });
 
+  it('exits 1 when the loss diverges: the options were valid, the training failed', () => {
+    // sgd with lr 1e6 on a standardised linear target multiplies the error at every step until it overflows.
+    const csv = file('diverge.csv', `x,y\n${rows(20, (i) => `${i},${2 * i}`)}\n`);
+    const { code, err } = runIo(['train', '--data', csv, '--target', 'y', '--optimizer', 'sgd', '--lr', '1e6', '--epochs', '50', '--layers', ''], { cwd: dir });
+    expect(code).toBe(EXIT.checkFailed);
+    expect(err).toMatch(/^tapegrad: train: the loss became (NaN|-?Infinity) at epoch \d+; lower the learning rate of sgd or check the data for NaN\/Infinity \(step \d+/);
+    expect(err).not.toContain('internal error');
+    expect(err.trimEnd().split('\n')).toHaveLength(1);
+  });
+
   it('exits 2 for bad option values, naming the option', () => {
     const cases: [string[], string][] = [
       [['train', '--epochs', 'ten'], "tapegrad train --epochs: expected an integer, got 'ten'"],
