@@ -2,7 +2,7 @@
  * `tapegrad compare`: one batch, three witnesses. The tape's gradients, the closed-form
  * delta recurrence and central finite differences, side by side, with errors and timings.
  */
-import { unravelIndex } from '@tapegrad/core';
+import { fmtShape, unravelIndex } from '@tapegrad/core';
 import { backpropClosedForm, backpropTape, compareGradients, finiteDifferenceGradients, paramCount, type GradResult, type GradientComparison } from '@tapegrad/nn';
 import { OptionReader, parseOptions } from '../args.js';
 import { type Command } from '../command.js';
@@ -107,7 +107,7 @@ Example:
           ['param', 'shape', 'tape↔closed abs', 'rel', 'tape↔FD abs', 'rel', 'closed↔FD rel', 'agree'],
           names.map((param, i) => [
             param,
-            `[${tc.rows[i]!.shape.join(',')}]`,
+            fmtShape(tc.rows[i]!.shape),
             fmtErr(tc.rows[i]!.maxAbsError),
             fmtErr(tc.rows[i]!.maxRelError),
             fmtErr(tf.rows[i]!.maxAbsError),
@@ -158,7 +158,7 @@ function sideBySide(tape: GradResult, closed: GradResult, fd: GradResult, tf: Gr
         const a = t.data[k]!;
         const b = closed.grads[l]![key].data[k]!;
         const c = fd.grads[l]![key].data[k]!;
-        rows.push([`${param}[${idx.join(',')}]`, a.toPrecision(12), b.toPrecision(12), c.toPrecision(12), fmtErr(Math.abs(a - c))]);
+        rows.push([`${param}${fmtShape(idx)}`, a.toPrecision(12), b.toPrecision(12), c.toPrecision(12), fmtErr(Math.abs(a - c))]);
       }
     }
   });
