@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ArgumentError, ShapeError, tensor } from '@tapegrad/core';
 import {
+  ClosedFormBackprop,
   LayerShapeError,
   LossCompatibilityError,
   activations,
@@ -127,6 +128,13 @@ describe('bad input gives typed errors naming the layer and the shapes', () => {
     const before = [...m.layers[0]!.W];
     expect(() => train(m, { X, Y }, { epochs: 1, loss: 'softmaxCrossEntropy', optimizer: sgd({ lr: 0.1 }) })).toThrow(LossCompatibilityError);
     expect([...m.layers[0]!.W]).toEqual(before);
+  });
+
+  it('ClosedFormBackprop, constructed directly, names itself in its errors', () => {
+    expect(() => new ClosedFormBackprop(m, 'softmaxCrossEntropy')).toThrow(LossCompatibilityError);
+    expect(() => new ClosedFormBackprop(m, 'softmaxCrossEntropy')).toThrow(/^ClosedFormBackprop: loss 'softmaxCrossEntropy' takes logits/);
+    expect(() => new ClosedFormBackprop(m, 'halfSumSquares', 'avg' as 'mean')).toThrow("ClosedFormBackprop: reduction must be 'sum' or 'mean', got 'avg'");
+    expect(() => new ClosedFormBackprop({ layers: [] }, 'mse')).toThrow('ClosedFormBackprop: model must be an MLP with at least one layer (use createMLP)');
   });
 
   it('softmax output + softmaxCrossEntropy is refused (softmax would be applied twice)', () => {
