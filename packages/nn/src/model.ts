@@ -206,7 +206,8 @@ export function traceForward(model: MLP, X: Float64Array, batch: number): Forwar
  * `zs[l] = A_(l-1) W_lᵀ + b_l` and `as[l] = f_l(zs[l])`, with A_0 = X (seed 001 §II p_i → q_i;
  * seed 004 eq. 1). `forward`, the closed-form backprop and finite differences all run this one loop.
  * @param X `[batch, in]` row-major (trusted: validate first)
- * @param zs, as `[batch, n_l]` buffers at l = 1..L; index 0 is not touched
+ * @param zs pre-activation buffers `[batch, n_l]` at l = 1..L; index 0 is not touched
+ * @param as activation buffers `[batch, n_l]` at l = 1..L; index 0 is not touched
  * @returns `as[L]`, the output `[batch, out]`
  */
 export function forwardInto(model: MLP, X: Float64Array, batch: number, zs: readonly Float64Array[], as: readonly Float64Array[]): Float64Array {

@@ -2,9 +2,9 @@
  * Mini-batch training: shuffle, take a batch, get the gradient (tape or closed form), step.
  */
 import { type Tensor, Rng, fmtNumber, tensorView, valueAndGrad, ArgumentError } from '@tapegrad/core';
-import { TrainingDivergedError } from './errors.js';
 import { DeltaRecurrence } from './backprop-closed-form.js';
 import { parameterViews, tapeCost } from './backprop-tape.js';
+import { TrainingDivergedError } from './errors.js';
 import type { LayerGrads } from './grads.js';
 import { type Loss, type Reduction, batchCost } from './losses.js';
 import { type MLP, traceForward } from './model.js';
