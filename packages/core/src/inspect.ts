@@ -74,17 +74,7 @@ function recordCall(where: string, call: () => unknown): TapeRecord {
   };
 }
 
-/**
- * Runs `f(...args)` with every argument traced and returns what the tape recorded.
- * Arguments appear as unnamed `variable` entries (use `traceTape.named` to name them);
- * tensors that are not arguments are constants, shown with their value when small. When
- * the output is a scalar, each entry also carries its gradient.
- * @param f `(...args: Tensor[]) => Tensor` @param args the point to trace at, any shapes
- * @returns the entries, the output and the table / DOT / Mermaid renderers
- * @throws ArgumentError when an argument is not a Tensor or f does not return one.
- * @example traceTape((x, y) => mul(add(x, y), y), scalar(2), scalar(3)).toTable()
- */
-export function traceTape(f: (...args: Tensor[]) => Tensor, ...args: Tensor[]): TapeRecord {
+function tracePositional(f: (...args: Tensor[]) => Tensor, ...args: Tensor[]): TapeRecord {
   args.forEach((a: unknown, i) => {
     if (!(a instanceof Tensor)) {
       throw new ArgumentError(`traceTape: argument ${i} must be a Tensor, got ${describe(a)}; wrap numbers with tensor() or scalar(), or pass a parameter tree to traceTape.named`);
@@ -93,18 +83,42 @@ export function traceTape(f: (...args: Tensor[]) => Tensor, ...args: Tensor[]): 
   return recordCall('traceTape', () => f(...args.map((t) => variable(t))));
 }
 
-/**
- * Like `traceTape`, for a function of one parameter tree (as `grad` takes one): every leaf
- * is traced and labelled with its path, as PyTorch's `named_parameters` or JAX's key
- * paths name them. `{ W1, b1 }` gives `W1` and `b1`; `{ layers: [{ W, b }] }` gives
- * `layers[0].W` and `layers[0].b`; the labels appear in `argument` and in every rendering.
- * @param f `(params) => Tensor`, called with `params`' structure holding traced leaves
- * @param params a Tensor, or arrays / plain objects of Tensors
- * @throws ArgumentError naming the path of a leaf that is not a Tensor, or when f does not return a Tensor.
- * @example traceTape.named(({ w, b }) => sigmoid(add(mul(w, 2), b)), { w: scalar(0.5), b: scalar(-1) }).toDot()
- */
-traceTape.named = function named<P extends Tree>(f: (params: P) => Tensor, params: P): TapeRecord {
+function traceNamed<P extends Tree>(f: (params: P) => Tensor, params: P): TapeRecord {
   const { leaves, paths } = flattenTreeWithPaths(params, 'traceTape.named', 'params');
   // unflattenTree rebuilds exactly the structure of `params`, so the result is a P.
   return recordCall('traceTape.named', () => f(unflattenTree(params, leaves.map((t, k) => variable(t, paths[k]))) as P));
-};
+}
+
+/** The type of {@link traceTape}: a function of positional arguments, and `named` for a parameter tree. */
+export interface TraceTape {
+  /**
+   * Runs `f(...args)` with every argument traced and returns what the tape recorded.
+   * Arguments appear as unnamed `variable` entries (use `traceTape.named` to name them);
+   * tensors that are not arguments are constants, shown with their value when small. When
+   * the output is a scalar, each entry also carries its gradient.
+   * @param f `(...args: Tensor[]) => Tensor` @param args the point to trace at, any shapes
+   * @returns the entries, the output and the table / DOT / Mermaid renderers
+   * @throws ArgumentError when an argument is not a Tensor or f does not return one.
+   * @example traceTape((x, y) => mul(add(x, y), y), scalar(2), scalar(3)).toTable()
+   */
+  (f: (...args: Tensor[]) => Tensor, ...args: Tensor[]): TapeRecord;
+  /**
+   * Like `traceTape`, for a function of one parameter tree (as `grad` takes one): every leaf
+   * is traced and labelled with its path, as PyTorch's `named_parameters` or JAX's key
+   * paths name them. `{ W1, b1 }` gives `W1` and `b1`; `{ layers: [{ W, b }] }` gives
+   * `layers[0].W` and `layers[0].b`; the labels appear in `argument` and in every rendering.
+   * @param f `(params) => Tensor`, called with `params`' structure holding traced leaves
+   * @param params a Tensor, or arrays / plain objects of Tensors
+   * @throws ArgumentError naming the path of a leaf that is not a Tensor, or when f does not return a Tensor.
+   * @example traceTape.named(({ w, b }) => sigmoid(add(mul(w, 2), b)), { w: scalar(0.5), b: scalar(-1) }).toDot()
+   */
+  named<P extends Tree>(f: (params: P) => Tensor, params: P): TapeRecord;
+}
+
+/**
+ * What the tape records for one call, as data and as a table, Graphviz DOT or Mermaid:
+ * `traceTape(f, ...args)` for positional arguments, `traceTape.named(f, params)` for a
+ * parameter tree whose paths label the arguments.
+ * @example traceTape.named(({ w }) => sum(mul(w, w)), { w: tensor([1, 2]) }).toTable()
+ */
+export const traceTape: TraceTape = Object.assign(tracePositional, { named: traceNamed });
