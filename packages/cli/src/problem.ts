@@ -38,7 +38,7 @@ export function lossOption(command: string, name: string): Loss {
  * The output activation for a loss: identity for losses on logits (softmax-ce, bce),
  * otherwise the hidden activation, as in seed 003's all-sigmoid network.
  */
-export function outputActivationFor(loss: Loss, hidden: Activation): Activation {
+function outputActivationFor(loss: Loss, hidden: Activation): Activation {
   return loss.fromLogits ? getActivation('identity') : hidden;
 }
 

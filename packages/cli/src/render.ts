@@ -93,8 +93,3 @@ export function progressBar(done: number, total: number, width = 28): string {
   const full = Math.round(frac * width);
   return `[${'█'.repeat(full)}${'░'.repeat(width - full)}] ${String(done).padStart(String(total).length)}/${total}`;
 }
-
-/** Up to six significant digits, for worked examples where every digit is shown. */
-export function num(v: number): string {
-  return fmtNumber(v);
-}

@@ -95,11 +95,6 @@ export function trainWithChecks(model: MLP, data: { X: Tensor; Y: Tensor }, loss
   return { history, checks, final, millis };
 }
 
-/** Fraction of rows whose arg-max output matches the one-hot target. */
-export function classAccuracy(model: MLP, X: Tensor, Y: Tensor): number {
-  return accuracy(model, X, Y);
-}
-
 /**
  * Root-mean-square error of the network's predictions, in the target's original units.
  * @param Y: [n, 1] standardised targets; `std` undoes the standardisation

@@ -2,14 +2,14 @@
  * `tapegrad compare`: one batch, three witnesses. The tape's gradients, the closed-form
  * delta recurrence and central finite differences, side by side, with errors and timings.
  */
-import { fmtShape, unravelIndex } from '@tapegrad/core';
+import { fmtNumber, fmtShape, unravelIndex } from '@tapegrad/core';
 import { backpropClosedForm, backpropTape, compareGradients, finiteDifferenceGradients, paramCount, type GradResult, type GradientComparison } from '@tapegrad/nn';
 import { OptionReader, parseOptions } from '../args.js';
 import { type Command } from '../command.js';
 import { EXIT } from '../errors.js';
 import { type Io } from '../io.js';
 import { randomProblem } from '../problem.js';
-import { fmt, fmtErr, num, table } from '../render.js';
+import { fmt, fmtErr, table } from '../render.js';
 
 const OPTIONS = {
   layers: { type: 'string', short: 'l' },
@@ -97,7 +97,7 @@ Example:
       const out: string[] = [];
       out.push(
         `tapegrad compare · network ${sizes.join('-')} (${p.model.layers.map((l) => l.activation.name).join(', ')}) · ${paramCount(p.model)} parameters · loss ${p.loss.name} (mean over ${spec.batch}) · seed ${spec.seed}`,
-        `C = ${num(tape.r.loss)} (tape), ${num(closed.r.loss)} (closed form)`,
+        `C = ${fmtNumber(tape.r.loss)} (tape), ${fmtNumber(closed.r.loss)} (closed form)`,
         '',
         'Sample entries side by side (first entry and the worst tape-vs-finite-difference entry of each parameter)',
         sideBySide(tape.r, closed.r, fd.r, tf),

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { tensor, type Tensor } from '@tapegrad/core';
-import { adam, createMLP, getActivation, momentum, paramCount, saveModel, sgd, type Loss, type MLP, type Optimizer } from '@tapegrad/nn';
+import { accuracy, adam, createMLP, getActivation, momentum, paramCount, saveModel, sgd, type Loss, type MLP, type Optimizer } from '@tapegrad/nn';
 import { OptionReader, parseOptions } from '../args.js';
 import { type Command } from '../command.js';
 import { parseCsv, type CsvTable } from '../csv.js';
@@ -15,7 +15,7 @@ import { irisTable } from '../iris.js';
 import { type Io } from '../io.js';
 import { activationOption, lossOption } from '../problem.js';
 import { fmt, fmtErr, plotSeries, table } from '../render.js';
-import { classAccuracy, rmse, trainWithChecks, type TrainRunResult } from '../training.js';
+import { rmse, trainWithChecks, type TrainRunResult } from '../training.js';
 
 const OPTIONS = {
   data: { type: 'string', short: 'd' },
@@ -259,7 +259,7 @@ export interface Metrics {
 }
 
 function evaluateModel(model: MLP, ds: Dataset, trainSet: { X: Tensor; Y: Tensor }, testSet: typeof trainSet | null, yStd: number): Metrics {
-  const m = ds.task === 'classification' ? (s: typeof trainSet): number => classAccuracy(model, s.X, s.Y) : (s: typeof trainSet): number => rmse(model, s.X, s.Y, yStd);
+  const m = ds.task === 'classification' ? (s: typeof trainSet): number => accuracy(model, s.X, s.Y) : (s: typeof trainSet): number => rmse(model, s.X, s.Y, yStd);
   return {
     kind: ds.task === 'classification' ? 'accuracy' : 'rmse',
     train: m(trainSet),
