@@ -235,6 +235,8 @@ describe('customOp errors', () => {
       "customOp 'cube': saves 'z', which is not an input (x) or 'out'");
     expectError(() => callWith(customOp, { name: 'cube', inputs: ['out'], forward: (x: Tensor) => x, vjp: { out: null } }), ArgumentError,
       "customOp 'cube': 'out' names the output in saves and ctx.saved; call the input something else");
+    expectError(() => callWith(customOp, { name: 'cube', inputs: ['__proto__'], forward: (x: Tensor) => x, vjp: { ['__proto__']: null } }), ArgumentError,
+      "customOp 'cube': input names must be non-empty strings other than '__proto__', got '__proto__'");
     expectError(() => callWith(customOp, { name: 'cube', inputs: ['x'], forward: (x: Tensor) => x, vjp: { constructor: null } }), ArgumentError,
       "customOp 'cube': no VJP for input 'x'; give a function, or null for no gradient");
     expectError(() => customOp({ name: 'pair', inputs: ['x', 'x'], forward: (x: Tensor) => x, vjp: { x: null } }), ArgumentError,

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type Tensor, GradError, add, customOp, grad, matmul, mul, opTable, sum, tanh, tensor } from './index.js';
-import { type KernelOp, type Recorded, apply, beginTrace, endTrace, variable, withListener } from './tape.js';
+import { type KernelOp, type Recorded, apply, beginTrace, defineOp, endTrace, variable, withListener } from './tape.js';
+import { callWith } from './testing/untyped.js';
 import { type Unary } from './ops/define.js';
 
 function record(f: () => Tensor): Recorded[] {
@@ -34,15 +35,15 @@ describe('saves', () => {
     const seen = record(() => sum(tanh(add(matmul(variable(x), variable(w), { transB: true }), b))));
     const byOp = new Map(seen.map((r) => [r.node.op.name, r]));
     // add saves nothing: matmul's output is not held by the tape once tanh has read it.
-    expect(byOp.get('add')!.node.saved).toEqual([]);
+    expect(Object.keys(byOp.get('add')!.node.saved)).toEqual([]);
     const t = byOp.get('tanh')!;
-    expect(t.node.saved).toHaveLength(1);
-    expect(t.node.saved[0]).toBe(t.out);
+    expect(Object.keys(t.node.saved)).toEqual(['out']);
+    expect(t.node.saved['out']).toBe(t.out);
     const m = byOp.get('matmul')!;
-    expect(m.node.saved).toHaveLength(2);
-    expect(m.node.saved[0]).toBe(m.inputs[0]);
-    expect(m.node.saved[1]).toBe(m.inputs[1]);
-    for (const r of seen) expect(r.node.saved.length).toBe(r.node.op.saves.length);
+    expect(Object.keys(m.node.saved)).toEqual(['a', 'b']);
+    expect(m.node.saved['a']).toBe(m.inputs[0]);
+    expect(m.node.saved['b']).toBe(m.inputs[1]);
+    for (const r of seen) expect(Object.keys(r.node.saved)).toEqual(r.node.op.saves);
     expect(seen.map((r) => r.node.shapes)).toContainEqual([[1, 2], [2]]);
   });
 
@@ -59,26 +60,25 @@ describe('saves', () => {
 });
 
 describe('a missing VJP rule', () => {
-  // Typed with a free name type, as a JavaScript caller could build it: the compiler would
-  // reject this for an op typed by its names.
-  const broken: KernelOp<Unary, undefined, string, never> = {
-    name: 'broken',
-    inputs: ['x'],
-    saves: [],
-    vjp: { y: null },
-    shape: ([s]) => s!,
-    forward: ([x]) => x.data,
-  };
+  const spec = { name: 'broken', inputs: ['x'], saves: [], vjp: { y: null }, shape: ([s]: readonly (readonly number[])[]) => s!, forward: ([x]: readonly Tensor[]) => x!.data };
 
-  it('is a GradError naming the op and the input, not a silent zero', () => {
-    expect(() => grad((x: Tensor) => sum(apply(broken, [x], undefined)))(tensor([1]))).toThrow(GradError);
-    expect(() => grad((x: Tensor) => sum(apply(broken, [x], undefined)))(tensor([1]))).toThrow(
-      "broken: no VJP rule for input 'x'; give a function, or null to declare that it has no gradient",
-    );
+  it('is a GradError naming the op and the input when the op is defined, not a silent zero later', () => {
+    expect(() => callWith(defineOp, { ...spec, vjp: {} })).toThrow(GradError);
+    expect(() => callWith(defineOp, { ...spec, vjp: {} })).toThrow("broken: no VJP rule for input 'x'; give a function, or null to declare that it has no gradient");
+    expect(() => callWith(defineOp, spec)).toThrow("broken: no VJP rule for input 'x'");
+    expect(() => callWith(defineOp, { ...spec, vjp: { x: null, y: null } })).toThrow("broken: a VJP rule for 'y', which is not an input (x); check the spelling");
+    expect(() => callWith(defineOp, { ...spec, vjp: { x: null }, saves: ['z'] })).toThrow("broken: saves 'z', which is not one of its inputs (x) or 'out'");
   });
 
   it('a rule named like an Object.prototype member is not found on the prototype', () => {
-    const proto: KernelOp<Unary, undefined, string, never> = { ...broken, name: 'proto', inputs: ['constructor'], vjp: {} };
-    expect(() => grad((x: Tensor) => sum(apply(proto, [x], undefined)))(tensor([1]))).toThrow("proto: no VJP rule for input 'constructor'");
+    expect(() => callWith(defineOp, { ...spec, name: 'proto', inputs: ['constructor'], vjp: {} })).toThrow("proto: no VJP rule for input 'constructor'");
+  });
+
+  it('an op that skipped the check still fails loudly in the backward walk', () => {
+    // Typed with a free name type, as a JavaScript caller could build it without defineOp.
+    const unchecked: KernelOp<Unary, undefined, string, never> = { ...spec, vjp: {} };
+    expect(() => grad((x: Tensor) => sum(apply(unchecked, [x], undefined)))(tensor([1]))).toThrow(
+      "broken: no VJP rule for input 'x'; give a function, or null to declare that it has no gradient",
+    );
   });
 });

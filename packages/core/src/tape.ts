@@ -64,7 +64,26 @@ export function defineOp<I extends readonly Tensor[], A, N extends string, S ext
   shape(shapes: readonly Shape[], attrs: A): Shape;
   forward(inputs: I, attrs: A, outShape: Shape): Float64Array;
 }): KernelOp<I, A, N, S> {
+  // The types already say this; checked once more at definition, for callers without them,
+  // so the backward walk can read rules with a plain lookup.
+  checkOpNames(def);
   return def;
+}
+
+/** Throws unless `op` has an own VJP rule (or null) for each input and nothing else, and saves only inputs or `out`. */
+export function checkOpNames(op: OpDef): void {
+  const rules: Readonly<Record<string, unknown>> = op.vjp;
+  for (const input of op.inputs) {
+    if (input === '__proto__' || !Object.hasOwn(rules, input)) throw new GradError(`${op.name}: no VJP rule for input '${input}'; give a function, or null to declare that it has no gradient`);
+  }
+  for (const key of Object.keys(rules)) {
+    if (!op.inputs.includes(key)) throw new GradError(`${op.name}: a VJP rule for '${key}', which is not an input (${op.inputs.join(', ')}); check the spelling`);
+  }
+  for (const name of op.saves) {
+    if (name !== 'out' && (op.variadic === true || !op.inputs.includes(name))) {
+      throw new GradError(`${op.name}: saves '${name}', which is not ${op.variadic === true ? 'possible for a variadic op' : `one of its inputs (${op.inputs.join(', ')}) or 'out'`}`);
+    }
+  }
 }
 
 /** A recorded application of an op: one entry of the tape. */
@@ -78,8 +97,8 @@ export interface Node {
   /** Per input, its shape. */
   readonly shapes: readonly Shape[];
   readonly outShape: Shape;
-  /** What the op's VJPs read: one tensor per entry of `op.saves`, in that order. Nothing else is kept. */
-  readonly saved: readonly Tensor[];
+  /** What the op's VJPs read, by name (its `saves`), as own properties; nothing else is kept. */
+  readonly saved: Readonly<Record<string, Tensor>>;
   /**
    * For a traced argument (a grad target or a traceTape argument), its label: the
    * parameter-tree path or name given by the caller (`''` when it has none); `null` for an
@@ -109,6 +128,8 @@ interface TapeState {
 
 const state: TapeState = { depth: 0, enabled: true, nodes: [], base: 0, listeners: [] };
 
+const nothingSaved: Readonly<Record<string, Tensor>> = Object.freeze({});
+
 function record(op: OpDef, inputs: readonly Tensor[], attrs: unknown, out: Tensor, argument: string | null = null): void {
   const n = inputs.length;
   const parents = new Array<Node | null>(n);
@@ -120,10 +141,18 @@ function record(op: OpDef, inputs: readonly Tensor[], attrs: unknown, out: Tenso
   // Keep only what the VJPs declared they read: every other input and the output can be
   // released as soon as the caller drops them (tfjs's saveTensors does the same).
   const saves = op.saves;
-  const saved = new Array<Tensor>(saves.length);
-  for (let k = 0; k < saves.length; k++) {
-    const name = saves[k]!;
-    saved[k] = name === 'out' ? out : inputs[op.inputs.indexOf(name)]!;
+  let saved = nothingSaved;
+  if (saves.length > 0) {
+    // A plain literal keeps V8's fast properties (a null-prototype object starts in
+    // dictionary mode, measurably slower on tiny steps). The names are safe keys: kernel
+    // ops' are checked by the compiler, customOp rejects '__proto__'; every declared name
+    // is an own property, so a VJP never reads a declared value from Object.prototype.
+    const byName: Record<string, Tensor> = {};
+    for (let k = 0; k < saves.length; k++) {
+      const name = saves[k]!;
+      byName[name] = name === 'out' ? out : inputs[op.inputs.indexOf(name)]!;
+    }
+    saved = byName;
   }
   const node: Node = { id: state.base + state.nodes.length, op, attrs, parents, shapes, outShape: out.shape, saved, argument };
   state.nodes.push(node);
@@ -278,17 +307,17 @@ export function backward(
     if (g === null || g === undefined) continue;
     const node = nodes[id - lo]!;
     const { op, parents } = node;
-    let ctx: VjpContext | null = null;
     for (let i = 0; i < parents.length; i++) {
       const inNode = parents[i]!;
       if (!inRegion(inNode)) continue;
       const name = op.variadic ? op.inputs[0]! : op.inputs[i]!;
-      const rule = Object.hasOwn(op.vjp, name) ? op.vjp[name] : undefined;
+      // Every op was checked by checkOpNames (defineOp, customOp), so each input has an own rule.
+      const rule = op.vjp[name];
       if (rule === null) continue;
       // A missing key is not "no gradient": say so rather than drop the gradient silently.
       if (rule === undefined) throw new GradError(`${op.name}: no VJP rule for input '${name}'; give a function, or null to declare that it has no gradient`);
-      ctx ??= { saved: savedByName(node), shapes: node.shapes, attrs: node.attrs };
-      const gi = rule(g, ctx, i);
+      // The node is the context: it holds exactly saved, shapes and attrs.
+      const gi = rule(g, node, i);
       if (gi === null) continue;
       checkCotangentOf(op.name, name, gi, node.shapes[i]!);
       const k = inNode.id - lo;
@@ -302,17 +331,6 @@ export function backward(
     if (inRegion(n)) result[t] = cts[n.id - lo] ?? null;
   }
   return result;
-}
-
-/**
- * A node's saved values keyed by name, as its VJPs read them. A null-prototype record, so
- * a name such as `constructor` reads nothing from `Object.prototype`.
- */
-export function savedByName(node: Node): Readonly<Record<string, Tensor>> {
-  const byName: Record<string, Tensor> = Object.create(null) as Record<string, Tensor>;
-  const saves = node.op.saves;
-  for (let k = 0; k < saves.length; k++) byName[saves[k]!] = node.saved[k]!;
-  return byName;
 }
 
 function checkCotangentOf(op: string, input: string, gi: unknown, shape: Shape): void {
@@ -332,6 +350,11 @@ export function checkCotangent(where: string, output: Tensor, seed: Tensor): voi
   if (!sameShape(output.shape, seed.shape)) {
     throw new GradError(`${where} has shape ${fmtShape(seed.shape)} but the output has shape ${fmtShape(output.shape)}; pass a cotangent shaped like the output`);
   }
+}
+
+/** @internal True while a tape listener is attached (`traceTape` is running): labels are then worth building. */
+export function isInspected(): boolean {
+  return state.listeners.length > 0;
 }
 
 /** @internal Listens to every node recorded while `fn` runs (tape inspection). */

