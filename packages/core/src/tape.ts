@@ -130,14 +130,17 @@ const state: TapeState = { depth: 0, enabled: true, nodes: [], base: 0, listener
 
 const nothingSaved: Readonly<Record<string, Tensor>> = Object.freeze({});
 
-function record(op: OpDef, inputs: readonly Tensor[], attrs: unknown, out: Tensor, argument: string | null = null): void {
+function shapesOf(inputs: readonly Tensor[]): Shape[] {
+  const shapes = new Array<Shape>(inputs.length);
+  for (let i = 0; i < inputs.length; i++) shapes[i] = inputs[i]!.shape;
+  return shapes;
+}
+
+/** Appends a node. `shapes` are the inputs' shapes (apply has them already, so they are not gathered twice). */
+function record(op: OpDef, inputs: readonly Tensor[], shapes: readonly Shape[], attrs: unknown, out: Tensor, argument: string | null = null): void {
   const n = inputs.length;
   const parents = new Array<Node | null>(n);
-  const shapes = new Array<Shape>(n);
-  for (let i = 0; i < n; i++) {
-    parents[i] = inputs[i]!.node;
-    shapes[i] = inputs[i]!.shape;
-  }
+  for (let i = 0; i < n; i++) parents[i] = inputs[i]!.node;
   // Keep only what the VJPs declared they read: every other input and the output can be
   // released as soon as the caller drops them (tfjs's saveTensors does the same).
   const saves = op.saves;
@@ -190,18 +193,17 @@ function describe(v: unknown): string {
 export function apply<I extends readonly Tensor[], A, N extends string, S extends string>(op: KernelOp<I, A, N, S>, inputs: I, attrs: A): Tensor {
   const generic: OpDef = op;
   checkInputs(generic, inputs);
-  const shapes: Shape[] = new Array<Shape>(inputs.length);
-  for (let i = 0; i < inputs.length; i++) shapes[i] = inputs[i]!.shape;
+  const shapes = shapesOf(inputs);
   const shape = op.shape(shapes, attrs);
   const data = op.forward(inputs, attrs, shape);
   const out = new Tensor(data, shape);
-  if (state.depth > 0 && state.enabled && isTraced(inputs)) record(generic, inputs, attrs, out);
+  if (state.depth > 0 && state.enabled && isTraced(inputs)) record(generic, inputs, shapes, attrs, out);
   return out;
 }
 
 /** @internal Records an already-computed output (custom ops compute theirs under `noGrad`). */
 export function recordCustom(op: OpDef, inputs: readonly Tensor[], out: Tensor): Tensor {
-  if (state.depth > 0 && state.enabled && isTraced(inputs)) record(op, inputs, undefined, out);
+  if (state.depth > 0 && state.enabled && isTraced(inputs)) record(op, inputs, shapesOf(inputs), undefined, out);
   return out;
 }
 
@@ -266,7 +268,7 @@ const variableOp: OpDef<undefined, 'x', never> = {
 /** @internal Makes a traced stand-in for a grad target (call inside a trace), labelled for renderers. */
 export function variable(x: Tensor, label = ''): Tensor {
   const out = new Tensor(x.data, x.shape);
-  record(variableOp, [x], undefined, out, label);
+  record(variableOp, [x], [x.shape], undefined, out, label);
   return out;
 }
 
