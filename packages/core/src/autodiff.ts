@@ -2,7 +2,7 @@
  * The functional differentiation API: vjp, grad, valueAndGrad, jvp, hvp, plus
  * stopGradient and user-defined ops with their own VJP.
  */
-import { ArgumentError, GradError, fmtShape } from './errors.js';
+import { ArgumentError, GradError, describeValue, fmtShape } from './errors.js';
 import { type Tree, flattenTree, flattenTreeWithPaths, unflattenTree } from './pytree.js';
 import { type OpDef, type Vjp, backward, beginTrace, checkCotangent, endTrace, isInspected, isRecording, noGrad, recordCustom, variable } from './tape.js';
 import { Tensor, ones, zeros } from './tensor.js';
@@ -11,12 +11,6 @@ import { sum } from './ops/structural.js';
 
 /** Argument positions to differentiate: one index, or several (gradients come back as a tuple). */
 export type Argnums = number | readonly number[];
-
-function describe(v: unknown): string {
-  if (v instanceof Tensor) return `a Tensor of shape ${fmtShape(v.shape)}`;
-  if (Array.isArray(v)) return 'an array';
-  return v === null ? 'null' : typeof v;
-}
 
 /** A tensor that is not traced: a fresh handle on the same data. */
 function detach(t: Tensor): Tensor {
@@ -67,7 +61,7 @@ function traceCall(where: string, f: (...args: never[]) => unknown, args: readon
   try {
     outLeaves = flattenTree(out, where, 'the output');
   } catch {
-    throw new GradError(`${where}: f must return a Tensor (or arrays/objects of Tensors), got ${describe(out)}`);
+    throw new GradError(`${where}: f must return a Tensor (or arrays/objects of Tensors), got ${describeValue(out)}`);
   }
   return { out, outLeaves, vars, nodes };
 }
@@ -101,7 +95,7 @@ function gradsOf(t: Traced, seeds: readonly Tensor[], args: readonly unknown[], 
 }
 
 function checkScalar(where: string, out: unknown): Tensor {
-  if (!(out instanceof Tensor)) throw new GradError(`${where}: f must return a scalar Tensor, got ${describe(out)}`);
+  if (!(out instanceof Tensor)) throw new GradError(`${where}: f must return a scalar Tensor, got ${describeValue(out)}`);
   if (out.size !== 1) {
     throw new GradError(
       `${where}: f must return a scalar, got shape ${fmtShape(out.shape)}; reduce it with sum() or mean(), ` +
@@ -219,7 +213,7 @@ export function hvp(f: (x: Tensor) => Tensor, x: Tensor, v: Tensor): Tensor {
 
 /** `x` as a constant: the same values, no gradient flows back through it. */
 export function stopGradient(x: Tensor): Tensor {
-  if (!(x instanceof Tensor)) throw new ArgumentError(`stopGradient: x must be a Tensor, got ${describe(x)}`);
+  if (!(x instanceof Tensor)) throw new ArgumentError(`stopGradient: x must be a Tensor, got ${describeValue(x)}`);
   return detach(x);
 }
 
@@ -275,10 +269,10 @@ export function customOp<I extends readonly Tensor[], N extends string, S extend
   return (...xs: I): Tensor => {
     if (xs.length !== inputs.length) throw new ArgumentError(`${name}: expects ${inputs.length} input(s) (${inputs.join(', ')}), got ${xs.length}`);
     xs.forEach((x, i) => {
-      if (!(x instanceof Tensor)) throw new ArgumentError(`${name}: input '${inputs[i]}' must be a Tensor, got ${describe(x)}`);
+      if (!(x instanceof Tensor)) throw new ArgumentError(`${name}: input '${inputs[i]}' must be a Tensor, got ${describeValue(x)}`);
     });
     const out = noGrad(() => spec.forward(...xs));
-    if (!(out instanceof Tensor)) throw new ArgumentError(`${name}: forward must return a Tensor, got ${describe(out)}`);
+    if (!(out instanceof Tensor)) throw new ArgumentError(`${name}: forward must return a Tensor, got ${describeValue(out)}`);
     // Always a fresh tensor: forward may return an input or a captured constant as is,
     // and recording would then mark that tensor as this op's output everywhere it is used.
     return recordCustom(op, xs, new Tensor(out.data, out.shape));

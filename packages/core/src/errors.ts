@@ -24,3 +24,9 @@ export class GradError extends TapegradError {}
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
+
+/** What a wrong value is, for messages: `null`, `an array`, or its `typeof` (`number`, `string`, ...). */
+export function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  return Array.isArray(v) ? 'an array' : typeof v;
+}

@@ -2,7 +2,7 @@
  * Tape inspection: what a call recorded, as data, as a table and as Graphviz DOT or
  * Mermaid. This is what the teaching tools are built on; the CLI's `graph` prints these.
  */
-import { ArgumentError } from './errors.js';
+import { ArgumentError, describeValue } from './errors.js';
 import { type GraphOptions, type TapeEntry, type TapeInput, type TapeTableOptions, renderDot, renderMermaid, renderTable } from './inspect-render.js';
 import { type Tree, flattenTreeWithPaths, unflattenTree } from './pytree.js';
 import { type Node, type Recorded, backward, beginTrace, endTrace, variable, withListener } from './tape.js';
@@ -25,11 +25,6 @@ export interface TapeRecord {
   toMermaid(opts?: GraphOptions): string;
 }
 
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  return Array.isArray(v) ? 'an array' : typeof v;
-}
-
 /** Runs `call` inside a trace and turns what the tape saw into a record. */
 function recordCall(where: string, call: () => unknown): TapeRecord {
   const seen: Recorded[] = [];
@@ -41,7 +36,7 @@ function recordCall(where: string, call: () => unknown): TapeRecord {
   } finally {
     nodes = endTrace(trace);
   }
-  if (!(result instanceof Tensor)) throw new ArgumentError(`${where}: f must return a Tensor, got ${describe(result)}`);
+  if (!(result instanceof Tensor)) throw new ArgumentError(`${where}: f must return a Tensor, got ${describeValue(result)}`);
   const out = result;
   const index = new Map<Node, number>();
   seen.forEach((r, i) => index.set(r.node, i));
@@ -77,7 +72,7 @@ function recordCall(where: string, call: () => unknown): TapeRecord {
 function tracePositional(f: (...args: Tensor[]) => Tensor, ...args: Tensor[]): TapeRecord {
   args.forEach((a: unknown, i) => {
     if (!(a instanceof Tensor)) {
-      throw new ArgumentError(`traceTape: argument ${i} must be a Tensor, got ${describe(a)}; wrap numbers with tensor() or scalar(), or pass a parameter tree to traceTape.named`);
+      throw new ArgumentError(`traceTape: argument ${i} must be a Tensor, got ${describeValue(a)}; wrap numbers with tensor() or scalar(), or pass a parameter tree to traceTape.named`);
     }
   });
   return recordCall('traceTape', () => f(...args.map((t) => variable(t))));

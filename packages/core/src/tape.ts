@@ -1,4 +1,4 @@
-import { GradError, ShapeError, ArgumentError, fmtShape } from './errors.js';
+import { GradError, ShapeError, ArgumentError, describeValue, fmtShape } from './errors.js';
 import { type Shape, sameShape } from './shape.js';
 import { Tensor } from './tensor.js';
 
@@ -178,15 +178,9 @@ function checkInputs(op: OpDef, inputs: readonly unknown[]): void {
   for (let i = 0; i < inputs.length; i++) {
     if (!(inputs[i] instanceof Tensor)) {
       const name = op.variadic ? `${op.inputs[0]}[${i}]` : op.inputs[i];
-      throw new ArgumentError(`${op.name}: input '${name}' must be a Tensor, got ${describe(inputs[i])}; wrap numbers with tensor() or scalar()`);
+      throw new ArgumentError(`${op.name}: input '${name}' must be a Tensor, got ${describeValue(inputs[i])}; wrap numbers with tensor() or scalar()`);
     }
   }
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  return typeof v;
 }
 
 /** Runs a primitive: shape rule, kernel, and a tape entry when an input is traced. */
@@ -337,7 +331,7 @@ export function backward(
 
 function checkCotangentOf(op: string, input: string, gi: unknown, shape: Shape): void {
   if (!(gi instanceof Tensor)) {
-    throw new GradError(`${op}: the VJP for input '${input}' returned ${describe(gi)}; a VJP must return a Tensor, or null for no gradient`);
+    throw new GradError(`${op}: the VJP for input '${input}' returned ${describeValue(gi)}; a VJP must return a Tensor, or null for no gradient`);
   }
   if (!sameShape(gi.shape, shape)) {
     throw new ShapeError(

@@ -132,6 +132,7 @@ export function prepareBatch(model: MLP, X: Tensor, Y: Tensor, where: string): B
 export function prepare(model: MLP, X: Tensor, Y: Tensor, loss: Loss | string, reduction: unknown, where: string): Batch & Objective {
   const { x, y } = prepareBatch(model, X, Y, where);
   const o = prepareObjective(model, loss, reduction, where);
-  // Spelled out, not spread: this runs on every step, and two spreads cost ~1 µs there.
+  // Spelled out, not spread: this runs on every step, and the two spreads showed in a
+  // profile of the 2-3-2 step as a visible share of its ~10 µs.
   return { x, y, loss: o.loss, reduction: o.reduction };
 }
