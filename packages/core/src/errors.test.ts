@@ -266,7 +266,7 @@ describe('customOp errors', () => {
   });
 
   it('ops called with a non-tensor say how to wrap it', () => {
-    expectError(() => callWith(add, zeros([2]), 'a'), ArgumentError, "add: input 'b' must be a Tensor, got string; wrap numbers with tensor() or scalar()");
+    expectError(() => callWith(add, zeros([2]), 'a'), ArgumentError, "add: input 'b' must be a Tensor, got the string \"a\"; wrap numbers with tensor() or scalar()");
     expectError(() => callWith(tensor, 'abc'), ArgumentError, 'tensor: expected a number or nested arrays of numbers, got string');
     expectError(() => callWith(tensor, [[1, 'a']]), ArgumentError, 'tensor: element at [0][1] must be a number, got string');
   });

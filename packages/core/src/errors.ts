@@ -25,8 +25,48 @@ export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
 
-/** What a wrong value is, for messages: `null`, `an array`, or its `typeof` (`number`, `string`, ...). */
+/**
+ * What a wrong value is, for messages: `null`, `an array`, `the string "0.1"`, or its
+ * `typeof` (`number`, `object`, ...). A string is quoted so that `'5'` never reads as 5.
+ */
 export function describeValue(v: unknown): string {
   if (v === null) return 'null';
-  return Array.isArray(v) ? 'an array' : typeof v;
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return `the string ${quote(v)}`;
+  return typeof v;
+}
+
+/**
+ * A value as a message shows it: a number as itself (`-1`, `NaN`, `0.5`), a string quoted
+ * and named (`the string "5"`), anything else by {@link describeValue}. For "got …" clauses
+ * about a value that should have been a number.
+ */
+export function showValue(v: unknown): string {
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'bigint') return `the bigint ${v}n`;
+  if (typeof v === 'boolean') return `the boolean ${v}`;
+  return describeValue(v);
+}
+
+function quote(s: string): string {
+  return JSON.stringify(s.length > 32 ? `${s.slice(0, 32)}…` : s);
+}
+
+/**
+ * Throws an `ArgumentError` unless `opts` is `undefined` or a plain object whose every own
+ * key is in `valid`. No public function accepts an option it would ignore.
+ * @param where the function, as messages name it (`sgd`, `train`).
+ * @example checkOptions('sgd', { lr: 0.1, wd: 1 }, ['lr', 'weightDecay']) // throws: unknown option 'wd'
+ */
+export function checkOptions(where: string, opts: unknown, valid: readonly string[]): void {
+  if (opts === undefined) return;
+  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
+    throw new ArgumentError(`${where}: options must be an object, got ${describeValue(opts)}`);
+  }
+  for (const key of Object.keys(opts)) {
+    if (!valid.includes(key)) {
+      const list = valid.length === 0 ? 'it takes no options' : `valid options are ${valid.map((k) => `'${k}'`).join(', ')}`;
+      throw new ArgumentError(`${where}: unknown option ${quote(key)}; ${list}`);
+    }
+  }
 }

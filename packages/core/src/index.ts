@@ -3,8 +3,8 @@
  * vector-Jacobian products in reverse (grad, valueAndGrad, vjp, jvp, hvp).
  * @packageDocumentation
  */
-export { TapegradError, ShapeError, ArgumentError, GradError, fmtShape } from './errors.js';
-export { type Shape, unravelIndex } from './shape.js';
+export { TapegradError, ShapeError, ArgumentError, GradError, fmtShape, checkOptions, describeValue, showValue } from './errors.js';
+export { type Shape, unravelIndex, MAX_ELEMENTS, checkSize } from './shape.js';
 export { Tensor, tensor, scalar, zeros, ones, full, eye, arange, linspace, isTensor, tensorView, type NestedArray } from './tensor.js';
 export { Rng, uniform, normal, type RandomSource } from './random.js';
 export { type TensorLike, type Unary, type Binary } from './ops/define.js';

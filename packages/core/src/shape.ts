@@ -10,6 +10,30 @@ export function sizeOf(shape: Shape): number {
   return n;
 }
 
+/**
+ * The most elements one tensor may hold: 2^27 (134,217,728 float64 values, 1 GiB).
+ * Sizes come from user input (a shape, an arange bound, a layer width, a class count);
+ * checking them before allocating turns a would-be `RangeError` or out-of-memory into
+ * a typed error that says which op asked for how much.
+ */
+export const MAX_ELEMENTS = 2 ** 27;
+
+/**
+ * Throws a `ShapeError` if `shape` (whose dimensions are already known to be
+ * non-negative integers) has more than {@link MAX_ELEMENTS} elements; returns the count.
+ */
+export function checkSize(shape: Shape, where: string): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  if (n > MAX_ELEMENTS) {
+    throw new ShapeError(
+      `${where}: shape [${shape.join(',')}] has ${n < 1e21 ? n.toLocaleString('en-US') : n.toExponential(3)} elements, more than the limit of ` +
+        `${MAX_ELEMENTS.toLocaleString('en-US')} (2^27, 1 GiB of float64); use smaller dimensions`,
+    );
+  }
+  return n;
+}
+
 /** Row-major strides, in elements. */
 export function stridesOf(shape: Shape): number[] {
   const s = new Array<number>(shape.length);
