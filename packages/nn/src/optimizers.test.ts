@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ArgumentError, tensor } from '@tapegrad/core';
-import { adam, createMLP, dense, mlp, momentum, sgd, type GradResult, type MLP, type Optimizer } from './index.js';
+import { adam, adamw, createMLP, dense, mlp, momentum, sgd, type GradResult, type MLP, type Optimizer } from './index.js';
 
 describe('optimizers', () => {
   const model = () => mlp([dense(2, 1, 'identity', { W: Float64Array.of(1, -2), b: Float64Array.of(0.5) })]);
@@ -109,6 +109,93 @@ describe('one-step and few-step trajectories, computed by hand', () => {
   });
 });
 
+describe('weight decay, by hand (torch.optim conventions)', () => {
+  it('sgd: θ ← θ - lr·(g + λθ)', () => {
+    const m = one(1, -1);
+    const opt = sgd({ lr: 0.5, weightDecay: 0.1 });
+    opt.step(m, g1(2, -4)); // d = (2 + 0.1, -4 - 0.1) = (2.1, -4.1); θ = (1 - 1.05, -1 + 2.05)
+    expect(theta(m)[0]).toBeCloseTo(-0.05, 15);
+    expect(theta(m)[1]).toBeCloseTo(1.05, 15);
+    opt.step(m, g1(0, 0)); // d = (-0.005, 0.105): the penalty alone pulls θ toward 0
+    expect(theta(m)[0]).toBeCloseTo(-0.0475, 15);
+    expect(theta(m)[1]).toBeCloseTo(0.9975, 15);
+  });
+
+  it('momentum: d = g + λθ enters the velocity, v ← βv + d (dampening 0, as torch)', () => {
+    const m = one(1, 0);
+    const opt = momentum({ lr: 0.5, beta: 0.5, weightDecay: 0.1 });
+    opt.step(m, g1(1, -2)); // d = (1.1, -2), v = (1.1, -2), θ = (1 - 0.55, 0 + 1)
+    expect(theta(m)[0]).toBeCloseTo(0.45, 15);
+    expect(theta(m)[1]).toBeCloseTo(1, 15);
+    opt.step(m, g1(0, 0)); // d = (0.045, 0.1), v = (0.55 + 0.045, -1 + 0.1) = (0.595, -0.9), θ = (0.45 - 0.2975, 1 + 0.45)
+    expect(theta(m)[0]).toBeCloseTo(0.1525, 15);
+    expect(theta(m)[1]).toBeCloseTo(1.45, 15);
+    opt.step(m, g1(0, 0)); // d = (0.01525, 0.145), v = (0.31275, -0.305), θ = (0.1525 - 0.156375, 1.45 + 0.1525)
+    expect(theta(m)[0]).toBeCloseTo(-0.003875, 15);
+    expect(theta(m)[1]).toBeCloseTo(1.6025, 15);
+  });
+
+  it('adam: d = g + λθ feeds both moments (L2, not decoupled)', () => {
+    // θ = (1, 2), lr 0.1, λ 0.5, ε 1e-300 (so √v̂ + ε = √v̂ exactly).
+    const m = one(1, 2);
+    const opt = adam({ lr: 0.1, weightDecay: 0.5, eps: 1e-300 });
+    // step 1, g = (1.5, -1): d = (1.5 + 0.5, -1 + 1) = (2, 0).
+    // w: m = 0.2, v = 0.004, m̂ = 2, v̂ = 4, step 0.1·2/2 = 0.1. b: d = 0, m = v = 0, no step.
+    opt.step(m, g1(1.5, -1));
+    expect(theta(m)[0]).toBeCloseTo(0.9, 15);
+    expect(theta(m)[1]).toBe(2);
+    // step 2, g = (-2.45, 0): d = (-2.45 + 0.45, 0 + 1) = (-2, 1).
+    // w: m = 0.18 - 0.2 = -0.02, v = 0.003996 + 0.004 = 0.007996, m̂ = -0.02/0.19 = -2/19, v̂ = 0.007996/0.001999 = 4: step -0.1/19.
+    // b: m = 0.1, v = 0.001, m̂ = 0.1/0.19 = 10/19, v̂ = 0.001/0.001999 = 1/1.999: step 0.1·(10/19)·√1.999 = √1.999/19.
+    opt.step(m, g1(-2.45, 0));
+    expect(theta(m)[0]).toBeCloseTo(0.9 + 0.1 / 19, 14);
+    expect(theta(m)[1]).toBeCloseTo(2 - Math.sqrt(1.999) / 19, 14);
+  });
+
+  it('adamw: θ ← θ(1 - lr·λ), then the Adam step on the raw gradient', () => {
+    // θ = (1, 2), lr 0.1, λ 0.5 (so each step first scales θ by 0.95), ε 1e-300.
+    const m = one(1, 2);
+    const opt = adamw({ lr: 0.1, weightDecay: 0.5, eps: 1e-300 });
+    // step 1, g = (2, 0). w: 0.95, then m̂ = 2, v̂ = 4, step 0.1 → 0.85. b: 1.9, no Adam step (g = 0).
+    opt.step(m, g1(2, 0));
+    expect(theta(m)[0]).toBeCloseTo(0.85, 15);
+    expect(theta(m)[1]).toBeCloseTo(1.9, 15);
+    // step 2, g = (-2, 0). w: 0.85·0.95 = 0.8075, m = -0.02, v = 0.007996, m̂ = -2/19, v̂ = 4, step -0.1/19. b: 1.9·0.95.
+    opt.step(m, g1(-2, 0));
+    expect(theta(m)[0]).toBeCloseTo(0.8075 + 0.1 / 19, 14);
+    expect(theta(m)[1]).toBeCloseTo(1.805, 14);
+  });
+
+  it("adamw's defaults are torch's (weightDecay 0.01): a zero gradient only decays, by lr·λ = 0.001", () => {
+    const m = one(1, 2);
+    adamw({ lr: 0.1 }).step(m, g1(0, 0));
+    expect(theta(m)[0]).toBeCloseTo(0.999, 15);
+    expect(theta(m)[1]).toBeCloseTo(1.998, 15);
+    // adam's coupled decay is normalised by Adam like any gradient: the same λ moves θ by ≈ lr.
+    const c = one(1, 2);
+    adam({ lr: 0.1, weightDecay: 0.01 }).step(c, g1(0, 0));
+    expect(theta(c)[0]).toBeCloseTo(0.9, 6); // 0.1·0.01/(0.01 + 1e-8)
+    expect(theta(c)[1]).toBeCloseTo(1.9, 6);
+  });
+
+  it('weightDecay 0 (the default for sgd, momentum, adam) changes nothing', () => {
+    for (const [a, b] of [
+      [sgd({ lr: 0.3 }), sgd({ lr: 0.3, weightDecay: 0 })],
+      [momentum({ lr: 0.3 }), momentum({ lr: 0.3, weightDecay: 0 })],
+      [adam({ lr: 0.3 }), adam({ lr: 0.3, weightDecay: 0 })],
+      [adam({ lr: 0.3 }), adamw({ lr: 0.3, weightDecay: 0 })],
+    ] as const) {
+      const x = one(0.7, -0.2);
+      const y = one(0.7, -0.2);
+      for (const [gw, gb] of [[1, 2], [-0.5, 0.25]] as const) {
+        a.step(x, g1(gw, gb));
+        b.step(y, g1(gw, gb));
+      }
+      expect(theta(x), b.name).toEqual(theta(y));
+    }
+  });
+});
+
 describe('optimizer state', () => {
   it('momentum and adam keep separate state per model: a second model starts from its own first step', () => {
     const stateful: Optimizer[] = [momentum({ lr: 0.1 }), adam({ lr: 0.1 })];
@@ -143,11 +230,22 @@ describe('optimizer state', () => {
 
 describe('optimizer options and gradient shapes', () => {
   it('rejects out-of-range options, naming the option and the range', () => {
-    expect(() => sgd({ lr: NaN })).toThrow('sgd: lr must be a number in [0, ∞], got NaN');
+    expect(() => sgd({ lr: NaN })).toThrow('sgd: lr must be a finite number >= 0, got NaN');
+    expect(() => sgd({ lr: -0.1 })).toThrow('sgd: lr must be a finite number >= 0, got -0.1');
     expect(() => momentum({ lr: 0.1, beta: 1 })).toThrow(ArgumentError);
-    expect(() => momentum({ lr: 0.1, beta: 1 })).toThrow(/momentum: beta must be a number in \[0, 0\.999999\], got 1/);
-    expect(() => adam({ lr: 0.1, beta2: -0.5 })).toThrow(/adam: beta2 must be a number in \[0, /);
-    expect(() => adam({ lr: 0.1, eps: Infinity })).toThrow(/adam: eps must be a number/);
+    expect(() => momentum({ lr: 0.1, beta: 1 })).toThrow('momentum: beta must be a finite number in [0, 1), got 1');
+    expect(() => adam({ lr: 0.1, beta2: -0.5 })).toThrow('adam: beta2 must be a finite number in [0, 1), got -0.5');
+    expect(() => adam({ lr: 0.1, eps: Infinity })).toThrow('adam: eps must be a finite number > 0, got Infinity');
+    expect(() => adam({ lr: 0.1, eps: 0 })).toThrow('adam: eps must be a finite number > 0, got 0');
+    expect(() => adamw({ lr: 0.1, weightDecay: -1 })).toThrow('adamw: weightDecay must be a finite number >= 0, got -1');
+  });
+
+  it('lr = 0 is accepted, as in PyTorch, and leaves the parameters where they are', () => {
+    for (const opt of [sgd({ lr: 0 }), momentum({ lr: 0 }), adam({ lr: 0 }), adamw({ lr: 0 })]) {
+      const m = one(0.5, -2);
+      opt.step(m, g1(3, -1));
+      expect(theta(m), opt.name).toEqual([0.5, -2]);
+    }
   });
 
   it('rejects gradients for a different number of layers', () => {

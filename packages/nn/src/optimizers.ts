@@ -1,8 +1,16 @@
 /**
  * Optimizers: update a model's Float64Array parameters in place from a gradient result.
  * Gradient descent is seed 003's θ_j := θ_j - α ∂J/∂θ_j and seed 001's w_(t+1) = w_t - η dC/dw.
+ *
+ * Each follows torch.optim's update exactly, option for option: `weightDecay` λ is the L2 penalty
+ * of torch's `weight_decay`, added to the gradient (g ← g + λθ) before momentum or Adam's moments;
+ * `adamw` decays the weights separately (θ ← θ - lr·λ·θ, then the Adam step), as torch's `AdamW`.
+ *
+ * Ranges (the same in code, TSDoc and messages): lr a finite number >= 0 (0 is allowed, as in
+ * PyTorch: the step is then a no-op), beta/beta1/beta2 in [0, 1), eps > 0, weightDecay >= 0.
  */
-import { ArgumentError, fmtShape } from '@tapegrad/core';
+import { ArgumentError, checkOptions, describeValue, fmtShape, isTensor } from '@tapegrad/core';
+import { type Range, checkModel, checkNumber, isObject } from './args.js';
 import type { LayerGrads } from './grads.js';
 import type { MLP } from './model.js';
 
@@ -16,23 +24,39 @@ export interface Optimizer {
   step(model: MLP, grads: readonly LayerGrads[]): void;
 }
 
-function checkRate(v: unknown, what: string, where: string, lo: number, hi: number): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi) {
-    throw new ArgumentError(`${where}: ${what} must be a number in [${lo}, ${hi === Infinity ? '∞' : hi}], got ${String(v)}`);
-  }
-  return v;
+const RATE: Range = { lo: 0 };
+const BETA: Range = { lo: 0, hi: 1, hiOpen: true };
+const EPS: Range = { lo: 0, loOpen: true };
+const DECAY: Range = { lo: 0 };
+
+/** The options object, its keys, and `lr` (required). */
+function readOptions(where: string, opts: unknown, keys: readonly string[]): { o: Record<string, unknown>; lr: number } {
+  if (!isObject(opts)) throw new ArgumentError(`${where}: pass the options object { lr${keys.length > 1 ? ', ...' : ''} }, got ${describeValue(opts)}`);
+  checkOptions(where, opts, keys);
+  if (opts['lr'] === undefined) throw new ArgumentError(`${where}: lr is required (a finite number >= 0), e.g. ${where}({ lr: 0.01 })`);
+  return { o: opts, lr: checkNumber(opts['lr'], 'lr', where, RATE) };
 }
 
-/** The gradients' shapes against the model's layers (not core's `checkGrads`, which checks values by finite differences). */
+function option(o: Record<string, unknown>, key: string, fallback: number, where: string, range: Range): number {
+  const v = o[key];
+  return v === undefined ? fallback : checkNumber(v, key, where, range);
+}
+
+/** The model and the gradients' shapes against its layers (not core's `checkGrads`, which checks values by finite differences). */
 function checkGradShapes(model: MLP, grads: readonly LayerGrads[], where: string): void {
+  checkModel(model, `${where}.step`);
+  if (!Array.isArray(grads)) throw new ArgumentError(`${where}.step: grads must be an array of { W, b } per layer (a backprop's .grads), got ${describeValue(grads)}`);
   if (grads.length !== model.layers.length) {
     throw new ArgumentError(`${where}.step: got gradients for ${grads.length} layers but the model has ${model.layers.length}`);
   }
   model.layers.forEach((l, i) => {
-    const g = grads[i]!;
-    if (g.W.size !== l.W.length || g.b.size !== l.b.length) {
+    const g: unknown = grads[i];
+    if (!isObject(g) || !isTensor(g['W']) || !isTensor(g['b'])) {
+      throw new ArgumentError(`${where}.step: gradient ${i + 1} must be { W: Tensor, b: Tensor }, got ${describeValue(g)}`);
+    }
+    if (g['W'].size !== l.W.length || g['b'].size !== l.b.length) {
       throw new ArgumentError(
-        `${where}.step: layer ${i + 1} has W [${l.outputSize},${l.inputSize}] and b [${l.outputSize}] but the gradients are ${fmtShape(g.W.shape)} and ${fmtShape(g.b.shape)}`,
+        `${where}.step: layer ${i + 1} has W [${l.outputSize},${l.inputSize}] and b [${l.outputSize}] but the gradients are ${fmtShape(g['W'].shape)} and ${fmtShape(g['b'].shape)}`,
       );
     }
   });
@@ -55,34 +79,55 @@ function eachParam(model: MLP, grads: readonly LayerGrads[], fn: (p: Float64Arra
   });
 }
 
+/** Options of `sgd`. */
+export interface SgdOptions {
+  /** Learning rate, a finite number >= 0. */
+  readonly lr: number;
+  /** L2 penalty λ >= 0 added to the gradient, g + λθ (torch's `weight_decay`); default 0. */
+  readonly weightDecay?: number;
+}
+
 /**
- * Plain gradient descent: `θ ← θ - lr·g`.
- * @param opts `{ lr }`, lr > 0
- * @throws ArgumentError for a non-positive or non-finite lr.
+ * Plain gradient descent: `θ ← θ - lr·(g + λθ)` (λ = weightDecay, default 0), as torch.optim.SGD without momentum.
+ * @param opts `{ lr, weightDecay? }`, lr >= 0, weightDecay >= 0
+ * @throws ArgumentError for an out-of-range, non-number or unknown option.
  * @example sgd({ lr: 0.1 }).step(model, backpropClosedForm(model, X, Y, 'mse').grads)
  */
-export function sgd(opts: { lr: number }): Optimizer {
-  const lr = checkRate(opts?.lr, 'lr', 'sgd', 0, Infinity);
+export function sgd(opts: SgdOptions): Optimizer {
+  const { o, lr } = readOptions('sgd', opts, ['lr', 'weightDecay']);
+  const wd = option(o, 'weightDecay', 0, 'sgd', DECAY);
   return {
     name: 'sgd',
     step(model, grads) {
       checkGradShapes(model, grads, 'sgd');
       eachParam(model, grads, (p, g) => {
-        for (let i = 0; i < p.length; i++) p[i]! -= lr * g[i]!;
+        for (let i = 0; i < p.length; i++) p[i]! -= lr * (g[i]! + wd * p[i]!);
       });
     },
   };
 }
 
+/** Options of `momentum`. */
+export interface MomentumOptions {
+  /** Learning rate, a finite number >= 0. */
+  readonly lr: number;
+  /** Momentum factor β in [0, 1) (torch's `momentum`); default 0.9. */
+  readonly beta?: number;
+  /** L2 penalty λ >= 0 added to the gradient before the velocity update; default 0. */
+  readonly weightDecay?: number;
+}
+
 /**
- * Gradient descent with momentum: `v ← β v + g`, `θ ← θ - lr·v` (PyTorch's form).
- * @param opts `{ lr, beta = 0.9 }`, 0 ≤ β < 1
- * @throws ArgumentError for out-of-range options.
+ * Gradient descent with momentum, torch.optim.SGD's form with dampening 0: `d = g + λθ`,
+ * `v ← βv + d` (v starts at 0, so v₁ = d₁ as torch's first-step copy), `θ ← θ - lr·v`.
+ * @param opts `{ lr, beta = 0.9, weightDecay = 0 }`, lr >= 0, 0 <= β < 1, weightDecay >= 0
+ * @throws ArgumentError for an out-of-range, non-number or unknown option.
  * @example momentum({ lr: 0.05, beta: 0.9 })
  */
-export function momentum(opts: { lr: number; beta?: number }): Optimizer {
-  const lr = checkRate(opts?.lr, 'lr', 'momentum', 0, Infinity);
-  const beta = checkRate(opts.beta ?? 0.9, 'beta', 'momentum', 0, 0.999999);
+export function momentum(opts: MomentumOptions): Optimizer {
+  const { o, lr } = readOptions('momentum', opts, ['lr', 'beta', 'weightDecay']);
+  const beta = option(o, 'beta', 0.9, 'momentum', BETA);
+  const wd = option(o, 'weightDecay', 0, 'momentum', DECAY);
   const cache = new WeakMap<MLP, Float64Array[]>();
   return {
     name: 'momentum',
@@ -92,7 +137,7 @@ export function momentum(opts: { lr: number; beta?: number }): Optimizer {
       eachParam(model, grads, (p, g, k) => {
         const v = vel[k]!;
         for (let i = 0; i < p.length; i++) {
-          const vi = beta * v[i]! + g[i]!;
+          const vi = beta * v[i]! + (g[i]! + wd * p[i]!);
           v[i] = vi;
           p[i]! -= lr * vi;
         }
@@ -101,25 +146,38 @@ export function momentum(opts: { lr: number; beta?: number }): Optimizer {
   };
 }
 
-/**
- * Adam (Kingma & Ba): `m ← β₁m + (1-β₁)g`, `v ← β₂v + (1-β₂)g²`,
- * `θ ← θ - lr·m̂/(√v̂ + ε)` with bias-corrected m̂ = m/(1-β₁ᵗ), v̂ = v/(1-β₂ᵗ).
- * @param opts `{ lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8 }`
- * @throws ArgumentError for out-of-range options.
- * @example adam({ lr: 0.01 })
- */
-export function adam(opts: { lr: number; beta1?: number; beta2?: number; eps?: number }): Optimizer {
-  const lr = checkRate(opts?.lr, 'lr', 'adam', 0, Infinity);
-  const b1 = checkRate(opts.beta1 ?? 0.9, 'beta1', 'adam', 0, 0.999999);
-  const b2 = checkRate(opts.beta2 ?? 0.999, 'beta2', 'adam', 0, 0.99999999);
-  const eps = checkRate(opts.eps ?? 1e-8, 'eps', 'adam', 0, Infinity);
+/** Options of `adam` and `adamw`. */
+export interface AdamOptions {
+  /** Learning rate, a finite number >= 0. */
+  readonly lr: number;
+  /** First-moment decay β₁ in [0, 1); default 0.9. */
+  readonly beta1?: number;
+  /** Second-moment decay β₂ in [0, 1); default 0.999. */
+  readonly beta2?: number;
+  /** ε > 0 added to √v̂; default 1e-8. */
+  readonly eps?: number;
+  /** λ >= 0: `adam` adds λθ to the gradient (default 0); `adamw` decays θ ← θ - lr·λ·θ (default 0.01). */
+  readonly weightDecay?: number;
+}
+
+const ADAM_KEYS = ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'] as const;
+
+/** Adam's moments and step, shared by `adam` (coupled L2) and `adamw` (decoupled decay). */
+function adamFamily(where: 'adam' | 'adamw', opts: AdamOptions, decoupled: boolean): Optimizer {
+  const { o, lr } = readOptions(where, opts, ADAM_KEYS);
+  const b1 = option(o, 'beta1', 0.9, where, BETA);
+  const b2 = option(o, 'beta2', 0.999, where, BETA);
+  const eps = option(o, 'eps', 1e-8, where, EPS);
+  const wd = option(o, 'weightDecay', decoupled ? 0.01 : 0, where, DECAY);
+  const l2 = decoupled ? 0 : wd;
+  const shrink = decoupled ? 1 - lr * wd : 1;
   const ms = new WeakMap<MLP, Float64Array[]>();
   const vs = new WeakMap<MLP, Float64Array[]>();
   const steps = new WeakMap<MLP, number>();
   return {
-    name: 'adam',
+    name: where,
     step(model, grads) {
-      checkGradShapes(model, grads, 'adam');
+      checkGradShapes(model, grads, where);
       const m = stateFor(ms, model);
       const v = stateFor(vs, model);
       const t = (steps.get(model) ?? 0) + 1;
@@ -130,14 +188,39 @@ export function adam(opts: { lr: number; beta1?: number; beta2?: number; eps?: n
         const mk = m[k]!;
         const vk = v[k]!;
         for (let i = 0; i < p.length; i++) {
-          const gi = g[i]!;
+          const gi = g[i]! + l2 * p[i]!;
           const mi = b1 * mk[i]! + (1 - b1) * gi;
           const vi = b2 * vk[i]! + (1 - b2) * gi * gi;
           mk[i] = mi;
           vk[i] = vi;
-          p[i]! -= (lr * (mi * c1)) / (Math.sqrt(vi * c2) + eps);
+          // AdamW: θ·(1 - lr·λ) first, then the Adam step (torch.optim.AdamW's order).
+          p[i] = p[i]! * shrink - (lr * (mi * c1)) / (Math.sqrt(vi * c2) + eps);
         }
       });
     },
   };
+}
+
+/**
+ * Adam (Kingma & Ba), as torch.optim.Adam: `g ← g + λθ` (weightDecay λ, default 0),
+ * `m ← β₁m + (1-β₁)g`, `v ← β₂v + (1-β₂)g²`, `θ ← θ - lr·m̂/(√v̂ + ε)` with bias-corrected
+ * m̂ = m/(1-β₁ᵗ), v̂ = v/(1-β₂ᵗ).
+ * @param opts `{ lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 0 }`; lr >= 0, betas in [0, 1), eps > 0, weightDecay >= 0
+ * @throws ArgumentError for an out-of-range, non-number or unknown option.
+ * @example adam({ lr: 0.01 })
+ */
+export function adam(opts: AdamOptions): Optimizer {
+  return adamFamily('adam', opts, false);
+}
+
+/**
+ * AdamW (Loshchilov & Hutter), as torch.optim.AdamW: decoupled weight decay `θ ← θ - lr·λ·θ`,
+ * then the Adam step on the raw gradient (the decay never enters m or v). Defaults are torch's:
+ * weightDecay 0.01, beta1 0.9, beta2 0.999, eps 1e-8.
+ * @param opts `{ lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 0.01 }`; ranges as `adam`
+ * @throws ArgumentError for an out-of-range, non-number or unknown option.
+ * @example adamw({ lr: 0.001, weightDecay: 0.05 })
+ */
+export function adamw(opts: AdamOptions): Optimizer {
+  return adamFamily('adamw', opts, true);
 }
