@@ -152,7 +152,9 @@ describe('parameterised leakyRelu(α) and elu(α)', () => {
     expect([...out]).toEqual([-0.4, 3]);
   });
   it('rejects bad parameters', () => {
-    expect(() => getActivation('elu(-1)')).toThrow(/eluActivation: alpha must be a finite number > 0, got -1/);
+    expect(() => getActivation('elu(-1)')).toThrow("getActivation: activation 'elu(-1)' needs a finite α > 0 in the parentheses, like elu(0.2)");
+    expect(() => getActivation('leakyRelu(abc)')).toThrow("getActivation: activation 'leakyRelu(abc)' needs a finite slope in the parentheses");
+    expect(() => eluActivation(-1)).toThrow(/eluActivation: alpha must be a finite number > 0, got -1/);
     expect(() => leakyReluActivation(NaN)).toThrow(/alpha must be a finite number, got NaN/);
   });
 });

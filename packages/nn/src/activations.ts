@@ -25,7 +25,10 @@ import {
   tanh as tanhOp,
   where,
   ArgumentError,
+  describeValue,
+  showValue,
 } from '@tapegrad/core';
+import { isActivation } from './args.js';
 import { sigmoidOf, softplusOf } from './stable.js';
 
 /**
@@ -132,7 +135,7 @@ const relu = elementwise({
  * @example createMLP({ sizes: [2, 8, 1], activations: leakyReluActivation(0.2) })
  */
 export function leakyReluActivation(alpha: number): Activation {
-  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new ArgumentError(`leakyReluActivation: alpha must be a finite number, got ${String(alpha)}`);
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new ArgumentError(`leakyReluActivation: alpha must be a finite number, got ${showValue(alpha)}`);
   return elementwise({
     name: alpha === LEAKY_ALPHA ? 'leakyRelu' : `leakyRelu(${alpha})`,
     tape: (z) => leakyReluOp(z, alpha),
@@ -169,7 +172,7 @@ const softplus = elementwise({
  * @example eluActivation(0.5).name // 'elu(0.5)'
  */
 export function eluActivation(alpha: number): Activation {
-  if (typeof alpha !== 'number' || !(alpha > 0) || !Number.isFinite(alpha)) throw new ArgumentError(`eluActivation: alpha must be a finite number > 0, got ${String(alpha)}`);
+  if (typeof alpha !== 'number' || !(alpha > 0) || !Number.isFinite(alpha)) throw new ArgumentError(`eluActivation: alpha must be a finite number > 0, got ${showValue(alpha)}`);
   return elementwise({
     name: alpha === ELU_ALPHA ? 'elu' : `elu(${alpha})`,
     // exp(min(z, 0)): the untaken branch never overflows, so its zero cotangent never meets an Infinity.
@@ -265,48 +268,58 @@ export const activations: Readonly<Record<ActivationName, Activation>> = Object.
   softmax,
 });
 
-const aliases: Readonly<Record<string, ActivationName>> = {
-  linear: 'identity',
-  none: 'identity',
-  'leaky-relu': 'leakyRelu',
-  leakyrelu: 'leakyRelu',
-  leaky_relu: 'leakyRelu',
-  logistic: 'sigmoid',
-  silu: 'swish',
-};
+// A Map, not an object literal: a user string such as 'constructor' or '__proto__' must never
+// reach Object.prototype (it did, and crashed later with a TypeError).
+const builtins: ReadonlyMap<string, Activation> = new Map(Object.entries(activations));
+const aliases: ReadonlyMap<string, ActivationName> = new Map([
+  ['linear', 'identity'],
+  ['none', 'identity'],
+  ['leaky-relu', 'leakyRelu'],
+  ['leakyrelu', 'leakyRelu'],
+  ['leaky_relu', 'leakyRelu'],
+  ['logistic', 'sigmoid'],
+  ['silu', 'swish'],
+]);
 
-function isBuiltin(name: string): name is ActivationName {
-  return Object.prototype.hasOwnProperty.call(activations, name);
+function unknownActivation(shown: string, where: string): ArgumentError {
+  return new ArgumentError(
+    `${where}: unknown activation ${shown}; use one of ${[...builtins.keys()].join(', ')} (or leakyRelu(α), elu(α)), or defineActivation() for your own`,
+  );
 }
 
 /**
  * Looks up a built-in activation by name (also `linear`, `leaky-relu`, `silu`, `logistic`, and the
- * parameterised `leakyRelu(α)`, `elu(α)`).
+ * parameterised `leakyRelu(α)`, `elu(α)`). Only these names resolve: a name such as `'constructor'`
+ * is unknown, never an `Object.prototype` member.
  * @param name e.g. `'sigmoid'`
  * @returns the activation
  * @throws ArgumentError for an unknown name, listing the valid ones.
  * @example getActivation('tanh').name // 'tanh'
  */
 export function getActivation(name: string): Activation {
-  if (typeof name === 'string') {
-    if (isBuiltin(name)) return activations[name];
-    const alias = aliases[name] ?? aliases[name.toLowerCase()];
-    if (alias !== undefined) return activations[alias];
-    // Parameterised forms, as their activations name themselves: leakyRelu(0.2), elu(0.5).
-    const m = /^(leakyRelu|elu)\((.+)\)$/.exec(name);
-    if (m !== null) {
-      const p = Number(m[2]);
-      return m[1] === 'leakyRelu' ? leakyReluActivation(p) : eluActivation(p);
-    }
+  return lookupActivation(name, 'getActivation');
+}
+
+function lookupActivation(name: unknown, where: string): Activation {
+  if (typeof name !== 'string') throw new ArgumentError(`${where}: an activation name must be a string, got ${describeValue(name)}`);
+  const direct = builtins.get(name);
+  if (direct !== undefined) return direct;
+  const alias = aliases.get(name) ?? aliases.get(name.toLowerCase());
+  if (alias !== undefined) return activations[alias];
+  // Parameterised forms, as their activations name themselves: leakyRelu(0.2), elu(0.5).
+  const m = /^(leakyRelu|elu)\((.+)\)$/.exec(name);
+  if (m !== null) {
+    const p = Number(m[2]);
+    const ok = m[1] === 'leakyRelu' ? Number.isFinite(p) : Number.isFinite(p) && p > 0;
+    if (!ok) throw new ArgumentError(`${where}: activation '${name}' needs ${m[1] === 'leakyRelu' ? 'a finite slope' : 'a finite α > 0'} in the parentheses, like ${m[1]}(0.2)`);
+    return m[1] === 'leakyRelu' ? leakyReluActivation(p) : eluActivation(p);
   }
-  throw new ArgumentError(
-    `getActivation: unknown activation '${String(name)}'; use one of ${Object.keys(activations).join(', ')} (or leakyRelu(α), elu(α)), or defineActivation() for your own`,
-  );
+  throw unknownActivation(`'${name.length > 40 ? `${name.slice(0, 40)}…` : name}'`, where);
 }
 
 /** An activation given by name or as an object. */
 export function resolveActivation(act: Activation | string, where: string): Activation {
-  if (typeof act === 'string') return getActivation(act);
-  if (act !== null && typeof act === 'object' && typeof act.tape === 'function' && typeof act.backward === 'function') return act;
-  throw new ArgumentError(`${where}: an activation must be a name or an Activation object, got ${act === null ? 'null' : typeof act}`);
+  if (typeof act === 'string') return lookupActivation(act, where);
+  if (isActivation(act)) return act;
+  throw new ArgumentError(`${where}: an activation must be a name or an Activation object (name, tape, forward, backward), got ${describeValue(act)}`);
 }

@@ -2,7 +2,7 @@
  * User activations: you give f as core ops and your hand-derived f'; the tape differentiates
  * f, the closed form uses your f' (in `backward`, the one place an activation states it).
  */
-import { type Tensor, noGrad, tensorView, ArgumentError, fmtShape } from '@tapegrad/core';
+import { type Tensor, noGrad, tensorView, ArgumentError, checkOptions, describeValue, fmtShape } from '@tapegrad/core';
 import type { Activation } from './activations.js';
 
 /** What `defineActivation` needs: the function as core ops, and your hand-derived derivative. */
@@ -19,12 +19,13 @@ export interface ActivationSpec {
  * Run `checkActivation` to see whether `df` really is f's derivative (and where it is not).
  * @param spec `{ name, f, df }`; f must be elementwise ([batch, n] → [batch, n])
  * @returns an Activation usable in `createMLP`
- * @throws ArgumentError for a missing name or non-function f/df.
+ * @throws ArgumentError for a missing name, non-function f/df, or an unknown key.
  * @example
  * const cube = defineActivation({ name: 'cube', f: (z) => mul(z, mul(z, z)), df: (z) => 3 * z * z });
  */
 export function defineActivation(spec: ActivationSpec): Activation {
-  if (spec === null || typeof spec !== 'object') throw new ArgumentError('defineActivation: pass { name, f, df }');
+  if (spec === null || typeof spec !== 'object') throw new ArgumentError(`defineActivation: pass { name, f, df }, got ${describeValue(spec)}`);
+  checkOptions('defineActivation', spec, ['name', 'f', 'df']);
   const { name, f, df } = spec;
   if (typeof name !== 'string' || name === '') throw new ArgumentError('defineActivation: name must be a non-empty string');
   if (typeof f !== 'function') throw new ArgumentError(`defineActivation '${name}': f must be a function (z: Tensor) => Tensor built from core ops`);

@@ -32,6 +32,6 @@ export { backpropTape, tapeForward, tapeCost, parameterViews, type Params } from
 export { backpropClosedForm, ClosedFormBackprop } from './backprop-closed-form.js';
 export { finiteDifferenceGradients } from './finite-diff.js';
 export { compareGradients, type GradientComparison, type ParamComparison, type CompareOptions } from './compare.js';
-export { sgd, momentum, adam, type Optimizer } from './optimizers.js';
+export { sgd, momentum, adam, adamw, type Optimizer, type SgdOptions, type MomentumOptions, type AdamOptions } from './optimizers.js';
 export { train, evaluate, accuracy, type TrainOptions, type EpochInfo } from './train.js';
 export { saveModel, loadModel } from './serialize.js';

@@ -19,8 +19,13 @@ import {
   tensorView,
   where,
   ArgumentError,
+  checkOptions,
+  describeValue,
+  fmtNumber,
   fmtShape,
+  showValue,
 } from '@tapegrad/core';
+import { isLoss } from './args.js';
 import { sigmoidOf, softplusOf } from './stable.js';
 
 /** How per-sample losses become the cost: `sum` C = Σ_i C_i (seed 004's 𝓛), `mean` C = (1/N) Σ_i C_i (seeds 002, 003). */
@@ -37,6 +42,36 @@ export interface Loss {
   gradient(a: Float64Array, y: Float64Array, batch: number, n: number, out: Float64Array): void;
   /** True for losses defined on logits (softmaxCrossEntropy, binaryCrossEntropy): the output layer must be identity. */
   readonly fromLogits: boolean;
+  /**
+   * Checks the targets before any computation (the cross-entropies: one-hot or probability rows,
+   * entries in [0, 1]); throws an ArgumentError naming `where`, the row and the value.
+   */
+  readonly checkTargets?: (y: Float64Array, batch: number, n: number, where: string) => void;
+}
+
+/**
+ * How far a softmaxCrossEntropy target row's sum may be from 1: 1e-6 plus float32's unit
+ * roundoff (2^-23) per entry. Float64 arithmetic alone errs by ~n·1e-16, but targets are often
+ * float32 softmax outputs or decimals printed to 6-7 digits (each entry off by up to ~1.2e-7), and
+ * those must pass for any number of classes; a row that is wrong (unnormalised scores, a count,
+ * a label smoothing that forgot to renormalise) is off by far more.
+ */
+export function rowSumTolerance(n: number): number {
+  return 1e-6 + n * 2 ** -23;
+}
+
+function targetError(where: string, loss: string, rule: string, found: string, fix: string): ArgumentError {
+  return new ArgumentError(`${where}: loss '${loss}' needs ${rule}, but ${found}; ${fix}`);
+}
+
+/** Every target entry in [0, 1] (NaN fails). */
+function checkUnitInterval(y: Float64Array, batch: number, n: number, where: string, loss: string, rule: string, fix: string): void {
+  for (let r = 0; r < batch; r++) {
+    for (let j = 0; j < n; j++) {
+      const v = y[r * n + j]!;
+      if (!(v >= 0 && v <= 1)) throw targetError(where, loss, rule, `Y[${r}, ${j}] (row ${r}) is ${v}`, fix);
+    }
+  }
 }
 
 /** Names of the built-in losses. */
@@ -87,9 +122,22 @@ const meanSquared = squaredError('meanSquared', 'perOutput');
  * C_i = -Σ_j y_j log softmax(z)_j = (Σ_j y_j) lse(z) - Σ_j y_j z_j on logits z;
  * ∇_z C_i = softmax(z) Σ_j y_j - y, i.e. softmax(z) - y for one-hot or probability targets.
  */
+const SCE_RULE = 'one-hot or probability target rows (every entry in [0, 1], each row summing to 1)';
+const SCE_FIX = 'one-hot encode class labels, or divide each row by its sum';
 const softmaxCrossEntropy: Loss = {
   name: 'softmaxCrossEntropy',
   fromLogits: true,
+  checkTargets: (y, batch, n, where) => {
+    checkUnitInterval(y, batch, n, where, 'softmaxCrossEntropy', SCE_RULE, SCE_FIX);
+    const tol = rowSumTolerance(n);
+    for (let r = 0; r < batch; r++) {
+      let s = 0;
+      for (let j = r * n; j < (r + 1) * n; j++) s += y[j]!;
+      if (!(Math.abs(s - 1) <= tol)) {
+        throw targetError(where, 'softmaxCrossEntropy', SCE_RULE, `row ${r} of Y sums to ${fmtNumber(s)} (tolerance ${fmtNumber(tol)})`, SCE_FIX);
+      }
+    }
+  },
   tape: (z, y) => neg(sum(mul(y, logSoftmax(z, -1)), 1)),
   value: (z, y, batch, n, out) => {
     for (let r = 0; r < batch; r++) {
@@ -132,6 +180,8 @@ const softmaxCrossEntropy: Loss = {
 const binaryCrossEntropy: Loss = {
   name: 'binaryCrossEntropy',
   fromLogits: true,
+  checkTargets: (y, batch, n, where) =>
+    checkUnitInterval(y, batch, n, where, 'binaryCrossEntropy', 'targets in [0, 1] (labels 0/1 or probabilities)', 'encode the two classes as 0 and 1'),
   tape: (z, y) => sum(sub(softplus(z), mul(y, z)), 1),
   value: (z, y, batch, n, out) => {
     for (let r = 0; r < batch; r++) {
@@ -155,7 +205,7 @@ const binaryCrossEntropy: Loss = {
  * @example huberLoss(0.5).name // 'huber(0.5)'
  */
 export function huberLoss(delta = 1): Loss {
-  if (!(delta > 0) || !Number.isFinite(delta)) throw new ArgumentError(`huberLoss: delta must be a finite number > 0, got ${delta}`);
+  if (typeof delta !== 'number' || !(delta > 0) || !Number.isFinite(delta)) throw new ArgumentError(`huberLoss: delta must be a finite number > 0, got ${showValue(delta)}`);
   return {
     name: delta === 1 ? 'huber' : `huber(${delta})`,
     fromLogits: false,
@@ -206,48 +256,58 @@ export const losses: Readonly<Record<LossName, Loss>> = Object.freeze({
   huber: huberLoss(1),
 });
 
-const aliases: Readonly<Record<string, LossName>> = {
-  'half-sum-squares': 'halfSumSquares',
-  halfsumsquares: 'halfSumSquares',
-  half_sum_squares: 'halfSumSquares',
-  'sum-squares': 'sumSquares',
-  sumsquares: 'sumSquares',
-  sse: 'sumSquares',
-  mse: 'meanSquared',
-  'mean-squared': 'meanSquared',
-  meansquared: 'meanSquared',
-  'softmax-ce': 'softmaxCrossEntropy',
-  'softmax-cross-entropy': 'softmaxCrossEntropy',
-  softmaxcrossentropy: 'softmaxCrossEntropy',
-  'cross-entropy': 'softmaxCrossEntropy',
-  ce: 'softmaxCrossEntropy',
-  bce: 'binaryCrossEntropy',
-  'binary-cross-entropy': 'binaryCrossEntropy',
-  binarycrossentropy: 'binaryCrossEntropy',
-};
+// Maps, not object literals: a user string such as '__proto__' or 'hasOwnProperty' must never
+// reach Object.prototype (it did, and crashed later with a TypeError).
+const builtins: ReadonlyMap<string, Loss> = new Map(Object.entries(losses));
+const aliases: ReadonlyMap<string, LossName> = new Map([
+  ['half-sum-squares', 'halfSumSquares'],
+  ['halfsumsquares', 'halfSumSquares'],
+  ['half_sum_squares', 'halfSumSquares'],
+  ['sum-squares', 'sumSquares'],
+  ['sumsquares', 'sumSquares'],
+  ['sse', 'sumSquares'],
+  ['mse', 'meanSquared'],
+  ['mean-squared', 'meanSquared'],
+  ['meansquared', 'meanSquared'],
+  ['softmax-ce', 'softmaxCrossEntropy'],
+  ['softmax-cross-entropy', 'softmaxCrossEntropy'],
+  ['softmaxcrossentropy', 'softmaxCrossEntropy'],
+  ['cross-entropy', 'softmaxCrossEntropy'],
+  ['ce', 'softmaxCrossEntropy'],
+  ['bce', 'binaryCrossEntropy'],
+  ['binary-cross-entropy', 'binaryCrossEntropy'],
+  ['binarycrossentropy', 'binaryCrossEntropy'],
+]);
 
-/**
- * Looks up a built-in loss by name or CLI spelling (`half-sum-squares`, `mse`, `softmax-ce`, `bce`, `huber`, ...).
- * @throws ArgumentError for an unknown name, listing the valid ones.
- * @example getLoss('mse').name // 'meanSquared'
- */
-export function getLoss(name: string): Loss {
+function lookupLoss(name: unknown, where: string): Loss {
   if (typeof name === 'string') {
-    if (Object.prototype.hasOwnProperty.call(losses, name)) return losses[name as LossName];
-    const alias = aliases[name] ?? aliases[name.toLowerCase()];
+    const direct = builtins.get(name);
+    if (direct !== undefined) return direct;
+    const alias = aliases.get(name) ?? aliases.get(name.toLowerCase());
     if (alias !== undefined) return losses[alias];
   }
+  const shown = typeof name === 'string' ? `'${name.length > 40 ? `${name.slice(0, 40)}…` : name}'` : describeValue(name);
   throw new ArgumentError(
-    `getLoss: unknown loss '${String(name)}'; use one of ${Object.keys(losses).join(', ')} ` +
+    `${where}: unknown loss ${shown}; use one of ${[...builtins.keys()].join(', ')} ` +
       `(or half-sum-squares, sum-squares, mse, softmax-ce, bce), or defineLoss() for your own`,
   );
 }
 
+/**
+ * Looks up a built-in loss by name or CLI spelling (`half-sum-squares`, `mse`, `softmax-ce`, `bce`, `huber`, ...).
+ * Only these names resolve: `'__proto__'` is unknown, never an `Object.prototype` member.
+ * @throws ArgumentError for an unknown name, listing the valid ones.
+ * @example getLoss('mse').name // 'meanSquared'
+ */
+export function getLoss(name: string): Loss {
+  return lookupLoss(name, 'getLoss');
+}
+
 /** A loss given by name or as an object. */
 export function resolveLoss(loss: Loss | string, where: string): Loss {
-  if (typeof loss === 'string') return getLoss(loss);
-  if (loss !== null && typeof loss === 'object' && typeof loss.tape === 'function' && typeof loss.gradient === 'function') return loss;
-  throw new ArgumentError(`${where}: a loss must be a name or a Loss object, got ${loss === null ? 'null' : typeof loss}`);
+  if (typeof loss === 'string') return lookupLoss(loss, where);
+  if (isLoss(loss)) return loss;
+  throw new ArgumentError(`${where}: a loss must be a name or a Loss object (name, tape, value, gradient), got ${describeValue(loss)}`);
 }
 
 /** What `defineLoss` needs: the per-sample loss as core ops, and your hand-derived gradient ∇_a C_i. */
@@ -275,14 +335,17 @@ export interface LossSpec {
  * });
  */
 export function defineLoss(spec: LossSpec): Loss {
-  if (spec === null || typeof spec !== 'object') throw new ArgumentError('defineLoss: pass { name, value, grad }');
+  if (spec === null || typeof spec !== 'object') throw new ArgumentError(`defineLoss: pass { name, value, grad }, got ${describeValue(spec)}`);
+  checkOptions('defineLoss', spec, ['name', 'value', 'grad', 'fromLogits']);
   const { name, value, grad } = spec;
   if (typeof name !== 'string' || name === '') throw new ArgumentError('defineLoss: name must be a non-empty string');
   if (typeof value !== 'function') throw new ArgumentError(`defineLoss '${name}': value must be a function (a: Tensor, y: Tensor) => Tensor of shape [batch]`);
   if (typeof grad !== 'function') throw new ArgumentError(`defineLoss '${name}': grad must be a function (a, y, batch, n, out) => void`);
+  const fromLogits = spec.fromLogits ?? false;
+  if (typeof fromLogits !== 'boolean') throw new ArgumentError(`defineLoss '${name}': fromLogits must be true or false, got ${showValue(fromLogits)}`);
   return {
     name,
-    fromLogits: spec.fromLogits ?? false,
+    fromLogits,
     tape: value,
     value: (a, y, batch, n, out) => {
       const c = noGrad(() => value(tensorView(a, [batch, n]), tensorView(y, [batch, n])));
