@@ -1,6 +1,8 @@
 /**
  * A small RFC 4180 CSV reader (comma separated, double-quoted fields, CRLF or LF) that
  * keeps the physical line number of every record, so errors can point at the line.
+ * `CsvTokenizer` takes the text in chunks of any size (a quote, a doubled quote or a CRLF
+ * may be split between two chunks), so a large file is read without holding it whole.
  */
 import { CsvError } from './errors.js';
 
@@ -11,85 +13,200 @@ export interface CsvTable {
   readonly rows: readonly { readonly line: number; readonly cells: readonly string[] }[];
 }
 
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const LF = 0x0a;
+const CR = 0x0d;
+const SPACE = 0x20;
+const TAB = 0x09;
+
+/**
+ * A streaming CSV record splitter. Push text with `push`, then call `end`; each complete
+ * record is handed to `onRecord` with the 1-based line it starts on. Blank lines (nothing
+ * but spaces and tabs) are skipped; a leading byte order mark is dropped.
+ * @example
+ * const rows: string[][] = [];
+ * const t = new CsvTokenizer('x.csv', (cells) => rows.push(cells));
+ * t.push('a,"b'); t.push('"\r'); t.push('\n1,2'); t.end(); // rows: [['a', 'b'], ['1', '2']]
+ */
+export class CsvTokenizer {
+  private cells: string[] = [];
+  private field = '';
+  private line = 1;
+  private start = 1;
+  private quoted = false;
+  /** Inside a quoted field, the last character was a quote: a second one is a literal quote, anything else closes the field. */
+  private quotePending = false;
+  private quoteLine = 0;
+  /** The last record ended with CR: a LF right after it belongs to the same line break. */
+  private skipLF = false;
+  private blank = true;
+  private atStart = true;
+
+  /**
+   * @param file the name used in error messages
+   * @param onRecord called once per record, in order, with its cells and its first line
+   */
+  constructor(
+    private readonly file: string,
+    private readonly onRecord: (cells: string[], line: number) => void,
+  ) {}
+
+  /** The line the tokenizer has reached (1-based), for messages about the text itself. */
+  get currentLine(): number {
+    return this.line;
+  }
+
+  /** Feeds the next piece of text. */
+  push(text: string): void {
+    const n = text.length;
+    let i = 0;
+    if (this.atStart && n > 0) {
+      this.atStart = false;
+      if (text.charCodeAt(0) === 0xfeff) i = 1;
+    }
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (this.skipLF) {
+        this.skipLF = false;
+        if (c === LF) {
+          i++;
+          continue;
+        }
+      }
+      if (this.quotePending) {
+        this.quotePending = false;
+        if (c === QUOTE) {
+          this.field += '"';
+          i++;
+          continue;
+        }
+        this.quoted = false;
+      }
+      if (this.quoted) {
+        let j = i;
+        for (; j < n; j++) {
+          const d = text.charCodeAt(j);
+          if (d === QUOTE) break;
+          if (d === LF) this.line++;
+        }
+        this.field += text.slice(i, j);
+        if (j < n) this.quotePending = true;
+        i = j + 1;
+        continue;
+      }
+      if (c === QUOTE && this.field.trim() === '') {
+        this.quoted = true;
+        this.quoteLine = this.line;
+        this.field = '';
+        this.blank = false;
+        i++;
+      } else if (c === COMMA) {
+        this.cells.push(this.field);
+        this.field = '';
+        this.blank = false;
+        i++;
+      } else if (c === LF || c === CR) {
+        this.endRecord();
+        this.line++;
+        this.start = this.line;
+        this.skipLF = c === CR;
+        i++;
+      } else {
+        // A run of ordinary characters (a quote inside an unquoted field is one of them).
+        let j = i;
+        for (; j < n; j++) {
+          const d = text.charCodeAt(j);
+          if (j > i && (d === COMMA || d === LF || d === CR || d === QUOTE)) break;
+          if (d !== SPACE && d !== TAB) this.blank = false;
+        }
+        this.field += text.slice(i, j);
+        i = j;
+      }
+    }
+  }
+
+  /**
+   * Ends the input: emits a last record without a line break.
+   * @throws CsvError for a quoted field that never closes
+   */
+  end(): void {
+    if (this.quotePending) {
+      this.quotePending = false;
+      this.quoted = false;
+    }
+    if (this.quoted) {
+      throw new CsvError(this.file, this.quoteLine, this.cells.length + 1, 'unterminated quoted field: a field opened with " never closes; close it or escape inner quotes as ""');
+    }
+    if (this.field !== '' || this.cells.length > 0) this.endRecord();
+  }
+
+  private endRecord(): void {
+    const cells = this.cells;
+    cells.push(this.field);
+    if (!(this.blank && cells.length === 1 && this.field.trim() === '')) this.onRecord(cells, this.start);
+    this.cells = [];
+    this.field = '';
+    this.blank = true;
+  }
+}
+
+/**
+ * Checks a header record and returns the column names, trimmed.
+ * @throws CsvError for an empty or duplicate column name
+ */
+export function checkHeader(cells: readonly string[], line: number, file: string): string[] {
+  const header = cells.map((c) => c.trim());
+  const seen = new Map<string, number>();
+  header.forEach((name, i) => {
+    if (name === '') throw new CsvError(file, line, i + 1, 'empty column name in the header; give every column a name');
+    const first = seen.get(name);
+    if (first !== undefined) throw new CsvError(file, line, i + 1, `duplicate column name '${name}' (also column ${first + 1}); column names must be unique`);
+    seen.set(name, i);
+  });
+  return header;
+}
+
+/** @throws CsvError for a record whose field count differs from the header's */
+export function checkWidth(cells: readonly string[], line: number, width: number, file: string): void {
+  if (cells.length !== width) {
+    throw new CsvError(file, line, null, `ragged row: expected ${width} fields (as in the header), got ${cells.length}; every row needs one value per column`);
+  }
+}
+
+/** @throws CsvError for a file with no records */
+export function emptyFileError(file: string): CsvError {
+  return new CsvError(file, null, null, 'the file is empty; expected a header line of column names followed by data rows');
+}
+
+/** @throws CsvError for a header with no records after it */
+export function noRowsError(file: string, header: readonly string[]): CsvError {
+  return new CsvError(file, null, null, `the file has a header (${header.join(', ')}) but no data rows`);
+}
+
 /**
  * Parses CSV text whose first record is a header. Blank lines are skipped.
  * @param text the file's contents
  * @param file the name used in error messages
  * @returns the header and the data rows, each with its 1-based line number
  * @throws CsvError for an empty file, a header without data, a duplicate or empty column
- *   name, an unterminated quote, or a row whose field count differs from the header's.
+ *   name, an unterminated quote, or a row whose field count differs from the header's
+ *   (the first of these in file order).
  * @example parseCsv('a,b\n1,2\n', 'x.csv').rows[0] // { line: 2, cells: ['1', '2'] }
  */
 export function parseCsv(text: string, file: string): CsvTable {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const records = splitRecords(body, file);
-  if (records.length === 0) throw new CsvError(file, null, null, 'the file is empty; expected a header line of column names followed by data rows');
-  const [head, ...data] = records;
-  const header = head!.cells.map((c) => c.trim());
-  header.forEach((name, i) => {
-    if (name === '') throw new CsvError(file, head!.line, i + 1, 'empty column name in the header; give every column a name');
-    const first = header.indexOf(name);
-    if (first !== i) throw new CsvError(file, head!.line, i + 1, `duplicate column name '${name}' (also column ${first + 1}); column names must be unique`);
+  let header: string[] | null = null;
+  const rows: { line: number; cells: string[] }[] = [];
+  const t = new CsvTokenizer(file, (cells, line) => {
+    if (header === null) header = checkHeader(cells, line, file);
+    else {
+      checkWidth(cells, line, header.length, file);
+      rows.push({ line, cells });
+    }
   });
-  if (data.length === 0) throw new CsvError(file, null, null, `the file has a header (${header.join(', ')}) but no data rows`);
-  for (const r of data) {
-    if (r.cells.length !== header.length) {
-      throw new CsvError(file, r.line, null, `ragged row: expected ${header.length} fields (as in the header), got ${r.cells.length}; every row needs one value per column`);
-    }
-  }
-  return { file, header, rows: data };
-}
-
-function splitRecords(text: string, file: string): { line: number; cells: string[] }[] {
-  const records: { line: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let field = '';
-  let line = 1;
-  let start = 1;
-  let quoted = false;
-  let quoteLine = 0;
-  let blank = true;
-  const endRecord = (): void => {
-    cells.push(field);
-    if (!(blank && cells.length === 1 && field.trim() === '')) records.push({ line: start, cells });
-    cells = [];
-    field = '';
-    blank = true;
-  };
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else {
-        if (ch === '\n') line++;
-        field += ch;
-      }
-      continue;
-    }
-    if (ch === '"' && field.trim() === '') {
-      quoted = true;
-      quoteLine = line;
-      field = '';
-      blank = false;
-    } else if (ch === ',') {
-      cells.push(field);
-      field = '';
-      blank = false;
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      endRecord();
-      line++;
-      start = line;
-    } else {
-      field += ch;
-      if (ch !== ' ' && ch !== '\t') blank = false;
-    }
-  }
-  if (quoted) throw new CsvError(file, quoteLine, cells.length + 1, 'unterminated quoted field: a field opened with " never closes; close it or escape inner quotes as ""');
-  if (field !== '' || cells.length > 0) endRecord();
-  return records;
+  t.push(text);
+  t.end();
+  if (header === null) throw emptyFileError(file);
+  if (rows.length === 0) throw noRowsError(file, header);
+  return { file, header, rows };
 }

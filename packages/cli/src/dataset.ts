@@ -1,10 +1,16 @@
 /**
- * From a parsed CSV to training arrays: numeric features, a target column one-hot
- * encoded (classification) or standardised (regression), seeded splits.
+ * From CSV records to training arrays: numeric features straight into a Float64Array, a
+ * target column one-hot encoded (classification) or kept raw (regression), seeded splits.
+ * `DatasetBuilder` takes one record at a time, so a file can be loaded while it streams
+ * (see `loadDataset`); `buildDataset` runs it over a parsed table.
  */
-import { Rng } from '@tapegrad/core';
+import { checkSize, MAX_ELEMENTS, ShapeError } from '@tapegrad/core';
+import { checkWidth, noRowsError, type CsvTable } from './csv.js';
 import { CsvError, DataError } from './errors.js';
-import { type CsvTable } from './csv.js';
+import { notNumberHint, parseDecimal, shownCell } from './numbers.js';
+
+export { parseDecimal } from './numbers.js';
+export { fitStandardizer, splitIndices, takeRows, type Standardizer, type StandardizerNames } from './standardize.js';
 
 /** Most distinct integer values a numeric target may have and still count as class labels under `task: 'auto'`. */
 export const MAX_AUTO_CLASSES = 10;
@@ -22,170 +28,269 @@ export interface Dataset {
   /** Y: [n, outputs]: one-hot rows for classification, the raw target for regression. */
   readonly Y: Float64Array;
   readonly outputs: number;
-  /** Class labels in one-hot column order (classification only). */
+  /** Class labels in one-hot column order (classification only). A numeric label is named by its value: '1.0' and '1' are one class, '1'. */
   readonly classes: readonly string[] | null;
-  /** The line each sample came from, for messages. */
-  readonly lines: readonly number[];
+  /** The line each sample came from, for messages: [n]. */
+  readonly lines: Int32Array;
 }
 
 /**
  * Decides the task for a target column. Rule (documented in `tapegrad train --help`):
- * a column with any non-numeric value holds class labels; a numeric column whose values
- * are all integers with at most MAX_AUTO_CLASSES distinct values also holds class labels;
- * any other numeric column is a regression target.
+ * a column with any value that is not a decimal number holds class labels; a numeric
+ * column whose values are all integers with at most MAX_AUTO_CLASSES distinct values also
+ * holds class labels; any other numeric column is a regression target.
  * @param values the target column's cells
  * @returns 'classification' or 'regression'
  * @example inferTask(['0', '1', '1']) // 'classification'; inferTask(['0.5', '2']) // 'regression'
  */
 export function inferTask(values: readonly string[]): Task {
   const distinct = new Set<number>();
+  let integers = true;
   for (const v of values) {
-    const x = parseNumber(v);
-    if (x === null) return 'classification';
-    if (!Number.isInteger(x)) return 'regression';
-    distinct.add(x);
+    const x = parseDecimal(v);
+    if (x === null || !Number.isFinite(x)) return 'classification';
+    if (!Number.isInteger(x)) integers = false;
+    else if (distinct.size <= MAX_AUTO_CLASSES) distinct.add(x);
   }
-  return distinct.size <= MAX_AUTO_CLASSES ? 'classification' : 'regression';
+  return integers && distinct.size <= MAX_AUTO_CLASSES ? 'classification' : 'regression';
+}
+
+/** Options of `buildDataset`, `DatasetBuilder` and `loadDataset`. */
+export interface DatasetOptions {
+  /** The target column (default: the last column). */
+  readonly target?: string | undefined;
+  /** 'auto' applies `inferTask`'s rule. */
+  readonly task: Task | 'auto';
 }
 
 /**
- * A CSV cell as a finite number, or null for anything else (empty cells, NaN, Infinity, text).
- * @example parseNumber(' 2.5 ') // 2.5; parseNumber('n/a') // null
+ * Builds a dataset one CSV record at a time, parsing features straight into a growing
+ * Float64Array (no per-cell strings are kept; the target's text labels are interned once).
+ * @example
+ * const b = new DatasetBuilder('x.csv', ['a', 'y'], { task: 'auto' });
+ * b.add(['1', 'no'], 2); b.add(['2', 'yes'], 3); b.finish().classes // ['no', 'yes']
  */
-export function parseNumber(cell: string): number | null {
-  const s = cell.trim();
-  if (s === '') return null;
-  const x = Number(s);
-  return Number.isFinite(x) ? x : null;
+export class DatasetBuilder {
+  readonly file: string;
+  readonly header: readonly string[];
+  readonly target: string;
+  readonly features: readonly string[];
+  private readonly task: Task | 'auto';
+  private readonly t: number;
+  private readonly f: number;
+  private cap = 0;
+  private n = 0;
+  private X = new Float64Array(0);
+  /** The target's numeric value, NaN for a text label. */
+  private Yv = new Float64Array(0);
+  /** The text label's index in `labels`, -1 for a numeric target (unused for regression). */
+  private ids = new Int32Array(0);
+  private lines = new Int32Array(0);
+  private readonly labels = new Map<string, number>();
+  private firstLabel: { label: string; line: number } | null = null;
+  private integers = true;
+  private readonly distinctIntegers = new Set<number>();
+
+  /**
+   * @param file the name used in messages @param header the column names
+   * @throws DataError when the target column is missing or is the only column
+   */
+  constructor(file: string, header: readonly string[], opts: DatasetOptions) {
+    this.file = file;
+    this.header = header;
+    this.task = opts.task;
+    this.target = opts.target ?? header[header.length - 1]!;
+    this.t = header.indexOf(this.target);
+    if (this.t < 0) {
+      throw new DataError(`${file}: no column named '${this.target}' in the header (columns: ${header.join(', ')}); pass --target with one of them`);
+    }
+    if (header.length < 2) throw new DataError(`${file}: the only column is the target '${this.target}'; add at least one numeric feature column`);
+    this.features = header.filter((_, i) => i !== this.t);
+    this.f = this.features.length;
+  }
+
+  /** Rows added so far. */
+  get rows(): number {
+    return this.n;
+  }
+
+  /** The most rows the feature matrix may hold: rows × features stays within core's MAX_ELEMENTS. */
+  private get maxRows(): number {
+    return Math.floor(MAX_ELEMENTS / this.f);
+  }
+
+  /** Makes room for `rows` rows in one allocation (a hint from the file size; never past the limit). */
+  reserve(rows: number): void {
+    const want = Math.min(Math.ceil(rows), this.maxRows);
+    if (want <= this.cap) return;
+    const grow = <A extends Float64Array | Int32Array>(old: A, make: (k: number) => A, width: number): A => {
+      const a = make(want * width);
+      a.set(old.subarray(0, this.n * width));
+      return a;
+    };
+    this.X = grow(this.X, (k) => new Float64Array(k), this.f);
+    this.Yv = grow(this.Yv, (k) => new Float64Array(k), 1);
+    if (this.task !== 'regression') this.ids = grow(this.ids, (k) => new Int32Array(k), 1);
+    this.lines = grow(this.lines, (k) => new Int32Array(k), 1);
+    this.cap = want;
+  }
+
+  /**
+   * Adds one data record.
+   * @param cells the record's fields, one per header column @param line the line it starts on
+   * @throws CsvError for a ragged row, a feature cell that is not a decimal number, an empty
+   *   or (for regression) non-numeric target; DataError past MAX_ELEMENTS feature values.
+   */
+  add(cells: readonly string[], line: number): void {
+    checkWidth(cells, line, this.header.length, this.file);
+    const n = this.n;
+    if (n === this.cap) {
+      if (n >= this.maxRows) this.tooManyRows(n + 1);
+      this.reserve(Math.max(1024, Math.ceil(this.cap * 1.5)));
+    }
+    const X = this.X;
+    const t = this.t;
+    let k = n * this.f;
+    for (let c = 0; c < cells.length; c++) {
+      if (c === t) continue;
+      const cell = cells[c]!;
+      const x = parseDecimal(cell);
+      if (x === null || !Number.isFinite(x)) throw this.featureError(cell, line, c);
+      X[k++] = x;
+    }
+    this.addTarget(cells[t]!, line, n);
+    this.lines[n] = line;
+    this.n = n + 1;
+  }
+
+  private addTarget(cell: string, line: number, i: number): void {
+    const y = parseDecimal(cell);
+    if (y !== null) {
+      if (!Number.isFinite(y)) {
+        throw new CsvError(this.file, line, this.t + 1, `'${shownCell(cell)}' in target column '${this.target}' is outside the float64 range (about ±1.8e308); rescale the column`);
+      }
+      this.Yv[i] = y;
+      if (this.task === 'regression') return;
+      this.ids[i] = -1;
+      if (!Number.isInteger(y)) this.integers = false;
+      else if (this.distinctIntegers.size <= MAX_AUTO_CLASSES) this.distinctIntegers.add(y);
+      return;
+    }
+    const label = cell.trim();
+    if (this.task === 'regression') {
+      const what = label === '' ? 'an empty cell' : `'${shownCell(cell)}'`;
+      const hint = notNumberHint(label);
+      throw new CsvError(
+        this.file,
+        line,
+        this.t + 1,
+        `${what} in target column '${this.target}' is not a number${hint}; a regression target must be numeric (use --task classification for class labels)`,
+      );
+    }
+    if (label === '') {
+      throw new CsvError(this.file, line, this.t + 1, `empty cell in target column '${this.target}'; every row needs a class label${this.task === 'auto' ? ' or target value' : ''}`);
+    }
+    let id = this.labels.get(label);
+    if (id === undefined) {
+      id = this.labels.size;
+      // A cell is a slice of the chunk it was read from; a kept label must not keep the chunk alive.
+      const kept = label.length > 12 ? Buffer.from(label, 'utf8').toString('utf8') : label;
+      this.labels.set(kept, id);
+      this.firstLabel ??= { label: kept, line };
+    }
+    this.ids[i] = id;
+    this.Yv[i] = Number.NaN;
+  }
+
+  private featureError(cell: string, line: number, c: number): CsvError {
+    const x = parseDecimal(cell);
+    const shown = cell.trim() === '' ? 'an empty cell' : `'${shownCell(cell)}'`;
+    const rule =
+      x !== null
+        ? `is outside the float64 range (about ±1.8e308); rescale the column`
+        : `is not a number${notNumberHint(cell.trim())}; feature columns must be numeric (only the target column '${this.target}' may hold class labels)`;
+    return new CsvError(this.file, line, c + 1, `${shown} in feature column '${this.header[c]}' ${rule}`);
+  }
+
+  private tooManyRows(rows: number): never {
+    throw new DataError(
+      `${this.file}: more than ${this.maxRows.toLocaleString('en-US')} rows of ${this.f} features (row ${rows.toLocaleString('en-US')} would make the feature matrix exceed ` +
+        `${MAX_ELEMENTS.toLocaleString('en-US')} values, 2^27 or 1 GiB of float64, the largest array tapegrad allocates); train on a sample of the rows`,
+    );
+  }
+
+  /**
+   * Ends the data: decides the task, one-hot encodes class labels.
+   * @returns X: [n, features], Y: [n, classes] one-hot or [n, 1] raw
+   * @throws CsvError when no rows were added; DataError for a single class, or for a
+   *   one-hot target past MAX_ELEMENTS values (too many classes: it says how many).
+   */
+  finish(): Dataset {
+    const n = this.n;
+    if (n === 0) throw noRowsError(this.file, this.header);
+    const task = this.task !== 'auto' ? this.task : this.labels.size > 0 || (this.integers && this.distinctIntegers.size <= MAX_AUTO_CLASSES) ? 'classification' : 'regression';
+    const base = { n, features: this.features, target: this.target, task, X: fit(this.X, n * this.f), lines: fit(this.lines, n) };
+    if (task === 'regression') return { ...base, Y: fit(this.Yv, n), outputs: 1, classes: null };
+
+    const numeric = new Set<number>();
+    for (let i = 0; i < n; i++) if (this.ids[i] === -1) numeric.add(this.Yv[i]!);
+    const numbers = [...numeric].sort((a, b) => a - b);
+    const texts = [...this.labels.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const k = numbers.length + texts.length;
+    const classes = [...numbers.map(String), ...texts];
+    if (k < 2) throw new DataError(`${this.file}: target column '${this.target}' has a single class ('${classes[0]}'); classification needs at least two`);
+    this.checkClasses(n, k, numbers.length, texts.length);
+    const numIndex = new Map(numbers.map((v, j) => [v, j]));
+    const textColumn = new Int32Array(texts.length);
+    texts.forEach((label, j) => (textColumn[this.labels.get(label)!] = numbers.length + j));
+    const Y = new Float64Array(n * k);
+    for (let i = 0; i < n; i++) {
+      const id = this.ids[i]!;
+      Y[i * k + (id === -1 ? numIndex.get(this.Yv[i]!)! : textColumn[id]!)] = 1;
+    }
+    return { ...base, Y, outputs: k, classes };
+  }
+
+  private checkClasses(n: number, k: number, numbers: number, texts: number): void {
+    try {
+      checkSize([n, k], 'one-hot target');
+      return;
+    } catch (e) {
+      if (!(e instanceof ShapeError)) throw e;
+    }
+    const first = this.firstLabel;
+    const fix =
+      texts === 0
+        ? 'the values are numbers: use --task regression to predict them as a quantity'
+        : numbers > 0 && first !== null
+          ? `it is numeric apart from ${texts} text value${texts === 1 ? '' : 's'} such as '${shownCell(first.label)}' (line ${first.line}): fix those cells and use --task regression`
+          : 'a class label column needs far fewer distinct labels; group them, or use --task regression if they are numbers';
+    throw new DataError(
+      `${this.file}: target column '${this.target}' has ${k.toLocaleString('en-US')} classes over ${n.toLocaleString('en-US')} rows: its one-hot encoding ` +
+        `[${n}, ${k}] would hold ${(n * k).toLocaleString('en-US')} values, more than the limit of ${MAX_ELEMENTS.toLocaleString('en-US')} (2^27, 1 GiB of float64); ${fix}`,
+    );
+  }
+}
+
+/** The first `len` entries: a view when the slack is small, a trimmed copy otherwise. */
+function fit<A extends Float64Array | Int32Array>(a: A, len: number): A {
+  if (a.length === len) return a;
+  return (a.length - len > len / 4 ? a.slice(0, len) : a.subarray(0, len)) as A;
 }
 
 /**
  * Builds a dataset from a CSV table. Every column except the target is a feature and
- * must be numeric.
- * @param opts `target` names the column; `task` 'auto' applies `inferTask`
+ * must hold decimal numbers (see `parseDecimal`).
+ * @param opts `target` names the column (default: the last); `task` 'auto' applies `inferTask`
  * @returns X: [n, features], Y: [n, classes] one-hot or [n, 1] raw
  * @throws CsvError naming the line and column of a non-numeric feature cell or (for
  *   regression) target cell; DataError when the target column is missing, the table has no
- *   feature column, or a classification target has a single class.
+ *   feature column, a classification target has a single class or too many classes.
+ * @example buildDataset(parseCsv('a,y\n1,x\n2,z\n', 'f.csv'), { task: 'auto' }).classes // ['x', 'z']
  */
-export function buildDataset(table: CsvTable, opts: { target: string; task: Task | 'auto' }): Dataset {
-  const { file, header, rows } = table;
-  const t = header.indexOf(opts.target);
-  if (t < 0) {
-    throw new DataError(`${file}: no column named '${opts.target}' in the header (columns: ${header.join(', ')}); pass --target with one of them`);
-  }
-  if (header.length < 2) throw new DataError(`${file}: the only column is the target '${opts.target}'; add at least one numeric feature column`);
-  const features = header.filter((_, i) => i !== t);
-  const n = rows.length;
-  const f = features.length;
-  const X = new Float64Array(n * f);
-  rows.forEach((r, i) => {
-    let k = 0;
-    r.cells.forEach((cell, c) => {
-      if (c === t) return;
-      const x = parseNumber(cell);
-      if (x === null) {
-        const shown = cell.trim() === '' ? 'an empty cell' : `'${cell}'`;
-        throw new CsvError(file, r.line, c + 1, `${shown} in feature column '${header[c]}' is not a number; feature columns must be numeric (only the target column '${opts.target}' may hold class labels)`);
-      }
-      X[i * f + k++] = x;
-    });
-  });
-  const raw = rows.map((r) => r.cells[t]!.trim());
-  const task = opts.task === 'auto' ? inferTask(raw) : opts.task;
-  const lines = rows.map((r) => r.line);
-  if (task === 'regression') {
-    const Y = new Float64Array(n);
-    raw.forEach((cell, i) => {
-      const y = parseNumber(cell);
-      if (y === null) {
-        throw new CsvError(file, rows[i]!.line, t + 1, `'${cell}' in target column '${opts.target}' is not a number; a regression target must be numeric (use --task classification for class labels)`);
-      }
-      Y[i] = y;
-    });
-    return { n, features, target: opts.target, task, X, Y, outputs: 1, classes: null, lines };
-  }
-  raw.forEach((cell, i) => {
-    if (cell === '') throw new CsvError(file, rows[i]!.line, t + 1, `empty cell in target column '${opts.target}'; every row needs a class label`);
-  });
-  const classes = [...new Set(raw)].sort(compareLabels);
-  if (classes.length < 2) throw new DataError(`${file}: target column '${opts.target}' has a single class ('${classes[0]}'); classification needs at least two`);
-  const index = new Map(classes.map((c, i) => [c, i]));
-  const k = classes.length;
-  const Y = new Float64Array(n * k);
-  raw.forEach((cell, i) => {
-    Y[i * k + index.get(cell)!] = 1;
-  });
-  return { n, features, target: opts.target, task, X, Y, outputs: k, classes, lines };
-}
-
-/** Numeric labels in numeric order, then text labels alphabetically. */
-function compareLabels(a: string, b: string): number {
-  const x = parseNumber(a);
-  const y = parseNumber(b);
-  if (x !== null && y !== null) return x - y;
-  if (x !== null) return -1;
-  if (y !== null) return 1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Per-column mean and standard deviation, for z = (x - mean) / std. */
-export interface Standardizer {
-  readonly mean: Float64Array;
-  readonly std: Float64Array;
-}
-
-/**
- * Fits column means and (population) standard deviations over the rows `idx` of
- * `data: [n, cols]`. A constant column gets std 1, so it maps to 0 instead of NaN.
- * @param data row-major `[n, cols]` @param idx the rows to fit on (the training rows)
- * @returns `mean: [cols]`, `std: [cols]`
- * @example fitStandardizer(Float64Array.of(1, 2, 3), 1, [0, 1, 2]).mean // [2]
- */
-export function fitStandardizer(data: Float64Array, cols: number, idx: ArrayLike<number>): Standardizer {
-  const mean = new Float64Array(cols);
-  const std = new Float64Array(cols);
-  for (let i = 0; i < idx.length; i++) for (let c = 0; c < cols; c++) mean[c]! += data[idx[i]! * cols + c]!;
-  for (let c = 0; c < cols; c++) mean[c]! /= idx.length;
-  for (let i = 0; i < idx.length; i++) {
-    for (let c = 0; c < cols; c++) {
-      const d = data[idx[i]! * cols + c]! - mean[c]!;
-      std[c]! += d * d;
-    }
-  }
-  for (let c = 0; c < cols; c++) {
-    const s = Math.sqrt(std[c]! / idx.length);
-    std[c] = s > 0 ? s : 1;
-  }
-  return { mean, std };
-}
-
-/**
- * Gathers rows `idx` of `data: [n, cols]` into a new array, z = (x − mean) / std when `st` is given.
- * @returns `[idx.length, cols]` row-major
- * @example takeRows(Float64Array.of(1, 2, 3, 4), 2, [1]) // [3, 4]
- */
-export function takeRows(data: Float64Array, cols: number, idx: ArrayLike<number>, st?: Standardizer): Float64Array {
-  const out = new Float64Array(idx.length * cols);
-  for (let i = 0; i < idx.length; i++) {
-    for (let c = 0; c < cols; c++) {
-      const x = data[idx[i]! * cols + c]!;
-      out[i * cols + c] = st === undefined ? x : (x - st.mean[c]!) / st.std[c]!;
-    }
-  }
-  return out;
-}
-
-/**
- * A seeded train/test split of `n` rows: a random permutation, the last
- * `round(n · testFraction)` rows held out (none when testFraction is 0).
- * @returns disjoint row indices covering 0..n-1
- * @throws DataError when the split would leave no training rows.
- * @example splitIndices(150, 0.2, 1).test.length // 30
- */
-export function splitIndices(n: number, testFraction: number, seed: number): { train: Int32Array; test: Int32Array } {
-  const perm = new Rng(seed).permutation(n);
-  const nTest = Math.round(n * testFraction);
-  if (nTest > 0 && n - nTest < 1) throw new DataError(`split: ${n} rows leave no training rows at test fraction ${testFraction}; lower --test-fraction`);
-  return { train: perm.slice(0, n - nTest), test: perm.slice(n - nTest) };
+export function buildDataset(table: CsvTable, opts: DatasetOptions): Dataset {
+  const b = new DatasetBuilder(table.file, table.header, opts);
+  b.reserve(table.rows.length);
+  for (const r of table.rows) b.add(r.cells, r.line);
+  return b.finish();
 }

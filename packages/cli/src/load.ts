@@ -1,0 +1,108 @@
+/**
+ * Loading a CSV file into a Dataset while it streams: the file is read in chunks from a
+ * file descriptor, decoded as UTF-8, split into records and parsed straight into typed
+ * arrays, so memory stays near the size of the numbers (8 bytes a value), not of the text.
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { checkHeader, CsvTokenizer, emptyFileError } from './csv.js';
+import { DatasetBuilder, type Dataset, type DatasetOptions } from './dataset.js';
+import { CsvError, DataError } from './errors.js';
+
+/** Options of `loadDataset`. */
+export interface LoadOptions extends DatasetOptions {
+  /** Bytes read per chunk (default 64 KiB); tests use tiny chunks to split quotes and CRLFs. */
+  readonly chunkSize?: number;
+  /** Called after each chunk with the bytes read so far and the file's size. */
+  readonly onProgress?: (bytesRead: number, totalBytes: number) => void;
+}
+
+/**
+ * The default chunk size: 64 KiB. Measured on a 50 MB file: 1 MiB chunks peak 60 MB higher
+ * (each chunk is one large string, kept until the cells sliced from it are collected) and are no faster.
+ */
+export const CHUNK_SIZE = 1 << 16;
+
+function readError(file: string, e: unknown): DataError {
+  const code = e instanceof Error && 'code' in e ? String(e.code) : '';
+  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : code || String(e);
+  return new DataError(`${file}: cannot read the file (${why}); check the --data path`);
+}
+
+/**
+ * Reads a CSV file with a header into a Dataset, streaming: the text is never held whole.
+ * @param path the file's path @param file its name in messages (as the user wrote it)
+ * @param opts the target column and task (as for `buildDataset`), chunk size, a progress callback
+ * @returns X: [n, features], Y: [n, classes] one-hot or [n, 1] raw
+ * @throws DataError for a file that cannot be read; CsvError for text that is not UTF-8 and
+ *   for every rule of `parseCsv` and `buildDataset`, naming the line (and column) at fault.
+ * @example loadDataset('iris.csv', 'iris.csv', { target: 'species', task: 'auto' }).classes
+ */
+export function loadDataset(path: string, file: string, opts: LoadOptions): Dataset {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw readError(file, e);
+  }
+  try {
+    let total = 0;
+    try {
+      const st = fstatSync(fd);
+      if (st.isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
+      total = st.size;
+    } catch (e) {
+      throw readError(file, e);
+    }
+    // The builder exists once the header record has been read.
+    const state: { builder: DatasetBuilder | null } = { builder: null };
+    const tokenizer = new CsvTokenizer(file, (cells, line) => {
+      if (state.builder === null) state.builder = new DatasetBuilder(file, checkHeader(cells, line, file), opts);
+      else state.builder.add(cells, line);
+    });
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    const chunk = Math.max(1, Math.floor(opts.chunkSize ?? CHUNK_SIZE));
+    const buf = Buffer.allocUnsafe(chunk);
+    let read = 0;
+    let estimated = false;
+    for (;;) {
+      let got: number;
+      try {
+        got = readSync(fd, buf, 0, chunk, null);
+      } catch (e) {
+        throw readError(file, e);
+      }
+      const bytes = buf.subarray(0, got);
+      let text: string;
+      try {
+        text = got === 0 ? decoder.decode() : decoder.decode(bytes, { stream: true });
+      } catch {
+        throw notUtf8(file, tokenizer, bytes, read);
+      }
+      tokenizer.push(text);
+      read += got;
+      opts.onProgress?.(read, total);
+      if (got === 0) break;
+      // After the first chunk, size the arrays for the whole file at once (rows ≈ size × rows / bytes so far).
+      const b = state.builder;
+      if (!estimated && b !== null && b.rows >= 16 && total > read) {
+        estimated = true;
+        b.reserve(b.rows * (total / read) * 1.02 + 16);
+      }
+    }
+    tokenizer.end();
+    const b = state.builder;
+    if (b === null) throw emptyFileError(file);
+    return b.finish();
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A CsvError for bytes that are not UTF-8, at the line of the first bad byte (the text before it is parsed first, so earlier errors win). */
+function notUtf8(file: string, tokenizer: CsvTokenizer, bytes: Uint8Array, before: number): CsvError {
+  const text = new TextDecoder('utf-8').decode(bytes, { stream: true });
+  const bad = text.indexOf('\ufffd');
+  if (bad > 0) tokenizer.push(text.slice(0, bad));
+  const at = bad >= 0 ? before + Buffer.byteLength(text.slice(0, bad)) : before;
+  return new CsvError(file, tokenizer.currentLine, null, `the file is not UTF-8 text (an invalid byte sequence at byte ${at}); save it as UTF-8 CSV`);
+}
