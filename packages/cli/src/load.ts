@@ -64,6 +64,8 @@ export function loadDataset(path: string, file: string, opts: LoadOptions): Data
     const buf = Buffer.allocUnsafe(chunk);
     let read = 0;
     let estimated = false;
+    // The bytes of a character split at the end of the last chunk, which the decoder holds back.
+    let pending: Uint8Array = new Uint8Array(0);
     for (;;) {
       let got: number;
       try {
@@ -76,8 +78,9 @@ export function loadDataset(path: string, file: string, opts: LoadOptions): Data
       try {
         text = got === 0 ? decoder.decode() : decoder.decode(bytes, { stream: true });
       } catch {
-        throw notUtf8(file, tokenizer, bytes, read);
+        throw notUtf8(file, tokenizer, Buffer.concat([pending, bytes]), read - pending.length);
       }
+      pending = Uint8Array.from(bytes.subarray(bytes.length - splitTail(bytes)));
       tokenizer.push(text);
       read += got;
       opts.onProgress?.(read, total);
@@ -96,6 +99,17 @@ export function loadDataset(path: string, file: string, opts: LoadOptions): Data
   } finally {
     closeSync(fd);
   }
+}
+
+/** How many bytes at the end of `bytes` start a UTF-8 sequence that continues in the next chunk. */
+function splitTail(bytes: Uint8Array): number {
+  for (let k = 1; k <= Math.min(3, bytes.length); k++) {
+    const b = bytes[bytes.length - k]!;
+    if ((b & 0xc0) === 0x80) continue; // a continuation byte: look further back
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return need > k ? k : 0;
+  }
+  return 0;
 }
 
 /** A CsvError for bytes that are not UTF-8, at the line of the first bad byte (the text before it is parsed first, so earlier errors win). */
