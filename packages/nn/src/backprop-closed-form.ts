@@ -11,7 +11,8 @@
  * and for the `mean` reduction every δ carries the 1/N of C = (1/N) Σ_i C_i (seed 003 "Handling
  * multiple samples", seed 002's L = (1/N) Σ_i g(a^L(x_i) - y_i)); it is applied once, to δ_L.
  */
-import { type Tensor, tensorView, ArgumentError } from '@tapegrad/core';
+import { type Tensor, tensorView, ArgumentError, checkOptions, describeValue, showValue } from '@tapegrad/core';
+import { checkNumber } from './args.js';
 import { affineBackwardInput, affineBackwardParams } from './dense-kernels.js';
 import type { LayerGrads, GradResult } from './grads.js';
 import { type Loss, type Reduction, batchCost } from './losses.js';
@@ -46,6 +47,11 @@ export class DeltaRecurrence {
     this.reduction = reduction;
     this.gW = model.layers.map((l) => new Float64Array(l.W.length));
     this.gb = model.layers.map((l) => new Float64Array(l.b.length));
+  }
+
+  /** Whether buffers for this batch size exist (a run with it happened). */
+  hasRun(batch: number): boolean {
+    return this.cache.has(batch);
   }
 
   /** The buffers for one batch size, allocated at its first use. */
@@ -133,22 +139,35 @@ export class ClosedFormBackprop {
 
   /**
    * One forward and backward pass. Writes the gradients into `gW`, `gb`.
-   * @param X `[batch, in]` row-major @param Y `[batch, out]` row-major (shapes are trusted: validate first)
+   * @param X `[batch, in]` row-major @param Y `[batch, out]` row-major (their lengths are checked; their values are not)
    * @returns the cost C (summed or averaged per-sample loss)
+   * @throws ArgumentError for a batch that is not a positive integer or arrays of the wrong length.
    */
   run(X: Float64Array, Y: Float64Array, batch: number): number {
-    return this.#rec.run(X, Y, batch);
+    const b = checkNumber(batch, 'batch', 'ClosedFormBackprop.run', { integer: true, lo: 1 });
+    const layers = this.model.layers;
+    const nIn = layers[0]!.inputSize;
+    const nOut = layers[layers.length - 1]!.outputSize;
+    if (!(X instanceof Float64Array) || X.length !== b * nIn) {
+      throw new ArgumentError(`ClosedFormBackprop.run: X must be a Float64Array of ${b}·${nIn} values ([batch, in] row-major), got ${X instanceof Float64Array ? `${X.length} values` : describeValue(X)}`);
+    }
+    if (!(Y instanceof Float64Array) || Y.length !== b * nOut) {
+      throw new ArgumentError(`ClosedFormBackprop.run: Y must be a Float64Array of ${b}·${nOut} values ([batch, out] row-major), got ${Y instanceof Float64Array ? `${Y.length} values` : describeValue(Y)}`);
+    }
+    return this.#rec.run(X, Y, b);
   }
 
   /**
    * The last run's error terms δ_l = ∂C/∂Z_l (seed 003's δ_j^(l), seed 001's δ_i), for inspection.
    * @param l layer, 1-based @param batch the batch size of that run
    * @returns `[batch, n_l]` row-major (a live buffer: the next run overwrites it)
-   * @throws ArgumentError for a layer outside 1..L.
+   * @throws ArgumentError for a layer outside 1..L, or a batch size no run has used.
    */
   delta(l: number, batch: number): Float64Array {
     const L = this.model.layers.length;
-    if (!Number.isInteger(l) || l < 1 || l > L) throw new ArgumentError(`ClosedFormBackprop.delta: layer ${l} is not in 1..${L}`);
+    if (typeof l !== 'number' || !Number.isInteger(l) || l < 1 || l > L) throw new ArgumentError(`ClosedFormBackprop.delta: layer ${showValue(l)} is not in 1..${L}`);
+    checkNumber(batch, 'batch', 'ClosedFormBackprop.delta', { integer: true, lo: 1 });
+    if (!this.#rec.hasRun(batch)) throw new ArgumentError(`ClosedFormBackprop.delta: no run with batch ${batch} yet; call run(X, Y, ${batch}) first`);
     return this.#rec.buffers(batch).ds[l]!;
   }
 }
@@ -159,10 +178,12 @@ export class ClosedFormBackprop {
  * @param X `[batch, in]` @param Y `[batch, out]`
  * @param loss a Loss or its name; `opts.reduction` `mean` (default) or `sum`
  * @returns `{ loss, grads: [{ W: [n_l, n_(l-1)], b: [n_l] }, ...] }`, layer 1 first
- * @throws LayerShapeError for an X or Y that does not fit; LossCompatibilityError for a logits loss after a non-identity output.
+ * @throws LayerShapeError for an X or Y that does not fit; LossCompatibilityError for a logits loss after a non-identity output;
+ *   ArgumentError for an empty batch, NaN/±Infinity in X or Y, targets the loss rejects, or an unknown option.
  * @example backpropClosedForm(model, X, Y, 'halfSumSquares', { reduction: 'sum' }).grads[0].W
  */
 export function backpropClosedForm(model: MLP, X: Tensor, Y: Tensor, loss: Loss | string, opts: { reduction?: Reduction } = {}): GradResult {
+  checkOptions('backpropClosedForm', opts, ['reduction']);
   const p = prepare(model, X, Y, loss, opts.reduction, 'backpropClosedForm');
   const rec = new DeltaRecurrence(model, p.loss, p.reduction);
   const cost = rec.run(p.x.data, p.y.data, p.x.batch);

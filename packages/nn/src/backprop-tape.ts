@@ -3,7 +3,8 @@
  * `valueAndGrad` replays their VJPs. The graph per layer is minimal: one matmul (with
  * transB, so Wᵀ is never materialised), one add for the bias, the activation; then the loss.
  */
-import { type Tensor, add, fmtShape, matmul, mean, sum, tensorView, valueAndGrad } from '@tapegrad/core';
+import { type Tensor, ArgumentError, add, checkOptions, describeValue, fmtShape, isTensor, matmul, mean, sum, tensorView, valueAndGrad } from '@tapegrad/core';
+import { checkModel, checkTensor, isLoss, isObject } from './args.js';
 import { LayerShapeError } from './errors.js';
 import type { GradResult } from './grads.js';
 import type { Loss, Reduction } from './losses.js';
@@ -19,7 +20,25 @@ export type Params = { W: Tensor; b: Tensor }[];
  * @example valueAndGrad((ps) => tapeCost(model, ps, X, Y, losses.halfSumSquares, 'mean'))(parameterViews(model))
  */
 export function parameterViews(model: MLP): Params {
+  checkModel(model, 'parameterViews');
   return model.layers.map((l) => ({ W: tensorView(l.W, [l.outputSize, l.inputSize]), b: tensorView(l.b, [l.outputSize]) }));
+}
+
+/** `params` against the model: one `{ W: [n_l, n_(l-1)], b: [n_l] }` of Tensors per layer. */
+function checkParams(model: MLP, params: Params, where: string): void {
+  checkModel(model, where);
+  if (!Array.isArray(params) || params.length !== model.layers.length) {
+    throw new ArgumentError(`${where}: params must be one { W, b } per layer (${model.layers.length}; see parameterViews), got ${Array.isArray(params) ? `${params.length} entries` : describeValue(params)}`);
+  }
+  model.layers.forEach((l, i) => {
+    const p: unknown = params[i];
+    if (!isObject(p) || !isTensor(p['W']) || !isTensor(p['b'])) throw new ArgumentError(`${where}: params[${i}] must be { W: Tensor, b: Tensor }, got ${describeValue(p)}`);
+    const W = p['W'];
+    const b = p['b'];
+    if (W.shape.length !== 2 || W.shape[0] !== l.outputSize || W.shape[1] !== l.inputSize || b.shape.length !== 1 || b.shape[0] !== l.outputSize) {
+      throw new ArgumentError(`${where}: params[${i}] has W ${fmtShape(W.shape)} and b ${fmtShape(b.shape)} but layer ${i + 1} needs W [${l.outputSize},${l.inputSize}] and b [${l.outputSize}]`);
+    }
+  });
 }
 
 /**
@@ -29,6 +48,8 @@ export function parameterViews(model: MLP): Params {
  * @example tapeForward(model, parameterViews(model), X)
  */
 export function tapeForward(model: MLP, params: Params, X: Tensor): Tensor {
+  checkParams(model, params, 'tapeForward');
+  checkTensor(X, 'X', 'tapeForward');
   let a = X;
   for (let l = 0; l < params.length; l++) {
     const p = params[l]!;
@@ -45,6 +66,9 @@ export function tapeForward(model: MLP, params: Params, X: Tensor): Tensor {
  * @example traceTape((W, b) => tapeCost(model, [{ W, b }], X, Y, losses.sumSquares, 'sum'), W, b).toTable()
  */
 export function tapeCost(model: MLP, params: Params, X: Tensor, Y: Tensor, loss: Loss, reduction: Reduction): Tensor {
+  if (!isLoss(loss)) throw new ArgumentError(`tapeCost: loss must be a Loss object (see losses, getLoss), got ${describeValue(loss)}`);
+  if (reduction !== 'sum' && reduction !== 'mean') throw new ArgumentError(`tapeCost: reduction must be 'sum' or 'mean', got ${describeValue(reduction)}`);
+  checkTensor(Y, 'Y', 'tapeCost');
   const per = loss.tape(tapeForward(model, params, X), Y);
   const batch = X.shape[0]!;
   if (per.shape.length !== 1 || per.shape[0] !== batch) {
@@ -62,10 +86,12 @@ export function tapeCost(model: MLP, params: Params, X: Tensor, Y: Tensor, loss:
  * @param X `[batch, in]` @param Y `[batch, out]`
  * @param loss a Loss or its name; `opts.reduction` `mean` (default) or `sum`
  * @returns `{ loss, grads: [{ W: [n_l, n_(l-1)], b: [n_l] }, ...] }`, layer 1 first
- * @throws LayerShapeError for an X or Y that does not fit; LossCompatibilityError for a logits loss after a non-identity output.
+ * @throws LayerShapeError for an X or Y that does not fit; LossCompatibilityError for a logits loss after a non-identity output;
+ *   ArgumentError for an empty batch, NaN/±Infinity in X or Y, targets the loss rejects, or an unknown option.
  * @example backpropTape(model, X, Y, 'softmaxCrossEntropy').grads[1].b
  */
 export function backpropTape(model: MLP, X: Tensor, Y: Tensor, loss: Loss | string, opts: { reduction?: Reduction } = {}): GradResult {
+  checkOptions('backpropTape', opts, ['reduction']);
   const p = prepare(model, X, Y, loss, opts.reduction, 'backpropTape');
   const [c, grads] = valueAndGrad((ps: Params) => tapeCost(model, ps, X, Y, p.loss, p.reduction))(parameterViews(model));
   return { loss: c.item(), grads };

@@ -3,7 +3,8 @@
  * closed-form derivative (its `df`) with the tape's derivative of its `f`, and `checkLoss` a loss's
  * closed-form ∇_a C with the tape's. Both locate the worst disagreement.
  */
-import { type Tensor, grad, sum, mul, tensor, vjp, ArgumentError, fmtNumber, fmtShape } from '@tapegrad/core';
+import { type Tensor, grad, sum, mul, tensor, vjp, ArgumentError, checkOptions, describeValue, fmtNumber, fmtShape, isTensor } from '@tapegrad/core';
+import { checkNumber, isActivation, isLoss } from './args.js';
 import type { Activation } from './activations.js';
 import type { Loss } from './losses.js';
 
@@ -46,6 +47,24 @@ function disagreement(mine: Float64Array, tape: Float64Array, rtol: number, atol
   return { ok, maxAbs: Math.max(maxAbs, 0), worst };
 }
 
+/** rtol and atol, each a finite number >= 0. */
+function tolerances(opts: { rtol?: number; atol?: number }, where: string): { rtol: number; atol: number } {
+  return {
+    rtol: opts.rtol === undefined ? 1e-7 : checkNumber(opts.rtol, 'rtol', where, { lo: 0 }),
+    atol: opts.atol === undefined ? 1e-9 : checkNumber(opts.atol, 'atol', where, { lo: 0 }),
+  };
+}
+
+/** Probe points: an array (or Float64Array) of finite numbers, at most MAX_POINTS. */
+const MAX_POINTS = 1_000_000;
+function probePoints(p: unknown): Float64Array {
+  if (!(p instanceof Float64Array) && !Array.isArray(p)) throw new ArgumentError(`checkActivation: points must be an array of numbers, got ${describeValue(p)}`);
+  if (p.length > MAX_POINTS) throw new ArgumentError(`checkActivation: ${p.length} points is more than ${MAX_POINTS}; probe fewer`);
+  const out = new Float64Array(p.length);
+  for (let i = 0; i < p.length; i++) out[i] = checkNumber(p[i], `points[${i}]`, 'checkActivation');
+  return out;
+}
+
 /**
  * Compares `act`'s closed-form derivative with the tape's derivative of `act.tape`, point by point:
  * agreement when `|df - tape| <= atol + rtol·max(|df|, |tape|)` (defaults rtol 1e-7, atol 1e-9: both
@@ -55,14 +74,14 @@ function disagreement(mine: Float64Array, tape: Float64Array, rtol: number, atol
  * @param act the activation (built-in or from `defineActivation`)
  * @param opts `points` to probe (default 161 points in (-8, 8)), `rtol`, `atol`
  * @returns `{ ok, maxAbsError, worst: { z, df, tape }, toString() }`
- * @throws ArgumentError for empty points or negative tolerances.
+ * @throws ArgumentError for a non-activation, empty or non-finite points, negative tolerances or an unknown option.
  * @example checkActivation(defineActivation({ name: 'sq', f: (z) => mul(z, z), df: (z) => z })).worst.z
  */
 export function checkActivation(act: Activation, opts: { points?: Float64Array | readonly number[]; rtol?: number; atol?: number } = {}): ActivationCheck {
-  const rtol = opts.rtol ?? 1e-7;
-  const atol = opts.atol ?? 1e-9;
-  if (!(rtol >= 0) || !(atol >= 0)) throw new ArgumentError(`checkActivation: need rtol >= 0 and atol >= 0, got rtol=${rtol}, atol=${atol}`);
-  const pts = opts.points === undefined ? defaultPoints() : Float64Array.from(opts.points);
+  if (!isActivation(act)) throw new ArgumentError(`checkActivation: act must be an Activation (from activations or defineActivation), got ${describeValue(act)}`);
+  checkOptions('checkActivation', opts, ['points', 'rtol', 'atol']);
+  const { rtol, atol } = tolerances(opts, 'checkActivation');
+  const pts = opts.points === undefined ? defaultPoints() : probePoints(opts.points);
   if (pts.length === 0) throw new ArgumentError('checkActivation: points is empty; give at least one z');
   const cols = act.elementwise ? pts.length : 4;
   const n = act.elementwise ? pts.length : Math.ceil(pts.length / cols) * cols;
@@ -107,12 +126,14 @@ export interface LossCheck {
  * at the given outputs and targets, with the same tolerance rule as `checkActivation`.
  * @param a network outputs (or logits) `[batch, n]` @param y targets `[batch, n]`
  * @returns `{ ok, maxAbsError, worst, toString() }`
- * @throws ArgumentError when a and y differ in shape or are not matrices.
+ * @throws ArgumentError when a and y differ in shape or are not matrices, for a non-loss, negative tolerances or an unknown option.
  * @example checkLoss(losses.huber, tensor([[0.2, 3]]), tensor([[0, 0]])).ok // true
  */
 export function checkLoss(loss: Loss, a: Tensor, y: Tensor, opts: { rtol?: number; atol?: number } = {}): LossCheck {
-  const rtol = opts.rtol ?? 1e-7;
-  const atol = opts.atol ?? 1e-9;
+  if (!isLoss(loss)) throw new ArgumentError(`checkLoss: loss must be a Loss (from losses or defineLoss), got ${describeValue(loss)}`);
+  checkOptions('checkLoss', opts, ['rtol', 'atol']);
+  const { rtol, atol } = tolerances(opts, 'checkLoss');
+  if (!isTensor(a) || !isTensor(y)) throw new ArgumentError(`checkLoss: a and y must be Tensors [batch, n], got ${describeValue(a)} and ${describeValue(y)}`);
   if (a.shape.length !== 2 || y.shape.length !== 2 || a.shape[0] !== y.shape[0] || a.shape[1] !== y.shape[1]) {
     throw new ArgumentError(`checkLoss: a and y must both be [batch, n], got ${fmtShape(a.shape)} and ${fmtShape(y.shape)}`);
   }

@@ -1,5 +1,6 @@
 /** Side-by-side comparison of two gradient results (tape, closed form, finite differences). */
-import { ArgumentError, fmtNumber, fmtShape, formatTable, unravelIndex } from '@tapegrad/core';
+import { ArgumentError, checkOptions, describeValue, fmtNumber, fmtShape, formatTable, isTensor, unravelIndex } from '@tapegrad/core';
+import { checkNumber, isObject } from './args.js';
 import type { GradResult } from './grads.js';
 
 /** Agreement of one parameter tensor. */
@@ -42,6 +43,21 @@ export interface CompareOptions {
   labels?: readonly [string, string];
 }
 
+function showNum(v: unknown): string {
+  return typeof v === 'number' ? String(v) : describeValue(v);
+}
+
+/** A gradient result: `{ loss, grads: [{ W: Tensor, b: Tensor }, ...] }`. */
+function checkResult(r: unknown, name: string): void {
+  const grads = isObject(r) ? r['grads'] : undefined;
+  if (!Array.isArray(grads)) {
+    throw new ArgumentError(`compareGradients: ${name} must be a gradient result { loss, grads } (from backpropTape, backpropClosedForm or finiteDifferenceGradients), got ${describeValue(r)}`);
+  }
+  grads.forEach((g: unknown, i: number) => {
+    if (!isObject(g) || !isTensor(g['W']) || !isTensor(g['b'])) throw new ArgumentError(`compareGradients: ${name}.grads[${i}] must be { W: Tensor, b: Tensor }, got ${describeValue(g)}`);
+  });
+}
+
 /**
  * Compares two gradient results entry by entry: an entry agrees when
  * `|a - b| <= rtol·max(|a|, |b|) + atol·s`, with `s = max(1, max_j |a_j|, max_j |b_j|)` over the
@@ -58,13 +74,22 @@ export interface CompareOptions {
  * @param a one result of `backpropTape`, `backpropClosedForm` or `finiteDifferenceGradients`
  * @param b another, for the same model
  * @returns per-parameter max abs/rel error, the worst entry, `ok`, and `toTable()`
- * @throws ArgumentError when the two results have different layers or shapes.
+ * @throws ArgumentError when the two results have different layers or shapes, are not gradient results, or for a bad or unknown option.
  * @example compareGradients(backpropTape(m, X, Y, 'mse'), backpropClosedForm(m, X, Y, 'mse')).toTable()
  */
 export function compareGradients(a: GradResult, b: GradResult, opts: CompareOptions = {}): GradientComparison {
+  checkOptions('compareGradients', opts, ['rtol', 'atol', 'scale', 'labels']);
+  checkResult(a, 'a');
+  checkResult(b, 'b');
   const rtol = opts.rtol ?? 1e-10;
   const atol = opts.atol ?? 1e-13;
-  if (!(rtol >= 0) || !(atol >= 0)) throw new ArgumentError(`compareGradients: need rtol >= 0 and atol >= 0, got rtol=${rtol}, atol=${atol}`);
+  if (typeof rtol !== 'number' || typeof atol !== 'number' || !(rtol >= 0) || !(atol >= 0)) {
+    throw new ArgumentError(`compareGradients: need rtol >= 0 and atol >= 0, got rtol=${showNum(rtol)}, atol=${showNum(atol)}`);
+  }
+  const labels = opts.labels ?? ['a', 'b'];
+  if (!Array.isArray(labels) || labels.length !== 2 || typeof labels[0] !== 'string' || typeof labels[1] !== 'string') {
+    throw new ArgumentError(`compareGradients: labels must be two strings, like ['tape', 'closed form'], got ${describeValue(labels)}`);
+  }
   if (a.grads.length !== b.grads.length) {
     throw new ArgumentError(`compareGradients: the results have ${a.grads.length} and ${b.grads.length} layers; compare gradients of the same model`);
   }
@@ -89,10 +114,7 @@ export function compareGradients(a: GradResult, b: GradResult, opts: CompareOpti
       pairs.push({ name: `${key}${l + 1}`, x: ta.data, y: tb.data, shape: sa });
     }
   });
-  if (opts.scale !== undefined) {
-    if (!(opts.scale > 0) || !Number.isFinite(opts.scale)) throw new ArgumentError(`compareGradients: scale must be a finite number > 0, got ${opts.scale}`);
-    scale = opts.scale;
-  }
+  if (opts.scale !== undefined) scale = checkNumber(opts.scale, 'scale', 'compareGradients', { lo: 0, loOpen: true });
   const floor = rtol > 0 ? (atol / rtol) * scale : 0;
   const rows: ParamComparison[] = pairs.map(({ name, x, y, shape }) => {
     let maxAbs = 0;
@@ -118,7 +140,7 @@ export function compareGradients(a: GradResult, b: GradResult, opts: CompareOpti
     }
     return { param: name, shape, maxAbsError: maxAbs, maxRelError: maxRel, worstIndex: unravelIndex(worst, shape), worst: { a: x[worst] ?? 0, b: y[worst] ?? 0 }, ok };
   });
-  const [la, lb] = opts.labels ?? ['a', 'b'];
+  const [la, lb] = labels;
   const toTable = (): string => {
     const head = ['param', 'shape', 'max abs err', 'max rel err', 'worst at', la, lb, 'ok'];
     const body = rows.map((r) => [

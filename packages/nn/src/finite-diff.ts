@@ -2,7 +2,8 @@
  * Central finite differences of the cost, the third witness beside the tape and the closed
  * form. It uses only forward evaluations (closed-form forward loops and `Loss.value`).
  */
-import { type Tensor, tensorView, ArgumentError } from '@tapegrad/core';
+import { type Tensor, tensorView, checkOptions } from '@tapegrad/core';
+import { checkNumber } from './args.js';
 import type { GradResult, LayerGrads } from './grads.js';
 import { type Loss, type Reduction, batchCost } from './losses.js';
 import { type MLP, forwardInto } from './model.js';
@@ -15,7 +16,7 @@ import { prepare } from './validate.js';
  * Not differentiable through kinks (relu at 0): a step that crosses one gives a one-sided mix.
  * @param X `[batch, in]` @param Y `[batch, out]`
  * @returns `{ loss, grads }` in the same shapes as `backpropTape`
- * @throws ArgumentError for eps ≤ 0; LayerShapeError / LossCompatibilityError as the backprops do.
+ * @throws ArgumentError for eps ≤ 0 or an unknown option (and the data errors of the backprops); LayerShapeError / LossCompatibilityError as the backprops do.
  * @example finiteDifferenceGradients(model, X, Y, 'halfSumSquares', { eps: 1e-5 })
  */
 export function finiteDifferenceGradients(
@@ -26,8 +27,8 @@ export function finiteDifferenceGradients(
   opts: { reduction?: Reduction; eps?: number } = {},
 ): GradResult {
   const where = 'finiteDifferenceGradients';
-  const eps = opts.eps ?? 1e-6;
-  if (!(eps > 0) || !Number.isFinite(eps)) throw new ArgumentError(`${where}: eps must be a finite number > 0, got ${eps}`);
+  checkOptions(where, opts, ['reduction', 'eps']);
+  const eps = opts.eps === undefined ? 1e-6 : checkNumber(opts.eps, 'eps', where, { lo: 0, loOpen: true });
   const { x, y, loss: lossFn, reduction } = prepare(model, X, Y, loss, opts.reduction, where);
   const alloc = (): Float64Array[] => [x.data, ...model.layers.map((l) => new Float64Array(x.batch * l.outputSize))];
   const zs = alloc();

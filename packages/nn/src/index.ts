@@ -33,5 +33,5 @@ export { backpropClosedForm, ClosedFormBackprop } from './backprop-closed-form.j
 export { finiteDifferenceGradients } from './finite-diff.js';
 export { compareGradients, type GradientComparison, type ParamComparison, type CompareOptions } from './compare.js';
 export { sgd, momentum, adam, adamw, type Optimizer, type SgdOptions, type MomentumOptions, type AdamOptions } from './optimizers.js';
-export { train, evaluate, accuracy, type TrainOptions, type EpochInfo } from './train.js';
+export { train, evaluate, accuracy, MAX_EPOCHS, type TrainOptions, type EpochInfo } from './train.js';
 export { saveModel, loadModel } from './serialize.js';

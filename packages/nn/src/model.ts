@@ -15,8 +15,9 @@
  *
  * Seed 000's first part writes a layer as f(W g(x|Θ) + b), g being the previous layer's output.
  */
-import { type Tensor, Rng, tensor, tensorView, ArgumentError } from '@tapegrad/core';
+import { type Tensor, tensor, tensorView, ArgumentError, MAX_ELEMENTS, ShapeError, checkOptions, checkSize, describeValue, showValue } from '@tapegrad/core';
 import { type Activation, resolveActivation } from './activations.js';
+import { checkModel, isObject, preview, seededRng } from './args.js';
 import { affineForward } from './dense-kernels.js';
 import { inputMatrix } from './validate.js';
 
@@ -55,9 +56,9 @@ export interface MLPSpec {
 
 const RELU_FAMILY = new Set(['relu', 'leakyRelu', 'elu', 'gelu', 'swish']);
 
-function checkSize(v: unknown, what: string, where: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-    throw new ArgumentError(`${where}: ${what} must be a positive integer, got ${String(v)}`);
+function checkWidth(v: unknown, what: string, where: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) {
+    throw new ArgumentError(`${where}: ${what} must be a positive integer, got ${showValue(v)}`);
   }
   return v;
 }
@@ -66,7 +67,7 @@ function checkSize(v: unknown, what: string, where: string): number {
  * A dense layer with the given (or zero) parameters; the arrays are used as they are, not copied.
  * @param inputSize n_(l-1) @param outputSize n_l
  * @param params optional `W: [outputSize·inputSize]`, `b: [outputSize]`
- * @throws ArgumentError for bad sizes or parameter lengths.
+ * @throws ArgumentError for bad sizes, parameter lengths or unknown keys in `params`; ShapeError when W would exceed MAX_ELEMENTS.
  * @example dense(2, 3, 'sigmoid', { W: Float64Array.of(1, 2, 3, 4, 5, 6), b: new Float64Array(3) })
  */
 export function dense(
@@ -75,16 +76,19 @@ export function dense(
   activation: Activation | string,
   params: { W?: Float64Array; b?: Float64Array } = {},
 ): DenseLayer {
-  checkSize(inputSize, 'inputSize', 'dense');
-  checkSize(outputSize, 'outputSize', 'dense');
+  checkWidth(inputSize, 'inputSize', 'dense');
+  checkWidth(outputSize, 'outputSize', 'dense');
   const act = resolveActivation(activation, 'dense');
+  checkOptions('dense', params, ['W', 'b']);
+  // Checked before allocating: W is [outputSize, inputSize].
+  checkSize([outputSize, inputSize], `dense (${inputSize}→${outputSize}) W`);
   const W = params.W ?? new Float64Array(inputSize * outputSize);
   const b = params.b ?? new Float64Array(outputSize);
   if (!(W instanceof Float64Array) || W.length !== inputSize * outputSize) {
-    throw new ArgumentError(`dense: W must be a Float64Array of ${outputSize}·${inputSize} = ${inputSize * outputSize} values ([out, in] row-major), got ${W instanceof Float64Array ? W.length : typeof W}`);
+    throw new ArgumentError(`dense: W must be a Float64Array of ${outputSize}·${inputSize} = ${inputSize * outputSize} values ([out, in] row-major), got ${W instanceof Float64Array ? `${W.length} values` : describeValue(W)}`);
   }
   if (!(b instanceof Float64Array) || b.length !== outputSize) {
-    throw new ArgumentError(`dense: b must be a Float64Array of ${outputSize} values, got ${b instanceof Float64Array ? b.length : typeof b}`);
+    throw new ArgumentError(`dense: b must be a Float64Array of ${outputSize} values, got ${b instanceof Float64Array ? `${b.length} values` : describeValue(b)}`);
   }
   return { inputSize, outputSize, W, b, activation: act };
 }
@@ -97,15 +101,17 @@ export function dense(
  * @example mlp([dense(2, 3, 'tanh'), dense(3, 1, 'sigmoid')])
  */
 export function mlp(layers: readonly DenseLayer[]): MLP {
-  if (!Array.isArray(layers) || layers.length === 0) throw new ArgumentError('mlp: pass at least one layer');
+  if (!Array.isArray(layers) || layers.length === 0) throw new ArgumentError(`mlp: pass an array of at least one layer, got ${preview(layers)}`);
   for (let l = 1; l < layers.length; l++) {
-    if (layers[l]!.inputSize !== layers[l - 1]!.outputSize) {
-      throw new ArgumentError(
-        `mlp: layer ${l + 1} takes ${layers[l]!.inputSize} inputs but layer ${l} gives ${layers[l - 1]!.outputSize} outputs; make them equal`,
-      );
+    const a: unknown = layers[l - 1];
+    const b: unknown = layers[l];
+    if (isObject(a) && isObject(b) && typeof a['outputSize'] === 'number' && b['inputSize'] !== a['outputSize']) {
+      throw new ArgumentError(`mlp: layer ${l + 1} takes ${showValue(b['inputSize'])} inputs but layer ${l} gives ${a['outputSize']} outputs; make them equal`);
     }
   }
-  return { layers: [...layers] };
+  const model = { layers: [...layers] };
+  checkModel(model, 'mlp');
+  return model;
 }
 
 /**
@@ -113,22 +119,36 @@ export function mlp(layers: readonly DenseLayer[]): MLP {
  * Glorot uniform `U(±√(6/(n_in+n_out)))` or He normal `N(0, 2/n_in)`; biases start at 0.
  * @param spec `{ sizes: [in, ..., out], activations, output?, init?, seed? }`
  * @returns the network; `layers[l].W: [sizes[l+1], sizes[l]]`
- * @throws ArgumentError for fewer than two sizes, a non-positive width, or a wrong number of activations.
+ * @throws ArgumentError for fewer than two sizes, a non-positive width, a wrong number of activations, an unknown
+ *   option, or more than MAX_ELEMENTS parameters in all; ShapeError (naming the layer) when one layer's W would exceed MAX_ELEMENTS.
  * @example createMLP({ sizes: [2, 3, 2], activations: 'sigmoid', output: 'sigmoid', seed: 1 })
  */
 export function createMLP(spec: MLPSpec): MLP {
+  if (!isObject(spec)) throw new ArgumentError(`createMLP: pass { sizes, activations, output?, init?, seed? }, got ${describeValue(spec)}`);
+  checkOptions('createMLP', spec, ['sizes', 'activations', 'output', 'init', 'seed']);
   const { sizes } = spec;
   if (!Array.isArray(sizes) || sizes.length < 2) {
-    throw new ArgumentError(`createMLP: sizes must list at least an input and an output width, like [2, 3, 1], got ${JSON.stringify(sizes)}`);
+    throw new ArgumentError(`createMLP: sizes must list at least an input and an output width, like [2, 3, 1], got ${preview(sizes)}`);
   }
-  sizes.forEach((s, i) => checkSize(s, `sizes[${i}]`, 'createMLP'));
+  sizes.forEach((s, i) => checkWidth(s, `sizes[${i}]`, 'createMLP'));
   const nLayers = sizes.length - 1;
+  // Every layer's W, and the whole model, checked before anything is allocated.
+  let total = 0;
+  for (let l = 0; l < nLayers; l++) {
+    checkSize([sizes[l + 1]!, sizes[l]!], `createMLP: layer ${l + 1} (${sizes[l]}→${sizes[l + 1]}) W`);
+    total += sizes[l + 1]! * (sizes[l]! + 1);
+  }
+  if (total > MAX_ELEMENTS) {
+    throw new ShapeError(
+      `createMLP: sizes ${preview(sizes)} give ${total.toLocaleString('en-US')} parameters, more than the limit of ${MAX_ELEMENTS.toLocaleString('en-US')} (2^27, 1 GiB of float64); use fewer or narrower layers`,
+    );
+  }
   let acts: Activation[];
   if (Array.isArray(spec.activations)) {
     const list: ReadonlyArray<Activation | string> = spec.activations;
     if (list.length !== nLayers) {
       throw new ArgumentError(
-        `createMLP: got ${list.length} activations for ${nLayers} layers (sizes ${JSON.stringify(sizes)}); give one per layer, or one for the hidden layers plus 'output'`,
+        `createMLP: got ${list.length} activations for ${nLayers} layers (sizes ${preview(sizes)}); give one per layer, or one for the hidden layers plus 'output'`,
       );
     }
     if (spec.output !== undefined) throw new ArgumentError("createMLP: 'output' is only used with a single hidden activation; with a list, its last entry is the output activation");
@@ -139,8 +159,8 @@ export function createMLP(spec: MLPSpec): MLP {
     acts = Array.from({ length: nLayers }, (_, l) => (l === nLayers - 1 ? out : hidden));
   }
   const init = spec.init ?? 'auto';
-  if (init !== 'glorot' && init !== 'he' && init !== 'auto') throw new ArgumentError(`createMLP: init must be 'glorot', 'he' or 'auto', got '${String(init)}'`);
-  const rng = new Rng(spec.seed ?? 0);
+  if (init !== 'glorot' && init !== 'he' && init !== 'auto') throw new ArgumentError(`createMLP: init must be 'glorot', 'he' or 'auto', got ${typeof init === 'string' ? `'${init}'` : showValue(init)}`);
+  const rng = seededRng(spec.seed ?? 0, 'createMLP');
   const layers = acts.map((act, l) => {
     const nIn = sizes[l]!;
     const nOut = sizes[l + 1]!;
@@ -163,6 +183,7 @@ export function createMLP(spec: MLPSpec): MLP {
  * @example paramCount(createMLP({ sizes: [2, 3, 2], activations: 'sigmoid' })) // 17
  */
 export function paramCount(model: MLP): number {
+  checkModel(model, 'paramCount');
   let n = 0;
   for (const l of model.layers) n += l.W.length + l.b.length;
   return n;
@@ -193,6 +214,7 @@ export function forward(model: MLP, X: Float64Array | Tensor, batch?: number): F
 export function traceForward(model: MLP, X: Float64Array, batch: number): ForwardTrace {
   const zs: Float64Array[] = [X];
   const as: Float64Array[] = [X];
+  model.layers.forEach((layer, l) => checkSize([batch, layer.outputSize], `forward: layer ${l + 1}'s activations`));
   for (const layer of model.layers) {
     zs.push(new Float64Array(batch * layer.outputSize));
     as.push(new Float64Array(batch * layer.outputSize));
@@ -231,7 +253,8 @@ export function forwardInto(model: MLP, X: Float64Array, batch: number, zs: read
  * @example predict(model, tensor([[0, 1], [1, 1]])).shape // [2, out]
  */
 export function predict(model: MLP, X: Tensor): Tensor {
-  const t = forward(model, X);
+  const x = inputMatrix(model, X, undefined, 'predict');
+  const t = traceForward(model, x.data, x.batch);
   const out = model.layers[model.layers.length - 1]!.outputSize;
   return tensorView(t.as[t.as.length - 1]!, [t.batch, out]);
 }
@@ -242,6 +265,7 @@ export function predict(model: MLP, X: Tensor): Tensor {
  * @example parameters(model)[0].W.shape // [n_1, n_0]
  */
 export function parameters(model: MLP): { W: Tensor; b: Tensor }[] {
+  checkModel(model, 'parameters');
   return model.layers.map((l) => ({ W: tensor(l.W, [l.outputSize, l.inputSize]), b: tensor(l.b, [l.outputSize]) }));
 }
 
@@ -250,5 +274,6 @@ export function parameters(model: MLP): { W: Tensor; b: Tensor }[] {
  * @example const before = cloneModel(model); train(model, data, opts);
  */
 export function cloneModel(model: MLP): MLP {
+  checkModel(model, 'cloneModel');
   return { layers: model.layers.map((l) => dense(l.inputSize, l.outputSize, l.activation, { W: Float64Array.from(l.W), b: Float64Array.from(l.b) })) };
 }

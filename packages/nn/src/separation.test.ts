@@ -19,17 +19,17 @@ function coreImports(file: string): string[] {
 }
 
 describe('the closed form imports nothing from the tape', () => {
-  it('backprop-closed-form.ts takes only the Tensor type, tensorView and ArgumentError from core', () => {
-    expect(coreImports('./backprop-closed-form.ts')).toEqual(['ArgumentError', 'Tensor', 'tensorView']);
+  it('backprop-closed-form.ts takes only the Tensor type, tensorView and the error helpers from core', () => {
+    expect(coreImports('./backprop-closed-form.ts')).toEqual(['ArgumentError', 'Tensor', 'checkOptions', 'describeValue', 'showValue', 'tensorView']);
   });
   it('dense-kernels.ts takes only the plain-array GEMM kernel from core (no tensor, no op)', () => {
     const src = readFileSync(new URL('./dense-kernels.ts', import.meta.url), 'utf8');
     expect(coreImports('./dense-kernels.ts')).toEqual(['gemmInto']);
     expect([...src.matchAll(/^import /gm)]).toHaveLength(1);
   });
-  it('its local imports are the closed-form halves (kernels, losses, validation), never backprop-tape', () => {
+  it('its local imports are the closed-form halves (kernels, losses, argument checks, validation), never backprop-tape', () => {
     const src = readFileSync(new URL('./backprop-closed-form.ts', import.meta.url), 'utf8');
     const local = [...src.matchAll(/from '\.\/([\w-]+)\.js'/g)].map((m) => m[1]).sort();
-    expect(local).toEqual(['dense-kernels', 'grads', 'losses', 'model', 'validate']);
+    expect(local).toEqual(['args', 'dense-kernels', 'grads', 'losses', 'model', 'validate']);
   });
 });

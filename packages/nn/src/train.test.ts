@@ -65,8 +65,8 @@ describe('train', () => {
   it('rejects bad options', () => {
     const model = createMLP({ sizes: [2, 1], activations: ['identity'] });
     const base = { epochs: 1, loss: 'mse', optimizer: sgd({ lr: 0.1 }) };
-    expect(() => train(model, { X, Y }, { ...base, epochs: 1.5 })).toThrow(/epochs must be a non-negative integer, got 1.5/);
-    expect(() => train(model, { X, Y }, { ...base, batchSize: 0 })).toThrow(/batchSize must be a positive integer, got 0/);
+    expect(() => train(model, { X, Y }, { ...base, epochs: 1.5 })).toThrow('train: epochs must be an integer in [0, 10000000], got 1.5');
+    expect(() => train(model, { X, Y }, { ...base, batchSize: 0 })).toThrow('train: batchSize must be an integer >= 1, got 0');
     expect(() => train(model, { X, Y }, { ...base, gradients: 'numeric' as 'tape' })).toThrow(/gradients must be 'tape' or 'closed-form', got 'numeric'/);
     expect(() => sgd({ lr: -1 })).toThrow(ArgumentError);
   });
@@ -103,13 +103,89 @@ describe('train', () => {
     );
   });
 
+  it('NaN or ±Infinity in the data is rejected before any weight changes, naming the entry', () => {
+    const m = createMLP({ sizes: [2, 1], activations: ['tanh'], seed: 1 });
+    const before = Float64Array.from(m.layers[0]!.W);
+    for (const [bad, entry] of [
+      [tensor([[0, NaN], [0, 1], [1, 0], [1, 1]]), 'X[0, 1] is NaN'],
+      [tensor([[0, 0], [0, 1], [Infinity, 0], [1, 1]]), 'X[2, 0] is Infinity'],
+      [tensor([[0, 0], [0, 1], [1, 0], [1, -Infinity]]), 'X[3, 1] is -Infinity'],
+    ] as const) {
+      expect(() => train(m, { X: bad, Y }, { epochs: 1, loss: 'mse', optimizer: sgd({ lr: 0.1 }) })).toThrow(
+        `train: ${entry}; the data must be finite (NaN and ±Infinity make the loss or the gradients non-finite), so clean or drop that row`,
+      );
+    }
+    expect(() => train(m, { X, Y: tensor([[0], [NaN], [1], [0]]) }, { epochs: 1, loss: 'mse', optimizer: sgd({ lr: 0.1 }) })).toThrow('train: Y[1, 0] is NaN');
+    expect(m.layers[0]!.W).toEqual(before);
+  });
+
   it('a loss that is not finite before any update points at the data', () => {
     const m = createMLP({ sizes: [2, 1], activations: ['identity'], seed: 1 });
-    const bad = tensor([[0, NaN], [0, 1], [1, 0], [1, 1]]);
+    m.layers[0]!.W[1] = NaN;
     for (const gradients of ['tape', 'closed-form'] as const) {
-      expect(() => train(m, { X: bad, Y }, { epochs: 1, loss: 'mse', optimizer: adam({ lr: 0.1 }), gradients })).toThrow(
+      expect(() => train(m, { X, Y }, { epochs: 1, loss: 'mse', optimizer: adam({ lr: 0.1 }), gradients })).toThrow(
         'train: the loss became NaN at epoch 1; lower the learning rate of adam or check the data for NaN/Infinity (step 1, before any update: the starting loss is not finite, so look at the data (or the initial weights) first)',
       );
+    }
+  });
+});
+
+describe('train stops the first step a gradient or parameter is not finite, though the loss is', () => {
+  it('an overflowed gradient (a sum of large finite terms) stops before the step, weights untouched', () => {
+    // Logit z = 0.1·1.5e308 = 1.5e307, BCE with y = 0.5 costs ≈ z/2 per sample: the summed loss
+    // 2.25e307 is finite, but ∂C/∂W = Σ (σ(z) - 0.5)·x = 3 · 0.5 · 1.5e308 = 2.25e308 overflows.
+    const X3 = tensor([[1.5e308], [1.5e308], [1.5e308]]);
+    const Y3 = tensor([[0.5], [0.5], [0.5]]);
+    for (const gradients of ['tape', 'closed-form'] as const) {
+      const m = mlp([dense(1, 1, 'identity', { W: Float64Array.of(0.1), b: Float64Array.of(0) })]);
+      let err: unknown;
+      try {
+        train(m, { X: X3, Y: Y3 }, { epochs: 3, batchSize: 3, loss: 'bce', reduction: 'sum', optimizer: sgd({ lr: 1e-9 }), gradients });
+      } catch (e) {
+        err = e;
+      }
+      expect(err, gradients).toBeInstanceOf(TrainingDivergedError);
+      const d = err as TrainingDivergedError;
+      expect(d.message).toBe(
+        'train: the gradient layer 1 W[0] = Infinity at epoch 1, step 1 (batch 1 of 1), although the loss was finite (2.2500e+307); ' +
+          'no step was taken. Lower the learning rate of sgd, or scale the data (large inputs overflow the gradient)',
+      );
+      expect([d.epoch, d.step]).toEqual([1, 1]);
+      expect([m.layers[0]!.W[0], m.layers[0]!.b[0]]).toEqual([0.1, 0]);
+    }
+  });
+
+  it('a step that overflows a parameter is undone, and says so', () => {
+    // mse at W = b = 0 with x = 1, y = 10: loss 100, gradient (-20, -20), finite; lr 1e308 sends both to +Infinity.
+    const m = mlp([dense(1, 1, 'identity', { W: Float64Array.of(0), b: Float64Array.of(0) })]);
+    expect(() => train(m, { X: tensor([[1]]), Y: tensor([[10]]) }, { epochs: 2, loss: 'mse', optimizer: sgd({ lr: 1e308 }) })).toThrow(
+      "train: the step made layer 1 W[0] = Infinity at epoch 1, step 1 (batch 1 of 1), although the loss was finite (100); the parameters were restored to their values before that step (the optimizer's state was not)",
+    );
+    expect([m.layers[0]!.W[0], m.layers[0]!.b[0]]).toEqual([0, 0]);
+  });
+});
+
+describe('accuracy, evaluate and the backprops on bad data', () => {
+  it('NaN outputs count as wrong: a diverged model scores 0, not 1', () => {
+    const one = mlp([dense(2, 1, 'sigmoid', { W: Float64Array.of(NaN, 0), b: Float64Array.of(0) })]);
+    expect(accuracy(one, X, tensor([[0], [0], [0], [0]]))).toBe(0);
+    const two = mlp([dense(2, 2, 'identity', { W: Float64Array.of(NaN, 0, 0, 0), b: Float64Array.of(0, 0) })]);
+    expect(accuracy(two, X, tensor([[1, 0], [1, 0], [1, 0], [1, 0]]))).toBe(0);
+    // W = (∞, 0): rows with x₀ = 0 give ∞·0 = NaN (wrong, though NaN > 0.5 === (0 > 0.5)), rows with x₀ = 1 give ∞ (right).
+    const half = mlp([dense(2, 1, 'identity', { W: Float64Array.of(Infinity, 0), b: Float64Array.of(0) })]);
+    expect(accuracy(half, X, tensor([[0], [0], [1], [1]]))).toBe(0.5);
+  });
+
+  it('an empty batch is an error everywhere, as in train', () => {
+    const m = createMLP({ sizes: [2, 1], activations: ['identity'] });
+    const X0 = tensor(new Float64Array(0), [0, 2]);
+    const Y0 = tensor(new Float64Array(0), [0, 1]);
+    for (const [name, f] of [
+      ['evaluate', () => evaluate(m, X0, Y0, 'mse')],
+      ['accuracy', () => accuracy(m, X0, Y0)],
+      ['train', () => train(m, { X: X0, Y: Y0 }, { epochs: 1, loss: 'mse', optimizer: sgd({ lr: 0.1 }) })],
+    ] as const) {
+      expect(f, name).toThrow(`${name}: the data has no samples (X is [0,2]); pass at least one row`);
     }
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Mini-batch training: shuffle, take a batch, get the gradient (tape or closed form), step.
  */
-import { type Tensor, Rng, fmtNumber, tensorView, valueAndGrad, ArgumentError } from '@tapegrad/core';
+import { type Tensor, fmtNumber, tensorView, valueAndGrad, ArgumentError, checkOptions, describeValue, showValue } from '@tapegrad/core';
+import { checkBoolean, checkNumber, isObject, seededRng } from './args.js';
 import { DeltaRecurrence } from './backprop-closed-form.js';
 import { parameterViews, tapeCost } from './backprop-tape.js';
 import { TrainingDivergedError } from './errors.js';
@@ -38,32 +39,50 @@ export interface TrainOptions {
   onEpoch?: (info: EpochInfo) => void;
 }
 
+const TRAIN_KEYS = ['epochs', 'batchSize', 'loss', 'reduction', 'optimizer', 'gradients', 'seed', 'shuffle', 'onEpoch'] as const;
+
+/**
+ * The most epochs one `train` call runs. A count beyond it would run for hours even on the
+ * smallest network (~1 µs a step), and is almost always a slip (a sample count or a seed in the
+ * wrong field); call `train` again to continue: the model and the optimizer's state carry over.
+ */
+export const MAX_EPOCHS = 10_000_000;
+
 /**
  * Trains `model` in place by mini-batch gradient descent.
  * @param data `{ X: [N, in], Y: [N, out] }`
  * @param opts epochs, batchSize, loss, reduction, optimizer, gradients, seed, shuffle, onEpoch
  * @returns `{ history }`: one loss per epoch (mean per-sample loss with `mean`, total with `sum`)
- * @throws ArgumentError for bad options; LayerShapeError / LossCompatibilityError as the backprops do;
- *   TrainingDivergedError when a batch loss is NaN or infinite (naming the epoch, the step and the loss).
+ * @throws ArgumentError for bad or unknown options (epochs an integer in [0, MAX_EPOCHS]), an empty batch, NaN or ±Infinity
+ *   in X or Y, or targets the loss does not accept; LayerShapeError / LossCompatibilityError as the backprops do;
+ *   TrainingDivergedError when a batch loss is NaN or infinite (the model keeps the parameters it had then), or when
+ *   a gradient or, after a step, a parameter becomes non-finite while the loss is finite (no step is kept: the
+ *   parameters are those before it).
  * @example
  * train(model, { X, Y }, { epochs: 500, loss: 'halfSumSquares', optimizer: sgd({ lr: 0.5 }), gradients: 'tape' }).history
  */
 export function train(model: MLP, data: { X: Tensor; Y: Tensor }, opts: TrainOptions): { history: number[] } {
   const where = 'train';
-  if (data === null || typeof data !== 'object') throw new ArgumentError(`${where}: data must be { X, Y }`);
+  if (!isObject(data)) throw new ArgumentError(`${where}: data must be { X, Y }, got ${describeValue(data)}`);
+  for (const key of Object.keys(data)) {
+    if (key !== 'X' && key !== 'Y') throw new ArgumentError(`${where}: data has an unknown key ${JSON.stringify(key)}; pass { X, Y }`);
+  }
+  if (!isObject(opts)) throw new ArgumentError(`${where}: pass the options { epochs, loss, optimizer, ... }, got ${describeValue(opts)}`);
+  checkOptions(where, opts, TRAIN_KEYS);
+  const epochs = checkNumber(opts.epochs, 'epochs', where, { integer: true, lo: 0, hi: MAX_EPOCHS });
   const { x, y, loss, reduction } = prepare(model, data.X, data.Y, opts.loss, opts.reduction, where);
-  const { epochs } = opts;
-  if (!Number.isInteger(epochs) || epochs < 0) throw new ArgumentError(`${where}: epochs must be a non-negative integer, got ${String(epochs)}`);
   const N = x.batch;
-  if (N === 0) throw new ArgumentError(`${where}: the data has no samples`);
-  const batchSize = opts.batchSize ?? Math.min(32, N);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError(`${where}: batchSize must be a positive integer, got ${String(batchSize)}`);
+  const batchSize = opts.batchSize === undefined ? Math.min(32, N) : checkNumber(opts.batchSize, 'batchSize', where, { integer: true, lo: 1 });
   const gradients = opts.gradients ?? 'closed-form';
-  if (gradients !== 'tape' && gradients !== 'closed-form') throw new ArgumentError(`${where}: gradients must be 'tape' or 'closed-form', got '${String(gradients)}'`);
+  if (gradients !== 'tape' && gradients !== 'closed-form') {
+    throw new ArgumentError(`${where}: gradients must be 'tape' or 'closed-form', got ${typeof gradients === 'string' ? `'${gradients}'` : showValue(gradients)}`);
+  }
   const opt = opts.optimizer;
-  if (opt === null || typeof opt !== 'object' || typeof opt.step !== 'function') throw new ArgumentError(`${where}: optimizer must be an Optimizer (sgd, momentum, adam)`);
-  const shuffle = opts.shuffle ?? true;
-  const rng = new Rng(opts.seed ?? 0);
+  if (!isObject(opt) || typeof opt.step !== 'function') throw new ArgumentError(`${where}: optimizer must be an Optimizer (sgd, momentum, adam, adamw), got ${describeValue(opt)}`);
+  const shuffle = opts.shuffle === undefined ? true : checkBoolean(opts.shuffle, 'shuffle', where);
+  const onEpoch = opts.onEpoch;
+  if (onEpoch !== undefined && typeof onEpoch !== 'function') throw new ArgumentError(`${where}: onEpoch must be a function (info) => void, got ${describeValue(onEpoch)}`);
+  const rng = seededRng(opts.seed ?? 0, where);
   const nIn = x.cols;
   const nOut = y.cols;
 
@@ -78,6 +97,8 @@ export function train(model: MLP, data: { X: Tensor; Y: Tensor }, opts: TrainOpt
   const closedGrads: LayerGrads[] | null =
     closed === null ? null : model.layers.map((l, i) => ({ W: tensorView(closed.gW[i]!, [l.outputSize, l.inputSize]), b: tensorView(closed.gb[i]!, [l.outputSize]) }));
   const params = parameterViews(model);
+  // The parameters before each step, so a step that makes one non-finite can be undone.
+  const saved = model.layers.map((l) => ({ W: new Float64Array(l.W.length), b: new Float64Array(l.b.length) }));
   const tapeStep = valueAndGrad((ps: typeof params, X: Tensor, Y: Tensor) => tapeCost(model, ps, X, Y, loss, reduction));
 
   const order = new Int32Array(N);
@@ -109,20 +130,61 @@ export function train(model: MLP, data: { X: Tensor; Y: Tensor }, opts: TrainOpt
         grads = g;
       }
       step++;
-      if (!Number.isFinite(cost)) throw diverged(opt, { epoch, step, loss: cost, batch: start / batchSize + 1, batches: Math.ceil(N / batchSize), previous });
+      const at = { epoch, step, loss: cost, batch: start / batchSize + 1, batches: Math.ceil(N / batchSize), previous };
+      if (!Number.isFinite(cost)) throw diverged(opt, at);
+      // A finite loss can hide an overflowed gradient (Σ over the batch of large finite terms).
+      const badGrad = firstNonFinite(grads.map((g) => ({ W: g.W.data, b: g.b.data })));
+      if (badGrad !== undefined) throw nonFinite(opt, at, `the gradient ${badGrad}`, 'no step was taken');
+      model.layers.forEach((l, i) => {
+        saved[i]!.W.set(l.W);
+        saved[i]!.b.set(l.b);
+      });
+      opt.step(model, grads);
+      const badParam = firstNonFinite(model.layers);
+      if (badParam !== undefined) {
+        model.layers.forEach((l, i) => {
+          l.W.set(saved[i]!.W);
+          l.b.set(saved[i]!.b);
+        });
+        throw nonFinite(opt, at, `the step made ${badParam}`, "the parameters were restored to their values before that step (the optimizer's state was not)");
+      }
       previous = cost;
       total += reduction === 'mean' ? cost * bs : cost;
-      opt.step(model, grads);
     }
     const epochLoss = reduction === 'mean' ? total / N : total;
     history.push(epochLoss);
-    opts.onEpoch?.({ epoch, loss: epochLoss, model });
+    onEpoch?.({ epoch, loss: epochLoss, model });
   }
   return { history };
 }
 
+/** The first non-finite parameter (or gradient) entry, as `layer 2 W[1, 0] = NaN`, or undefined. */
+function firstNonFinite(layers: readonly { readonly W: Float64Array; readonly b: Float64Array }[]): string | undefined {
+  for (let l = 0; l < layers.length; l++) {
+    for (const key of ['W', 'b'] as const) {
+      const a = layers[l]![key];
+      for (let i = 0; i < a.length; i++) {
+        const v = a[i]!;
+        if (v - v !== 0) return `layer ${l + 1} ${key}[${i}] = ${v}`;
+      }
+    }
+  }
+  return undefined;
+}
+
+type Divergence = { epoch: number; step: number; loss: number; batch: number; batches: number; previous: number };
+
+/** A gradient or parameter became non-finite while the loss was still finite. */
+function nonFinite(opt: Optimizer, d: Divergence, what: string, state: string): TrainingDivergedError {
+  return new TrainingDivergedError(
+    `train: ${what} at epoch ${d.epoch}, step ${d.step} (batch ${d.batch} of ${d.batches}), although the loss was finite (${fmtNumber(d.loss)}); ` +
+      `${state}. Lower the learning rate of ${opt.name}, or scale the data (large inputs overflow the gradient)`,
+    d,
+  );
+}
+
 /** Where and how the loss diverged, in a message that says what to change. */
-function diverged(opt: Optimizer, d: { epoch: number; step: number; loss: number; batch: number; batches: number; previous: number }): TrainingDivergedError {
+function diverged(opt: Optimizer, d: Divergence): TrainingDivergedError {
   const when =
     d.step === 1
       ? 'step 1, before any update: the starting loss is not finite, so look at the data (or the initial weights) first'
@@ -137,10 +199,11 @@ function diverged(opt: Optimizer, d: { epoch: number; step: number; loss: number
  * The cost of a model on data, without gradients.
  * @param X `[batch, in]` @param Y `[batch, out]`
  * @returns Σ or mean over samples of the per-sample loss (mean by default)
- * @throws LayerShapeError / LossCompatibilityError as the backprops do.
+ * @throws LayerShapeError / LossCompatibilityError as the backprops do; ArgumentError for an empty batch, non-finite data or an unknown option.
  * @example evaluate(model, X, Y, 'halfSumSquares', { reduction: 'sum' })
  */
 export function evaluate(model: MLP, X: Tensor, Y: Tensor, loss: Loss | string, opts: { reduction?: Reduction } = {}): number {
+  checkOptions('evaluate', opts, ['reduction']);
   const p = prepare(model, X, Y, loss, opts.reduction, 'evaluate');
   const t = traceForward(model, p.x.data, p.x.batch);
   return batchCost(p.loss, p.reduction, t.as[t.as.length - 1]!, p.y.data, p.x.batch, p.y.cols, new Float64Array(p.x.batch));
@@ -149,31 +212,37 @@ export function evaluate(model: MLP, X: Tensor, Y: Tensor, loss: Loss | string, 
 /**
  * Fraction of samples classified correctly. One output: `output > threshold` vs `y > 0.5`
  * (threshold 0.5 by default; use 0 for logits, as with binaryCrossEntropy). Several outputs:
- * argmax of the output vs argmax of the one-hot Y.
+ * argmax of the output vs argmax of the one-hot Y. A sample whose output holds a NaN counts
+ * as wrong (a diverged model scores 0, never 1).
  * @param X `[batch, in]` @param Y `[batch, out]` one-hot or 0/1
  * @returns a number in [0, 1]
- * @throws LayerShapeError when X or Y do not fit the model.
+ * @throws LayerShapeError when X or Y do not fit the model; ArgumentError for an empty batch, non-finite data or a bad threshold.
  * @example accuracy(model, X, Y) // 1 when every XOR case is right
  */
 export function accuracy(model: MLP, X: Tensor, Y: Tensor, opts: { threshold?: number } = {}): number {
+  checkOptions('accuracy', opts, ['threshold']);
   const { x, y } = prepareBatch(model, X, Y, 'accuracy');
+  const thr = opts.threshold === undefined ? 0.5 : checkNumber(opts.threshold, 'threshold', 'accuracy');
   const t = traceForward(model, x.data, x.batch);
   const out = t.as[t.as.length - 1]!;
   const n = y.cols;
-  const thr = opts.threshold ?? 0.5;
   let right = 0;
   for (let r = 0; r < x.batch; r++) {
     if (n === 1) {
-      if (out[r]! > thr === y.data[r]! > 0.5) right++;
+      const o = out[r]!;
+      if (o === o && o > thr === y.data[r]! > 0.5) right++;
       continue;
     }
     let po = 0;
     let py = 0;
-    for (let j = 1; j < n; j++) {
-      if (out[r * n + j]! > out[r * n + po]!) po = j;
+    let nan = false;
+    for (let j = 0; j < n; j++) {
+      const o = out[r * n + j]!;
+      if (o !== o) nan = true;
+      if (o > out[r * n + po]!) po = j;
       if (y.data[r * n + j]! > y.data[r * n + py]!) py = j;
     }
-    if (po === py) right++;
+    if (!nan && po === py) right++;
   }
-  return x.batch === 0 ? 0 : right / x.batch;
+  return right / x.batch;
 }
