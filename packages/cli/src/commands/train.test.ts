@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '@tapegrad/nn';
-import { EXIT, type SavedModel } from '../index.js';
+import { EXIT, run, type Io, type SavedModel } from '../index.js';
 import { runIo, scratch } from '../testing/run-io.js';
 
 const { dir, file } = scratch();
@@ -124,5 +124,74 @@ describe('tapegrad train', () => {
       const { code, err } = runIo(argv, { cwd: dir });
       expect([code, err.slice(0, msg.length)]).toEqual([EXIT.usage, msg]);
     }
+  });
+});
+
+describe('tapegrad train: bad data is exit 3, oversized requests exit 2 or 3, never 4', () => {
+  const rows = (n: number, f: (i: number) => string): string => Array.from({ length: n }, (_, i) => f(i)).join('\n');
+  const one = (argv: string[]): { code: number; err: string } => {
+    const r = runIo(['train', ...argv], { cwd: dir });
+    expect(r.err.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.err).not.toContain('internal error');
+    return r;
+  };
+
+  it('reads a 0x10 cell as bad data, not as 16', () => {
+    const csv = file('hex.csv', 'a,b,y\n1,2,p\n0x10,3,q\n');
+    const { code, err } = one(['--data', csv]);
+    expect(code).toBe(EXIT.badData);
+    expect(err).toBe(
+      "tapegrad: hex.csv line 3, column 1: '0x10' in feature column 'a' is not a number (hexadecimal, octal and binary literals are not read; write the value in decimal); " +
+        "feature columns must be numeric (only the target column 'y' may hold class labels)\n",
+    );
+  });
+
+  it('stops on features too large to standardise before training, naming the column (it said: lower the learning rate)', () => {
+    const csv = file('huge.csv', `a,b,y\n${rows(20, (i) => `${i},${(i % 2 ? 1 : -1) * 1e200},${i % 2}`)}\n`);
+    const { code, err } = one(['--data', csv, '--epochs', '1']);
+    expect(code).toBe(EXIT.badData);
+    expect(err).toMatch(/^tapegrad: huge\.csv: column 'b' cannot be standardised: its values \(from -1e\+200 to 1e\+200\) are so large that their variance overflows float64; rescale the column/);
+    const target = file('hugey.csv', `a,y\n${rows(20, (i) => `${i},${i * 1e160}`)}\n`);
+    expect(one(['--data', target, '--epochs', '1']).err).toMatch(/^tapegrad: hugey\.csv: column 'y' cannot be standardised/);
+  });
+
+  it('says how many classes a 200,000-class target has and suggests --task regression, before allocating the one-hot', () => {
+    const csv = file('ids.csv', `x,id\n${rows(200_000, (i) => `${i % 7},${i}`)}\n`);
+    const { code, err } = one(['--data', csv, '--task', 'classification']);
+    expect(code).toBe(EXIT.badData);
+    expect(err).toContain("tapegrad: ids.csv: target column 'id' has 200,000 classes over 200,000 rows: its one-hot encoding [200000, 200000] would hold 40,000,000,000 values");
+    expect(err).toContain('use --task regression');
+    // Under --task auto, 200,000 distinct integers are a regression target and train.
+    expect(runIo(['train', '--data', csv, '--epochs', '1', '--json', '--check-every', '0', '--batch-size', '4096'], { cwd: dir }).code).toBe(EXIT.ok);
+  });
+
+  it('rejects a first layer too large to allocate (its width comes from the data) as a usage error naming --layers', () => {
+    const cols = (f: (i: number) => string): string => Array.from({ length: 2000 }, (_, i) => f(i)).join(',');
+    const wide = file('wide.csv', `${cols((i) => `f${i}`)},y\n${cols((i) => String(i % 5))},0\n${cols((i) => String(i % 3))},1\n`);
+    const { code, err } = one(['--data', wide, '--layers', '70000']);
+    expect(code).toBe(EXIT.usage);
+    expect(err).toBe(
+      'tapegrad train --layers: layer 1 (2000 → 70000) would have 140,000,000 weights, more than the limit of 134,217,728 (2^27, 1 GiB of float64); use narrower layers\n',
+    );
+  });
+
+  it('draws a load progress bar on a terminal stderr and erases it, leaving stdout as without a terminal', () => {
+    const csv = file('bar.csv', `a,b,y\n${rows(2000, (i) => `${i % 10},${(i * 7) % 13},${i % 2}`)}\n`);
+    let err = '';
+    let t = 0;
+    let out = '';
+    const io: Io = {
+      stdout: { write: (s) => void (out += s), isTTY: false },
+      stderr: { write: (s) => void (err += s), isTTY: true, columns: 80 },
+      cwd: dir,
+      // Every reading of the clock moves it on 200 ms: the load looks long.
+      now: () => (t += 200),
+    };
+    expect(run(['train', '--data', csv, '--epochs', '1'], io)).toBe(EXIT.ok);
+    expect(err).toMatch(/^\rloading bar\.csv \[[█░]+\] 0\/1 MB\x1b\[K/);
+    expect(err.endsWith('\r\x1b[K')).toBe(true);
+    const plain = runIo(['train', '--data', csv, '--epochs', '1'], { cwd: dir });
+    expect(plain.err).toBe('');
+    expect(out.replace(/Trained in [\d.]+ s/, '')).toBe(plain.out.replace(/Trained in [\d.]+ s/, ''));
   });
 });

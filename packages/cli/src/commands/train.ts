@@ -125,7 +125,8 @@ function readData(io: Io, file: string | undefined, opts: { target: string | und
 }
 
 /**
- * Checks the network's weight matrices against core's size limit before createMLP allocates them.
+ * Checks the weight matrices next to the data (--layers checks those between hidden layers) against
+ * core's size limit before createMLP allocates them: their widths are known once the data is.
  * @throws UsageError naming --layers, the layer, its weight count and the limit
  */
 function checkLayerSizes(command: string, sizes: readonly number[]): void {
@@ -175,7 +176,6 @@ function runTrain(command: string, argv: readonly string[], io: Io): number {
   }
 
   // Every option is checked before the file is read: a long load should not end in a usage error.
-  checkLayerSizes(command, hidden);
   const ds = readData(io, file, { target: targetOpt, task: taskOpt, progress: !json });
   const target = ds.target;
   const loss: Loss = lossOption(command, o.string('loss') ?? (ds.task === 'classification' ? 'softmax-ce' : 'mse'));
