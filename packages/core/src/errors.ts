@@ -22,7 +22,9 @@ export class GradError extends TapegradError {}
 
 /** Formats a shape the way messages print it: `[2,3]`. */
 export function fmtShape(shape: readonly number[]): string {
-  return `[${shape.join(',')}]`;
+  if (!Array.isArray(shape)) throw new ArgumentError(`fmtShape: shape must be an array of numbers, got ${describeValue(shape)}`);
+  const dims: readonly unknown[] = shape;
+  return `[${dims.map((d) => (typeof d === 'number' ? String(d) : showValue(d))).join(',')}]`;
 }
 
 /**

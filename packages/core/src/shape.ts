@@ -1,4 +1,4 @@
-import { ArgumentError, ShapeError, fmtShape } from './errors.js';
+import { ArgumentError, ShapeError, fmtShape, showValue } from './errors.js';
 
 /** A tensor's dimensions, outermost first. `[]` is a scalar. */
 export type Shape = readonly number[];
@@ -51,7 +51,7 @@ export function checkShape(shape: readonly unknown[], where: string): Shape {
     const d = shape[i];
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
       throw new ShapeError(
-        `${where}: dimension ${i} of shape [${shape.map(String).join(',')}] must be a non-negative integer, got ${String(d)}`,
+        `${where}: dimension ${i} of shape [${shape.map(String).join(',')}] must be a non-negative integer, got ${showValue(d)}`,
       );
     }
   }
@@ -103,12 +103,18 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
  * Normalises an axis list (negative axes count from the end) and checks range and
  * duplicates. `undefined` means every axis.
  */
-export function normalizeAxes(op: string, axes: number | readonly number[] | undefined, rank: number): number[] {
+export function normalizeAxes(op: string, axes: unknown, rank: number): number[] {
   if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
-  const list = typeof axes === 'number' ? [axes] : [...axes];
+  if (typeof axes !== 'number' && !Array.isArray(axes)) {
+    throw new ArgumentError(`${op}: axes must be an integer or an array of integers, got ${showValue(axes)}`);
+  }
+  const list: readonly unknown[] = typeof axes === 'number' ? [axes] : axes;
   const seen = new Set<number>();
   const out: number[] = [];
   for (const a of list) {
+    if (typeof a !== 'number') {
+      throw new ArgumentError(`${op}: an axis must be an integer, got ${showValue(a)}${typeof a === 'string' ? '; pass a number, not a string' : ''}`);
+    }
     if (!Number.isInteger(a) || a < -rank || a >= rank) {
       const fix = rank === 0 ? 'a scalar has no axes, so pass none' : `use an integer in [${-rank}, ${rank - 1}]`;
       throw new ShapeError(`${op}: axis ${String(a)} is out of range for a tensor of rank ${rank}; ${fix}`);

@@ -1,5 +1,6 @@
-import { ArgumentError, ShapeError, fmtShape } from './errors.js';
-import { type Shape, checkShape, sizeOf } from './shape.js';
+import { ArgumentError, ShapeError, describeValue, fmtShape, showValue } from './errors.js';
+import { type Shape, checkSize, sizeOf } from './shape.js';
+import { MAX_RANK, finiteArg, intArg, numberArg, shapeArg } from './args.js';
 import type { Node } from './tape.js';
 import { formatTensor } from './format.js';
 
@@ -72,63 +73,142 @@ export class Tensor {
  * write into `data` while the tensor (or anything computed from it on a tape) is in use:
  * optimizers update parameters in place between steps, never during one.
  * @param data row-major values, length = product of `shape`
- * @throws ShapeError when the length does not match the shape.
+ * @throws ArgumentError when `data` is not a Float64Array; ShapeError when the length does not match the shape.
  */
 export function tensorView(data: Float64Array, shape: readonly number[]): Tensor {
-  const s = checkShape([...shape], 'tensorView');
-  if (!(data instanceof Float64Array)) throw new ArgumentError('tensorView: data must be a Float64Array');
+  if (!(data instanceof Float64Array)) throw new ArgumentError(`tensorView: data must be a Float64Array, got ${describeValue(data)}; use tensor() to copy other values`);
+  const s = shapeArg('tensorView', shape);
   if (data.length !== sizeOf(s)) {
     throw new ShapeError(`tensorView: data has ${data.length} values but shape ${fmtShape(s)} needs ${sizeOf(s)}`);
   }
   return new Tensor(data, s);
 }
 
+/** True for a tensor made by this library. */
 export function isTensor(x: unknown): x is Tensor {
   return x instanceof Tensor;
 }
 
-function inferShape(values: NestedArray, where: string): number[] {
+/** `[0][2][1]`: the path of the array at depth `k` of a walk, from the indices taken so far. */
+function pathOf(indices: readonly number[], k = indices.length): string {
+  let p = '';
+  for (let i = 0; i < k; i++) p += `[${indices[i]}]`;
+  return p;
+}
+
+function tooDeep(where: string, path: string): ShapeError {
+  return new ShapeError(
+    `${where}: the nested array is more than ${MAX_RANK} levels deep (at ${path}), more dimensions than a tensor may have; ` +
+      'flatten the data and pass a shape, e.g. tensor(values, [2, 3])',
+  );
+}
+
+function cycleError(where: string, path: string, ancestor: string): ArgumentError {
+  return new ArgumentError(
+    `${where}: the array at ${path} is the array at ${ancestor || 'the top level'} again (a self-referencing array); ` +
+      'nested arrays must be a tree of numbers, so copy the data instead of nesting an array inside itself',
+  );
+}
+
+/**
+ * The shape implied by the first element at every level. Iterative, depth-limited to
+ * MAX_RANK, and it notices an array that contains itself (which would never end).
+ */
+function inferShape(values: unknown, where: string): number[] {
   if (typeof values !== 'number' && !Array.isArray(values)) {
-    throw new ArgumentError(`${where}: expected a number or nested arrays of numbers, got ${typeof values}`);
+    throw new ArgumentError(`${where}: expected a number or nested arrays of numbers, got ${showValue(values)}`);
   }
   const shape: number[] = [];
-  let v: NestedArray = values;
+  const chain: unknown[] = [];
+  let v: unknown = values;
   while (Array.isArray(v)) {
+    const seen = chain.indexOf(v);
+    if (seen >= 0) throw cycleError(where, pathOf(shape.map(() => 0)), pathOf(shape.map(() => 0), seen));
+    if (shape.length === MAX_RANK) throw tooDeep(where, pathOf(shape.map(() => 0)));
+    chain.push(v);
     shape.push(v.length);
     if (v.length === 0) break;
-    v = (v as readonly NestedArray[])[0]!;
+    v = (v as readonly unknown[])[0];
   }
   return shape;
 }
 
-function flatten(values: NestedArray, shape: Shape, out: Float64Array, where: string): void {
+/** Copies nested `values` of `shape` into `out`, row-major, with an explicit stack (no recursion on user data). */
+function flatten(values: unknown, shape: Shape, out: Float64Array, where: string): void {
+  const rank = shape.length;
+  if (rank === 0) {
+    out[0] = values as number;
+    return;
+  }
+  const arrays: (readonly unknown[])[] = [];
+  const idx: number[] = [];
   let k = 0;
-  const walk = (v: NestedArray, dim: number, path: string): void => {
-    if (dim === shape.length) {
-      if (typeof v !== 'number') {
-        throw new ArgumentError(`${where}: element at ${path || '[]'} must be a number, got ${Array.isArray(v) ? 'an array (ragged nesting)' : typeof v}`);
-      }
-      out[k++] = v;
-      return;
-    }
+  const enter = (v: unknown, dim: number): void => {
     if (!Array.isArray(v) || v.length !== shape[dim]) {
+      const path = pathOf(idx);
       throw new ShapeError(
-        `${where}: ragged nested array: ${path || 'the top level'} has ${Array.isArray(v) ? `length ${v.length}` : 'a number'} ` +
+        `${where}: ragged nested array: ${path || 'the top level'} has ${Array.isArray(v) ? `length ${v.length}` : typeof v === 'number' ? 'a number' : showValue(v)} ` +
           `where the first row implies length ${shape[dim]}; every row along an axis must have the same length`,
       );
     }
-    for (let i = 0; i < v.length; i++) walk((v as readonly NestedArray[])[i]!, dim + 1, `${path}[${i}]`);
+    arrays.push(v);
+    idx.push(0);
   };
-  walk(values, 0, '');
+  enter(values, 0);
+  while (arrays.length > 0) {
+    const d = arrays.length - 1;
+    const arr = arrays[d]!;
+    const i = idx[d]!;
+    if (i === arr.length) {
+      arrays.pop();
+      idx.pop();
+      if (idx.length > 0) idx[idx.length - 1]!++;
+      continue;
+    }
+    const v = arr[i];
+    if (d === rank - 1) {
+      if (typeof v !== 'number') {
+        const path = pathOf(idx);
+        if (Array.isArray(v)) {
+          const a = arrays.indexOf(v);
+          if (a >= 0) throw cycleError(where, path, pathOf(idx, a));
+        }
+        throw new ArgumentError(`${where}: element at ${path} must be a number, got ${Array.isArray(v) ? 'an array (ragged nesting)' : showValue(v)}`);
+      }
+      out[k++] = v;
+      idx[d] = i + 1;
+    } else enter(v, d + 1);
+  }
 }
 
-function flatValues(values: NestedArray): unknown[] {
+/** Every number of arbitrarily nested arrays, in order (for `tensor(values, shape)`). Iterative, cycle-safe, depth-limited. */
+function flatValues(values: unknown, where: string): unknown[] {
+  if (!Array.isArray(values)) return [values];
   const out: unknown[] = [];
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) for (const x of v) walk(x);
-    else out.push(v);
-  };
-  walk(values);
+  const arrays: (readonly unknown[])[] = [values];
+  const idx: number[] = [0];
+  while (arrays.length > 0) {
+    const d = arrays.length - 1;
+    const arr = arrays[d]!;
+    const i = idx[d]!;
+    if (i === arr.length) {
+      arrays.pop();
+      idx.pop();
+      continue;
+    }
+    idx[d] = i + 1;
+    const v = arr[i];
+    if (!Array.isArray(v)) {
+      out.push(v);
+      continue;
+    }
+    const here = [...idx.slice(0, d), i];
+    const a = arrays.indexOf(v);
+    if (a >= 0) throw cycleError(where, pathOf(here), pathOf(here, a));
+    if (arrays.length === MAX_RANK) throw tooDeep(where, pathOf(here));
+    arrays.push(v);
+    idx.push(0);
+  }
   return out;
 }
 
@@ -136,56 +216,64 @@ function flatValues(values: NestedArray): unknown[] {
  * Makes a tensor.
  * - `tensor(3)`: a scalar; `tensor([[1, 2], [3, 4]])`: shape inferred from nesting.
  * - `tensor([1, 2, 3, 4], [2, 2])` or `tensor(float64Array, [2, 2])`: flat values plus a shape.
- * The data is copied.
- * @throws ShapeError for ragged nesting or a data length that does not match the shape.
+ * The data is copied. Nesting may be at most 64 levels deep (a tensor's most dimensions).
+ * @throws ShapeError for ragged or too deep nesting, or a data length that does not match the shape;
+ *   ArgumentError for a value that is not a number or an array that contains itself.
  * @example tensor([[1, 2], [3, 4]]).shape // [2, 2]
  */
 export function tensor(values: NestedArray | Float64Array | readonly number[], shape?: readonly number[]): Tensor {
   if (shape !== undefined) {
-    const s = checkShape([...shape], 'tensor');
-    const flat: ArrayLike<unknown> = values instanceof Float64Array ? values : flatValues(values);
+    const s = shapeArg('tensor', shape);
+    const flat: ArrayLike<unknown> = values instanceof Float64Array ? values : flatValues(values, 'tensor');
     if (flat.length !== sizeOf(s)) {
       throw new ShapeError(`tensor: data has ${flat.length} values but shape ${fmtShape(s)} needs ${sizeOf(s)}; pass a shape whose product is the data length`);
     }
     const data = new Float64Array(flat.length);
     for (let i = 0; i < flat.length; i++) {
       const v = flat[i];
-      if (typeof v !== 'number') throw new ArgumentError(`tensor: value ${i} must be a number, got ${typeof v}`);
+      if (typeof v !== 'number') throw new ArgumentError(`tensor: value ${i} must be a number, got ${showValue(v)}`);
       data[i] = v;
     }
     return new Tensor(data, s);
   }
   if (values instanceof Float64Array) return new Tensor(Float64Array.from(values), [values.length]);
-  const inferred = inferShape(values as NestedArray, 'tensor');
-  const data = new Float64Array(sizeOf(inferred));
-  flatten(values as NestedArray, inferred, data, 'tensor');
+  const inferred = inferShape(values, 'tensor');
+  const data = new Float64Array(checkSize(inferred, 'tensor'));
+  flatten(values, inferred, data, 'tensor');
   return new Tensor(data, inferred);
 }
 
-/** A rank-0 tensor. */
+/** A rank-0 tensor. @throws ArgumentError when `value` is not a number. */
 export function scalar(value: number): Tensor {
-  return new Tensor(Float64Array.of(value), []);
+  return new Tensor(Float64Array.of(numberArg('scalar', 'value', value)), []);
 }
 
-/** A tensor of `shape` filled with `value`. */
+/**
+ * A tensor of `shape` filled with `value`.
+ * @throws ShapeError for a bad dimension or more than `MAX_ELEMENTS` elements; ArgumentError when `value` is not a number.
+ */
 export function full(shape: readonly number[], value: number): Tensor {
-  const s = checkShape([...shape], 'full');
+  return fill('full', shape, numberArg('full', 'value', value));
+}
+
+function fill(where: string, shape: unknown, value: number): Tensor {
+  const s = shapeArg(where, shape);
   return new Tensor(new Float64Array(sizeOf(s)).fill(value), s);
 }
 
-/** A tensor of zeros. */
+/** A tensor of zeros. @throws ShapeError as `full` does. */
 export function zeros(shape: readonly number[]): Tensor {
-  return full(shape, 0);
+  return fill('zeros', shape, 0);
 }
 
-/** A tensor of ones. */
+/** A tensor of ones. @throws ShapeError as `full` does. */
 export function ones(shape: readonly number[]): Tensor {
-  return full(shape, 1);
+  return fill('ones', shape, 1);
 }
 
-/** The `[n, m]` identity (m defaults to n). */
+/** The `[n, m]` identity (m defaults to n). @throws ArgumentError unless n and m are non-negative integers. */
 export function eye(n: number, m: number = n): Tensor {
-  const s = checkShape([n, m], 'eye');
+  const s = shapeArg('eye', [intArg('eye', 'n', n, 0), intArg('eye', 'm', m, 0)]);
   const data = new Float64Array(n * m);
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
   return new Tensor(data, s);
@@ -193,22 +281,27 @@ export function eye(n: number, m: number = n): Tensor {
 
 /**
  * `[start, start + step, ...)` up to but excluding `stop`; `arange(n)` is `0..n-1`.
- * @throws ArgumentError for a zero or non-finite step.
+ * @throws ArgumentError for a zero or non-finite step or bound; ShapeError for more than `MAX_ELEMENTS` values.
  */
 export function arange(start: number, stop?: number, step = 1): Tensor {
+  finiteArg('arange', stop === undefined ? 'stop' : 'start', start);
+  if (stop !== undefined) finiteArg('arange', 'stop', stop);
+  finiteArg('arange', 'step', step);
   const [lo, hi] = stop === undefined ? [0, start] : [start, stop];
-  if (!Number.isFinite(step) || step === 0 || !Number.isFinite(lo) || !Number.isFinite(hi)) {
-    throw new ArgumentError(`arange: start, stop and step must be finite and step non-zero, got (${lo}, ${hi}, ${step})`);
-  }
+  if (step === 0) throw new ArgumentError(`arange: step must be non-zero, got 0 (for (${lo}, ${hi})); use a positive step to count up or a negative one to count down`);
   const n = Math.max(0, Math.ceil((hi - lo) / step));
+  checkSize([n], `arange(${lo}, ${hi}, ${step})`);
   const data = new Float64Array(n);
   for (let i = 0; i < n; i++) data[i] = lo + i * step;
   return new Tensor(data, [n]);
 }
 
-/** `n` evenly spaced values from `start` to `stop` inclusive. */
+/** `n` evenly spaced values from `start` to `stop` inclusive. @throws ArgumentError for a non-finite bound or a bad count. */
 export function linspace(start: number, stop: number, n: number): Tensor {
-  checkShape([n], 'linspace');
+  finiteArg('linspace', 'start', start);
+  finiteArg('linspace', 'stop', stop);
+  intArg('linspace', 'n', n, 0);
+  checkSize([n], 'linspace');
   const data = new Float64Array(n);
   const step = n > 1 ? (stop - start) / (n - 1) : 0;
   for (let i = 0; i < n; i++) data[i] = start + i * step;

@@ -90,7 +90,7 @@ it('banding agrees with the naive loop for every transpose case (a small cap for
 
 it('setMatmulKernel rejects an unknown kernel, naming the valid ones', () => {
   // Reflect.apply: a JavaScript caller can pass anything, past the type.
-  expect(() => Reflect.apply(setMatmulKernel, undefined, ['gpu'])).toThrow("setMatmulKernel: kind must be 'auto' or 'typescript', got gpu");
+  expect(() => Reflect.apply(setMatmulKernel, undefined, ['gpu'])).toThrow("setMatmulKernel: kind must be 'auto' or 'typescript', got the string \"gpu\"");
 });
 
 // The TypeScript kernel is the reference; the WebAssembly one must agree with the same naive loop.

@@ -13,7 +13,8 @@
  * micro-kernel instead (gemm-wasm.ts); this TypeScript kernel stays the fallback and reference.
  */
 
-import { ArgumentError } from '../errors.js';
+import { ArgumentError, describeValue, showValue } from '../errors.js';
+import { boolArg, intArg } from '../args.js';
 import { gemmWasm, wasmGemmAvailable } from './gemm-wasm.js';
 import { packAN, packAT, packBN, packBT, roundUp } from './pack.js';
 
@@ -46,7 +47,7 @@ let backend: 'auto' | 'typescript' = 'auto';
  */
 export function setMatmulKernel(kind: 'auto' | 'typescript'): void {
   if (kind !== 'auto' && kind !== 'typescript') {
-    throw new ArgumentError(`setMatmulKernel: kind must be 'auto' or 'typescript', got ${String(kind)}`);
+    throw new ArgumentError(`setMatmulKernel: kind must be 'auto' or 'typescript', got ${showValue(kind)}`);
   }
   backend = kind;
 }
@@ -93,9 +94,14 @@ function gemmOverwrite(a: Float64Array, b: Float64Array, c: Float64Array, m: num
  * @example gemmInto(x, w, z, batch, out, inp, false, true); // Z = X Wᵀ
  */
 export function gemmInto(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number, transA = false, transB = false): void {
+  intArg('gemmInto', 'm', m, 0);
+  intArg('gemmInto', 'n', n, 0);
+  intArg('gemmInto', 'k', k, 0);
+  boolArg('gemmInto', 'transA', transA, false);
+  boolArg('gemmInto', 'transB', transB, false);
   for (const [name, arr, need] of [['a', a, m * k], ['b', b, k * n], ['c', c, m * n]] as const) {
     if (!(arr instanceof Float64Array) || !(arr.length >= need) || !Number.isInteger(need) || need < 0) {
-      throw new ArgumentError(`gemmInto: ${name} must be a Float64Array of at least ${need} values for m=${m}, n=${n}, k=${k}, got ${arr instanceof Float64Array ? arr.length : typeof arr}`);
+      throw new ArgumentError(`gemmInto: ${name} must be a Float64Array of at least ${need} values for m=${m}, n=${n}, k=${k}, got ${arr instanceof Float64Array ? arr.length : describeValue(arr)}`);
     }
   }
   gemmOverwrite(a, b, c, m, n, k, transA, transB);
