@@ -2,7 +2,9 @@
  * The functional differentiation API: vjp, grad, valueAndGrad, jvp, hvp, plus
  * stopGradient and user-defined ops with their own VJP.
  */
-import { ArgumentError, GradError, describeValue, fmtShape } from './errors.js';
+import { ArgumentError, GradError, ShapeError, checkOptions, describeValue, fmtShape, showValue } from './errors.js';
+import { functionArg } from './args.js';
+import { sameShape } from './shape.js';
 import { type Tree, flattenTree, flattenTreeWithPaths, unflattenTree } from './pytree.js';
 import { type OpDef, type Vjp, backward, beginTrace, checkCotangent, endTrace, isInspected, isRecording, noGrad, recordCustom, variable } from './tape.js';
 import { Tensor, ones, zeros } from './tensor.js';
@@ -66,6 +68,14 @@ function traceCall(where: string, f: (...args: never[]) => unknown, args: readon
   return { out, outLeaves, vars, nodes };
 }
 
+/** Checks the kind of `argnums` when the function is made (its range needs the call's arguments). */
+function checkArgnumsKind(where: string, argnums: unknown): void {
+  if (argnums === undefined || typeof argnums === 'number') return;
+  if (!Array.isArray(argnums) || !argnums.every((a) => typeof a === 'number')) {
+    throw new GradError(`${where}: argnums must be an argument index or an array of them, got ${Array.isArray(argnums) ? `[${argnums.map(showValue).join(', ')}]` : showValue(argnums)}`);
+  }
+}
+
 function normalizeArgnums(where: string, argnums: Argnums, nargs: number): number[] {
   const list = typeof argnums === 'number' ? [argnums] : [...argnums];
   if (list.length === 0) throw new GradError(`${where}: argnums is empty; name at least one argument to differentiate`);
@@ -126,6 +136,16 @@ export function valueAndGrad<Args extends readonly unknown[], const N extends Ar
   f: (...args: Args) => Tensor,
   argnums?: N,
 ): (...args: Args) => [Tensor, Grads<Args, N>] {
+  return valueAndGradNamed('valueAndGrad', f, argnums);
+}
+
+function valueAndGradNamed<Args extends readonly unknown[], const N extends Argnums = 0>(
+  where: string,
+  f: (...args: Args) => Tensor,
+  argnums?: N,
+): (...args: Args) => [Tensor, Grads<Args, N>] {
+  functionArg(where, 'f', f);
+  checkArgnumsKind(where, argnums);
   const which: Argnums = argnums ?? 0;
   return (...args: Args) => {
     const nums = normalizeArgnums('grad', which, args.length);
@@ -146,7 +166,7 @@ export function grad<Args extends readonly unknown[], const N extends Argnums = 
   f: (...args: Args) => Tensor,
   argnums?: N,
 ): (...args: Args) => Grads<Args, N> {
-  const vg = valueAndGrad(f, argnums);
+  const vg = valueAndGradNamed('grad', f, argnums);
   return (...args: Args) => vg(...args)[1];
 }
 
@@ -162,6 +182,7 @@ export function vjp<Args extends readonly Tree[], Out extends Tree>(
   f: (...args: Args) => Out,
   ...primals: Args
 ): [Out, (cotangent: Out) => Args] {
+  functionArg('vjp', 'f', f);
   const nums = primals.map((_, i) => i);
   if (nums.length === 0) throw new GradError('vjp: pass at least one primal to differentiate with respect to');
   const t = traceCall('vjp', f, primals, nums);
@@ -187,7 +208,17 @@ export function jvp<Args extends readonly Tensor[]>(
   primals: Args,
   tangents: { [K in keyof Args]: Tensor },
 ): [Tensor, Tensor] {
+  functionArg('jvp', 'f', f);
+  if (!Array.isArray(primals)) throw new ArgumentError(`jvp: primals must be an array of Tensors, got ${describeValue(primals)}; call jvp(f, [x], [t])`);
+  if (!Array.isArray(tangents)) throw new ArgumentError(`jvp: tangents must be an array of Tensors, got ${describeValue(tangents)}; call jvp(f, [x], [t])`);
   if (tangents.length !== primals.length) throw new GradError(`jvp: got ${tangents.length} tangents for ${primals.length} primals; pass one per primal`);
+  if (primals.length === 0) throw new GradError('jvp: pass at least one primal (and its tangent)');
+  primals.forEach((x: unknown, i) => {
+    if (!(x instanceof Tensor)) throw new ArgumentError(`jvp: primal ${i} must be a Tensor, got ${describeValue(x)}`);
+    const t: unknown = tangents[i];
+    if (!(t instanceof Tensor)) throw new ArgumentError(`jvp: tangent ${i} must be a Tensor, got ${describeValue(t)}`);
+    checkTangent('jvp', `tangent ${i}`, `primal ${i}`, x, t);
+  });
   const nums = primals.map((_, i) => i);
   const t = traceCall('jvp', f, primals, nums);
   const out = t.outLeaves[0];
@@ -208,7 +239,18 @@ export function jvp<Args extends readonly Tensor[]>(
  * @param f scalar function of one tensor @param x [..] @param v same shape as x
  */
 export function hvp(f: (x: Tensor) => Tensor, x: Tensor, v: Tensor): Tensor {
+  functionArg('hvp', 'f', f);
+  if (!(x instanceof Tensor)) throw new ArgumentError(`hvp: x must be a Tensor, got ${describeValue(x)}`);
+  if (!(v instanceof Tensor)) throw new ArgumentError(`hvp: v must be a Tensor, got ${describeValue(v)}`);
+  checkTangent('hvp', 'v', 'x', x, v);
   return grad((y: Tensor) => sum(mul(grad(f)(y), v)))(x);
+}
+
+/** A tangent is a direction in its primal's space: the exact shape, never broadcast (a broadcast tangent silently sums directions). */
+function checkTangent(where: string, tName: string, xName: string, x: Tensor, t: Tensor): void {
+  if (!sameShape(x.shape, t.shape)) {
+    throw new ShapeError(`${where}: ${tName} has shape ${fmtShape(t.shape)} but ${xName} has shape ${fmtShape(x.shape)}; a tangent must have exactly its primal's shape (no broadcasting)`);
+  }
 }
 
 /** `x` as a constant: the same values, no gradient flows back through it. */
@@ -245,24 +287,36 @@ export interface CustomOpSpec<I extends readonly Tensor[], N extends string = st
  *   vjp: { x: (g, { saved: { x } }) => mul(g, mul(3, mul(x, x))) } });
  */
 export function customOp<I extends readonly Tensor[], N extends string, S extends N | 'out' = N | 'out'>(spec: CustomOpSpec<I, N, S>): (...inputs: I) => Tensor {
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new ArgumentError(`customOp: spec must be an object { name, inputs, forward, vjp, saves? }, got ${describeValue(spec)}`);
+  checkOptions('customOp', spec, ['name', 'inputs', 'forward', 'vjp', 'saves']);
   const { name, inputs } = spec;
-  if (typeof name !== 'string' || name === '') throw new ArgumentError('customOp: name must be a non-empty string');
-  if (new Set(inputs).size !== inputs.length) throw new ArgumentError(`customOp '${name}': input names [${inputs.join(', ')}] repeat`);
-  if (inputs.includes('out' as N)) throw new ArgumentError(`customOp '${name}': 'out' names the output in saves and ctx.saved; call the input something else`);
+  if (typeof name !== 'string' || name === '') throw new ArgumentError(`customOp: name must be a non-empty string, got ${showValue(name)}`);
+  if (!Array.isArray(inputs) || inputs.length === 0) throw new ArgumentError(`customOp '${name}': inputs must be a non-empty array of input names, got ${describeValue(inputs)}`);
+  if (typeof spec.forward !== 'function') throw new ArgumentError(`customOp '${name}': forward must be a function, got ${describeValue(spec.forward)}`);
+  const rawVjp: unknown = spec.vjp;
+  if (rawVjp === null || typeof rawVjp !== 'object' || Array.isArray(rawVjp)) {
+    throw new ArgumentError(`customOp '${name}': vjp must be an object with one rule per input (a function, or null for no gradient), got ${describeValue(rawVjp)}`);
+  }
+  if (spec.saves !== undefined && !Array.isArray(spec.saves)) throw new ArgumentError(`customOp '${name}': saves must be an array of input names and/or 'out', got ${describeValue(spec.saves)}`);
   for (const input of inputs) {
     if (typeof input !== 'string' || input === '' || input === '__proto__') {
-      throw new ArgumentError(`customOp '${name}': input names must be non-empty strings other than '__proto__', got ${typeof input === 'string' ? `'${input}'` : typeof input}`);
+      throw new ArgumentError(`customOp '${name}': input names must be non-empty strings other than '__proto__', got ${typeof input === 'string' ? `'${input}'` : describeValue(input)}`);
     }
   }
+  if (new Set(inputs).size !== inputs.length) throw new ArgumentError(`customOp '${name}': input names [${inputs.join(', ')}] repeat`);
+  if (inputs.includes('out' as N)) throw new ArgumentError(`customOp '${name}': 'out' names the output in saves and ctx.saved; call the input something else`);
   const vjps: Readonly<Record<string, unknown>> = spec.vjp;
   for (const input of inputs) {
     if (!Object.hasOwn(vjps, input)) throw new ArgumentError(`customOp '${name}': no VJP for input '${input}'; give a function, or null for no gradient`);
   }
   for (const key of Object.keys(vjps)) {
     if (!inputs.includes(key as N)) throw new ArgumentError(`customOp '${name}': vjp has a rule for '${key}', which is not an input (${inputs.join(', ')}); check the spelling`);
+    const rule = vjps[key];
+    if (rule !== null && typeof rule !== 'function') throw new ArgumentError(`customOp '${name}': the VJP for '${key}' must be a function or null, got ${describeValue(rule)}`);
   }
   const saves: readonly string[] = spec.saves ?? [...inputs, 'out'];
   for (const s of saves) {
+    if (typeof s !== 'string') throw new ArgumentError(`customOp '${name}': saves entries must be input names or 'out', got ${showValue(s)}`);
     if (s !== 'out' && !inputs.includes(s as N)) throw new ArgumentError(`customOp '${name}': saves '${s}', which is not an input (${inputs.join(', ')}) or 'out'`);
   }
   const op: OpDef<undefined, N, S> = { name, inputs, saves: saves as readonly S[], vjp: spec.vjp };

@@ -1,5 +1,6 @@
 /** Finite-difference gradient checking, for comparing autodiff with numerics. */
-import { ArgumentError, GradError, fmtShape } from './errors.js';
+import { ArgumentError, GradError, checkOptions, describeValue, fmtShape } from './errors.js';
+import { functionArg, numberArg } from './args.js';
 import { fmtNumber, formatTable } from './format.js';
 import { noGrad } from './tape.js';
 import { Tensor } from './tensor.js';
@@ -47,13 +48,16 @@ export interface GradCheckOptions {
  * @example checkGrads((x) => sum(sin(x)), [tensor([0.1, 0.2])]).ok // true
  */
 export function checkGrads(f: (...args: Tensor[]) => Tensor, args: readonly Tensor[], opts: GradCheckOptions = {}): GradCheckReport {
-  const eps = opts.eps ?? 1e-6;
-  const rtol = opts.rtol ?? 1e-6;
-  const atol = opts.atol ?? 1e-8;
-  if (!(eps > 0) || !(rtol >= 0) || !(atol >= 0)) throw new ArgumentError(`checkGrads: need eps > 0, rtol >= 0, atol >= 0, got eps=${eps}, rtol=${rtol}, atol=${atol}`);
+  functionArg('checkGrads', 'f', f);
+  if (!Array.isArray(args)) throw new ArgumentError(`checkGrads: args must be an array of Tensors, got ${describeValue(args)}; call checkGrads(f, [x])`);
+  checkOptions('checkGrads', opts, ['eps', 'rtol', 'atol']);
+  const eps = opts.eps === undefined ? 1e-6 : numberArg('checkGrads', 'eps', opts.eps);
+  const rtol = opts.rtol === undefined ? 1e-6 : numberArg('checkGrads', 'rtol', opts.rtol);
+  const atol = opts.atol === undefined ? 1e-8 : numberArg('checkGrads', 'atol', opts.atol);
+  if (!(eps > 0 && eps < Infinity) || !(rtol >= 0) || !(atol >= 0)) throw new ArgumentError(`checkGrads: need 0 < eps < Infinity, rtol >= 0, atol >= 0, got eps=${eps}, rtol=${rtol}, atol=${atol}`);
   if (args.length === 0) throw new ArgumentError('checkGrads: pass at least one argument');
-  args.forEach((a, i) => {
-    if (!(a instanceof Tensor)) throw new ArgumentError(`checkGrads: argument ${i} must be a Tensor`);
+  args.forEach((a: unknown, i) => {
+    if (!(a instanceof Tensor)) throw new ArgumentError(`checkGrads: argument ${i} must be a Tensor, got ${describeValue(a)}`);
   });
   const evalAt = (i: number, x: Tensor): number => {
     const v = noGrad(() => f(...args.map((a, j) => (j === i ? x : a))));

@@ -1,8 +1,9 @@
 import type { Tensor } from './tensor.js';
-import { fmtShape } from './errors.js';
+import { ArgumentError, checkOptions, describeValue, fmtShape, showValue } from './errors.js';
 
 /** Up to 6 significant digits, trimmed; integers print without a decimal point. */
 export function fmtNumber(v: number): string {
+  if (typeof v !== 'number') throw new ArgumentError(`fmtNumber: v must be a number, got ${showValue(v)}`);
   if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
   if (!Number.isFinite(v)) return String(v);
   const a = Math.abs(v);
@@ -44,6 +45,16 @@ export interface TableOptions {
  * @example formatTable(['op', 'shape'], [['add', '[2]']]) // 'op   shape\n---  -----\nadd  [2]'
  */
 export function formatTable(head: readonly string[], rows: readonly (readonly string[])[], opts: TableOptions = {}): string {
+  checkCells('formatTable: head', head);
+  if (!Array.isArray(rows)) throw new ArgumentError(`formatTable: rows must be an array of rows (arrays of strings), got ${describeValue(rows)}`);
+  rows.forEach((r, i) => checkCells(`formatTable: row ${i}`, r));
+  checkOptions('formatTable', opts, ['right', 'rule']);
+  if (opts.right !== undefined && (!Array.isArray(opts.right) || !opts.right.every((c) => Number.isInteger(c)))) {
+    throw new ArgumentError(`formatTable: right must be an array of column indexes, got ${describeValue(opts.right)}`);
+  }
+  if (opts.rule !== undefined && (typeof opts.rule !== 'string' || [...opts.rule].length !== 1)) {
+    throw new ArgumentError(`formatTable: rule must be one character such as '-' or '─', got ${showValue(opts.rule)}`);
+  }
   const right = new Set(opts.right ?? []);
   const rule = opts.rule ?? '-';
   const len = (s: string): number => [...s].length;
@@ -54,4 +65,12 @@ export function formatTable(head: readonly string[], rows: readonly (readonly st
   };
   const line = (r: readonly string[]): string => head.map((_, c) => pad(r[c] ?? '', c)).join('  ').trimEnd();
   return [line(head), line(widths.map((w) => rule.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+function checkCells(where: string, cells: unknown): void {
+  if (!Array.isArray(cells)) throw new ArgumentError(`${where} must be an array of strings, got ${describeValue(cells)}`);
+  const list: readonly unknown[] = cells;
+  list.forEach((c, i) => {
+    if (typeof c !== 'string') throw new ArgumentError(`${where}: cell ${i} must be a string, got ${showValue(c)}; format numbers with fmtNumber first`);
+  });
 }

@@ -5,7 +5,8 @@
  * depend only on the tape (`n3`, and `c3_1` for input 1 of entry 3 when it is a constant),
  * so two renderings of one tape diff cleanly.
  */
-import { fmtShape } from './errors.js';
+import { ArgumentError, checkOptions, fmtShape, showValue } from './errors.js';
+import { boolArg } from './args.js';
 import { fmtNumber, formatTable } from './format.js';
 import type { Tensor } from './tensor.js';
 
@@ -97,7 +98,11 @@ function cell(s: string): string {
 
 /** `#  op  inputs  output  saved` (and `value  grad`): inputs by entry (`#2[3]`), label (`W1[3,2]`) or constant value. */
 export function renderTable(entries: readonly TapeEntry[], opts: TapeTableOptions = {}): string {
-  const values = opts.values ?? false;
+  checkOptions('toTable', opts, ['values', 'rule']);
+  const values = boolArg('toTable', 'values', opts.values, false);
+  if (opts.rule !== undefined && (typeof opts.rule !== 'string' || [...opts.rule].length !== 1)) {
+    throw new ArgumentError(`toTable: rule must be one character such as '-' or '─', got ${showValue(opts.rule)}`);
+  }
   const ref = (i: TapeInput): string => {
     if (i.from === null) return constantText(i.value, '');
     const src = entries[i.from]!;
@@ -118,6 +123,8 @@ export function renderTable(entries: readonly TapeEntry[], opts: TapeTableOption
 
 /** Graphviz DOT: arguments blue, the output orange, constants grey ellipses. */
 export function renderDot(entries: readonly TapeEntry[], outputEntry: number | null, opts: GraphOptions = {}): string {
+  checkOptions('toDot', opts, ['values']);
+  boolArg('toDot', 'values', opts.values, false);
   const lines = ['digraph tape {', '  rankdir=LR;', '  node [shape=box, fontname="monospace"];'];
   for (const e of entries) {
     const fill = e.argument !== null ? ARG_FILL : e.index === outputEntry ? OUT_FILL : null;
@@ -135,6 +142,8 @@ export function renderDot(entries: readonly TapeEntry[], outputEntry: number | n
 
 /** A Mermaid flowchart: boxes for entries, circles for constants, the same colours as DOT. */
 export function renderMermaid(entries: readonly TapeEntry[], outputEntry: number | null, opts: GraphOptions = {}): string {
+  checkOptions('toMermaid', opts, ['values']);
+  boolArg('toMermaid', 'values', opts.values, false);
   const lines = ['flowchart LR'];
   for (const e of entries) {
     lines.push(`  n${e.index}["${mermaidText(labelLines(e, opts.values ?? false))}"]`);

@@ -3,6 +3,7 @@
  * Mermaid. This is what the teaching tools are built on; the CLI's `graph` prints these.
  */
 import { ArgumentError, describeValue } from './errors.js';
+import { functionArg } from './args.js';
 import { type GraphOptions, type TapeEntry, type TapeInput, type TapeTableOptions, renderDot, renderMermaid, renderTable } from './inspect-render.js';
 import { type Tree, flattenTreeWithPaths, unflattenTree } from './pytree.js';
 import { type Node, type Recorded, backward, beginTrace, endTrace, variable, withListener } from './tape.js';
@@ -70,6 +71,7 @@ function recordCall(where: string, call: () => unknown): TapeRecord {
 }
 
 function tracePositional(f: (...args: Tensor[]) => Tensor, ...args: Tensor[]): TapeRecord {
+  functionArg('traceTape', 'f', f);
   args.forEach((a: unknown, i) => {
     if (!(a instanceof Tensor)) {
       throw new ArgumentError(`traceTape: argument ${i} must be a Tensor, got ${describeValue(a)}; wrap numbers with tensor() or scalar(), or pass a parameter tree to traceTape.named`);
@@ -79,6 +81,7 @@ function tracePositional(f: (...args: Tensor[]) => Tensor, ...args: Tensor[]): T
 }
 
 function traceNamed<P extends Tree>(f: (params: P) => Tensor, params: P): TapeRecord {
+  functionArg('traceTape.named', 'f', f);
   const { leaves, paths } = flattenTreeWithPaths(params, 'traceTape.named', 'params');
   // unflattenTree rebuilds exactly the structure of `params`, so the result is a P.
   return recordCall('traceTape.named', () => f(unflattenTree(params, leaves.map((t, k) => variable(t, paths[k]))) as P));

@@ -206,6 +206,7 @@ export function recordCustom(op: OpDef, inputs: readonly Tensor[], out: Tensor):
  * @example const y = noGrad(() => mul(x, x)); // y is a constant to any enclosing grad
  */
 export function noGrad<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new ArgumentError(`noGrad: fn must be a function, got ${describeValue(fn)}; wrap the computation: noGrad(() => ...)`);
   const prev = state.enabled;
   state.enabled = false;
   try {
