@@ -2,7 +2,7 @@
  * Neural-network nonlinearities with hand-written stable kernels: sigmoid (and sigmoidGrad,
  * its fused VJP), relu, leakyRelu, softplus. Imports the structural, compare and elementwise families.
  */
-import { ArgumentError } from '../errors.js';
+import { ArgumentError, showValue } from '../errors.js';
 import { apply } from '../tape.js';
 import { type Tensor } from '../tensor.js';
 import { unaryOp, binaryOp, lift, type TensorLike } from './define.js';
@@ -81,7 +81,7 @@ export const leakyReluOp = unaryOp<'x', { alpha: number }>({
  * @throws ArgumentError if alpha is not finite.
  */
 export const leakyRelu = (x: TensorLike, alpha = 0.01): Tensor => {
-  if (!Number.isFinite(alpha)) throw new ArgumentError(`leakyRelu: alpha must be a finite number, got ${alpha}`);
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new ArgumentError(`leakyRelu: alpha must be a finite number, got ${showValue(alpha)}`);
   return apply(leakyReluOp, [lift(x)], { alpha });
 };
 

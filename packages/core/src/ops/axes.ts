@@ -1,5 +1,8 @@
 /** Reduction attributes and their checks, shared by `sum` (structural.ts) and the other reductions (reduce.ts). */
 import { ShapeError, fmtShape } from '../errors.js';
+import { boolArg } from '../args.js';
+import { type Tensor } from '../tensor.js';
+import { tensorArg } from './define.js';
 import { type Shape, normalizeAxes, reducedShape } from '../shape.js';
 
 /** Reduction attributes: sorted, non-negative axes. */
@@ -8,14 +11,29 @@ export interface ReduceAttrs {
   readonly keepDims: boolean;
 }
 
+/**
+ * A reduction's checked attributes, for the function the user called (`op`): x a Tensor,
+ * axes valid for its rank, keepDims a boolean.
+ */
+export function reduceAttrs(op: string, x: Tensor, axes: unknown, keepDims: unknown): ReduceAttrs {
+  tensorArg(op, 'x', x);
+  return { axes: axesOf(op, axes, x.shape.length), keepDims: boolArg(op, 'keepDims', keepDims, false) };
+}
+
+/**
+ * Throws, naming `op`, if any of `axes` of `shape` has size 0: max, min, logSumExp and the
+ * ops built on them (softmax, logSoftmax) have no value over an empty axis.
+ */
+export function checkNonEmptyAxes(op: string, shape: Shape, axes: readonly number[]): void {
+  for (const a of axes) {
+    if (shape[a] === 0) throw new ShapeError(`${op}: cannot reduce axis ${a} of size 0 in ${fmtShape(shape)}; the result would have no value`);
+  }
+}
+
 /** The shape rule of a reduction; all but `sum` refuse an empty axis (it would have no value). */
 export function reduceShape(op: string) {
   return ([s]: readonly Shape[], { axes, keepDims }: ReduceAttrs): Shape => {
-    if (op !== 'sum') {
-      for (const a of axes) {
-        if (s![a] === 0) throw new ShapeError(`${op}: cannot reduce axis ${a} of size 0 in ${fmtShape(s!)}; the result would have no value`);
-      }
-    }
+    if (op !== 'sum') checkNonEmptyAxes(op, s!, axes);
     return reducedShape(s!, axes, keepDims);
   };
 }
@@ -28,7 +46,7 @@ const everyAxis: (readonly number[])[] = [];
  * valid axis, or axes already sorted, distinct and non-negative (sumTo's). Anything else,
  * including every invalid input, goes through `normalizeAxes` and its errors.
  */
-export function axesOf(op: string, axes: number | readonly number[] | undefined, rank: number): readonly number[] {
+export function axesOf(op: string, axes: unknown, rank: number): readonly number[] {
   if (axes === undefined) return (everyAxis[rank] ??= Array.from({ length: rank }, (_, i) => i));
   if (typeof axes === 'number') {
     if (Number.isInteger(axes) && axes >= -rank && axes < rank) return [axes < 0 ? axes + rank : axes];

@@ -6,12 +6,21 @@ import { type Shape, broadcastShapes, sameShape } from '../shape.js';
 import { type KernelOp, type Vjp, defineOp } from '../tape.js';
 import { type BinaryRowKernel, broadcastBinary } from '../kernels/strided.js';
 import { Tensor, scalar } from '../tensor.js';
+import { ArgumentError, describeValue } from '../errors.js';
 
 export type Unary = readonly [Tensor];
 export type Binary = readonly [Tensor, Tensor];
 
 /** A tensor, or a plain number standing for a scalar tensor. */
 export type TensorLike = Tensor | number;
+
+/** `x`, checked to be a Tensor before an op reads its shape (apply checks again, for ops that go straight to it). */
+export function tensorArg(op: string, name: string, x: unknown): Tensor {
+  if (!(x instanceof Tensor)) {
+    throw new ArgumentError(`${op}: input '${name}' must be a Tensor, got ${describeValue(x)}; wrap numbers with tensor() or scalar()`);
+  }
+  return x;
+}
 
 /** Lifts a number to a scalar tensor; tensors pass through (anything else is caught by `apply`). */
 export function lift(x: TensorLike): Tensor {

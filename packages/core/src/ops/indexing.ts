@@ -3,19 +3,28 @@
  * and scatter of rows, each other's adjoint). They move values without arithmetic, so
  * they import no other family.
  */
-import { ArgumentError, ShapeError, fmtShape } from '../errors.js';
-import { type Shape, checkShape, sizeOf, stridesOf, normalizeAxes } from '../shape.js';
+import { ArgumentError, ShapeError, describeValue, fmtShape, showValue } from '../errors.js';
+import { type Shape, checkSize, sizeOf, stridesOf, normalizeAxes } from '../shape.js';
+import { arrayArg, intArg } from '../args.js';
 import { apply, defineOp, type KernelOp } from '../tape.js';
-import { type Tensor } from '../tensor.js';
-import { type Unary } from './define.js';
+import { type Tensor, isTensor } from '../tensor.js';
+import { type Unary, tensorArg } from './define.js';
 
 // ---------------------------------------------------------------- slice / pad
 
 /** One `[start, end)` (slice) or `[before, after]` (pad) pair per axis. */
 export type Ranges = readonly (readonly [number, number])[];
 
-/** Copies the box `ranges` of `src` (shape `srcShape`) into the box at `offsets` of `dst` (shape `dstShape`). */
-function copyBox(src: Float64Array, srcShape: Shape, srcStart: readonly number[], dst: Float64Array, dstShape: Shape, dstStart: readonly number[], box: readonly number[]): void {
+/**
+ * Copies a box of `box` elements per axis from `src` to `dst`. Along axis d the source is
+ * read from `srcStart[d]` every `srcStep[d]` elements and the destination written from
+ * `dstStart[d]` every `dstStep[d]`: slice reads with its steps, pad writes with its
+ * interior spacing, concat moves contiguous blocks.
+ */
+function copyBox(
+  src: Float64Array, srcShape: Shape, srcStart: readonly number[], srcStep: readonly number[],
+  dst: Float64Array, dstShape: Shape, dstStart: readonly number[], dstStep: readonly number[], box: readonly number[],
+): void {
   const total = sizeOf(box);
   if (total === 0) return;
   const rank = box.length;
@@ -23,18 +32,22 @@ function copyBox(src: Float64Array, srcShape: Shape, srcStart: readonly number[]
     dst[0] = src[0]!;
     return;
   }
-  const ss = stridesOf(srcShape);
-  const ds = stridesOf(dstShape);
+  const ss = stridesOf(srcShape).map((st, d) => st * srcStep[d]!);
+  const ds = stridesOf(dstShape).map((st, d) => st * dstStep[d]!);
   let si = 0;
   let di = 0;
+  const srcOrigin = stridesOf(srcShape);
+  const dstOrigin = stridesOf(dstShape);
   for (let d = 0; d < rank; d++) {
-    si += srcStart[d]! * ss[d]!;
-    di += dstStart[d]! * ds[d]!;
+    si += srcStart[d]! * srcOrigin[d]!;
+    di += dstStart[d]! * dstOrigin[d]!;
   }
   const n = box[rank - 1]!;
+  const sIn = ss[rank - 1]!;
+  const dIn = ds[rank - 1]!;
   const idx = new Array<number>(rank).fill(0);
   for (let r = 0; r < total / n; r++) {
-    for (let k = 0; k < n; k++) dst[di + k] = src[si + k]!;
+    for (let k = 0; k < n; k++) dst[di + k * dIn] = src[si + k * sIn]!;
     for (let d = rank - 2; d >= 0; d--) {
       idx[d]!++;
       si += ss[d]!;
@@ -47,70 +60,135 @@ function copyBox(src: Float64Array, srcShape: Shape, srcStart: readonly number[]
   }
 }
 
-export const sliceOp = defineOp<Unary, { ranges: Ranges }, 'x', never>({
+const ones = (rank: number): number[] => new Array<number>(rank).fill(1);
+const zerosAt = (rank: number): number[] => new Array<number>(rank).fill(0);
+
+/** Elements a `[start, stop)` range with positive `step` picks: ⌈(stop - start) / step⌉. */
+const countOf = (start: number, stop: number, step: number): number => Math.ceil((stop - start) / step);
+/** Extent from the first picked element to the last, inclusive: (n - 1)·step + 1 (0 when empty). */
+const spanOf = (n: number, step: number): number => (n === 0 ? 0 : (n - 1) * step + 1);
+
+/** Slice attributes: per axis `[start, stop, step]`, normalised (0 <= start <= stop <= size, step >= 1). */
+export interface SliceAttrs {
+  readonly ranges: readonly (readonly [number, number, number])[];
+}
+
+export const sliceOp = defineOp<Unary, SliceAttrs, 'x', never>({
   name: 'slice',
   inputs: ['x'],
   saves: [],
-  shape: (_s, { ranges }) => ranges.map(([a, b]) => b - a),
+  shape: (_s, { ranges }) => ranges.map(([a, b, st]) => countOf(a, b, st)),
   forward: ([x], { ranges }, outShape) => {
     const out = new Float64Array(sizeOf(outShape));
-    copyBox(x.data, x.shape, ranges.map((r) => r[0]), out, outShape, outShape.map(() => 0), outShape);
+    const r = outShape.length;
+    copyBox(x.data, x.shape, ranges.map((q) => q[0]), ranges.map((q) => q[2]), out, outShape, zerosAt(r), ones(r), outShape);
     return out;
   },
-  vjp: { x: (g, { shapes: [sx], attrs: { ranges } }) => pad(g, ranges.map(([a, b], i) => [a, sx![i]! - b] as const)) },
+  // The adjoint of picking every step-th element from start is placing g there in zeros:
+  // pad with `start` before, step - 1 zeros between, and the rest of the axis after.
+  vjp: {
+    x: (g, { shapes: [sx], attrs: { ranges } }) => {
+      const widths = ranges.map(([a, , st], i) => [a, sx![i]! - a - spanOf(g.shape[i]!, st)] as const);
+      return apply(padOp, [g], { widths, interior: ranges.map(([, , st]) => st - 1) });
+    },
+  },
 });
 
-/** A range per axis: `[start, end)` (negative values count from the end) or `null` for the whole axis. */
-export type SliceRange = readonly [number, number] | null;
+/**
+ * A range per axis: `[start, end)`, or `[start, end, step]` for every step-th element (NumPy's
+ * `a[start:end:step]`, step a positive integer), or `null` for the whole axis. Negative start
+ * and end count from the end of the axis.
+ */
+export type SliceRange = readonly [number, number] | readonly [number, number, number] | null;
+
+function sliceEntry(v: unknown): string {
+  return Array.isArray(v) ? `[${(v as readonly unknown[]).slice(0, 4).map(showValue).join(', ')}${v.length > 4 ? ', …' : ''}]` : showValue(v);
+}
 
 /**
- * The box `ranges` of `x`; axes without a range are kept whole.
+ * The box `ranges` of `x`; axes without a range are kept whole. A third entry is a step:
+ * `slice(x, [[0, 5, 2]])` is NumPy's `x[0:5:2]` (elements 0, 2, 4), differentiable like any slice.
  * @example slice(x, [[1, 3], null]) // rows 1..2, every column
- * @throws ShapeError for more ranges than axes or a range outside the axis.
+ * @example slice(arange(6), [[1, 6, 2]]) // [1, 3, 5]
+ * @throws ShapeError for more ranges than axes or a range outside the axis; ArgumentError for a
+ *   range that is not `[start, end]`, `[start, end, step]` or null, or a step that is not a positive integer.
  */
 export function slice(x: Tensor, ranges: readonly SliceRange[]): Tensor {
-  if (ranges.length > x.shape.length) {
-    throw new ShapeError(`slice: got ${ranges.length} ranges for a tensor of rank ${x.shape.length} ${fmtShape(x.shape)}; give at most one range per axis`);
+  tensorArg('slice', 'x', x);
+  const given = arrayArg('slice', 'ranges', ranges, '; pass one [start, end] (or null) per axis, e.g. [[1, 3], null]');
+  if (given.length > x.shape.length) {
+    throw new ShapeError(`slice: got ${given.length} ranges for a tensor of rank ${x.shape.length} ${fmtShape(x.shape)}; give at most one range per axis`);
   }
-  const norm = x.shape.map((d, i): readonly [number, number] => {
-    const r = ranges[i];
-    if (r === null || r === undefined) return [0, d];
-    const a = r[0] < 0 ? r[0] + d : r[0];
-    const b = r[1] < 0 ? r[1] + d : r[1];
-    if (!Number.isInteger(a) || !Number.isInteger(b) || a < 0 || b > d || a > b) {
-      throw new ShapeError(`slice: range [${r[0]}, ${r[1]}) is not a valid range of axis ${i} (size ${d}) of ${fmtShape(x.shape)}; need 0 <= start <= end <= ${d}`);
+  const norm = x.shape.map((d, i): readonly [number, number, number] => {
+    const r: unknown = given[i];
+    if (r === null || r === undefined) return [0, d, 1];
+    if (!Array.isArray(r) || (r.length !== 2 && r.length !== 3)) {
+      throw new ArgumentError(`slice: range ${i} must be [start, end], [start, end, step] or null, got ${sliceEntry(r)}; e.g. [1, 3] for elements 1 and 2`);
     }
-    return [a, b];
+    const entries: readonly unknown[] = r;
+    entries.forEach((e, k) => {
+      if (typeof e !== 'number' || !Number.isInteger(e)) {
+        throw new ArgumentError(`slice: range ${i} ${sliceEntry(r)} has ${['start', 'end', 'step'][k]} ${showValue(e)}; start, end and step must be integers`);
+      }
+    });
+    const [s0, e0, st = 1] = entries as readonly number[];
+    if (!(st! >= 1)) {
+      throw new ArgumentError(`slice: range ${i} ${sliceEntry(r)} has step ${st}; steps must be positive integers (negative steps are not supported: slice forwards, then reverse with take)`);
+    }
+    const a = s0! < 0 ? s0! + d : s0!;
+    const b = e0! < 0 ? e0! + d : e0!;
+    if (a < 0 || b > d || a > b) {
+      throw new ShapeError(`slice: range [${s0}, ${e0}) is not a valid range of axis ${i} (size ${d}) of ${fmtShape(x.shape)}; need 0 <= start <= end <= ${d}`);
+    }
+    // An empty range is stepped by 1, so the adjoint pad has no negative spacing.
+    return [a, b, a === b ? 1 : st!];
   });
-  if (norm.every(([a, b], i) => a === 0 && b === x.shape[i])) return x;
+  if (norm.every(([a, b, st], i) => a === 0 && b === x.shape[i] && st === 1)) return x;
   return apply(sliceOp, [x], { ranges: norm });
 }
 
-export const padOp = defineOp<Unary, { widths: Ranges }, 'x', never>({
+/** Pad attributes: `[before, after]` zeros per axis, and `interior` zeros between neighbours (the adjoint of a stepped slice). */
+export interface PadAttrs {
+  readonly widths: Ranges;
+  readonly interior: readonly number[];
+}
+
+export const padOp = defineOp<Unary, PadAttrs, 'x', never>({
   name: 'pad',
   inputs: ['x'],
   saves: [],
-  shape: ([s], { widths }) => s!.map((d, i) => widths[i]![0] + d + widths[i]![1]),
-  forward: ([x], { widths }, outShape) => {
-    const out = new Float64Array(sizeOf(outShape));
-    copyBox(x.data, x.shape, x.shape.map(() => 0), out, outShape, widths.map((w) => w[0]), x.shape);
+  shape: ([s], { widths, interior }) => s!.map((d, i) => widths[i]![0] + spanOf(d, interior[i]! + 1) + widths[i]![1]),
+  forward: ([x], { widths, interior }, outShape) => {
+    const out = new Float64Array(checkSize(outShape, 'pad'));
+    copyBox(x.data, x.shape, zerosAt(x.shape.length), ones(x.shape.length), out, outShape, widths.map((w) => w[0]), interior.map((q) => q + 1), x.shape);
     return out;
   },
-  vjp: { x: (g, { shapes: [sx], attrs: { widths } }) => slice(g, widths.map(([a], i) => [a, a + sx![i]!] as const)) },
+  // The adjoint of spreading x into zeros is picking those places back out.
+  vjp: { x: (g, { shapes: [sx], attrs: { widths, interior } }) => slice(g, widths.map(([a], i) => [a, a + spanOf(sx![i]!, interior[i]! + 1), interior[i]! + 1] as const)) },
 });
 
 /**
  * Zero padding: `widths[i] = [before, after]` for axis i (missing axes: none).
  * @example pad(tensor([1, 2]), [[1, 0]]) // [0, 1, 2]
+ * @throws ArgumentError for a width that is not a pair of non-negative integers; ShapeError for more widths than axes or too large a result.
  */
 export function pad(x: Tensor, widths: readonly (readonly [number, number])[]): Tensor {
-  if (widths.length > x.shape.length) throw new ShapeError(`pad: got ${widths.length} widths for a tensor of rank ${x.shape.length}`);
-  const w = x.shape.map((_, i) => widths[i] ?? ([0, 0] as const));
-  for (const [a, b] of w) {
-    if (!Number.isInteger(a) || !Number.isInteger(b) || a < 0 || b < 0) throw new ArgumentError(`pad: widths must be non-negative integers, got [${a}, ${b}]`);
-  }
+  tensorArg('pad', 'x', x);
+  const given = arrayArg('pad', 'widths', widths, '; pass one [before, after] per axis, e.g. [[1, 0]]');
+  if (given.length > x.shape.length) throw new ShapeError(`pad: got ${given.length} widths for a tensor of rank ${x.shape.length}; give at most one [before, after] per axis`);
+  const w = x.shape.map((_, i): readonly [number, number] => {
+    const r: unknown = given[i];
+    if (r === undefined) return [0, 0];
+    if (!Array.isArray(r) || r.length !== 2) throw new ArgumentError(`pad: widths[${i}] must be a pair [before, after], got ${sliceEntry(r)}`);
+    const [a, b]: readonly unknown[] = r;
+    if (typeof a !== 'number' || typeof b !== 'number' || !Number.isInteger(a) || !Number.isInteger(b) || a < 0 || b < 0) {
+      throw new ArgumentError(`pad: widths must be non-negative integers, got [${showValue(a)}, ${showValue(b)}] for axis ${i}`);
+    }
+    return [a, b];
+  });
   if (w.every(([a, b]) => a === 0 && b === 0)) return x;
-  return apply(padOp, [x], { widths: w });
+  checkSize(x.shape.map((d, i) => w[i]![0] + d + w[i]![1]), 'pad');
+  return apply(padOp, [x], { widths: w, interior: zerosAt(x.shape.length) });
 }
 
 // ---------------------------------------------------------------- concat
@@ -135,7 +213,7 @@ export const concatOp = defineOp<readonly Tensor[], { axis: number }, 'xs', neve
     const out = new Float64Array(sizeOf(outShape));
     let offset = 0;
     for (const x of xs) {
-      copyBox(x.data, x.shape, x.shape.map(() => 0), out, outShape, x.shape.map((_, i) => (i === axis ? offset : 0)), x.shape);
+      copyBox(x.data, x.shape, zerosAt(x.shape.length), ones(x.shape.length), out, outShape, x.shape.map((_, i) => (i === axis ? offset : 0)), ones(x.shape.length), x.shape);
       offset += x.shape[axis]!;
     }
     return out;
@@ -156,23 +234,32 @@ export const concatOp = defineOp<readonly Tensor[], { axis: number }, 'xs', neve
  * @example concat([zeros([2, 3]), ones([1, 3])]).shape // [3, 3]
  */
 export function concat(xs: readonly Tensor[], axis = 0): Tensor {
-  if (xs.length === 0) throw new ArgumentError('concat: needs at least one tensor');
-  const first = xs[0];
-  if (first === undefined || typeof first !== 'object' || !('shape' in first)) throw new ArgumentError('concat: inputs must be Tensors');
+  const list = arrayArg('concat', 'xs', xs, '; pass an array of Tensors, e.g. concat([a, b])');
+  if (list.length === 0) throw new ArgumentError('concat: needs at least one tensor');
+  list.forEach((x, i) => {
+    if (!isTensor(x)) throw new ArgumentError(`concat: xs[${i}] must be a Tensor, got ${describeValue(x)}`);
+  });
+  const first = xs[0]!;
   if (first.shape.length === 0) throw new ShapeError('concat: scalars have no axis to join along; reshape them to [1] first');
   const [a] = normalizeAxes('concat', axis, first.shape.length);
   if (xs.length === 1) return first;
+  const out = [...first.shape];
+  out[a!] = xs.reduce((n, x) => n + (x.shape[a!] ?? 0), 0);
+  checkSize(out, 'concat');
   return apply(concatOp, xs, { axis: a! });
 }
 
 // ---------------------------------------------------------------- take / scatterAdd
 
 function checkIndices(op: string, indices: readonly number[] | Int32Array, n: number): Int32Array {
+  if (!Array.isArray(indices) && !(indices instanceof Int32Array)) {
+    throw new ArgumentError(`${op}: indices must be an array of integers or an Int32Array, got ${describeValue(indices)}`);
+  }
   const out = new Int32Array(indices.length);
   for (let i = 0; i < indices.length; i++) {
-    const v = indices[i]!;
-    if (!Number.isInteger(v) || v < 0 || v >= n) {
-      throw new ArgumentError(`${op}: index ${v} at position ${i} is out of range for an axis of size ${n}; indices must be integers in [0, ${n - 1}]`);
+    const v: unknown = indices[i];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= n) {
+      throw new ArgumentError(`${op}: index ${showValue(v)} at position ${i} is out of range for an axis of size ${n}; indices must be integers in [0, ${n - 1}]`);
     }
     out[i] = v;
   }
@@ -199,6 +286,7 @@ export const takeOp: KernelOp<Unary, { indices: Int32Array }, 'x', never> = defi
  * @example take(x, [2, 0]) // rows 2 and 0
  */
 export function take(x: Tensor, indices: readonly number[] | Int32Array): Tensor {
+  tensorArg('take', 'x', x);
   if (x.shape.length === 0) throw new ShapeError('take: x must have at least one axis to index, got a scalar');
   return apply(takeOp, [x], { indices: checkIndices('take', indices, x.shape[0]!) });
 }
@@ -226,10 +314,13 @@ export const scatterAddOp: KernelOp<Unary, { indices: Int32Array; rows: number }
  * @param x [k, ...rest] @param indices k integers in [0, rows) @returns [rows, ...rest]
  */
 export function scatterAdd(x: Tensor, indices: readonly number[] | Int32Array, rows: number): Tensor {
+  tensorArg('scatterAdd', 'x', x);
+  intArg('scatterAdd', 'rows', rows, 0);
+  if (!Array.isArray(indices) && !(indices instanceof Int32Array)) checkIndices('scatterAdd', indices, rows);
   if (x.shape.length === 0 || indices.length !== x.shape[0]) {
     throw new ShapeError(`scatterAdd: need one index per row of x, got ${indices.length} indices for x of shape ${fmtShape(x.shape)}`);
   }
-  checkShape([rows], 'scatterAdd');
+  checkSize([rows, ...x.shape.slice(1)], 'scatterAdd');
   return apply(scatterAddOp, [x], { indices: checkIndices('scatterAdd', indices, rows), rows });
 }
 

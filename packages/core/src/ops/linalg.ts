@@ -1,10 +1,11 @@
 /** Matrix products. One primitive, `matmul` on matrices with transpose flags; vectors are reshaped around it. Imports the structural family. */
-import { ShapeError, fmtShape } from '../errors.js';
+import { ShapeError, checkOptions, fmtShape } from '../errors.js';
+import { boolArg } from '../args.js';
 import { type Shape } from '../shape.js';
 import { apply, defineOp } from '../tape.js';
 import { type Tensor } from '../tensor.js';
 import { gemm } from '../kernels/matmul.js';
-import { type Binary } from './define.js';
+import { type Binary, tensorArg } from './define.js';
 import { reshape } from './structural.js';
 
 /** `transA`/`transB`: read the stored operand as its transpose. */
@@ -55,18 +56,20 @@ function mm(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
  * Matrix product `a @ b`.
  * - `[m,k] @ [k,n] → [m,n]`, `[m,k] @ [k] → [m]`, `[k] @ [k,n] → [n]`, `[k] @ [k] → []`.
  * - `transA` / `transB` multiply by the transpose of an operand without copying it.
- * @throws ShapeError when the inner dimensions differ or a rank is not 1 or 2.
+ * @throws ShapeError when the inner dimensions differ or a rank is not 1 or 2; ArgumentError for a non-Tensor or an unknown option.
  * @example matmul(x, w, { transB: true }) // x: [batch, in], w: [out, in] → [batch, out]
  */
 export function matmul(a: Tensor, b: Tensor, opts: { transA?: boolean; transB?: boolean } = {}): Tensor {
+  tensorArg('matmul', 'a', a);
+  tensorArg('matmul', 'b', b);
+  checkOptions('matmul', opts, ['transA', 'transB']);
   for (const [name, t] of [['a', a], ['b', b]] as const) {
-    if (t === null || typeof t !== 'object' || !('shape' in t)) throw new ShapeError(`matmul: ${name} must be a Tensor`);
     if (t.shape.length !== 1 && t.shape.length !== 2) {
       throw new ShapeError(`matmul: ${name} must be a vector or a matrix, got ${name}${fmtShape(t.shape)}; reshape it to rank 1 or 2`);
     }
   }
-  const transA = opts.transA ?? false;
-  const transB = opts.transB ?? false;
+  const transA = boolArg('matmul', 'transA', opts.transA, false);
+  const transB = boolArg('matmul', 'transB', opts.transB, false);
   // Checked here, before vectors are reshaped, so the message shows the caller's shapes.
   const ka = a.shape.length === 1 ? a.shape[0]! : dims(a.shape, transA)[1];
   const kb = b.shape.length === 1 ? b.shape[0]! : dims(b.shape, transB)[0];

@@ -7,7 +7,7 @@ import { apply, defineOp } from '../tape.js';
 import { type Tensor } from '../tensor.js';
 import { extremumKernel, logSumExpKernel } from '../kernels/reduce.js';
 import { type Unary } from './define.js';
-import { type ReduceAttrs, axesOf, reduceShape } from './axes.js';
+import { type ReduceAttrs, reduceAttrs, reduceShape } from './axes.js';
 import { expandBack, sum } from './structural.js';
 import { equal } from './compare.js';
 import { div, exp, mul, sub } from './elementwise.js';
@@ -31,7 +31,7 @@ export const maxOp = defineOp<Unary, ReduceAttrs, 'x', 'x' | 'out'>({
 });
 /** Maximum over `axes` (default: all; NaN propagates); ties share the gradient evenly. */
 export function max(x: Tensor, axes?: number | readonly number[], keepDims = false): Tensor {
-  return apply(maxOp, [x], { axes: axesOf('max', axes, x.shape.length), keepDims });
+  return apply(maxOp, [x], reduceAttrs('max', x, axes, keepDims));
 }
 
 export const minOp = defineOp<Unary, ReduceAttrs, 'x', 'x' | 'out'>({
@@ -44,7 +44,7 @@ export const minOp = defineOp<Unary, ReduceAttrs, 'x', 'x' | 'out'>({
 });
 /** Minimum over `axes` (default: all; NaN propagates); ties share the gradient evenly. */
 export function min(x: Tensor, axes?: number | readonly number[], keepDims = false): Tensor {
-  return apply(minOp, [x], { axes: axesOf('min', axes, x.shape.length), keepDims });
+  return apply(minOp, [x], reduceAttrs('min', x, axes, keepDims));
 }
 
 export const logSumExpOp = defineOp<Unary, ReduceAttrs, 'x', 'x' | 'out'>({
@@ -58,7 +58,7 @@ export const logSumExpOp = defineOp<Unary, ReduceAttrs, 'x', 'x' | 'out'>({
 });
 /** `log Σ exp(x)` over `axes` (default: all), computed stably. */
 export function logSumExp(x: Tensor, axes?: number | readonly number[], keepDims = false): Tensor {
-  return apply(logSumExpOp, [x], { axes: axesOf('logSumExp', axes, x.shape.length), keepDims });
+  return apply(logSumExpOp, [x], reduceAttrs('logSumExp', x, axes, keepDims));
 }
 
 /** This family's slice of the op table. */

@@ -3,14 +3,15 @@
  * one helper every broadcasting VJP ends in). The bottom layer of the op families: these
  * import no other family, and their VJPs are written with each other.
  */
-import { ShapeError, fmtShape } from '../errors.js';
-import { type Shape, broadcastShapes, checkShape, reducedShape, sameShape, sizeOf, stridesOf } from '../shape.js';
+import { ArgumentError, ShapeError, fmtShape, showValue } from '../errors.js';
+import { MAX_RANK, arrayArg, shapeArg } from '../args.js';
+import { type Shape, broadcastShapes, reducedShape, sameShape, sizeOf, stridesOf } from '../shape.js';
 import { apply, defineOp } from '../tape.js';
 import { type Tensor } from '../tensor.js';
 import { broadcastCopy } from '../kernels/strided.js';
 import { sumKernel } from '../kernels/reduce.js';
-import { type Unary } from './define.js';
-import { type ReduceAttrs, axesOf, reduceShape } from './axes.js';
+import { type Unary, tensorArg } from './define.js';
+import { type ReduceAttrs, reduceAttrs, reduceShape } from './axes.js';
 
 // ---------------------------------------------------------------- reshape
 
@@ -30,7 +31,15 @@ export const reshapeOp = defineOp<Unary, { shape: Shape }, 'x', never>({
  * @example reshape(arange(6), [2, -1]).shape // [2, 3]
  */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  tensorArg('reshape', 'x', x);
+  const dims = arrayArg('reshape', 'shape', shape);
+  dims.forEach((d, i) => {
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < -1) {
+      throw new ShapeError(`reshape: dimension ${i} of shape [${dims.slice(0, 8).map(showValue).join(',')}${dims.length > 8 ? ',…' : ''}] must be a non-negative integer or -1 (inferred), got ${showValue(d)}`);
+    }
+  });
   const free = shape.filter((d) => d === -1).length;
+  if (dims.length > MAX_RANK) throw new ShapeError(`reshape: the new shape has ${dims.length} dimensions, more than the limit of ${MAX_RANK}`);
   if (free > 1) throw new ShapeError(`reshape: at most one dimension may be -1, got ${fmtShape(shape)}`);
   let target = [...shape];
   if (free === 1) {
@@ -43,7 +52,6 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
     }
     target = shape.map((d) => (d === -1 ? x.size / known : d));
   }
-  checkShape(target, 'reshape');
   if (sizeOf(target) !== x.size) {
     throw new ShapeError(
       `reshape: cannot reshape ${fmtShape(x.shape)} (${x.size} elements) to ${fmtShape(shape)} (${sizeOf(target)} elements); the sizes must match`,
@@ -100,6 +108,13 @@ export const transposeOp = defineOp<Unary, { perm: readonly number[] }, 'x', nev
  * @example transpose(x).shape // [3, 2] for x: [2, 3]
  */
 export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
+  tensorArg('transpose', 'x', x);
+  if (perm !== undefined) {
+    const given = arrayArg('transpose', 'perm', perm);
+    given.forEach((v) => {
+      if (typeof v !== 'number') throw new ArgumentError(`transpose: perm entries must be integers, got ${showValue(v)}`);
+    });
+  }
   const p = perm ?? x.shape.map((_, i) => x.shape.length - 1 - i);
   const ok = p.length === x.shape.length && [...p].sort((a, b) => a - b).every((v, i) => v === i);
   if (!ok) {
@@ -125,7 +140,8 @@ export const broadcastToOp = defineOp<Unary, { shape: Shape }, 'x', never>({
  * @throws ShapeError if `x` does not broadcast to exactly `shape`.
  */
 export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
-  checkShape([...shape], 'broadcastTo');
+  tensorArg('broadcastTo', 'x', x);
+  shapeArg('broadcastTo', shape);
   const fits = x.shape.length <= shape.length && sameShape(broadcastShapes('broadcastTo', [x.shape, shape]), shape);
   if (!fits) throw new ShapeError(`broadcastTo: ${fmtShape(x.shape)} cannot be broadcast to ${fmtShape(shape)}; each axis of x must equal the target's or be 1`);
   if (sameShape(x.shape, shape)) return x;
@@ -138,6 +154,8 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
  * @throws ShapeError if `shape` does not broadcast to `g.shape`.
  */
 export function sumTo(g: Tensor, shape: Shape): Tensor {
+  tensorArg('sumTo', 'g', g);
+  arrayArg('sumTo', 'shape', shape);
   if (sameShape(g.shape, shape)) return g;
   const lead = g.shape.length - shape.length;
   const axes: number[] = [];
@@ -175,7 +193,7 @@ export const sumOp = defineOp<Unary, ReduceAttrs, 'x', never>({
  * @example sum(tensor([[1, 2], [3, 4]]), 0) // [4, 6]
  */
 export function sum(x: Tensor, axes?: number | readonly number[], keepDims = false): Tensor {
-  return apply(sumOp, [x], { axes: axesOf('sum', axes, x.shape.length), keepDims });
+  return apply(sumOp, [x], reduceAttrs('sum', x, axes, keepDims));
 }
 
 /** This family's slice of the op table. */

@@ -263,7 +263,7 @@ export const opSpecs: { readonly [K in OpName]: OpSpec } = {
   }),
   slice: spec({
     arity: 1,
-    domain: '[-3, 3]; a range per axis (sometimes null, sometimes negative), not the whole tensor',
+    domain: '[-3, 3]; a range per axis (sometimes null, sometimes negative, sometimes with a step 1..3), not the whole tensor',
     values: interval(-3, 3),
     layout: shapeArb(1, 3).chain((s) =>
       fc
@@ -271,23 +271,25 @@ export const opSpecs: { readonly [K in OpName]: OpSpec } = {
           ...s.map((d) =>
             fc.option(
               fc
-                .tuple(fc.integer({ min: 0, max: d }), fc.integer({ min: 0, max: d }), fc.boolean())
-                .map(([p, q, negative]): readonly [number, number] => {
+                .tuple(fc.integer({ min: 0, max: d }), fc.integer({ min: 0, max: d }), fc.boolean(), fc.integer({ min: 0, max: 3 }))
+                .map(([p, q, negative, step]): SliceRange => {
                   const [lo, hi] = p <= q ? [p, q] : [q, p];
-                  return negative && lo > 0 ? [lo - d, hi] : [lo, hi];
+                  const start = negative && lo > 0 ? lo - d : lo;
+                  // step 0 here means "no step entry": the two-entry form.
+                  return step === 0 ? [start, hi] : [start, hi, step];
                 }),
               { nil: null },
             ),
           ),
         )
-        .filter((ranges) => ranges.some((r, i) => r !== null && !(r[0] === 0 && r[1] === s[i])))
+        .filter((ranges) => ranges.some((r, i) => r !== null && !(r[0] === 0 && r[1] === s[i] && (r[2] ?? 1) === 1)))
         .map((ranges): Layout<SliceRange[]> => ({ shapes: [s], attrs: ranges })),
     ),
     call: ([x], ranges) => slice(x!, ranges),
     reference: ([x], ranges) =>
-      naiveSlice(x!, x!.shape.map((d, i): readonly [number, number] => {
+      naiveSlice(x!, x!.shape.map((d, i): readonly [number, number, number] => {
         const r = ranges[i];
-        return r === null || r === undefined ? [0, d] : [r[0] < 0 ? r[0] + d : r[0], r[1] < 0 ? r[1] + d : r[1]];
+        return r === null || r === undefined ? [0, d, 1] : [r[0] < 0 ? r[0] + d : r[0], r[1] < 0 ? r[1] + d : r[1], r[2] ?? 1];
       })),
   }),
   pad: spec({

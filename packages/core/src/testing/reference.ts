@@ -106,11 +106,14 @@ export function naiveMatmul(a: Tensor, b: Tensor, transA: boolean, transB: boole
   return new Tensor(data, [m, n]);
 }
 
-/** The box `ranges` (`[start, end)` per axis, already non-negative) of `x`, one element at a time. */
-export function naiveSlice(x: Tensor, ranges: readonly (readonly [number, number])[]): Tensor {
-  const shape = ranges.map(([a, b]) => b - a);
+/**
+ * The elements `start, start + step, ...` below `stop` on each axis (`[start, stop, step]`,
+ * already non-negative, step >= 1) of `x`, one element at a time.
+ */
+export function naiveSlice(x: Tensor, ranges: readonly (readonly [number, number, number])[]): Tensor {
+  const shape = ranges.map(([a, b, st]) => Math.max(0, Math.ceil((b - a) / st)));
   const data = new Float64Array(sizeOf(shape));
-  for (let k = 0; k < data.length; k++) data[k] = x.data[ravel(unravel(k, shape).map((i, d) => i + ranges[d]![0]), x.shape)]!;
+  for (let k = 0; k < data.length; k++) data[k] = x.data[ravel(unravel(k, shape).map((i, d) => ranges[d]![0] + i * ranges[d]![2]), x.shape)]!;
   return new Tensor(data, shape);
 }
 
