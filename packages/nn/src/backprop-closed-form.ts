@@ -11,7 +11,7 @@
  * and for the `mean` reduction every δ carries the 1/N of C = (1/N) Σ_i C_i (seed 003 "Handling
  * multiple samples", seed 002's L = (1/N) Σ_i g(a^L(x_i) - y_i)); it is applied once, to δ_L.
  */
-import { type Tensor, tensorView, ArgumentError, checkOptions, describeValue, showValue } from '@tapegrad/core';
+import { type Tensor, tensorView, ArgumentError, checkOptions, checkSize, describeValue, showValue } from '@tapegrad/core';
 import { checkNumber } from './args.js';
 import { affineBackwardInput, affineBackwardParams } from './dense-kernels.js';
 import type { LayerGrads, GradResult } from './grads.js';
@@ -41,7 +41,11 @@ export class DeltaRecurrence {
   readonly gb: Float64Array[];
   private readonly cache = new Map<number, Buffers>();
 
-  constructor(model: MLP, loss: Loss, reduction: Reduction) {
+  /** The public function errors name (`backpropClosedForm`, `ClosedFormBackprop`, `train`). */
+  private readonly where: string;
+
+  constructor(model: MLP, loss: Loss, reduction: Reduction, where = 'backpropClosedForm') {
+    this.where = where;
     this.model = model;
     this.loss = loss;
     this.reduction = reduction;
@@ -58,6 +62,8 @@ export class DeltaRecurrence {
   buffers(batch: number): Buffers {
     let b = this.cache.get(batch);
     if (b === undefined) {
+      // Checked before allocating: each layer's z, a and δ are [batch, n_l].
+      this.model.layers.forEach((l, i) => checkSize([batch, l.outputSize], `${this.where}: layer ${i + 1}'s buffers`));
       const alloc = (): Float64Array[] => [new Float64Array(0), ...this.model.layers.map((l) => new Float64Array(batch * l.outputSize))];
       b = { zs: alloc(), as: alloc(), ds: alloc(), perSample: new Float64Array(batch) };
       this.cache.set(batch, b);
@@ -129,7 +135,7 @@ export class ClosedFormBackprop {
    */
   constructor(model: MLP, loss: Loss | string, reduction: Reduction = 'mean') {
     const o = prepareObjective(model, loss, reduction, 'ClosedFormBackprop');
-    this.#rec = new DeltaRecurrence(model, o.loss, o.reduction);
+    this.#rec = new DeltaRecurrence(model, o.loss, o.reduction, 'ClosedFormBackprop');
     this.model = model;
     this.loss = o.loss;
     this.reduction = o.reduction;

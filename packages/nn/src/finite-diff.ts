@@ -2,7 +2,7 @@
  * Central finite differences of the cost, the third witness beside the tape and the closed
  * form. It uses only forward evaluations (closed-form forward loops and `Loss.value`).
  */
-import { type Tensor, tensorView, checkOptions } from '@tapegrad/core';
+import { type Tensor, checkOptions, checkSize, tensorView } from '@tapegrad/core';
 import { checkNumber } from './args.js';
 import type { GradResult, LayerGrads } from './grads.js';
 import { type Loss, type Reduction, batchCost } from './losses.js';
@@ -30,6 +30,7 @@ export function finiteDifferenceGradients(
   checkOptions(where, opts, ['reduction', 'eps']);
   const eps = opts.eps === undefined ? 1e-6 : checkNumber(opts.eps, 'eps', where, { lo: 0, loOpen: true });
   const { x, y, loss: lossFn, reduction } = prepare(model, X, Y, loss, opts.reduction, where);
+  model.layers.forEach((l, i) => checkSize([x.batch, l.outputSize], `${where}: layer ${i + 1}'s buffers`));
   const alloc = (): Float64Array[] => [x.data, ...model.layers.map((l) => new Float64Array(x.batch * l.outputSize))];
   const zs = alloc();
   const as = alloc();

@@ -20,7 +20,7 @@ function coreImports(file: string): string[] {
 
 describe('the closed form imports nothing from the tape', () => {
   it('backprop-closed-form.ts takes only the Tensor type, tensorView and the error helpers from core', () => {
-    expect(coreImports('./backprop-closed-form.ts')).toEqual(['ArgumentError', 'Tensor', 'checkOptions', 'describeValue', 'showValue', 'tensorView']);
+    expect(coreImports('./backprop-closed-form.ts')).toEqual(['ArgumentError', 'Tensor', 'checkOptions', 'checkSize', 'describeValue', 'showValue', 'tensorView']);
   });
   it('dense-kernels.ts takes only the plain-array GEMM kernel from core (no tensor, no op)', () => {
     const src = readFileSync(new URL('./dense-kernels.ts', import.meta.url), 'utf8');

@@ -93,7 +93,7 @@ export function train(model: MLP, data: { X: Tensor; Y: Tensor }, opts: TrainOpt
   const xt = new Map(sizes.map((s) => [s, tensorView(xb.get(s)!, [s, nIn])]));
   const yt = new Map(sizes.map((s) => [s, tensorView(yb.get(s)!, [s, nOut])]));
 
-  const closed = gradients === 'closed-form' ? new DeltaRecurrence(model, loss, reduction) : null;
+  const closed = gradients === 'closed-form' ? new DeltaRecurrence(model, loss, reduction, where) : null;
   const closedGrads: LayerGrads[] | null =
     closed === null ? null : model.layers.map((l, i) => ({ W: tensorView(closed.gW[i]!, [l.outputSize, l.inputSize]), b: tensorView(closed.gb[i]!, [l.outputSize]) }));
   const params = parameterViews(model);
