@@ -97,7 +97,7 @@ export function checkGrads(f: (...args: Tensor[]) => Tensor, args: readonly Tens
       }
       if (rel > maxRel || rel !== rel) maxRel = rel;
     }
-    return { arg: i, shape: a.shape, maxAbsError: maxAbs, maxRelError: maxRel, worstIndex: unravelIndex(worst, a.shape), autodiff: auto[i]!, numeric: new Tensor(numeric, a.shape), ok };
+    return { arg: i, shape: a.shape, maxAbsError: maxAbs, maxRelError: maxRel, worstIndex: a.size === 0 ? a.shape.map(() => 0) : unravelIndex(worst, a.shape), autodiff: auto[i]!, numeric: new Tensor(numeric, a.shape), ok };
   });
   const ok = reports.every((r) => r.ok);
   return {

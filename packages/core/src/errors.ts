@@ -61,6 +61,8 @@ function quote(s: string): string {
  * @example checkOptions('sgd', { lr: 0.1, wd: 1 }, ['lr', 'weightDecay']) // throws: unknown option 'wd'
  */
 export function checkOptions(where: string, opts: unknown, valid: readonly string[]): void {
+  if (typeof where !== 'string') throw new ArgumentError(`checkOptions: where must be the function's name, got ${describeValue(where)}`);
+  if (!Array.isArray(valid) || !valid.every((k) => typeof k === 'string')) throw new ArgumentError(`checkOptions: valid must be an array of option names, got ${describeValue(valid)}`);
   if (opts === undefined) return;
   if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
     throw new ArgumentError(`${where}: options must be an object, got ${describeValue(opts)}`);

@@ -69,19 +69,24 @@ function findCycle(root: unknown): { path: string; ancestor: string } | null {
   const first = open(root, '');
   if (first === null) return null;
   const stack: Frame[] = [first];
+  // Containers on the current path, to their depth: a child found here is a cycle.
+  const onPath = new Map<object, number>([[first.v, 0]]);
   while (stack.length > 0) {
     const top = stack[stack.length - 1]!;
     if (top.i === top.keys.length) {
-      stack.pop();
+      onPath.delete(stack.pop()!.v);
       continue;
     }
     const key = top.keys[top.i++]!;
     const child: unknown = (top.v as Record<string | number, unknown>)[key];
     const path = typeof key === 'number' ? `${top.path}[${key}]` : keyPath(top.path, key);
-    const at = stack.findIndex((f) => f.v === child);
-    if (at >= 0) return { path: strip(path), ancestor: strip(stack[at]!.path) };
+    const at = typeof child === 'object' && child !== null ? onPath.get(child) : undefined;
+    if (at !== undefined) return { path: strip(path), ancestor: strip(stack[at]!.path) };
     const f = open(child, path);
-    if (f !== null) stack.push(f);
+    if (f !== null) {
+      onPath.set(f.v, stack.length);
+      stack.push(f);
+    }
   }
   return null;
 }

@@ -1,4 +1,4 @@
-import { ArgumentError, ShapeError, fmtShape, showValue } from './errors.js';
+import { ArgumentError, ShapeError, describeValue, fmtShape, showValue } from './errors.js';
 
 /** A tensor's dimensions, outermost first. `[]` is a scalar. */
 export type Shape = readonly number[];
@@ -23,8 +23,13 @@ export const MAX_ELEMENTS = 2 ** 27;
  * non-negative integers) has more than {@link MAX_ELEMENTS} elements; returns the count.
  */
 export function checkSize(shape: Shape, where: string): number {
+  if (!Array.isArray(shape)) throw new ArgumentError(`checkSize: shape must be an array of non-negative integers, got ${describeValue(shape)}`);
+  if (typeof where !== 'string') throw new ArgumentError(`checkSize: where must be the op's name, got ${describeValue(where)}`);
   let n = 1;
-  for (const d of shape) n *= d;
+  for (const d of shape as readonly unknown[]) {
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) throw new ShapeError(`${where}: a dimension must be a non-negative integer, got ${showValue(d)}`);
+    n *= d;
+  }
   if (n > MAX_ELEMENTS) {
     throw new ShapeError(
       `${where}: shape [${shape.join(',')}] has ${n < 1e21 ? n.toLocaleString('en-US') : n.toExponential(3)} elements, more than the limit of ` +
@@ -144,6 +149,13 @@ export function reducedShape(shape: Shape, axes: readonly number[], keepDims: bo
  * @example unravelIndex(5, [2, 3]) // [1, 2]
  */
 export function unravelIndex(i: number, shape: Shape): number[] {
+  if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
+    throw new ArgumentError(`unravelIndex: shape must be an array of non-negative integers, got ${describeValue(shape)}`);
+  }
+  const size = sizeOf(shape);
+  if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i >= size) {
+    throw new ArgumentError(`unravelIndex: i must be an integer in [0, ${size}) for shape ${fmtShape(shape)}, got ${showValue(i)}`);
+  }
   const idx = new Array<number>(shape.length).fill(0);
   for (let d = shape.length - 1; d >= 0; d--) {
     idx[d] = i % shape[d]!;
