@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scalar, tensor, type Tensor } from '@tapegrad/core';
-import { evaluate, ExprError, parseExpr, parseVar, traceExpression, UsageError, variablesOf } from './index.js';
+import { ArgumentError } from '@tapegrad/core';
+import { evaluate, ExprError, MAX_EXPR_DEPTH, MAX_VAR_DEPTH, parseExpr, parseVar, traceExpression, UsageError, variablesOf, type Expr } from './index.js';
 
 const value = (src: string, vars: Record<string, Tensor> = {}): number[] => Array.from(evaluate(src, parseExpr(src), new Map(Object.entries(vars))).data);
 
@@ -57,7 +58,7 @@ describe('expression language', () => {
     expect(Array.from(parseVar('x = 1, 2,3')[1].data)).toEqual([1, 2, 3]);
     expect(parseVar('W=[[1,2],[3,4]]')[1].shape).toEqual([2, 2]);
     expect(() => parseVar('1x=2')).toThrow("graph --var: expected name=value (e.g. --var w=0.5, --var x=1,2,3, --var W=[[1,2],[3,4]]), got '1x=2'");
-    expect(() => parseVar('x=abc')).toThrow("graph --var x: 'abc' is not a number, a comma list of numbers, or JSON nested arrays of numbers");
+    expect(() => parseVar('x=abc')).toThrow("graph --var x: 'abc' is not a decimal number, a comma list of decimal numbers, or JSON nested arrays of numbers");
     expect(() => parseVar('x=[[1,2],[3]]')).toThrow(/graph --var x: .*ragged/);
   });
 });
@@ -73,5 +74,75 @@ describe('traceExpression', () => {
 
   it('rejects a --var the expression does not use', () => {
     expect(() => traceExpression('x + 1', ['x=1', 'y=2'])).toThrow("graph --var: 'y' not used by the expression 'x + 1'; remove it or fix the expression");
+  });
+});
+
+describe('hardening (issue 8)', () => {
+  it('function names are own entries: constructor, toString, __proto__ are unknown functions', () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']) {
+      expect(() => parseExpr(`${name}(x)`)).toThrow(new RegExp(`^graph --expr: unknown function '${name}' \\(known: exp, log, .*dot\\) at column 1`));
+    }
+    // A hand-built call node is checked at evaluation too.
+    const call: Expr = { kind: 'call', name: 'constructor', args: [{ kind: 'num', value: 1, pos: 12 }], pos: 0 };
+    expect(() => evaluate('constructor(1)', call, new Map())).toThrow("unknown function 'constructor'");
+  });
+
+  it('limits nesting: parentheses, unary minus, powers and operator chains, at the limit and one past it', () => {
+    const parens = (n: number): string => `${'('.repeat(n)}x${')'.repeat(n)}`;
+    // Each paren level is one unary level; the var leaf is one more.
+    expect(value(parens(MAX_EXPR_DEPTH - 1), { x: scalar(2) })).toEqual([2]);
+    expect(() => parseExpr(parens(MAX_EXPR_DEPTH))).toThrow(`the expression nests more than ${MAX_EXPR_DEPTH} levels deep`);
+    expect(() => parseExpr(parens(100_000))).toThrow(ExprError);
+    expect(() => parseExpr(`${'-'.repeat(100_000)}x`)).toThrow(`more than ${MAX_EXPR_DEPTH} levels deep`);
+    expect(() => parseExpr(`x${'^x'.repeat(100_000)}`)).toThrow(`more than ${MAX_EXPR_DEPTH} levels deep`);
+    // A left-deep chain needs no recursion to parse, but evaluating it would: the tree depth counts.
+    expect(value(`1${'+1'.repeat(MAX_EXPR_DEPTH - 1)}`)).toEqual([MAX_EXPR_DEPTH]);
+    expect(() => parseExpr(`1${'+1'.repeat(MAX_EXPR_DEPTH)}`)).toThrow(`more than ${MAX_EXPR_DEPTH} levels deep`);
+    expect(() => parseExpr(`x${'*x'.repeat(100_000)}`)).toThrow(`more than ${MAX_EXPR_DEPTH} levels deep`);
+  });
+
+  it('shows a window of a long expression around the error, caret under it', () => {
+    const src = `${'x+'.repeat(100)}$${'+x'.repeat(100)}`;
+    const lines = (() => {
+      try {
+        parseExpr(src);
+      } catch (e) {
+        return (e as Error).message.split('\n');
+      }
+      return [];
+    })();
+    expect(lines[0]).toBe("graph --expr: unexpected character '$' at column 201");
+    expect(lines[1]).toBe(`  …${src.slice(140, 260)}…`);
+    expect(lines[2]!.indexOf('^') - 2).toBe(lines[1]!.slice(2).indexOf('$'));
+  });
+
+  it('rejects a literal too large for a float64 instead of reading it as Infinity', () => {
+    expect(() => parseExpr('x * 1e999')).toThrow('the number 1e999 is too large for a float64 (at most about 1.8e308) at column 5');
+  });
+
+  it('checks hand-built trees: bad nodes, cycles and depth, without recursing', () => {
+    expect(() => evaluate('x', 5 as unknown as Expr, new Map())).toThrow(new ArgumentError('evaluate: not an expression tree (a node is number); build it with parseExpr(source)'));
+    expect(() => variablesOf({ kind: 'bin', op: '%', l: { kind: 'num', value: 1, pos: 0 }, r: { kind: 'num', value: 1, pos: 0 }, pos: 0 } as unknown as Expr)).toThrow("a bin node's op must be one of + - * / ^ @, got the string \"%\"");
+    const loop: { kind: 'neg'; x: unknown; pos: number } = { kind: 'neg', x: null, pos: 0 };
+    loop.x = loop;
+    expect(() => variablesOf(loop as Expr)).toThrow('the expression tree contains a cycle');
+    let deep: Expr = { kind: 'var', name: 'x', pos: 0 };
+    for (let i = 0; i < 100_000; i++) deep = { kind: 'neg', x: deep, pos: 0 };
+    expect(() => evaluate('x', deep, new Map([['x', scalar(1)]]))).toThrow(`more than ${MAX_EXPR_DEPTH} levels deep`);
+    // A shared subtree is walked once: 2^400 paths, 401 nodes.
+    let dag: Expr = { kind: 'var', name: 'x', pos: 0 };
+    for (let i = 0; i < 400; i++) dag = { kind: 'bin', op: '-', l: dag, r: dag, pos: 0 };
+    expect(variablesOf(dag)).toEqual(['x']);
+    expect(() => evaluate('x', parseExpr('x'), new Map([['x', 3 as unknown as ReturnType<typeof scalar>]]))).toThrow("evaluate: variable 'x' must be a tensor, got number");
+    expect(() => parseExpr(null as unknown as string)).toThrow(new ArgumentError("parseExpr: source must be the expression's text (a string), got null"));
+  });
+
+  it('--var: JSON nesting is limited before parsing; numbers must be decimal', () => {
+    const nested = (n: number): string => `${'['.repeat(n)}1${']'.repeat(n)}`;
+    expect(parseVar(`x=${nested(MAX_VAR_DEPTH)}`)[1].shape).toEqual(new Array<number>(MAX_VAR_DEPTH).fill(1));
+    expect(() => parseVar(`x=${nested(MAX_VAR_DEPTH + 1)}`)).toThrow(`graph --var x: the value nests ${MAX_VAR_DEPTH + 1} levels deep, more than the ${MAX_VAR_DEPTH} allowed`);
+    expect(() => parseVar(`x=${nested(100_000)}`)).toThrow(UsageError);
+    for (const v of ['0x10', '0b11', 'Infinity', '1,,2', '1_000']) expect(() => parseVar(`x=${v}`)).toThrow(`'${v}' is not a decimal number`);
+    expect(Array.from(parseVar('x=-1.5e2, .5, +3')[1].data)).toEqual([-150, 0.5, 3]);
   });
 });

@@ -24,9 +24,32 @@ export type Expr =
 /** A syntax or evaluation error in an expression; the message shows the expression with a caret under the position. Exit 2. */
 export class ExprError extends UsageError {
   constructor(source: string, pos: number, rule: string) {
-    super(`graph --expr: ${rule} at column ${pos + 1}\n  ${source}\n  ${' '.repeat(pos)}^`);
+    const [shown, caret] = excerpt(source, pos);
+    super(`graph --expr: ${rule} at column ${pos + 1}\n  ${shown}\n  ${' '.repeat(caret)}^`);
   }
 }
+
+/** Characters of the expression a message shows around the error (a 100,000-character expression would flood the terminal). */
+const EXCERPT = 60;
+
+/** The part of `source` a message shows, and the caret's column in it: all of it when short, else a window around `pos` with `…` marking the cuts. */
+function excerpt(source: string, at: number): [string, number] {
+  // A hand-built tree (see evaluate) may carry any position; the caret stays within the text.
+  const pos = Math.max(0, Math.min(source.length, Number.isInteger(at) ? at : 0));
+  if (source.length <= 2 * EXCERPT) return [source, pos];
+  const from = Math.max(0, pos - EXCERPT);
+  const to = Math.min(source.length, pos + EXCERPT);
+  const head = from > 0 ? '…' : '';
+  return [`${head}${source.slice(from, to)}${to < source.length ? '…' : ''}`, pos - from + head.length];
+}
+
+/**
+ * How deeply an expression may nest: parentheses, function calls, unary minus, powers and
+ * chains of binary operators all count (`a+b+c` is two levels, `((a))` three). Parsing,
+ * evaluation and the tape walk recurse this deep, far below the stack limit; a longer sum
+ * of many terms is better written as `sum(x)` over a vector.
+ */
+export const MAX_EXPR_DEPTH = 500;
 
 /** A function the expression language can call: its arity range, its implementation on tensors, its help line. */
 export type Fn = { readonly arity: readonly [number, number]; readonly call: (args: readonly Tensor[]) => Tensor; readonly help: string };
@@ -34,8 +57,11 @@ export type Fn = { readonly arity: readonly [number, number]; readonly call: (ar
 const unary = (f: (x: Tensor) => Tensor, help: string): Fn => ({ arity: [1, 1], call: ([x]) => f(x!), help });
 const binary = (f: (a: Tensor, b: Tensor) => Tensor, help: string): Fn => ({ arity: [2, 2], call: ([a, b]) => f(a!, b!), help });
 
-/** Functions an expression may call, each mapped to one core op (or a short composition). */
-export const FUNCTIONS: Readonly<Record<string, Fn>> = {
+/**
+ * Functions an expression may call, each mapped to one core op (or a short composition).
+ * A `Map`, so a name like `constructor` or `__proto__` is simply unknown.
+ */
+export const FUNCTIONS: ReadonlyMap<string, Fn> = new Map(Object.entries({
   exp: unary(core.exp, 'e^x'),
   log: unary(core.log, 'natural log'),
   log1p: unary(core.log1p, 'log(1 + x)'),
@@ -60,7 +86,26 @@ export const FUNCTIONS: Readonly<Record<string, Fn>> = {
   minimum: binary(core.minimum, 'elementwise min(a, b)'),
   matmul: binary((a, b) => core.matmul(a, b), 'matrix product, same as a @ b'),
   dot: binary((a, b) => core.sum(core.mul(a, b)), 'Σ a·b'),
-};
+}));
+
+/** The function names, for messages and help. */
+export function functionNames(): string[] {
+  return [...FUNCTIONS.keys()];
+}
+
+/**
+ * The function `name` at column `pos` of `source`, checked against `argCount` arguments when given.
+ * @throws ExprError for an unknown name (listing the known ones) or a wrong number of arguments.
+ */
+export function callable(source: string, pos: number, name: string, argCount?: number): Fn {
+  const fn = FUNCTIONS.get(name);
+  if (fn === undefined) throw new ExprError(source, pos, `unknown function '${name}' (known: ${functionNames().join(', ')})`);
+  const [lo, hi] = fn.arity;
+  if (argCount !== undefined && (argCount < lo || argCount > hi)) {
+    throw new ExprError(source, pos, `${name} takes ${lo === hi ? lo : `${lo} to ${hi}`} argument${hi === 1 ? '' : 's'}, got ${argCount}`);
+  }
+  return fn;
+}
 
 /**
  * Parses an expression.
@@ -68,8 +113,22 @@ export const FUNCTIONS: Readonly<Record<string, Fn>> = {
  * @example parseExpr('sigmoid(w*x + b)')
  */
 export function parseExpr(source: string): Expr {
+  if (typeof source !== 'string') throw new core.ArgumentError(`parseExpr: source must be the expression's text (a string), got ${core.describeValue(source)}`);
   const toks = tokenize(source);
   let i = 0;
+  // The depth of every node built so far (a leaf is 1), and the current recursion depth:
+  // together they keep both the parser's recursion and the tree below MAX_EXPR_DEPTH.
+  const depth = new WeakMap<Expr, number>();
+  let nesting = 0;
+  const tooDeep = (pos: number): never => {
+    throw new ExprError(source, pos, `the expression nests more than ${MAX_EXPR_DEPTH} levels deep (parentheses, calls, unary minus, powers and operator chains all count); split it up, or use sum()/mean() over a vector instead of a long chain of + or *`);
+  };
+  const node = (e: Expr, ...children: Expr[]): Expr => {
+    const d = 1 + Math.max(0, ...children.map((c) => depth.get(c) ?? 1));
+    if (d > MAX_EXPR_DEPTH) tooDeep(e.pos);
+    depth.set(e, d);
+    return e;
+  };
   const peek = (): Token => toks[i]!;
   const take = (): Token => toks[i++]!;
   const expect = (text: string, what: string): void => {
@@ -80,7 +139,8 @@ export function parseExpr(source: string): Expr {
     let l = term();
     while (peek().text === '+' || peek().text === '-') {
       const t = take();
-      l = { kind: 'bin', op: t.text === '+' ? '+' : '-', l, r: term(), pos: t.pos };
+      const r = term();
+      l = node({ kind: 'bin', op: t.text === '+' ? '+' : '-', l, r, pos: t.pos }, l, r);
     }
     return l;
   };
@@ -88,39 +148,51 @@ export function parseExpr(source: string): Expr {
     let l = unaryExpr();
     while (peek().text === '*' || peek().text === '/' || peek().text === '@') {
       const t = take();
-      l = { kind: 'bin', op: t.text === '*' ? '*' : t.text === '/' ? '/' : '@', l, r: unaryExpr(), pos: t.pos };
+      const r = unaryExpr();
+      l = node({ kind: 'bin', op: t.text === '*' ? '*' : t.text === '/' ? '/' : '@', l, r, pos: t.pos }, l, r);
     }
     return l;
   };
+  // Every recursive path (parentheses, call arguments, unary minus, the right side of ^)
+  // passes through here, so this one counter bounds the parser's stack.
   const unaryExpr = (): Expr => {
-    if (peek().text === '-') {
-      const t = take();
-      return { kind: 'neg', x: unaryExpr(), pos: t.pos };
+    if (++nesting > MAX_EXPR_DEPTH) tooDeep(peek().pos);
+    try {
+      if (peek().text === '-') {
+        const t = take();
+        const x = unaryExpr();
+        return node({ kind: 'neg', x, pos: t.pos }, x);
+      }
+      return power();
+    } finally {
+      nesting--;
     }
-    return power();
   };
   const power = (): Expr => {
     const base = primary();
     if (peek().text === '^') {
       const t = take();
-      return { kind: 'bin', op: '^', l: base, r: unaryExpr(), pos: t.pos };
+      const r = unaryExpr();
+      return node({ kind: 'bin', op: '^', l: base, r, pos: t.pos }, base, r);
     }
     return base;
   };
   const primary = (): Expr => {
     const t = take();
-    if (t.kind === 'num') return { kind: 'num', value: Number(t.text), pos: t.pos };
+    if (t.kind === 'num') {
+      const value = Number(t.text);
+      if (!Number.isFinite(value)) throw new ExprError(source, t.pos, `the number ${t.text} is too large for a float64 (at most about 1.8e308)`);
+      return node({ kind: 'num', value, pos: t.pos });
+    }
     if (t.kind === 'name') {
-      if (peek().text !== '(') return { kind: 'var', name: t.text, pos: t.pos };
-      const fn = FUNCTIONS[t.text];
-      if (fn === undefined) throw new ExprError(source, t.pos, `unknown function '${t.text}' (known: ${Object.keys(FUNCTIONS).join(', ')})`);
+      if (peek().text !== '(') return node({ kind: 'var', name: t.text, pos: t.pos });
+      callable(source, t.pos, t.text);
       take();
       const args = [expr()];
       while (peek().text === ',') take(), args.push(expr());
       expect(')', `')' closing ${t.text}(`);
-      const [lo, hi] = fn.arity;
-      if (args.length < lo || args.length > hi) throw new ExprError(source, t.pos, `${t.text} takes ${lo === hi ? lo : `${lo} to ${hi}`} argument${hi === 1 ? '' : 's'}, got ${args.length}`);
-      return { kind: 'call', name: t.text, args, pos: t.pos };
+      callable(source, t.pos, t.text, args.length);
+      return node({ kind: 'call', name: t.text, args, pos: t.pos }, ...args);
     }
     if (t.text === '(') {
       const e = expr();
@@ -142,130 +214,22 @@ function describe(t: Token): string {
 
 function tokenize(source: string): Token[] {
   const toks: Token[] = [];
-  const re = /\s*(?:(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|([-+*/^@(),]))/y;
+  const space = /\s*/y;
+  const re = /(?:(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|([-+*/^@(),]))/y;
   let pos = 0;
-  while (pos < source.length) {
-    if (/^\s*$/.test(source.slice(pos))) break;
+  for (;;) {
+    // Sticky regexes from `pos`: one pass over the text, no copies of its tail.
+    space.lastIndex = pos;
+    space.test(source);
+    pos = space.lastIndex;
+    if (pos >= source.length) break;
     re.lastIndex = pos;
     const m = re.exec(source);
-    if (m === null) {
-      const at = pos + (source.slice(pos).length - source.slice(pos).trimStart().length);
-      throw new ExprError(source, at, `unexpected character '${source[at]}'`);
-    }
+    if (m === null) throw new ExprError(source, pos, `unexpected character '${source[pos]}'`);
     const text = m[1] ?? m[2] ?? m[3]!;
-    toks.push({ kind: m[1] !== undefined ? 'num' : m[2] !== undefined ? 'name' : 'op', text, pos: m.index + m[0].length - text.length });
+    toks.push({ kind: m[1] !== undefined ? 'num' : m[2] !== undefined ? 'name' : 'op', text, pos });
     pos = re.lastIndex;
   }
   toks.push({ kind: 'end', text: '', pos: source.length });
   return toks;
-}
-
-/**
- * Names of the variables an expression reads, in order of first use.
- * @example variablesOf(parseExpr('b + w*x')) // ['b', 'w', 'x']
- */
-export function variablesOf(e: Expr): string[] {
-  const out: string[] = [];
-  const walk = (x: Expr): void => {
-    if (x.kind === 'var') {
-      if (!out.includes(x.name)) out.push(x.name);
-    } else if (x.kind === 'neg') walk(x.x);
-    else if (x.kind === 'bin') walk(x.l), walk(x.r);
-    else if (x.kind === 'call') x.args.forEach(walk);
-  };
-  walk(e);
-  return out;
-}
-
-/**
- * Evaluates an expression with core ops. Variables come from `vars`; numeric literals are
- * constants (on a traced tape they show up as constant inputs, with their value).
- * @param source the expression text (for messages) @param e its syntax tree
- * @returns the value, recorded on the tape when evaluated inside `traceTape`/`grad`
- * @throws ExprError for an undefined variable, or a core error re-thrown with the column of the op that raised it.
- * @example evaluate('2*x', parseExpr('2*x'), new Map([['x', scalar(3)]])) // 6
- */
-export function evaluate(source: string, e: Expr, vars: ReadonlyMap<string, Tensor>): Tensor {
-  const ev = (x: Expr): Tensor => {
-    switch (x.kind) {
-      case 'num':
-        return core.scalar(x.value);
-      case 'var': {
-        const v = vars.get(x.name);
-        if (v === undefined) throw new ExprError(source, x.pos, `variable '${x.name}' has no value; pass --var ${x.name}=<number or list>`);
-        return v;
-      }
-      case 'neg':
-        return at(x.pos, () => core.neg(ev(x.x)));
-      case 'bin': {
-        const l = ev(x.l);
-        const r = ev(x.r);
-        return at(x.pos, () => BINARY[x.op](l, r));
-      }
-      case 'call': {
-        const args = x.args.map(ev);
-        return at(x.pos, () => FUNCTIONS[x.name]!.call(args));
-      }
-    }
-  };
-  const at = (pos: number, f: () => Tensor): Tensor => {
-    try {
-      return f();
-    } catch (err) {
-      if (err instanceof core.TapegradError && !(err instanceof UsageError)) throw new ExprError(source, pos, err.message);
-      throw err;
-    }
-  };
-  return ev(e);
-}
-
-const BINARY: Record<'+' | '-' | '*' | '/' | '^' | '@', (a: Tensor, b: Tensor) => Tensor> = {
-  '+': core.add,
-  '-': core.sub,
-  '*': core.mul,
-  '/': core.div,
-  '^': core.pow,
-  '@': (a, b) => core.matmul(a, b),
-};
-
-/**
- * Parses a `--var` value: a number (`2`), a comma list (`1,2,3` → a vector), or JSON
- * nested arrays (`[[1,2],[3,4]]` → a matrix).
- * @returns the name and the tensor
- * @throws UsageError naming the variable and the accepted forms.
- * @example parseVar('x=1,2,3') // ['x', tensor([1, 2, 3])]
- */
-export function parseVar(spec: string): [string, Tensor] {
-  const eq = spec.indexOf('=');
-  const name = eq < 0 ? '' : spec.slice(0, eq).trim();
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-    throw new UsageError(`graph --var: expected name=value (e.g. --var w=0.5, --var x=1,2,3, --var W=[[1,2],[3,4]]), got '${spec}'`);
-  }
-  const text = spec.slice(eq + 1).trim();
-  const bad = (): never => {
-    throw new UsageError(`graph --var ${name}: '${text}' is not a number, a comma list of numbers, or JSON nested arrays of numbers`);
-  };
-  if (text.startsWith('[')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      return bad();
-    }
-    if (!isNested(parsed)) return bad();
-    try {
-      return [name, core.tensor(parsed)];
-    } catch (err) {
-      if (err instanceof core.TapegradError) throw new UsageError(`graph --var ${name}: ${err.message}`);
-      throw err;
-    }
-  }
-  const parts = text.split(',').map((s) => s.trim());
-  const nums = parts.map(Number);
-  if (parts.some((p) => p === '') || nums.some((n) => !Number.isFinite(n))) return bad();
-  return [name, nums.length === 1 ? core.scalar(nums[0]!) : core.tensor(nums)];
-}
-
-function isNested(v: unknown): v is core.NestedArray {
-  return typeof v === 'number' ? Number.isFinite(v) : Array.isArray(v) && v.every(isNested);
 }

@@ -6,7 +6,9 @@ import { fmtNumber, fmtShape, traceTape, type TapeRecord, type Tensor } from '@t
 import { OptionReader, parseOptions } from '../args.js';
 import { type Command } from '../command.js';
 import { UsageError } from '../errors.js';
-import { evaluate, parseExpr, parseVar, variablesOf, FUNCTIONS } from '../expr.js';
+import { evaluate, variablesOf } from '../expr-eval.js';
+import { functionNames, parseExpr } from '../expr.js';
+import { parseVar } from '../vars.js';
 import { type Io } from '../io.js';
 import { modelTrace } from '../model-trace.js';
 
@@ -35,7 +37,7 @@ wrap a vector expression in sum(...) or mean(...)).
 
 Expressions: numbers, variables, + - * / ^ (power), @ (matrix product), unary minus,
 parentheses, and the functions
-  ${Object.keys(FUNCTIONS).join(', ')}
+  ${functionNames().join(', ')}
 Operators broadcast like NumPy. Numeric literals appear on the graph as constants.
 
 Options:
@@ -76,6 +78,7 @@ Examples:
       rec = modelTrace({
         sizes: o.sizes('model', [2, 3, 2], { minLength: 2 }),
         activation: o.string('activation') ?? 'sigmoid',
+        activationGiven: o.string('activation') !== undefined,
         loss: o.string('loss') ?? 'sum-squares',
         batch: o.number('batch', 1, { integer: true, min: 1, max: 64 }),
         seed: o.number('seed', 1, { integer: true }),
@@ -103,13 +106,17 @@ Examples:
  */
 export function traceExpression(source: string, varSpecs: readonly string[]): TapeRecord {
   const ast = parseExpr(source);
-  const given = new Map<string, Tensor>(varSpecs.map(parseVar));
+  const given = new Map<string, Tensor>();
+  for (const [name, value] of varSpecs.map(parseVar)) {
+    if (given.has(name)) throw new UsageError(`graph --var: '${name}' is given twice; pass each variable once`);
+    given.set(name, value);
+  }
   const names = variablesOf(ast);
   const unused = [...given.keys()].filter((k) => !names.includes(k));
   if (unused.length > 0) throw new UsageError(`graph --var: ${unused.map((u) => `'${u}'`).join(', ')} not used by the expression '${source}'; remove it or fix the expression`);
   // Evaluate once untraced first, so undefined variables and shape errors surface with their column.
   evaluate(source, ast, given);
-  const vars: Record<string, Tensor> = {};
-  for (const n of names) vars[n] = given.get(n)!;
+  // Own properties even for a variable named __proto__ (an assignment would set the prototype).
+  const vars: Record<string, Tensor> = Object.fromEntries(names.map((n) => [n, given.get(n)!]));
   return traceTape.named((traced) => evaluate(source, ast, new Map(Object.entries(traced))), vars);
 }
