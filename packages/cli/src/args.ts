@@ -3,7 +3,9 @@
  * that turn a bad value into a `UsageError` naming the command, the option and the fix.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { checkSize, TapegradError } from '@tapegrad/core';
 import { UsageError } from './errors.js';
+import { parseDecimal } from './numbers.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -71,33 +73,47 @@ export class OptionReader {
     const v = this.string(name);
     if (v === undefined) return fallback;
     const found = choices.find((c) => c === v);
-    if (found === undefined) this.fail(name, `expected one of ${choices.join(', ')}, got '${v}'`);
+    if (found === undefined) this.fail(name, `expected one of ${choices.join(', ')}, got '${clip(v)}'`);
     return found;
   }
 
+  /** A decimal number (`0.1`, `-3`, `1e-4`; not `0x10`, `Infinity` or `''`), within `range`. */
   number(name: string, fallback: number, range: { min?: number; max?: number; integer?: boolean; exclusiveMin?: boolean } = {}): number {
     const v = this.string(name);
     if (v === undefined) return fallback;
-    const n = v.trim() === '' ? Number.NaN : Number(v);
-    const kind = range.integer === true ? 'an integer' : 'a number';
-    if (!Number.isFinite(n) || (range.integer === true && !Number.isInteger(n))) this.fail(name, `expected ${kind}, got '${v}'`);
+    const n = parseDecimal(v) ?? Number.NaN;
+    const kind = range.integer === true ? 'an integer' : 'a decimal number';
+    if (!Number.isFinite(n) || (range.integer === true && !Number.isSafeInteger(n))) this.fail(name, `expected ${kind}, got '${clip(v)}'`);
     const { min, max } = range;
     if (min !== undefined && (range.exclusiveMin === true ? n <= min : n < min)) this.fail(name, `must be ${range.exclusiveMin === true ? '>' : '>='} ${min}, got ${n}`);
     if (max !== undefined && n > max) this.fail(name, `must be <= ${max}, got ${n}`);
     return n;
   }
 
-  /** A comma-separated list of positive integers, e.g. `--layers 16,8`. */
+  /**
+   * A comma-separated list of layer widths (positive decimal integers), e.g. `--layers 16,8`.
+   * The weight matrix between two consecutive widths must fit core's MAX_ELEMENTS, checked
+   * here so the message names the option (the layers next to the data are checked by
+   * createMLP once the data's widths are known).
+   */
   sizes(name: string, fallback: readonly number[], opts: { allowEmpty?: boolean; minLength?: number } = {}): number[] {
     const v = this.string(name);
     if (v === undefined) return [...fallback];
     if (v.trim() === '' && opts.allowEmpty === true) return [];
-    const parts = v.split(',').map((s) => s.trim());
-    const out = parts.map(Number);
-    if (parts.some((p) => p === '') || out.some((n) => !Number.isInteger(n) || n < 1)) {
-      this.fail(name, `expected comma-separated positive integers like 16,8, got '${v}'`);
+    const out = v.split(',').map((s) => (/^\s*\d+\s*$/.test(s) ? Number(s) : Number.NaN));
+    if (out.some((n) => !Number.isSafeInteger(n) || n < 1)) {
+      this.fail(name, `expected comma-separated positive integers like 16,8, got '${clip(v)}'`);
     }
-    if (opts.minLength !== undefined && out.length < opts.minLength) this.fail(name, `needs at least ${opts.minLength} sizes, got ${out.length} ('${v}')`);
+    if (opts.minLength !== undefined && out.length < opts.minLength) this.fail(name, `needs at least ${opts.minLength} sizes, got ${out.length} ('${clip(v)}')`);
+    for (let i = 0; i < out.length; i++) {
+      const shape = i + 1 < out.length ? [out[i + 1]!, out[i]!] : [out[i]!];
+      try {
+        checkSize(shape, `a ${shape.length === 2 ? `${out[i]}→${out[i + 1]} weight matrix` : `layer of width ${out[i]}`}`);
+      } catch (e) {
+        if (e instanceof TapegradError) this.fail(name, e.message);
+        throw e;
+      }
+    }
     return out;
   }
 
@@ -105,9 +121,13 @@ export class OptionReader {
   numbers(name: string, fallback: readonly number[]): number[] {
     const v = this.string(name);
     if (v === undefined) return [...fallback];
-    const parts = v.split(',').map((s) => s.trim());
-    const out = parts.map(Number);
-    if (parts.some((p) => p === '') || out.some((n) => !Number.isFinite(n))) this.fail(name, `expected comma-separated numbers like 0.5,0.8, got '${v}'`);
+    const out = v.split(',').map((s) => parseDecimal(s) ?? Number.NaN);
+    if (out.some((n) => !Number.isFinite(n))) this.fail(name, `expected comma-separated decimal numbers like 0.5,0.8, got '${clip(v)}'`);
     return out;
   }
+}
+
+/** A value as a message quotes it: long ones cut to 60 characters. */
+function clip(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
 }

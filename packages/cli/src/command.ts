@@ -21,4 +21,6 @@ Exit codes:
   1  a check failed (autodiff and closed form / finite differences disagree, or training diverged)
   2  usage error (unknown option, bad value, bad expression)
   3  bad data (unreadable or malformed CSV file, unwritable --save path)
-  4  internal error (a bug in tapegrad: please report it with --debug output)`;
+  4  internal error (a bug in tapegrad: please report it with --debug output)
+With --json on the command line, an error is one JSON object on stdout instead of a line on
+stderr: {"error": {"type": "<error class>", "message": "...", "exitCode": <code>}}`;

@@ -3,7 +3,7 @@
  * inputs with targets that suit the loss (one-hot for softmax cross-entropy, 0/1 for
  * binary cross-entropy, values in [0, 1) otherwise).
  */
-import { Rng, tensor, type Tensor } from '@tapegrad/core';
+import { Rng, TapegradError, tensor, type Tensor } from '@tapegrad/core';
 import { createMLP, getActivation, getLoss, type Activation, type Loss, type MLP } from '@tapegrad/nn';
 import { UsageError } from './errors.js';
 
@@ -16,21 +16,26 @@ export interface Problem {
   readonly Y: Tensor;
 }
 
-/** Looks up an activation by its CLI name; an unknown name is a usage error (exit 2). */
+/**
+ * Looks up an activation by its CLI name (nn's `getActivation`, which looks names up as own
+ * entries, so `constructor` is unknown); an unknown name is a usage error (exit 2).
+ */
 export function activationOption(command: string, name: string): Activation {
-  try {
-    return getActivation(name);
-  } catch (e) {
-    throw new UsageError(`${command} --activation: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  return asUsage(`${command} --activation`, () => getActivation(name));
 }
 
-/** Looks up a loss by its CLI name; an unknown name is a usage error (exit 2). */
+/** Looks up a loss by its CLI name (nn's `getLoss`); an unknown name is a usage error (exit 2). */
 export function lossOption(command: string, name: string): Loss {
+  return asUsage(`${command} --loss`, () => getLoss(name));
+}
+
+/** Runs `f`; an error nn or core raise on purpose becomes a UsageError prefixed with the command and option it came from. */
+function asUsage<T>(where: string, f: () => T): T {
   try {
-    return getLoss(name);
+    return f();
   } catch (e) {
-    throw new UsageError(`${command} --loss: ${e instanceof Error ? e.message : String(e)}`);
+    if (e instanceof TapegradError) throw new UsageError(`${where}: ${e.message}`);
+    throw e;
   }
 }
 
@@ -44,13 +49,23 @@ function outputActivationFor(loss: Loss, hidden: Activation): Activation {
 
 /**
  * Builds the random problem.
- * @param spec sizes `[in, ..., out]`, activation and loss names, batch size, seed
- * @throws UsageError for unknown names, or a softmax activation in a hidden layer.
+ * @param spec sizes `[in, ..., out]`, activation and loss names, batch size, seed;
+ *   `activationGiven` says the user chose the activation (so it must be used somewhere)
+ * @throws UsageError for unknown names, a softmax activation in a hidden layer, or an
+ *   activation the network would not use (no hidden layer, and the loss works on logits).
  */
-export function randomProblem(command: string, spec: { sizes: readonly number[]; activation: string; loss: string; batch: number; seed: number }): Problem {
+export function randomProblem(
+  command: string,
+  spec: { sizes: readonly number[]; activation: string; activationGiven: boolean; loss: string; batch: number; seed: number },
+): Problem {
   const activation = activationOption(command, spec.activation);
   const loss = lossOption(command, spec.loss);
   if (!activation.elementwise) throw new UsageError(`${command} --activation: '${activation.name}' is not elementwise, so it cannot be a hidden activation; use softmax-ce as the loss for a softmax output`);
+  if (spec.activationGiven && spec.sizes.length === 2 && loss.fromLogits) {
+    throw new UsageError(
+      `${command} --activation: the network ${spec.sizes.join(',')} has no hidden layer and the loss '${loss.name}' works on logits (identity output), so '${spec.activation}' would not be used; add a hidden layer (e.g. ${spec.sizes[0]},8,${spec.sizes[1]}) or drop --activation`,
+    );
+  }
   const model = createMLP({ sizes: [...spec.sizes], activations: activation, output: outputActivationFor(loss, activation), seed: spec.seed });
   const rng = new Rng(spec.seed + 1);
   const nIn = spec.sizes[0]!;

@@ -6,7 +6,7 @@ import { fmtNumber, fmtShape, unravelIndex } from '@tapegrad/core';
 import { backpropClosedForm, backpropTape, compareGradients, finiteDifferenceGradients, paramCount, type GradResult, type GradientComparison } from '@tapegrad/nn';
 import { OptionReader, parseOptions } from '../args.js';
 import { type Command } from '../command.js';
-import { EXIT } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import { type Io } from '../io.js';
 import { randomProblem } from '../problem.js';
 import { fmt, fmtErr, table } from '../render.js';
@@ -27,6 +27,13 @@ const OPTIONS = {
 // held to rtol 1e-6, atol 1e-8 (core's checkGrads defaults, derived the same way).
 const FD_TOL = { rtol: 1e-6, atol: 1e-8 } as const;
 
+/**
+ * Finite differences run the network forward twice per parameter, about 2·P·(batch·P)
+ * multiply-adds for P parameters. Past this many (roughly ten seconds) compare refuses
+ * rather than appearing to hang.
+ */
+export const MAX_FD_WORK = 1e10;
+
 export const compareCommand: Command = {
   name: 'compare',
   summary: 'gradients by tape, closed form and finite differences, side by side, with errors and timings',
@@ -38,12 +45,15 @@ entries side by side, a per-parameter error table and the time each method took.
 when they disagree beyond the tolerances:
   tape vs closed form          |Δ| <= 1e-10·max(|a|,|b|) + 1e-13·scale   (both exact up to rounding)
   either vs finite differences |Δ| <= 1e-6·max(|a|,|b|) + 1e-8·scale     (O(eps²) truncation, O(u/eps) rounding)
-where scale = max(1, largest gradient entry).
+where scale = max(1, largest gradient entry). Finite differences take two forward passes per
+parameter, about 2·P²·batch multiply-adds for P parameters; above ${MAX_FD_WORK.toExponential(0)} compare stops
+with a usage error instead of running for minutes.
 
 Options:
   -l, --layers <sizes>      all layer widths, input first: 4,8,3 is 4 inputs, 8 hidden, 3 outputs (default 4,8,3)
   -a, --activation <name>   hidden activation (default tanh); the output layer uses it too unless
-                            the loss works on logits (softmax-ce, bce: identity output)
+                            the loss works on logits (softmax-ce, bce: identity output), so
+                            with no hidden layer and such a loss it is an error to pass it
   --loss <name>             softmax-ce (default), mse, half-sum-squares, sum-squares, bce, huber
   -b, --batch <n>           samples in the batch (default 16)
   -s, --seed <n>            seed of the weights and the batch (default 1)
@@ -56,9 +66,16 @@ Example:
     const cmd = 'tapegrad compare';
     const o = new OptionReader(cmd, parseOptions(cmd, argv, OPTIONS));
     const sizes = o.sizes('layers', [4, 8, 3], { minLength: 2 });
-    const spec = { sizes, activation: o.string('activation') ?? 'tanh', loss: o.string('loss') ?? 'softmax-ce', batch: o.number('batch', 16, { integer: true, min: 1 }), seed: o.number('seed', 1, { integer: true }) };
+    const spec = { sizes, activation: o.string('activation') ?? 'tanh', activationGiven: o.string('activation') !== undefined, loss: o.string('loss') ?? 'softmax-ce', batch: o.number('batch', 16, { integer: true, min: 1 }), seed: o.number('seed', 1, { integer: true }) };
     const eps = o.number('eps', 1e-6, { min: 0, exclusiveMin: true, max: 0.1 });
     const json = o.flag('json');
+    const params = sizes.slice(1).reduce((acc, n, i) => acc + n * (sizes[i]! + 1), 0);
+    const work = 2 * params * spec.batch * params;
+    if (work > MAX_FD_WORK) {
+      throw new UsageError(
+        `${cmd} --layers: finite differences for ${params.toLocaleString('en-US')} parameters and a batch of ${spec.batch} take about ${work.toExponential(1)} multiply-adds (2 forward passes per parameter), more than the ${MAX_FD_WORK.toExponential(0)} compare allows; use smaller --layers or --batch`,
+      );
+    }
     const p = randomProblem(cmd, spec);
     const timed = (f: () => GradResult, minMillis: number, warmup: number): { r: GradResult; millis: number; reps: number } => {
       // Untimed calls first, so the time excludes JIT compilation; then fast methods are

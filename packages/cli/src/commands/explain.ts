@@ -35,6 +35,9 @@ export const SEED_003_NET = {
   y: [0.01, 0.99],
 } as const;
 
+/** The walk-through prints a line per weight, bias, z, a and δ: past this many parameters it is no longer readable. */
+export const MAX_EXPLAIN_PARAMS = 1000;
+
 export const explainCommand: Command = {
   name: 'explain',
   summary: "backprop worked by hand on seed 003's 2-3-2 network, every number checked against the tape",
@@ -55,7 +58,8 @@ b⁽¹⁾ = [0.35, 0.35, 0.35], W⁽²⁾ = [[0.4, 0.45, 0.5], [0.55, 0.6, 0.65]
 x = [0.05, 0.1], y = [0.01, 0.99].
 
 Options:
-  -l, --layers <sizes>      all widths, input first (default 2,3,2); other sizes get seeded random weights
+  -l, --layers <sizes>      all widths, input first (default 2,3,2); other sizes get seeded random
+                            weights; at most ${MAX_EXPLAIN_PARAMS} parameters (a line per number)
   -a, --activation <name>   every layer's activation (default sigmoid): identity, sigmoid, tanh,
                             relu, leakyRelu, softplus, elu, gelu, swish
   -s, --seed <n>            random weights (and x, y unless given) from this seed
@@ -66,6 +70,10 @@ Options:
     const cmd = 'tapegrad explain';
     const o = new OptionReader(cmd, parseOptions(cmd, argv, OPTIONS));
     const sizes = o.sizes('layers', SEED_003_NET.sizes, { minLength: 2 });
+    const params = sizes.slice(1).reduce((acc, n, i) => acc + n * (sizes[i]! + 1), 0);
+    if (params > MAX_EXPLAIN_PARAMS) {
+      throw new UsageError(`${cmd} --layers: the network ${sizes.join(',')} has ${params.toLocaleString('en-US')} parameters, more than the ${MAX_EXPLAIN_PARAMS} explain writes out (a line per number); use a smaller network, or tapegrad compare for large ones`);
+    }
     const activation = activationOption(cmd, o.string('activation') ?? 'sigmoid');
     if (!activation.elementwise) throw new UsageError(`${cmd} --activation: '${activation.name}' is not elementwise; the walk-through needs f'(z) per neuron`);
     const seedGiven = o.string('seed') !== undefined;

@@ -47,7 +47,8 @@ Options:
   --model <sizes>         instead of --expr: one loss evaluation C = mean_i C_i of a seeded MLP
                           with these widths (input, hidden..., output) on a random batch X, Y;
                           parameters W1, b1, ... are the variables
-  --activation <name>     hidden (and, unless the loss works on logits, output) activation (default sigmoid)
+  --activation <name>     hidden (and, unless the loss works on logits, output) activation (default
+                          sigmoid); an error when unused (no hidden layer and a loss on logits)
   --loss <name>           loss for --model (default sum-squares)
   --batch <n>             samples for --model (default 1)
   --seed <n>              seed of the --model parameters and data (default 1)
