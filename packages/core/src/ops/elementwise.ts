@@ -89,7 +89,11 @@ export const powOp = binaryOp({
       sumTo(mul(g, mul(out, log(where(mul(equal(a, 0), greaterEqual(b, 0)), 1, a)))), sb!),
   },
 });
-/** `a ** b` elementwise, broadcasting. The gradient in `b` is NaN where `a < 0` and 0 where `a = 0`. */
+/**
+ * `a ** b` elementwise, broadcasting. The gradient in `a` is `b·a^(b-1)`, and 0 wherever b = 0
+ * (also at a = 0, as in PyTorch and JAX); the gradient in `b` is `a^b ln a`: NaN where `a < 0`,
+ * 0 where `a = 0` and `b >= 0`.
+ */
 export const pow = (a: TensorLike, b: TensorLike): Tensor => apply(powOp, [lift(a), lift(b)], undefined);
 
 // Ties: maximum sends the whole gradient to `a` where a == b (and minimum likewise),
