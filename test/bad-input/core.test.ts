@@ -188,8 +188,9 @@ const cases: BadCase[] = [
   { name: 'uniform([2], {})', cls: 5, run: () => loose(uniform)([2], {}), error: ArgumentError, message: ['uniform: pass { seed } or { rng } so the values are reproducible'] },
   { name: 'uniform([2], {seed: 0, rng})', cls: 5, run: () => loose(uniform)([2], { seed: 0, rng: new Rng(0) }), error: ArgumentError, message: ['uniform: pass either rng or seed, not both'] },
   { name: 'customOp({..., save: ["x"]})', cls: 5, run: spec({ save: ['x'] }), error: ArgumentError, message: ["customOp: unknown option \"save\"; valid options are 'name', 'inputs', 'forward', 'vjp', 'saves'"] },
-  { name: 'slice(x, [[0, 3, 0]]) (a zero step)', cls: 5, run: () => slice(x3, [[0, 3, 0]]), error: ArgumentError, message: ['slice: range 0 [0, 3, 0] has step 0; steps must be positive integers'] },
-  { name: 'slice(x, [[0, 3, -1]]) (negative steps are refused, not ignored)', cls: 5, run: () => slice(x3, [[0, 3, -1]]), error: ArgumentError, message: ['has step -1; steps must be positive integers (negative steps are not supported'] },
+  { name: 'slice(x, [[0, 3, 0]]) (a zero step)', cls: 5, run: () => slice(x3, [[0, 3, 0]]), error: ArgumentError, message: ['slice: range 0 [0, 3, 0] has step 0; a step must be a non-zero integer'] },
+  { name: 'slice(x, [[0, 3, -1]]) (a backward step from below the end)', cls: 5, run: () => slice(x3, [[0, 3, -1]]), error: ShapeError, message: ['slice: range [0, 3, -1] is not a valid backward range of axis 0 (size 3)', 'needs 2 >= start > end >= -1', 'end -4 reads through element 0'] },
+  { name: 'slice(x, [[3, 0, -1]]) (a backward start past the axis)', cls: 5, run: () => slice(x3, [[3, 0, -1]]), error: ShapeError, message: ['slice: range [3, 0, -1] is not a valid backward range'] },
   { name: 'slice(x, [[0, 3, 1.5]])', cls: 5, run: () => slice(x3, [[0, 3, 1.5]]), error: ArgumentError, message: ['slice: range 0 [0, 3, 1.5] has step 1.5; start, end and step must be integers'] },
   { name: 'slice(x, [[0, 3, 1, 1]]) (a fourth entry)', cls: 5, run: () => slice(x3, loose((s: unknown) => s)([[0, 3, 1, 1]]) as never), error: ArgumentError, message: ['slice: range 0 must be [start, end], [start, end, step] or null, got [0, 3, 1, 1]'] },
   { name: 'pad(x, [[1, 1, 1]]) (a third entry pad would ignore)', cls: 5, run: () => pad(x3, loose((s: unknown) => s)([[1, 1, 1]]) as never), error: ArgumentError, message: ['pad: widths[0] must be a pair [before, after], got [1, 1, 1]'] },
@@ -240,6 +241,22 @@ describe('what the hardening added or kept, against hand-computed values', () =>
     expect(slice(arange(6), [[2, 2, 3]]).shape).toEqual([0]);
     const m = reshape(arange(12), [3, 4]);
     expect(slice(m, [[0, 3, 2], [1, 4, 2]]).toArray()).toEqual([[1, 3], [9, 11]]); // m[0:3:2, 1:4:2]
+  });
+
+  it('negative steps walk backwards, as NumPy\'s a[start:end:-step]', () => {
+    expect(slice(arange(5), [[4, 0, -2]]).toArray()).toEqual([4, 2]); // a[4:0:-2]
+    expect(slice(arange(5), [[4, -6, -1]]).toArray()).toEqual([4, 3, 2, 1, 0]); // a[::-1]
+    expect(slice(arange(5), [[-1, -6, -3]]).toArray()).toEqual([4, 1]); // a[-1::-3]
+    expect(slice(arange(5), [[2, 2, -1]]).shape).toEqual([0]);
+    const m = reshape(arange(6), [2, 3]);
+    expect(slice(m, [[1, -3, -1], [2, -4, -2]]).toArray()).toEqual([[5, 3], [2, 0]]); // m[::-1, ::-2]
+  });
+
+  it('the gradient of a backward slice scatters g back in reverse', () => {
+    const g = grad((x: Tensor) => sum(mul(slice(x, [[5, 0, -2]]), tensor([10, 20, 30]))))(arange(6));
+    expect(g.toArray()).toEqual([0, 30, 0, 20, 0, 10]); // picks 5, 3, 1
+    const h = grad((x: Tensor) => sum(grad((y: Tensor) => sum(square(slice(y, [[3, -6, -3]]))))(x)))(arange(5));
+    expect(h.toArray()).toEqual([2, 0, 0, 2, 0]); // picks 3, 0
   });
 
   it('the gradient of a stepped slice scatters back into the picked places', () => {

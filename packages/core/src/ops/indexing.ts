@@ -68,12 +68,15 @@ const countOf = (start: number, stop: number, step: number): number => Math.ceil
 /** Extent from the first picked element to the last, inclusive: (n - 1)·step + 1 (0 when empty). */
 const spanOf = (n: number, step: number): number => (n === 0 ? 0 : (n - 1) * step + 1);
 
-/** Slice attributes: per axis `[start, stop, step]`, normalised (0 <= start <= stop <= size, step >= 1). */
+/**
+ * Slice attributes: per axis `[start, stop, step]`, normalised: 0 <= start <= stop <= size for
+ * step >= 1; size > start > stop >= -1 for step <= -1 (stop -1: through element 0).
+ */
 export interface SliceAttrs {
   readonly ranges: readonly (readonly [number, number, number])[];
 }
 
-export const sliceOp = defineOp<Unary, SliceAttrs, 'x', never>({
+export const sliceOp: KernelOp<Unary, SliceAttrs, 'x', never> = defineOp<Unary, SliceAttrs, 'x', never>({
   name: 'slice',
   inputs: ['x'],
   saves: [],
@@ -85,19 +88,31 @@ export const sliceOp = defineOp<Unary, SliceAttrs, 'x', never>({
     return out;
   },
   // The adjoint of picking every step-th element from start is placing g there in zeros:
-  // pad with `start` before, step - 1 zeros between, and the rest of the axis after.
+  // pad with `start` before, step - 1 zeros between, and the rest of the axis after. A
+  // negative step picks the same elements as the step |step| from the last one it reaches,
+  // in reverse order: reverse g along those axes (a slice with step -1, differentiable in
+  // turn), then place it as for the positive step.
   vjp: {
     x: (g, { shapes: [sx], attrs: { ranges } }) => {
-      const widths = ranges.map(([a, , st], i) => [a, sx![i]! - a - spanOf(g.shape[i]!, st)] as const);
-      return apply(padOp, [g], { widths, interior: ranges.map(([, , st]) => st - 1) });
+      const backwards = ranges.some((r) => r[2] < 0);
+      const flip = g.shape.map((n, i): readonly [number, number, number] => (ranges[i]![2] < 0 && n > 0 ? [n - 1, -1, -1] : [0, n, 1]));
+      const gf = backwards ? apply(sliceOp, [g], { ranges: flip }) : g;
+      const widths = ranges.map(([a, , st], i) => {
+        const n = g.shape[i]!;
+        const lo = st < 0 && n > 0 ? a + (n - 1) * st : a;
+        return [lo, sx![i]! - lo - spanOf(n, Math.abs(st))] as const;
+      });
+      return apply(padOp, [gf], { widths, interior: ranges.map(([, , st]) => Math.abs(st) - 1) });
     },
   },
 });
 
 /**
  * A range per axis: `[start, end)`, or `[start, end, step]` for every step-th element (NumPy's
- * `a[start:end:step]`, step a positive integer), or `null` for the whole axis. Negative start
- * and end count from the end of the axis.
+ * `a[start:end:step]`, step a non-zero integer), or `null` for the whole axis. Negative start
+ * and end count from the end of the axis. A negative step walks down from start to just above
+ * end; to include element 0, end at `-(size + 1)` (NumPy's `a[start::-1]`): `[size - 1, -(size + 1), -1]`
+ * reverses the axis.
  */
 export type SliceRange = readonly [number, number] | readonly [number, number, number] | null;
 
@@ -107,11 +122,14 @@ function sliceEntry(v: unknown): string {
 
 /**
  * The box `ranges` of `x`; axes without a range are kept whole. A third entry is a step:
- * `slice(x, [[0, 5, 2]])` is NumPy's `x[0:5:2]` (elements 0, 2, 4), differentiable like any slice.
+ * `slice(x, [[0, 5, 2]])` is NumPy's `x[0:5:2]` (elements 0, 2, 4), `[[4, 0, -2]]` its
+ * `x[4:0:-2]` (4, 2); differentiable like any slice. Ranges are strict: a start or end
+ * outside the axis is an error, not clamped.
  * @example slice(x, [[1, 3], null]) // rows 1..2, every column
  * @example slice(arange(6), [[1, 6, 2]]) // [1, 3, 5]
+ * @example slice(arange(3), [[2, -4, -1]]) // [2, 1, 0]
  * @throws ShapeError for more ranges than axes or a range outside the axis; ArgumentError for a
- *   range that is not `[start, end]`, `[start, end, step]` or null, or a step that is not a positive integer.
+ *   range that is not `[start, end]`, `[start, end, step]` or null, or a step that is 0 or not an integer.
  */
 export function slice(x: Tensor, ranges: readonly SliceRange[]): Tensor {
   tensorArg('slice', 'x', x);
@@ -132,11 +150,19 @@ export function slice(x: Tensor, ranges: readonly SliceRange[]): Tensor {
       }
     });
     const [s0, e0, st = 1] = entries as readonly number[];
-    if (!(st! >= 1)) {
-      throw new ArgumentError(`slice: range ${i} ${sliceEntry(r)} has step ${st}; steps must be positive integers (negative steps are not supported: slice forwards, then reverse with take)`);
-    }
+    if (st === 0) throw new ArgumentError(`slice: range ${i} ${sliceEntry(r)} has step 0; a step must be a non-zero integer (negative to walk backwards)`);
     const a = s0! < 0 ? s0! + d : s0!;
     const b = e0! < 0 ? e0! + d : e0!;
+    if (st! < 0) {
+      if (a === b) return [0, 0, 1];
+      if (!(a <= d - 1 && b >= -1 && b < a)) {
+        throw new ShapeError(
+          `slice: range [${s0}, ${e0}, ${st}] is not a valid backward range of axis ${i} (size ${d}) of ${fmtShape(x.shape)}; ` +
+            `a negative step needs ${d - 1} >= start > end >= -1 once negative values are counted from the end (end -${d + 1} reads through element 0)`,
+        );
+      }
+      return [a, b, st!];
+    }
     if (a < 0 || b > d || a > b) {
       throw new ShapeError(`slice: range [${s0}, ${e0}) is not a valid range of axis ${i} (size ${d}) of ${fmtShape(x.shape)}; need 0 <= start <= end <= ${d}`);
     }

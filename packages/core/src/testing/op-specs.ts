@@ -263,7 +263,7 @@ export const opSpecs: { readonly [K in OpName]: OpSpec } = {
   }),
   slice: spec({
     arity: 1,
-    domain: '[-3, 3]; a range per axis (sometimes null, sometimes negative, sometimes with a step 1..3), not the whole tensor',
+    domain: '[-3, 3]; a range per axis (sometimes null, sometimes negative, sometimes with a step -3..3), not the whole tensor',
     values: interval(-3, 3),
     layout: shapeArb(1, 3).chain((s) =>
       fc
@@ -271,9 +271,15 @@ export const opSpecs: { readonly [K in OpName]: OpSpec } = {
           ...s.map((d) =>
             fc.option(
               fc
-                .tuple(fc.integer({ min: 0, max: d }), fc.integer({ min: 0, max: d }), fc.boolean(), fc.integer({ min: 0, max: 3 }))
+                .tuple(fc.integer({ min: 0, max: d }), fc.integer({ min: 0, max: d }), fc.boolean(), fc.integer({ min: -3, max: 3 }))
                 .map(([p, q, negative, step]): SliceRange => {
                   const [lo, hi] = p <= q ? [p, q] : [q, p];
+                  if (step < 0) {
+                    // Backwards from hi - 1 down to just above lo - 1; through element 0 is end -(d + 1).
+                    if (hi === lo) return [lo, lo, step];
+                    const end = lo === 0 ? -(d + 1) : negative ? lo - 1 - d : lo - 1;
+                    return [hi - 1, end, step];
+                  }
                   const start = negative && lo > 0 ? lo - d : lo;
                   // step 0 here means "no step entry": the two-entry form.
                   return step === 0 ? [start, hi] : [start, hi, step];

@@ -108,7 +108,7 @@ export function naiveMatmul(a: Tensor, b: Tensor, transA: boolean, transB: boole
 
 /**
  * The elements `start, start + step, ...` below `stop` on each axis (`[start, stop, step]`,
- * already non-negative, step >= 1) of `x`, one element at a time.
+ * start and stop already counted from the start, step non-zero) of `x`, one element at a time.
  */
 export function naiveSlice(x: Tensor, ranges: readonly (readonly [number, number, number])[]): Tensor {
   const shape = ranges.map(([a, b, st]) => Math.max(0, Math.ceil((b - a) / st)));
