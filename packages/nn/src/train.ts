@@ -133,12 +133,12 @@ export function train(model: MLP, data: { X: Tensor; Y: Tensor }, opts: TrainOpt
       const at = { epoch, step, loss: cost, batch: start / batchSize + 1, batches: Math.ceil(N / batchSize), previous };
       if (!Number.isFinite(cost)) throw diverged(opt, at);
       // A finite loss can hide an overflowed gradient (Σ over the batch of large finite terms).
-      const badGrad = firstNonFinite(grads.map((g) => ({ W: g.W.data, b: g.b.data })));
+      const badGrad = firstNonFinite(grads);
       if (badGrad !== undefined) throw nonFinite(opt, at, `the gradient ${badGrad}`, 'no step was taken');
-      model.layers.forEach((l, i) => {
-        saved[i]!.W.set(l.W);
-        saved[i]!.b.set(l.b);
-      });
+      for (let i = 0; i < saved.length; i++) {
+        saved[i]!.W.set(model.layers[i]!.W);
+        saved[i]!.b.set(model.layers[i]!.b);
+      }
       opt.step(model, grads);
       const badParam = firstNonFinite(model.layers);
       if (badParam !== undefined) {
@@ -158,16 +158,25 @@ export function train(model: MLP, data: { X: Tensor; Y: Tensor }, opts: TrainOpt
   return { history };
 }
 
-/** The first non-finite parameter (or gradient) entry, as `layer 2 W[1, 0] = NaN`, or undefined. */
-function firstNonFinite(layers: readonly { readonly W: Float64Array; readonly b: Float64Array }[]): string | undefined {
+/** The first non-finite entry of one array, or -1 (`v - v` is 0 for finite v, NaN otherwise). */
+function nonFiniteAt(a: Float64Array): number {
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i]!;
+    if (v - v !== 0) return i;
+  }
+  return -1;
+}
+
+/** The first non-finite parameter (or gradient) entry, as `layer 2 W[1] = NaN`, or undefined. Allocates nothing when all are finite. */
+function firstNonFinite(layers: readonly { readonly W: Float64Array | Tensor; readonly b: Float64Array | Tensor }[]): string | undefined {
   for (let l = 0; l < layers.length; l++) {
-    for (const key of ['W', 'b'] as const) {
-      const a = layers[l]![key];
-      for (let i = 0; i < a.length; i++) {
-        const v = a[i]!;
-        if (v - v !== 0) return `layer ${l + 1} ${key}[${i}] = ${v}`;
-      }
-    }
+    const layer = layers[l]!;
+    const W = layer.W instanceof Float64Array ? layer.W : layer.W.data;
+    const b = layer.b instanceof Float64Array ? layer.b : layer.b.data;
+    const iw = nonFiniteAt(W);
+    if (iw >= 0) return `layer ${l + 1} W[${iw}] = ${W[iw]}`;
+    const ib = nonFiniteAt(b);
+    if (ib >= 0) return `layer ${l + 1} b[${ib}] = ${b[ib]}`;
   }
   return undefined;
 }
