@@ -65,6 +65,9 @@ const cases: BadCase[] = [
   { name: 'normal([1e10])', cls: 2, run: () => normal([1e10], { seed: 0 }), error: ShapeError, message: ['normal: shape [10000000000]'] },
   { name: 'new Rng(0).permutation(2**31)', cls: 2, run: () => new Rng(0).permutation(2 ** 31), error: ShapeError, message: ['Rng.permutation: shape [2147483648]'] },
   { name: 'scatterAdd into 2**40 rows', cls: 2, run: () => scatterAdd(tensor([[1, 2]]), [0], 2 ** 40), error: ShapeError, message: ['scatterAdd: shape [1099511627776,2]'] },
+  { name: 'add([1e5, 1], [1, 1e5]) (broadcasting multiplies sizes)', cls: 2, run: () => add(zeros([1e5, 1]), zeros([1, 1e5])), error: ShapeError, message: ['add: shape [100000,100000] has 10,000,000,000 elements', `limit of ${limit}`] },
+  { name: 'matmul([1e5, 1], [1, 1e5])', cls: 2, run: () => matmul(zeros([1e5, 1]), zeros([1, 1e5])), error: ShapeError, message: ['matmul: shape [100000,100000] has 10,000,000,000 elements'] },
+  { name: 'take of 20,000 rows of 10,000', cls: 2, run: () => take(zeros([1, 1e4]), new Array<number>(2e4).fill(0)), error: ShapeError, message: ['take: shape [20000,10000] has 200,000,000 elements'] },
   { name: 'zeros with 65 dimensions', cls: 2, run: () => zeros(new Array<number>(65).fill(1)), error: ShapeError, message: ['zeros: shape has 65 dimensions, more than the limit of 64'] },
 
   // 3: recursion on user data

@@ -89,6 +89,8 @@ export function broadcastShapes(op: string, shapes: readonly Shape[]): Shape {
       }
     }
   }
+  // Broadcasting can multiply sizes ([n,1] with [1,n]): the result is checked before it is allocated.
+  checkSize(out, op);
   return out;
 }
 

@@ -314,7 +314,9 @@ export const takeOp: KernelOp<Unary, { indices: Int32Array }, 'x', never> = defi
 export function take(x: Tensor, indices: readonly number[] | Int32Array): Tensor {
   tensorArg('take', 'x', x);
   if (x.shape.length === 0) throw new ShapeError('take: x must have at least one axis to index, got a scalar');
-  return apply(takeOp, [x], { indices: checkIndices('take', indices, x.shape[0]!) });
+  const idx = checkIndices('take', indices, x.shape[0]!);
+  checkSize([idx.length, ...x.shape.slice(1)], 'take');
+  return apply(takeOp, [x], { indices: idx });
 }
 
 export const scatterAddOp: KernelOp<Unary, { indices: Int32Array; rows: number }, 'x', never> = defineOp({
