@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ArgumentError, mul, square, sub, sum, tensor } from '@tapegrad/core';
-import { checkLoss, defineLoss, getLoss, huberLoss, losses } from './index.js';
+import { backpropClosedForm, backpropTape, checkLoss, createMLP, defineLoss, evaluate, getLoss, huberLoss, losses } from './index.js';
+import { rowSumTolerance } from './losses.js';
 
 const matrix = (rows: number, cols: number, lo: number, hi: number) =>
   fc.array(fc.double({ min: lo, max: hi, noNaN: true }), { minLength: rows * cols, maxLength: rows * cols }).map((v) => tensor(v, [rows, cols]));
@@ -124,5 +125,32 @@ describe('defineLoss + checkLoss', () => {
 
   it('checkLoss rejects mismatched shapes', () => {
     expect(() => checkLoss(losses.halfSumSquares, tensor([[1, 2]]), tensor([[1, 2, 3]]))).toThrow(/a and y must both be \[batch, n\], got \[1,2\] and \[1,3\]/);
+  });
+});
+
+describe('cross-entropy targets', () => {
+  const m = createMLP({ sizes: [2, 2], activations: ['identity'], seed: 1 });
+  const X = tensor([[0, 1], [1, 0]]);
+  it('softmaxCrossEntropy accepts rows within 1e-6 + n·2⁻²³ of summing to 1 and rejects rows beyond', () => {
+    // n = 2: tolerance 1e-6 + 2·2⁻²³ ≈ 1.2384e-6.
+    expect(rowSumTolerance(2)).toBe(1e-6 + 2 * 2 ** -23);
+    expect(() => backpropClosedForm(m, X, tensor([[0.5 + 1.2e-6, 0.5], [0, 1]]), 'softmaxCrossEntropy')).not.toThrow();
+    expect(() => backpropClosedForm(m, X, tensor([[0.5 + 1.3e-6, 0.5], [0, 1]]), 'softmaxCrossEntropy')).toThrow(
+      /backpropClosedForm: loss 'softmaxCrossEntropy' needs one-hot or probability target rows \(every entry in \[0, 1\], each row summing to 1\), but row 0 of Y sums to 1\.0000013\d* \(off from 1 by 1\.3000e-6, tolerance 1\.2384e-6\); one-hot encode class labels, or divide each row by its sum/,
+    );
+  });
+  it('float32 one-hot and probability rows pass for many classes', () => {
+    const n = 1000;
+    const wide = createMLP({ sizes: [2, n], activations: ['identity'], seed: 1 });
+    const row = Float32Array.from({ length: n }, () => 1 / n);
+    const Y = tensor(Float64Array.from([...row, ...row]), [2, n]);
+    expect(Number.isFinite(backpropTape(wide, X, Y, 'softmaxCrossEntropy').loss)).toBe(true);
+  });
+  it('binaryCrossEntropy accepts 0, 1 and probabilities, and names the first target outside [0, 1]', () => {
+    const one = createMLP({ sizes: [2, 1], activations: ['identity'], seed: 1 });
+    expect(() => evaluate(one, X, tensor([[0], [0.25]]), 'bce')).not.toThrow();
+    expect(() => evaluate(one, X, tensor([[1], [1.0000001]]), 'bce')).toThrow(
+      "evaluate: loss 'binaryCrossEntropy' needs targets in [0, 1] (labels 0/1 or probabilities), but Y[1, 0] (row 1) is 1.0000001; encode the two classes as 0 and 1",
+    );
   });
 });

@@ -134,7 +134,7 @@ const softmaxCrossEntropy: Loss = {
       let s = 0;
       for (let j = r * n; j < (r + 1) * n; j++) s += y[j]!;
       if (!(Math.abs(s - 1) <= tol)) {
-        throw targetError(where, 'softmaxCrossEntropy', SCE_RULE, `row ${r} of Y sums to ${fmtNumber(s)} (tolerance ${fmtNumber(tol)})`, SCE_FIX);
+        throw targetError(where, 'softmaxCrossEntropy', SCE_RULE, `row ${r} of Y sums to ${s} (off from 1 by ${fmtNumber(Math.abs(s - 1))}, tolerance ${fmtNumber(tol)})`, SCE_FIX);
       }
     }
   },
