@@ -21,17 +21,19 @@ export class LossCompatibilityError extends ArgumentError {}
 export class ModelFormatError extends TapegradError {}
 
 /**
- * Training stopped because the loss was no longer a finite number: the step size is too large
- * for the data, or the data hold NaN/Infinity. The options were valid, so this is not an
- * `ArgumentError`. The model keeps the parameters at which the loss first diverged (no step
- * is taken from them).
+ * Training stopped because the loss, a gradient, or (after a step) a parameter was no longer a
+ * finite number: the step size is too large for the data, or the data are so large that sums
+ * overflow (NaN and ±Infinity in the data are rejected earlier, as an `ArgumentError`). The
+ * options were valid, so this is not an `ArgumentError`. The model keeps finite parameters: those
+ * at which the loss or gradient first diverged (no step is taken from them), or those before the
+ * step that overflowed a parameter (the step is undone; the optimizer's state is not).
  */
 export class TrainingDivergedError extends TapegradError {
   /** The epoch of the step that diverged, 1-based. */
   readonly epoch: number;
   /** The optimizer step that diverged, counted from 1 over the whole run. */
   readonly step: number;
-  /** The batch loss that was not finite (NaN or ±Infinity). */
+  /** The batch loss at that step: NaN or ±Infinity when the loss diverged, finite when a gradient or parameter did. */
   readonly loss: number;
   constructor(message: string, at: { readonly epoch: number; readonly step: number; readonly loss: number }) {
     super(message);
