@@ -4,7 +4,7 @@
  * terminal plots) are exported for tests and embedding.
  * @packageDocumentation
  */
-export { run, exitCodeOf, COMMANDS } from './run.js';
+export { run, exitCodeOf, reportError, COMMANDS } from './run.js';
 export { type Io, type OutStream, type MemoryIo, processIo, memoryIo } from './io.js';
 export { EXIT, UsageError, DataError, CsvError } from './errors.js';
 export { parseCsv, type CsvTable } from './csv.js';

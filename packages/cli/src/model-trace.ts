@@ -11,7 +11,7 @@ import { randomProblem } from './problem.js';
  * Traces the loss of a seeded random MLP on a random batch.
  * @returns the tape; its arguments are named X, Y, then W1, b1, W2, b2, ...
  * @throws UsageError for an unknown activation or loss name.
- * @example modelTrace({ sizes: [2, 3, 2], activation: 'sigmoid', activationGiven: false, loss: 'sum-squares', batch: 1, seed: 1 }).toTable()
+ * @example modelTrace({ sizes: [2, 3, 2], sizesOption: '--model', activation: 'sigmoid', activationGiven: false, loss: 'sum-squares', batch: 1, seed: 1 }).toTable()
  */
 export function modelTrace(spec: Parameters<typeof randomProblem>[1]): TapeRecord {
   const p = randomProblem('tapegrad graph', spec);

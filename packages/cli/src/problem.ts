@@ -3,7 +3,7 @@
  * inputs with targets that suit the loss (one-hot for softmax cross-entropy, 0/1 for
  * binary cross-entropy, values in [0, 1) otherwise).
  */
-import { Rng, TapegradError, tensor, type Tensor } from '@tapegrad/core';
+import { checkSize, Rng, TapegradError, tensor, type Tensor } from '@tapegrad/core';
 import { createMLP, getActivation, getLoss, type Activation, type Loss, type MLP } from '@tapegrad/nn';
 import { UsageError } from './errors.js';
 
@@ -49,14 +49,14 @@ function outputActivationFor(loss: Loss, hidden: Activation): Activation {
 
 /**
  * Builds the random problem.
- * @param spec sizes `[in, ..., out]`, activation and loss names, batch size, seed;
+ * @param spec sizes `[in, ..., out]` (and the option they came from, for messages), activation and loss names, batch size, seed;
  *   `activationGiven` says the user chose the activation (so it must be used somewhere)
  * @throws UsageError for unknown names, a softmax activation in a hidden layer, or an
  *   activation the network would not use (no hidden layer, and the loss works on logits).
  */
 export function randomProblem(
   command: string,
-  spec: { sizes: readonly number[]; activation: string; activationGiven: boolean; loss: string; batch: number; seed: number },
+  spec: { sizes: readonly number[]; sizesOption: '--layers' | '--model'; activation: string; activationGiven: boolean; loss: string; batch: number; seed: number },
 ): Problem {
   const activation = activationOption(command, spec.activation);
   const loss = lossOption(command, spec.loss);
@@ -66,10 +66,11 @@ export function randomProblem(
       `${command} --activation: the network ${spec.sizes.join(',')} has no hidden layer and the loss '${loss.name}' works on logits (identity output), so '${spec.activation}' would not be used; add a hidden layer (e.g. ${spec.sizes[0]},8,${spec.sizes[1]}) or drop --activation`,
     );
   }
-  const model = createMLP({ sizes: [...spec.sizes], activations: activation, output: outputActivationFor(loss, activation), seed: spec.seed });
-  const rng = new Rng(spec.seed + 1);
   const nIn = spec.sizes[0]!;
   const nOut = spec.sizes[spec.sizes.length - 1]!;
+  asUsage(`${command} --batch`, () => (checkSize([spec.batch, nIn], 'the batch X'), checkSize([spec.batch, nOut], 'the batch Y')));
+  const model = asUsage(`${command} ${spec.sizesOption}`, () => createMLP({ sizes: [...spec.sizes], activations: activation, output: outputActivationFor(loss, activation), seed: spec.seed }));
+  const rng = new Rng(spec.seed + 1);
   const x = new Float64Array(spec.batch * nIn);
   for (let i = 0; i < x.length; i++) x[i] = rng.normal();
   const y = new Float64Array(spec.batch * nOut);

@@ -2,7 +2,7 @@
  * The `tapegrad` dispatcher: picks the command, handles --help, and turns errors into one
  * line on stderr and a meaningful exit code.
  */
-import { GradError, TapegradError } from '@tapegrad/core';
+import { ArgumentError, describeValue, GradError, TapegradError } from '@tapegrad/core';
 import { ModelFormatError, TrainingDivergedError } from '@tapegrad/nn';
 import { type Command, HELP_FOOTER } from './command.js';
 import { compareCommand } from './commands/compare.js';
@@ -44,9 +44,15 @@ ${HELP_FOOTER}`;
  * @returns the exit code: 0 ok, 1 a check failed, 2 usage error, 3 bad data, 4 internal error.
  *   With `--json` anywhere on the command line, an error is one JSON object on stdout,
  *   `{"error": {"type", "message", "exitCode"}}`, instead of a line on stderr.
+ * @throws ArgumentError when `argv` is not an array of strings.
  * @example run(['explain'], memoryIo()) // 0
  */
 export function run(argv: readonly string[], io: Io = processIo()): number {
+  // An embedder's mistake, not a command line: thrown, not turned into an exit code.
+  if (!Array.isArray(argv) || !argv.every((a) => typeof a === 'string')) {
+    const bad = Array.isArray(argv) ? `an array holding ${describeValue(argv.find((a) => typeof a !== 'string'))}` : describeValue(argv);
+    throw new ArgumentError(`run: argv must be an array of strings (the arguments after the program name), got ${bad}`);
+  }
   const debug = argv.includes('--debug');
   const json = argv.includes('--json');
   try {
@@ -70,7 +76,7 @@ export function run(argv: readonly string[], io: Io = processIo()): number {
     }
     return runCommand(command, rest, io);
   } catch (e) {
-    return report(e, io, { debug, json });
+    return reportError(e, io, { debug, json });
   }
 }
 
@@ -126,7 +132,12 @@ function errorType(e: unknown): string {
   return e === null ? 'null' : typeof e;
 }
 
-function report(e: unknown, io: Io, opts: { debug: boolean; json: boolean }): number {
+/**
+ * Reports an error the way `run` does and returns its exit code: one line on stderr, or with
+ * `json` one `{"error": {"type", "message", "exitCode"}}` object on stdout; `debug` adds the stack on stderr.
+ * @example reportError(new UsageError('tapegrad train --epochs: ...'), memoryIo(), { debug: false, json: true }) // 2
+ */
+export function reportError(e: unknown, io: Io, opts: { debug: boolean; json: boolean }): number {
   const code = exitCodeOf(e);
   const msg = e instanceof Error ? e.message : String(e);
   const prefix = e instanceof TapegradError && msg.startsWith('tapegrad') ? '' : 'tapegrad: ';

@@ -2,7 +2,7 @@
  * `tapegrad graph`: the tape an expression (or one MLP loss evaluation) records, as
  * Graphviz DOT, Mermaid or a table, optionally with values and gradients.
  */
-import { fmtNumber, fmtShape, traceTape, type TapeRecord, type Tensor } from '@tapegrad/core';
+import { ArgumentError, describeValue, fmtNumber, fmtShape, traceTape, type TapeRecord, type Tensor } from '@tapegrad/core';
 import { OptionReader, parseOptions } from '../args.js';
 import { type Command } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -78,6 +78,7 @@ Examples:
       if (o.strings('var').length > 0) throw new UsageError('tapegrad graph --var: only applies to --expr, not --model');
       rec = modelTrace({
         sizes: o.sizes('model', [2, 3, 2], { minLength: 2 }),
+        sizesOption: '--model',
         activation: o.string('activation') ?? 'sigmoid',
         activationGiven: o.string('activation') !== undefined,
         loss: o.string('loss') ?? 'sum-squares',
@@ -102,10 +103,12 @@ Examples:
  * of first use; numeric literals are constants, which the graph shows by their value.
  * @param source the expression @param varSpecs `name=value` strings as `--var` takes them
  * @returns the tape, its arguments labelled with the variable names
- * @throws ExprError for syntax errors and undefined variables, UsageError for bad or unused --var values.
+ * @throws ExprError for syntax errors and undefined variables, UsageError for bad, repeated or unused --var values,
+ *   ArgumentError when `source` is not a string or `varSpecs` not an array of strings.
  * @example traceExpression('sigmoid(w*x + b)', ['w=0.5', 'x=2', 'b=-1']).toTable()
  */
 export function traceExpression(source: string, varSpecs: readonly string[]): TapeRecord {
+  if (!Array.isArray(varSpecs)) throw new ArgumentError(`traceExpression: varSpecs must be an array of 'name=value' strings, got ${describeValue(varSpecs)}`);
   const ast = parseExpr(source);
   const given = new Map<string, Tensor>();
   for (const [name, value] of varSpecs.map(parseVar)) {
