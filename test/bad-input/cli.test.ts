@@ -111,6 +111,12 @@ export const CLI_CASES: readonly BadCase[] = [
   cli(5, ['help', 'train', 'extra'], 2, 'tapegrad help: takes at most one command name, got 2 arguments'),
   cli(5, ['--version', '--debug'], 2, "tapegrad --version: takes nothing after it, got '--debug'"),
 
+  // 10: seeds. Core's Rng takes integers in [0, 2^53); the CLI says which option broke it.
+  cli(10, ['compare', '--seed=-1'], 2, 'tapegrad compare --seed: must be >= 0, got -1'),
+  cli(10, ['explain', '--seed=-5'], 2, 'tapegrad explain --seed: must be >= 0, got -5'),
+  cli(10, ['graph', '--model', '2,2', '--seed', '0.5'], 2, "tapegrad graph --seed: expected an integer, got '0.5'"),
+  cli(10, ['compare', '--seed', '9007199254740992'], 2, 'tapegrad compare --seed: must be <= 9007199254740991'),
+
   // 9: the CLI's own: decimal numbers only, literals, and --json errors.
   cli(9, ['train', '--lr', '0x10'], 2, "tapegrad train --lr: expected a decimal number, got '0x10'"),
   cli(9, ['train', '--epochs', '0b11'], 2, "tapegrad train --epochs: expected an integer, got '0b11'"),

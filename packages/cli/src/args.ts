@@ -7,6 +7,11 @@ import { checkSize, TapegradError } from '@tapegrad/core';
 import { UsageError } from './errors.js';
 import { parseDecimal } from './numbers.js';
 
+/** A second seed derived from a `--seed`, for a second random stream: `seed + k`, wrapping so it stays a valid seed in [0, 2^53). */
+export function derivedSeed(seed: number, k: number): number {
+  return (seed + k) % (Number.MAX_SAFE_INTEGER + 1);
+}
+
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** Options every command accepts. */
@@ -83,11 +88,21 @@ export class OptionReader {
     if (v === undefined) return fallback;
     const n = parseDecimal(v) ?? Number.NaN;
     const kind = range.integer === true ? 'an integer' : 'a decimal number';
-    if (!Number.isFinite(n) || (range.integer === true && !Number.isSafeInteger(n))) this.fail(name, `expected ${kind}, got '${clip(v)}'`);
+    if (!Number.isFinite(n) || (range.integer === true && !Number.isInteger(n))) this.fail(name, `expected ${kind}, got '${clip(v)}'`);
     const { min, max } = range;
     if (min !== undefined && (range.exclusiveMin === true ? n <= min : n < min)) this.fail(name, `must be ${range.exclusiveMin === true ? '>' : '>='} ${min}, got ${n}`);
     if (max !== undefined && n > max) this.fail(name, `must be <= ${max}, got ${n}`);
+    // Past 2^53 a float64 no longer holds every integer: '9007199254740993' would silently become ...992.
+    if (range.integer === true && !Number.isSafeInteger(n)) this.fail(name, `must be <= ${Number.MAX_SAFE_INTEGER} (2^53 - 1), got '${clip(v)}'`);
     return n;
+  }
+
+  /**
+   * A seed: an integer in [0, 2^53), the seeds core's Rng takes (negative seeds are not
+   * folded onto positive ones).
+   */
+  seed(name: string, fallback: number): number {
+    return this.number(name, fallback, { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER });
   }
 
   /**

@@ -5,6 +5,7 @@
  */
 import { checkSize, Rng, TapegradError, tensor, type Tensor } from '@tapegrad/core';
 import { createMLP, getActivation, getLoss, type Activation, type Loss, type MLP } from '@tapegrad/nn';
+import { derivedSeed } from './args.js';
 import { UsageError } from './errors.js';
 
 /** An MLP, its loss, and one batch: X: [batch, sizes[0]], Y: [batch, sizes.at(-1)]. */
@@ -70,7 +71,7 @@ export function randomProblem(
   const nOut = spec.sizes[spec.sizes.length - 1]!;
   asUsage(`${command} --batch`, () => (checkSize([spec.batch, nIn], 'the batch X'), checkSize([spec.batch, nOut], 'the batch Y')));
   const model = asUsage(`${command} ${spec.sizesOption}`, () => createMLP({ sizes: [...spec.sizes], activations: activation, output: outputActivationFor(loss, activation), seed: spec.seed }));
-  const rng = new Rng(spec.seed + 1);
+  const rng = new Rng(derivedSeed(spec.seed, 1));
   const x = new Float64Array(spec.batch * nIn);
   for (let i = 0; i < x.length; i++) x[i] = rng.normal();
   const y = new Float64Array(spec.batch * nOut);

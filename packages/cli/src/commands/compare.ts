@@ -66,7 +66,7 @@ Example:
     const cmd = 'tapegrad compare';
     const o = new OptionReader(cmd, parseOptions(cmd, argv, OPTIONS));
     const sizes = o.sizes('layers', [4, 8, 3], { minLength: 2 });
-    const spec = { sizes, sizesOption: '--layers' as const, activation: o.string('activation') ?? 'tanh', activationGiven: o.string('activation') !== undefined, loss: o.string('loss') ?? 'softmax-ce', batch: o.number('batch', 16, { integer: true, min: 1 }), seed: o.number('seed', 1, { integer: true }) };
+    const spec = { sizes, sizesOption: '--layers' as const, activation: o.string('activation') ?? 'tanh', activationGiven: o.string('activation') !== undefined, loss: o.string('loss') ?? 'softmax-ce', batch: o.number('batch', 16, { integer: true, min: 1 }), seed: o.seed('seed', 1) };
     const eps = o.number('eps', 1e-6, { min: 0, exclusiveMin: true, max: 0.1 });
     const json = o.flag('json');
     const params = sizes.slice(1).reduce((acc, n, i) => acc + n * (sizes[i]! + 1), 0);

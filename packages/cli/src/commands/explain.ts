@@ -4,7 +4,7 @@
  */
 import { Rng } from '@tapegrad/core';
 import { createMLP } from '@tapegrad/nn';
-import { OptionReader, parseOptions } from '../args.js';
+import { derivedSeed, OptionReader, parseOptions } from '../args.js';
 import { type Command } from '../command.js';
 import { EXIT, UsageError } from '../errors.js';
 import { explainNetwork, type ExplainNet } from '../explain-net.js';
@@ -77,9 +77,9 @@ Options:
     const activation = activationOption(cmd, o.string('activation') ?? 'sigmoid');
     if (!activation.elementwise) throw new UsageError(`${cmd} --activation: '${activation.name}' is not elementwise; the walk-through needs f'(z) per neuron`);
     const seedGiven = o.string('seed') !== undefined;
-    const seed = o.number('seed', 1, { integer: true });
+    const seed = o.seed('seed', 1);
     const fixed = !seedGiven && sizes.length === 3 && sizes.every((s, i) => s === SEED_003_NET.sizes[i]);
-    const rng = new Rng(seed + 7);
+    const rng = new Rng(derivedSeed(seed, 7));
     const x = o.numbers('x', fixed ? SEED_003_NET.x : Array.from({ length: sizes[0]! }, () => Number((2 * rng.next() - 1).toFixed(2))));
     const y = o.numbers('y', fixed ? SEED_003_NET.y : Array.from({ length: sizes[sizes.length - 1]! }, () => Number(rng.next().toFixed(2))));
     if (x.length !== sizes[0]) throw new UsageError(`${cmd} --x: got ${x.length} values for an input layer of width ${sizes[0]}; give one per input`);

@@ -83,7 +83,7 @@ Examples:
         activationGiven: o.string('activation') !== undefined,
         loss: o.string('loss') ?? 'sum-squares',
         batch: o.number('batch', 1, { integer: true, min: 1, max: 64 }),
-        seed: o.number('seed', 1, { integer: true }),
+        seed: o.seed('seed', 1),
       });
     }
     // Core renders the tape; the CLI only picks the format (and its own table rule, as in its other tables).
