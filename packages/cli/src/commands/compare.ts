@@ -56,7 +56,7 @@ Options:
                             with no hidden layer and such a loss it is an error to pass it
   --loss <name>             softmax-ce (default), mse, half-sum-squares, sum-squares, bce, huber
   -b, --batch <n>           samples in the batch (default 16)
-  -s, --seed <n>            seed of the weights and the batch (default 1)
+  -s, --seed <n>            seed of the weights and the batch, an integer >= 0 (default 1)
   --eps <x>                 finite-difference step (default 1e-6)
   --json                    print one JSON object instead of the tables
 

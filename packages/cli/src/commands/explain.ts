@@ -62,7 +62,7 @@ Options:
                             weights; at most ${MAX_EXPLAIN_PARAMS} parameters (a line per number)
   -a, --activation <name>   every layer's activation (default sigmoid): identity, sigmoid, tanh,
                             relu, leakyRelu, softplus, elu, gelu, swish
-  -s, --seed <n>            random weights (and x, y unless given) from this seed
+  -s, --seed <n>            random weights (and x, y unless given) from this seed, an integer >= 0
   --x <values>              the input, comma-separated (length = first width)
   --y <values>              the target, comma-separated (length = last width)
   --json                    print one JSON object (every number and check) instead of the text`,

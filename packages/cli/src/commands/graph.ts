@@ -51,7 +51,7 @@ Options:
                           sigmoid); an error when unused (no hidden layer and a loss on logits)
   --loss <name>           loss for --model (default sum-squares)
   --batch <n>             samples for --model (default 1)
-  --seed <n>              seed of the --model parameters and data (default 1)
+  --seed <n>              seed of the --model parameters and data, an integer >= 0 (default 1)
   -f, --format <f>        dot (default), mermaid, or table
   --values                label nodes with values and gradients
 
