@@ -55,13 +55,18 @@ const OPTION_HELP = `Options:
   --save <model.json>       write the trained model and its preprocessing as JSON
   --json                    print one JSON object instead of the report`;
 
-const DATA_HELP = `Data: every column except the target must be numeric. The target is one-hot encoded when it
-holds class labels and standardised (z-scored) when it is a regression target. With --task
-auto the target holds class labels if any value is not a number, or if every value is an
-integer and there are at most ${MAX_AUTO_CLASSES} distinct values; otherwise it is a regression target.
-Features are standardised with the training rows' mean and standard deviation. A malformed
-file (ragged rows, non-numeric cells, empty cells, a missing target column, an empty file)
-stops with exit code 3 and a message naming the line and column.`;
+const DATA_HELP = `Data: every column except the target must hold decimal numbers: an optional sign, digits with
+an optional decimal point, an optional exponent (-1.5, .5, 2e-3); spaces and tabs around a number
+are ignored; 0x10, 1_000, Infinity, NaN and empty cells are not numbers. The target is one-hot
+encoded when it holds class labels and standardised (z-scored) when it is a regression target.
+With --task auto the target holds class labels if any value is not a number, or if every value
+is an integer and there are at most ${MAX_AUTO_CLASSES} distinct values; otherwise it is a regression
+target. Numeric labels are classes by value (1 and 1.0 are one class). Features are standardised
+with the training rows' mean and standard deviation (a constant column becomes 0). The file is read
+as it streams, with a progress bar on a terminal for a long load. A malformed file (ragged rows,
+non-numeric cells, empty cells, a missing target column, an empty file, text that is not UTF-8),
+a column too large to standardise, or a target with too many classes for its one-hot encoding
+stops with exit code 3 and a message naming the line and column, or the column.`;
 
 export const trainCommand: Command = {
   name: 'train',
