@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CsvTokenizer } from './csv.js';
 import { parseDecimal } from './dataset.js';
@@ -279,5 +280,31 @@ describe('fitStandardizer: constant and overflowing columns', () => {
   it('fits nothing on no rows: the identity transform', () => {
     const st = fitStandardizer(Float64Array.of(), 2, []);
     expect([...st.mean, ...st.std]).toEqual([0, 0, 1, 1]);
+  });
+});
+
+describe('CsvTokenizer: chunking is invisible (property)', () => {
+  const piece = fc.constantFrom('a', 'b', ' ', '\t', ',', '"', '""', '\n', '\r', '\r\n', '1', '.', 'é', '🐍');
+  it('any text split into any chunks gives the records and errors of the whole text', () => {
+    const outcome = (pieces: readonly string[]): unknown => {
+      const out: [number, string[]][] = [];
+      const t = new CsvTokenizer('p.csv', (cells, line) => out.push([line, cells]));
+      try {
+        for (const p of pieces) t.push(p);
+        t.end();
+      } catch (e) {
+        return e instanceof CsvError ? ['error', e.message] : e;
+      }
+      return out;
+    };
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), fc.array(fc.nat(), { maxLength: 6 }), (parts, cuts) => {
+        const text = parts.join('');
+        const at = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+        const chunks = [0, ...at].map((s, i, all) => text.slice(s, all[i + 1] ?? text.length));
+        expect(outcome(chunks)).toEqual(outcome([text]));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
