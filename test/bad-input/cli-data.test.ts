@@ -8,9 +8,11 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, CsvError, DataError, EXIT, UsageError, buildDataset, exitCodeOf, fitStandardizer, memoryIo, parseCsv, run } from '@tapegrad/cli';
-import { type BadCase, type HardeningClass, countByClass, runCorpus } from './corpus.js';
+import { COMMANDS, CsvError, DataError, EXIT, UsageError, buildDataset, exitCodeOf, fitStandardizer, inferTask, memoryIo, parseCsv, run, splitIndices, takeRows } from '@tapegrad/cli';
+import { type BadCase, type HardeningClass, countByClass, loose, runCorpus } from './corpus.js';
+import { callJunk, junk, junkArgs } from './junk.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tapegrad-bad-data-'));
 const train = COMMANDS.find((c) => c.name === 'train')!;
@@ -188,5 +190,33 @@ describe('CLI data bad-input corpus', () => {
     expect(io.out()).toBe('');
     expect(io.err().trimEnd().split('\n')).toHaveLength(1);
     expect(io.err()).not.toContain('internal error');
+  });
+});
+
+describe('the CLI data functions on junk arguments', () => {
+  const fns: [string, (...args: unknown[]) => unknown][] = [
+    ['parseCsv', loose(parseCsv)],
+    ['buildDataset', loose(buildDataset)],
+    ['inferTask', loose(inferTask)],
+    ['fitStandardizer', loose(fitStandardizer)],
+    ['takeRows', loose(takeRows)],
+    ['splitIndices', loose(splitIndices)],
+  ];
+  const table = parseCsv('a,y\n1,p\n2,q\n', 'j.csv');
+  const nearMiss: fc.Arbitrary<unknown[]> = fc.oneof(
+    fc.tuple(fc.constant(table), junk),
+    fc.tuple(fc.constant(table), fc.record({ task: junk, target: junk }, { requiredKeys: [] })),
+    fc.tuple(fc.constant(Float64Array.of(1, 2, 3, 4)), junk, junk, junk),
+    fc.tuple(fc.constant(Float64Array.of(1, 2, 3, 4)), fc.constant(2), junk, junk),
+    fc.tuple(fc.string(), junk),
+  );
+
+  it.each(fns)('%s returns or throws a TapegradError, leaving the tape idle and Object.prototype alone', async (name, fn) => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(junkArgs, nearMiss), async (args) => {
+        await callJunk(name, fn, args);
+      }),
+      { numRuns: 150 },
+    );
   });
 });

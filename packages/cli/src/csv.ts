@@ -4,6 +4,8 @@
  * `CsvTokenizer` takes the text in chunks of any size (a quote, a doubled quote or a CRLF
  * may be split between two chunks), so a large file is read without holding it whole.
  */
+import { ArgumentError, describeValue } from '@tapegrad/core';
+import { needString } from './data-args.js';
 import { CsvError } from './errors.js';
 
 /** A parsed CSV: the header, then each data record with the line it starts on. */
@@ -50,7 +52,10 @@ export class CsvTokenizer {
   constructor(
     private readonly file: string,
     private readonly onRecord: (cells: string[], line: number) => void,
-  ) {}
+  ) {
+    needString('CsvTokenizer', 'file', file);
+    if (typeof onRecord !== 'function') throw new ArgumentError(`CsvTokenizer: onRecord must be a function, got ${describeValue(onRecord)}`);
+  }
 
   /** The line the tokenizer has reached (1-based), for messages about the text itself. */
   get currentLine(): number {
@@ -59,6 +64,7 @@ export class CsvTokenizer {
 
   /** Feeds the next piece of text. */
   push(text: string): void {
+    needString('CsvTokenizer.push', 'text', text);
     const n = text.length;
     let i = 0;
     if (this.atStart && n > 0) {
@@ -195,6 +201,8 @@ export function noRowsError(file: string, header: readonly string[]): CsvError {
  * @example parseCsv('a,b\n1,2\n', 'x.csv').rows[0] // { line: 2, cells: ['1', '2'] }
  */
 export function parseCsv(text: string, file: string): CsvTable {
+  needString('parseCsv', 'text', text);
+  needString('parseCsv', 'file', file);
   let header: string[] | null = null;
   const rows: { line: number; cells: string[] }[] = [];
   const t = new CsvTokenizer(file, (cells, line) => {

@@ -5,7 +5,9 @@
  * (see `loadDataset`); `buildDataset` runs it over a parsed table.
  */
 import { checkSize, MAX_ELEMENTS, ShapeError } from '@tapegrad/core';
+import { ArgumentError, describeValue } from '@tapegrad/core';
 import { checkWidth, noRowsError, type CsvTable } from './csv.js';
+import { needDatasetOptions, needInt, needString, needStrings } from './data-args.js';
 import { CsvError, DataError } from './errors.js';
 import { notNumberHint, parseDecimal, shownCell } from './numbers.js';
 
@@ -44,6 +46,7 @@ export interface Dataset {
  * @example inferTask(['0', '1', '1']) // 'classification'; inferTask(['0.5', '2']) // 'regression'
  */
 export function inferTask(values: readonly string[]): Task {
+  needStrings('inferTask', 'values', values);
   const distinct = new Set<number>();
   let integers = true;
   for (const v of values) {
@@ -96,6 +99,10 @@ export class DatasetBuilder {
    * @throws DataError when the target column is missing or is the only column
    */
   constructor(file: string, header: readonly string[], opts: DatasetOptions) {
+    needString('DatasetBuilder', 'file', file);
+    needStrings('DatasetBuilder', 'header', header);
+    needDatasetOptions('DatasetBuilder', opts);
+    if (header.length === 0) throw new DataError(`${file}: the header has no columns; the first line must name the columns`);
     this.file = file;
     this.header = header;
     this.task = opts.task;
@@ -142,6 +149,8 @@ export class DatasetBuilder {
    *   or (for regression) non-numeric target; DataError past MAX_ELEMENTS feature values.
    */
   add(cells: readonly string[], line: number): void {
+    if (!Array.isArray(cells)) throw new ArgumentError(`DatasetBuilder.add: cells must be an array of strings, got ${describeValue(cells)}`);
+    needInt('DatasetBuilder.add', 'line', line, 1);
     checkWidth(cells, line, this.header.length, this.file);
     const n = this.n;
     if (n === this.cap) {
@@ -153,12 +162,15 @@ export class DatasetBuilder {
     let k = n * this.f;
     for (let c = 0; c < cells.length; c++) {
       if (c === t) continue;
-      const cell = cells[c]!;
+      const cell: unknown = cells[c];
+      if (typeof cell !== 'string') throw new ArgumentError(`DatasetBuilder.add: cells[${c}] must be a string, got ${describeValue(cell)}`);
       const x = parseDecimal(cell);
       if (x === null || !Number.isFinite(x)) throw this.featureError(cell, line, c);
       X[k++] = x;
     }
-    this.addTarget(cells[t]!, line, n);
+    const y: unknown = cells[t];
+    if (typeof y !== 'string') throw new ArgumentError(`DatasetBuilder.add: cells[${t}] must be a string, got ${describeValue(y)}`);
+    this.addTarget(y, line, n);
     this.lines[n] = line;
     this.n = n + 1;
   }
@@ -289,8 +301,14 @@ function fit<A extends Float64Array | Int32Array>(a: A, len: number): A {
  * @example buildDataset(parseCsv('a,y\n1,x\n2,z\n', 'f.csv'), { task: 'auto' }).classes // ['x', 'z']
  */
 export function buildDataset(table: CsvTable, opts: DatasetOptions): Dataset {
+  if (table === null || typeof table !== 'object' || !Array.isArray(table.rows)) {
+    throw new ArgumentError(`buildDataset: table must be a CsvTable { file, header, rows } as parseCsv returns, got ${describeValue(table)}`);
+  }
   const b = new DatasetBuilder(table.file, table.header, opts);
   b.reserve(table.rows.length);
-  for (const r of table.rows) b.add(r.cells, r.line);
+  for (const r of table.rows) {
+    if (r === null || typeof r !== 'object') throw new ArgumentError(`buildDataset: each row must be { line, cells }, got ${describeValue(r)}`);
+    b.add(r.cells, r.line);
+  }
   return b.finish();
 }

@@ -6,6 +6,8 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { checkHeader, CsvTokenizer, emptyFileError } from './csv.js';
 import { DatasetBuilder, type Dataset, type DatasetOptions } from './dataset.js';
+import { ArgumentError, describeValue } from '@tapegrad/core';
+import { needDatasetOptions, needInt, needString } from './data-args.js';
 import { CsvError, DataError } from './errors.js';
 
 /** Options of `loadDataset`. */
@@ -38,6 +40,13 @@ function readError(file: string, e: unknown): DataError {
  * @example loadDataset('iris.csv', 'iris.csv', { target: 'species', task: 'auto' }).classes
  */
 export function loadDataset(path: string, file: string, opts: LoadOptions): Dataset {
+  needString('loadDataset', 'path', path);
+  needString('loadDataset', 'file', file);
+  needDatasetOptions('loadDataset', opts, ['chunkSize', 'onProgress']);
+  if (opts.chunkSize !== undefined) needInt('loadDataset', 'chunkSize', opts.chunkSize, 1, 1 << 30);
+  if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') {
+    throw new ArgumentError(`loadDataset: onProgress must be a function, got ${describeValue(opts.onProgress)}`);
+  }
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -56,11 +65,11 @@ export function loadDataset(path: string, file: string, opts: LoadOptions): Data
     // The builder exists once the header record has been read.
     const state: { builder: DatasetBuilder | null } = { builder: null };
     const tokenizer = new CsvTokenizer(file, (cells, line) => {
-      if (state.builder === null) state.builder = new DatasetBuilder(file, checkHeader(cells, line, file), opts);
+      if (state.builder === null) state.builder = new DatasetBuilder(file, checkHeader(cells, line, file), { target: opts.target, task: opts.task });
       else state.builder.add(cells, line);
     });
     const decoder = new TextDecoder('utf-8', { fatal: true });
-    const chunk = Math.max(1, Math.floor(opts.chunkSize ?? CHUNK_SIZE));
+    const chunk = opts.chunkSize ?? CHUNK_SIZE;
     const buf = Buffer.allocUnsafe(chunk);
     let read = 0;
     let estimated = false;

@@ -2,7 +2,8 @@
  * Preprocessing on loaded arrays: column standardisation z = (x − mean) / std, row
  * gathering, and seeded train/test splits.
  */
-import { Rng } from '@tapegrad/core';
+import { ArgumentError, describeValue, MAX_ELEMENTS, Rng, showValue } from '@tapegrad/core';
+import { needF64, needInt, needRows, needString, needStrings } from './data-args.js';
 import { DataError } from './errors.js';
 
 /** Per-column mean and standard deviation, for z = (x - mean) / std. */
@@ -29,6 +30,12 @@ export interface StandardizerNames {
  * @example fitStandardizer(Float64Array.of(1, 2, 3), 1, [0, 1, 2]).mean // [2]
  */
 export function fitStandardizer(data: Float64Array, cols: number, idx: ArrayLike<number>, names?: StandardizerNames): Standardizer {
+  checkMatrix('fitStandardizer', data, cols, idx);
+  if (names !== undefined) {
+    if (names === null || typeof names !== 'object') throw new ArgumentError(`fitStandardizer: names must be { file, columns }, got ${describeValue(names)}`);
+    needString('fitStandardizer', 'names.file', names.file);
+    needStrings('fitStandardizer', 'names.columns', names.columns);
+  }
   const m = idx.length;
   const mean = new Float64Array(cols);
   const std = new Float64Array(cols);
@@ -73,6 +80,13 @@ export function fitStandardizer(data: Float64Array, cols: number, idx: ArrayLike
  * @example takeRows(Float64Array.of(1, 2, 3, 4), 2, [1]) // [3, 4]
  */
 export function takeRows(data: Float64Array, cols: number, idx: ArrayLike<number>, st?: Standardizer): Float64Array {
+  checkMatrix('takeRows', data, cols, idx);
+  if (st !== undefined) {
+    if (st === null || typeof st !== 'object') throw new ArgumentError(`takeRows: st must be a Standardizer { mean, std }, got ${describeValue(st)}`);
+    for (const k of ['mean', 'std'] as const) {
+      if (needF64('takeRows', `st.${k}`, st[k]).length !== cols) throw new ArgumentError(`takeRows: st.${k} has ${st[k].length} values, expected one per column (${cols})`);
+    }
+  }
   const out = new Float64Array(idx.length * cols);
   for (let i = 0; i < idx.length; i++) {
     for (let c = 0; c < cols; c++) {
@@ -91,8 +105,20 @@ export function takeRows(data: Float64Array, cols: number, idx: ArrayLike<number
  * @example splitIndices(150, 0.2, 1).test.length // 30
  */
 export function splitIndices(n: number, testFraction: number, seed: number): { train: Int32Array; test: Int32Array } {
+  needInt('splitIndices', 'n', n, 0, MAX_ELEMENTS);
+  if (typeof testFraction !== 'number' || !(testFraction >= 0 && testFraction < 1)) {
+    throw new ArgumentError(`splitIndices: testFraction must be a number in [0, 1), got ${showValue(testFraction)}`);
+  }
   const perm = new Rng(seed).permutation(n);
   const nTest = Math.round(n * testFraction);
   if (nTest > 0 && n - nTest < 1) throw new DataError(`split: ${n} rows leave no training rows at test fraction ${testFraction}; lower --test-fraction`);
   return { train: perm.slice(0, n - nTest), test: perm.slice(n - nTest) };
+}
+
+/** @throws ArgumentError unless `data` is a Float64Array of whole `cols`-wide rows and `idx` holds row indices */
+function checkMatrix(where: string, data: unknown, cols: unknown, idx: unknown): void {
+  const d = needF64(where, 'data', data);
+  const c = needInt(where, 'cols', cols, 1);
+  if (d.length % c !== 0) throw new ArgumentError(`${where}: data has ${d.length} values, not a whole number of rows of ${c} columns`);
+  needRows(where, idx, d.length / c);
 }

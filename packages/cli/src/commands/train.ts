@@ -120,10 +120,11 @@ export interface SavedModel {
 
 /** Streams `--data` into a Dataset (Iris without it), with a progress bar on a terminal's stderr for a long load. */
 function readData(io: Io, file: string | undefined, opts: { target: string | undefined; task: Task | 'auto'; progress: boolean }): Dataset {
-  if (file === undefined) return buildDataset(irisTable(), opts);
+  const which = { target: opts.target, task: opts.task };
+  if (file === undefined) return buildDataset(irisTable(), which);
   const bar = opts.progress ? loadProgress(io, file) : null;
   try {
-    return loadDataset(resolve(io.cwd, file), file, { ...opts, ...(bar === null ? {} : { onProgress: (done: number, total: number) => bar.update(done, total) }) });
+    return loadDataset(resolve(io.cwd, file), file, { ...which, ...(bar === null ? {} : { onProgress: (done: number, total: number) => bar.update(done, total) }) });
   } finally {
     bar?.finish();
   }
