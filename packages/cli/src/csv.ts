@@ -180,12 +180,12 @@ export function checkWidth(cells: readonly string[], line: number, width: number
   }
 }
 
-/** @throws CsvError for a file with no records */
+/** The CsvError for a file with no records. */
 export function emptyFileError(file: string): CsvError {
   return new CsvError(file, null, null, 'the file is empty; expected a header line of column names followed by data rows');
 }
 
-/** @throws CsvError for a header with no records after it */
+/** The CsvError for a header with no records after it. */
 export function noRowsError(file: string, header: readonly string[]): CsvError {
   return new CsvError(file, null, null, `the file has a header (${header.join(', ')}) but no data rows`);
 }
