@@ -49,7 +49,7 @@ const OPTION_HELP = `Options:
   --lr <x>                  learning rate (default 0.02 for adam, 0.1 for sgd and momentum)
   --optimizer <name>        adam (default), sgd or momentum
   -b, --batch-size <n>      rows per gradient step (default 16)
-  -s, --seed <n>            seed of the initial weights, the split and the shuffling (default 1)
+  -s, --seed <n>            seed (an integer >= 0) of the weights, the split and the shuffling (default 1)
   --test-fraction <x>       share of rows held out for testing, 0 to train on all (default 0.2)
   --check-every <n>         epochs between tape-vs-closed-form checks (default 10; 0: start and end only)
   --save <model.json>       write the trained model and its preprocessing as JSON
@@ -199,7 +199,7 @@ function runTrain(command: string, argv: readonly string[], io: Io): number {
   const optName = o.choice('optimizer', ['adam', 'sgd', 'momentum'], 'adam');
   const lr = o.number('lr', optName === 'adam' ? 0.02 : 0.1, { min: 0, exclusiveMin: true });
   const batchSize = o.number('batch-size', 16, { integer: true, min: 1 });
-  const seed = o.number('seed', 1, { integer: true });
+  const seed = o.seed('seed', 1);
   const testFraction = o.number('test-fraction', 0.2, { min: 0, max: 0.9 });
   const checkEvery = o.number('check-every', 10, { integer: true, min: 0 });
   const savePath = o.string('save');
