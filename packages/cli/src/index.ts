@@ -7,8 +7,12 @@
 export { run, exitCodeOf, reportError, COMMANDS } from './run.js';
 export { type Io, type OutStream, type MemoryIo, processIo, memoryIo } from './io.js';
 export { EXIT, UsageError, DataError, CsvError } from './errors.js';
-export { parseCsv, type CsvTable } from './csv.js';
-export { buildDataset, inferTask, MAX_AUTO_CLASSES, fitStandardizer, takeRows, splitIndices, type Dataset, type Task, type Standardizer } from './dataset.js';
+export { parseCsv, CsvTokenizer, type CsvTable } from './csv.js';
+export { parseDecimal } from './numbers.js';
+export { loadDataset, type LoadOptions } from './load.js';
+export { loadProgress } from './progress.js';
+export { buildDataset, DatasetBuilder, inferTask, MAX_AUTO_CLASSES, type Dataset, type DatasetOptions, type Task } from './dataset.js';
+export { fitStandardizer, takeRows, splitIndices, type Standardizer, type StandardizerNames } from './standardize.js';
 export { irisTable, IRIS_COLUMNS } from './iris.js';
 export { parseExpr, FUNCTIONS, MAX_EXPR_DEPTH, ExprError, type Expr, type Fn } from './expr.js';
 export { evaluate, variablesOf } from './expr-eval.js';
