@@ -5,7 +5,7 @@
  * Imports only errors and shapes, so any module may use it.
  */
 import { ArgumentError, ShapeError, describeValue, showValue } from './errors.js';
-import { type Shape, checkSize } from './shape.js';
+import { type Shape, checkCount } from './shape.js';
 
 /** The most dimensions a tensor may have (NumPy 2's limit); deeper nesting is a mistake, not data. */
 export const MAX_RANK = 64;
@@ -38,7 +38,7 @@ export function shapeArg(where: string, shape: unknown, what = 'shape'): Shape {
     }
     out.push(d);
   }
-  checkSize(out, where);
+  checkCount(out, where);
   return out;
 }
 

@@ -25,11 +25,16 @@ export const MAX_ELEMENTS = 2 ** 27;
 export function checkSize(shape: Shape, where: string): number {
   if (!Array.isArray(shape)) throw new ArgumentError(`checkSize: shape must be an array of non-negative integers, got ${describeValue(shape)}`);
   if (typeof where !== 'string') throw new ArgumentError(`checkSize: where must be the op's name, got ${describeValue(where)}`);
-  let n = 1;
   for (const d of shape as readonly unknown[]) {
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) throw new ShapeError(`${where}: a dimension must be a non-negative integer, got ${showValue(d)}`);
-    n *= d;
   }
+  return checkCount(shape, where);
+}
+
+/** @internal `checkSize` for shapes core built itself (dimensions known to be non-negative integers): only the count. */
+export function checkCount(shape: Shape, where: string): number {
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) n *= shape[i]!;
   if (n > MAX_ELEMENTS) {
     throw new ShapeError(
       `${where}: shape [${shape.join(',')}] has ${n < 1e21 ? n.toLocaleString('en-US') : n.toExponential(3)} elements, more than the limit of ` +
@@ -90,7 +95,7 @@ export function broadcastShapes(op: string, shapes: readonly Shape[]): Shape {
     }
   }
   // Broadcasting can multiply sizes ([n,1] with [1,n]): the result is checked before it is allocated.
-  checkSize(out, op);
+  checkCount(out, op);
   return out;
 }
 

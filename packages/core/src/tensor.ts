@@ -1,5 +1,5 @@
 import { ArgumentError, ShapeError, describeValue, fmtShape, showValue } from './errors.js';
-import { type Shape, checkSize, sizeOf } from './shape.js';
+import { type Shape, checkCount, checkSize, sizeOf } from './shape.js';
 import { MAX_RANK, finiteArg, intArg, numberArg, shapeArg } from './args.js';
 import type { Node } from './tape.js';
 import { formatTensor } from './format.js';
@@ -290,7 +290,7 @@ export function arange(start: number, stop?: number, step = 1): Tensor {
   const [lo, hi] = stop === undefined ? [0, start] : [start, stop];
   if (step === 0) throw new ArgumentError(`arange: step must be non-zero, got 0 (for (${lo}, ${hi})); use a positive step to count up or a negative one to count down`);
   const n = Math.max(0, Math.ceil((hi - lo) / step));
-  checkSize([n], `arange(${lo}, ${hi}, ${step})`);
+  checkCount([n], `arange(${lo}, ${hi}, ${step})`);
   const data = new Float64Array(n);
   for (let i = 0; i < n; i++) data[i] = lo + i * step;
   return new Tensor(data, [n]);

@@ -76,11 +76,12 @@ export const powOp = binaryOp({
     for (let k = 0; k < n; k++) o[oi + k] = Math.pow(a[ai + k * sa]!, b[bi + k * sb]!);
   },
   vjp: {
-    // d(a^b)/da = b a^(b-1), and exactly 0 where b = 0: a^0 = 1 is constant in a, so at
-    // a = 0 the rule's 0·0^-1 = 0·∞ = NaN is replaced by 0, as PyTorch's pow_backward
+    // d(a^b)/da = b a^(b-1), and 0 where a = 0 and b = 0: a^0 = 1 is constant in a, so there
+    // the rule's 0·0^-1 = 0·∞ = NaN is replaced by 0 (masking only that point keeps the rule
+    // differentiable in b at b = 0 elsewhere, for grad of grad), as PyTorch's pow_backward
     // (masked_fill_(exponent == 0, 0)) and JAX do. Elsewhere at a = 0 the rule stands:
     // b = 1 gives 1, b = 2 gives 0, b = 0.5 gives ∞ (PyTorch agrees on each).
-    a: (g, { saved: { a, b }, shapes: [sa] }) => sumTo(mul(g, where(equal(b, 0), 0, mul(b, pow(a, sub(b, 1))))), sa!),
+    a: (g, { saved: { a, b }, shapes: [sa] }) => sumTo(mul(g, where(mul(equal(a, 0), equal(b, 0)), 0, mul(b, pow(a, sub(b, 1))))), sa!),
     // d(a^b)/db = a^b ln a: NaN for a < 0, where the real power has no derivative in b.
     // At a = 0 and b >= 0 it is 0, not 0·ln 0 = NaN: PyTorch's pow_backward_exponent masks
     // exactly (base == 0) & (exponent >= 0) to 0 (JAX likewise); take ln 1 there. At a = 0

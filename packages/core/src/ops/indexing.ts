@@ -4,7 +4,7 @@
  * they import no other family.
  */
 import { ArgumentError, ShapeError, describeValue, fmtShape, showValue } from '../errors.js';
-import { type Shape, checkSize, sizeOf, stridesOf, normalizeAxes } from '../shape.js';
+import { type Shape, checkCount, sizeOf, stridesOf, normalizeAxes } from '../shape.js';
 import { arrayArg, intArg } from '../args.js';
 import { apply, defineOp, type KernelOp } from '../tape.js';
 import { type Tensor, isTensor } from '../tensor.js';
@@ -185,7 +185,7 @@ export const padOp = defineOp<Unary, PadAttrs, 'x', never>({
   saves: [],
   shape: ([s], { widths, interior }) => s!.map((d, i) => widths[i]![0] + spanOf(d, interior[i]! + 1) + widths[i]![1]),
   forward: ([x], { widths, interior }, outShape) => {
-    const out = new Float64Array(checkSize(outShape, 'pad'));
+    const out = new Float64Array(checkCount(outShape, 'pad'));
     copyBox(x.data, x.shape, zerosAt(x.shape.length), ones(x.shape.length), out, outShape, widths.map((w) => w[0]), interior.map((q) => q + 1), x.shape);
     return out;
   },
@@ -213,7 +213,7 @@ export function pad(x: Tensor, widths: readonly (readonly [number, number])[]): 
     return [a, b];
   });
   if (w.every(([a, b]) => a === 0 && b === 0)) return x;
-  checkSize(x.shape.map((d, i) => w[i]![0] + d + w[i]![1]), 'pad');
+  checkCount(x.shape.map((d, i) => w[i]![0] + d + w[i]![1]), 'pad');
   return apply(padOp, [x], { widths: w, interior: zerosAt(x.shape.length) });
 }
 
@@ -271,7 +271,7 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   if (xs.length === 1) return first;
   const out = [...first.shape];
   out[a!] = xs.reduce((n, x) => n + (x.shape[a!] ?? 0), 0);
-  checkSize(out, 'concat');
+  checkCount(out, 'concat');
   return apply(concatOp, xs, { axis: a! });
 }
 
@@ -315,7 +315,7 @@ export function take(x: Tensor, indices: readonly number[] | Int32Array): Tensor
   tensorArg('take', 'x', x);
   if (x.shape.length === 0) throw new ShapeError('take: x must have at least one axis to index, got a scalar');
   const idx = checkIndices('take', indices, x.shape[0]!);
-  checkSize([idx.length, ...x.shape.slice(1)], 'take');
+  checkCount([idx.length, ...x.shape.slice(1)], 'take');
   return apply(takeOp, [x], { indices: idx });
 }
 
@@ -348,7 +348,7 @@ export function scatterAdd(x: Tensor, indices: readonly number[] | Int32Array, r
   if (x.shape.length === 0 || indices.length !== x.shape[0]) {
     throw new ShapeError(`scatterAdd: need one index per row of x, got ${indices.length} indices for x of shape ${fmtShape(x.shape)}`);
   }
-  checkSize([rows, ...x.shape.slice(1)], 'scatterAdd');
+  checkCount([rows, ...x.shape.slice(1)], 'scatterAdd');
   return apply(scatterAddOp, [x], { indices: checkIndices('scatterAdd', indices, rows), rows });
 }
 

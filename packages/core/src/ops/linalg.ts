@@ -1,7 +1,7 @@
 /** Matrix products. One primitive, `matmul` on matrices with transpose flags; vectors are reshaped around it. Imports the structural family. */
 import { ShapeError, checkOptions, fmtShape } from '../errors.js';
 import { boolArg } from '../args.js';
-import { type Shape, checkSize } from '../shape.js';
+import { type Shape, checkCount } from '../shape.js';
 import { apply, defineOp } from '../tape.js';
 import { type Tensor } from '../tensor.js';
 import { gemm } from '../kernels/matmul.js';
@@ -81,7 +81,7 @@ export function matmul(a: Tensor, b: Tensor, opts: { transA?: boolean; transB?: 
     );
   }
   // The product's size is m·n, which small operands can make huge ([n,1] @ [1,n]).
-  checkSize([a.shape.length === 2 ? dims(a.shape, transA)[0] : 1, b.shape.length === 2 ? dims(b.shape, transB)[1] : 1], 'matmul');
+  checkCount([a.shape.length === 2 ? dims(a.shape, transA)[0] : 1, b.shape.length === 2 ? dims(b.shape, transB)[1] : 1], 'matmul');
   const a2 = a.shape.length === 1 ? reshape(a, [1, a.shape[0]!]) : a;
   const b2 = b.shape.length === 1 ? reshape(b, [b.shape[0]!, 1]) : b;
   // A transposed vector is the same vector: the flags only matter for matrices.

@@ -33,11 +33,12 @@ export const reshapeOp = defineOp<Unary, { shape: Shape }, 'x', never>({
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   tensorArg('reshape', 'x', x);
   const dims = arrayArg('reshape', 'shape', shape);
-  dims.forEach((d, i) => {
+  for (let i = 0; i < dims.length; i++) {
+    const d = dims[i];
     if (typeof d !== 'number' || !Number.isInteger(d) || d < -1) {
       throw new ShapeError(`reshape: dimension ${i} of shape [${dims.slice(0, 8).map(showValue).join(',')}${dims.length > 8 ? ',…' : ''}] must be a non-negative integer or -1 (inferred), got ${showValue(d)}`);
     }
-  });
+  }
   const free = shape.filter((d) => d === -1).length;
   if (dims.length > MAX_RANK) throw new ShapeError(`reshape: the new shape has ${dims.length} dimensions, more than the limit of ${MAX_RANK}`);
   if (free > 1) throw new ShapeError(`reshape: at most one dimension may be -1, got ${fmtShape(shape)}`);
@@ -141,11 +142,11 @@ export const broadcastToOp = defineOp<Unary, { shape: Shape }, 'x', never>({
  */
 export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   tensorArg('broadcastTo', 'x', x);
-  shapeArg('broadcastTo', shape);
+  const target = shapeArg('broadcastTo', shape);
   const fits = x.shape.length <= shape.length && sameShape(broadcastShapes('broadcastTo', [x.shape, shape]), shape);
   if (!fits) throw new ShapeError(`broadcastTo: ${fmtShape(x.shape)} cannot be broadcast to ${fmtShape(shape)}; each axis of x must equal the target's or be 1`);
   if (sameShape(x.shape, shape)) return x;
-  return apply(broadcastToOp, [x], { shape: [...shape] });
+  return apply(broadcastToOp, [x], { shape: target });
 }
 
 /**
