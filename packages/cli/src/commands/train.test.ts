@@ -59,6 +59,24 @@ describe('tapegrad train', () => {
     expect(loadModel(JSON.stringify(saved.model)).layers.map((l) => l.outputSize)).toEqual([4, 2]);
   });
 
+  it('applies --weight-decay: the same run with decay ends with smaller weights, for sgd and for adamw', () => {
+    const sumSquares = (name: string): number =>
+      loadModel(JSON.stringify((JSON.parse(readFileSync(join(dir, name), 'utf8')) as SavedModel).model)).layers.reduce((acc, l) => acc + l.W.reduce((a, w) => a + w * w, 0), 0);
+    const base = ['--epochs', '20', '--check-every', '0', '--json'];
+    for (const opt of ['sgd', 'adamw']) {
+      expect(runIo([...base, '--optimizer', opt, '--weight-decay', '0', '--save', `${opt}-0.json`], { cwd: dir }).code).toBe(0);
+      const decayed = runIo([...base, '--optimizer', opt, '--weight-decay', '0.5', '--save', `${opt}-wd.json`], { cwd: dir });
+      expect(decayed.code).toBe(0);
+      expect((JSON.parse(decayed.out) as { optimizer: unknown }).optimizer).toEqual({ name: opt, lr: opt === 'sgd' ? 0.1 : 0.02, weightDecay: 0.5 });
+      expect(sumSquares(`${opt}-wd.json`)).toBeLessThan(0.8 * sumSquares(`${opt}-0.json`));
+    }
+    // adamw's default decay is PyTorch's 0.01; a negative decay is a usage error.
+    expect((JSON.parse(runIo(['--optimizer', 'adamw', '--epochs', '1', '--json']).out) as { optimizer: unknown }).optimizer).toEqual({ name: 'adamw', lr: 0.02, weightDecay: 0.01 });
+    const bad = runIo(['--weight-decay=-1']);
+    expect(bad.code).toBe(EXIT.usage);
+    expect(bad.err).toContain('--weight-decay: must be >= 0, got -1');
+  });
+
   it('standardises a regression target and reports RMSE in target units', () => {
     const csv = file('line.csv', `x,y\n${rows(50, (i) => `${i / 10},${(3 * i) / 10 + 100}`)}\n`);
     const { code, out } = runIo(['train', '--data', csv, '--target', 'y', '--epochs', '80', '--layers', '', '--json', '--test-fraction', '0'], { cwd: dir });
@@ -113,7 +131,7 @@ describe('tapegrad train', () => {
   it('exits 2 for bad option values, naming the option', () => {
     const cases: [string[], string][] = [
       [['train', '--epochs', 'ten'], "tapegrad train --epochs: expected an integer, got 'ten'"],
-      [['train', '--optimizer', 'rmsprop'], "tapegrad train --optimizer: expected one of adam, sgd, momentum, got 'rmsprop'"],
+      [['train', '--optimizer', 'rmsprop'], "tapegrad train --optimizer: expected one of adam, adamw, sgd, momentum, got 'rmsprop'"],
       [['train', '--layers', '16,x'], "tapegrad train --layers: expected comma-separated positive integers like 16,8, got '16,x'"],
       [['train', '--activation', 'swoosh'], "tapegrad train --activation: getActivation: unknown activation 'swoosh'"],
       [['train', '--loss', 'bce', '--task', 'regression', '--data', 'num.csv', '--target', 'a'], "tapegrad train --loss: 'binaryCrossEntropy' is a classification loss on logits"],

@@ -5,7 +5,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { checkSize, MAX_ELEMENTS, ShapeError, tensorView, type Tensor } from '@tapegrad/core';
-import { accuracy, adam, createMLP, getActivation, momentum, paramCount, saveModel, sgd, type Loss, type MLP, type Optimizer } from '@tapegrad/nn';
+import { accuracy, adam, adamw, createMLP, getActivation, momentum, paramCount, saveModel, sgd, type Loss, type MLP, type Optimizer } from '@tapegrad/nn';
 import { OptionReader, parseOptions } from '../args.js';
 import { type Command } from '../command.js';
 import { buildDataset, fitStandardizer, MAX_AUTO_CLASSES, splitIndices, takeRows, type Dataset, type Standardizer, type Task } from '../dataset.js';
@@ -28,6 +28,7 @@ const OPTIONS = {
   epochs: { type: 'string', short: 'e' },
   lr: { type: 'string' },
   optimizer: { type: 'string' },
+  'weight-decay': { type: 'string' },
   'batch-size': { type: 'string', short: 'b' },
   seed: { type: 'string', short: 's' },
   'test-fraction': { type: 'string' },
@@ -46,8 +47,11 @@ const OPTION_HELP = `Options:
   --loss <name>             default softmax-ce for classification, mse for regression; also
                             half-sum-squares, sum-squares, bce, huber
   -e, --epochs <n>          passes over the training rows (default 60)
-  --lr <x>                  learning rate (default 0.02 for adam, 0.1 for sgd and momentum)
-  --optimizer <name>        adam (default), sgd or momentum
+  --lr <x>                  learning rate (default 0.02 for adam and adamw, 0.1 for sgd and momentum)
+  --optimizer <name>        adam (default), adamw, sgd or momentum
+  --weight-decay <x>        weight decay λ >= 0: added to the gradient as λθ for sgd, momentum
+                            and adam (PyTorch's weight_decay); decoupled for adamw (default 0,
+                            0.01 for adamw, as in PyTorch)
   -b, --batch-size <n>      rows per gradient step (default 16)
   -s, --seed <n>            seed (an integer >= 0) of the weights, the split and the shuffling (default 1)
   --test-fraction <x>       share of rows held out for testing, 0 to train on all (default 0.2)
@@ -177,8 +181,9 @@ function prepare(data: Dataset, source: string, testFraction: number, seed: numb
   return { ds, split, st, yStats, trainSet: take(split.train), testSet: split.test.length > 0 ? take(split.test) : null };
 }
 
-function makeOptimizer(name: 'adam' | 'sgd' | 'momentum', lr: number): Optimizer {
-  return name === 'adam' ? adam({ lr }) : name === 'sgd' ? sgd({ lr }) : momentum({ lr });
+function makeOptimizer(name: 'adam' | 'adamw' | 'sgd' | 'momentum', lr: number, weightDecay: number): Optimizer {
+  const opts = { lr, weightDecay };
+  return name === 'adam' ? adam(opts) : name === 'adamw' ? adamw(opts) : name === 'sgd' ? sgd(opts) : momentum(opts);
 }
 
 function describeNet(model: MLP): string {
@@ -196,8 +201,9 @@ function runTrain(command: string, argv: readonly string[], io: Io): number {
   const act = activationOption(command, o.string('activation') ?? 'tanh');
   if (!act.elementwise) throw new UsageError(`${command} --activation: '${act.name}' is not elementwise and cannot be a hidden activation; for a softmax output use --loss softmax-ce`);
   const epochs = o.number('epochs', 60, { integer: true, min: 1, max: 100_000 });
-  const optName = o.choice('optimizer', ['adam', 'sgd', 'momentum'], 'adam');
-  const lr = o.number('lr', optName === 'adam' ? 0.02 : 0.1, { min: 0, exclusiveMin: true });
+  const optName = o.choice('optimizer', ['adam', 'adamw', 'sgd', 'momentum'], 'adam');
+  const lr = o.number('lr', optName === 'adam' || optName === 'adamw' ? 0.02 : 0.1, { min: 0, exclusiveMin: true });
+  const weightDecay = o.number('weight-decay', optName === 'adamw' ? 0.01 : 0, { min: 0 });
   const batchSize = o.number('batch-size', 16, { integer: true, min: 1 });
   const seed = o.seed('seed', 1);
   const testFraction = o.number('test-fraction', 0.2, { min: 0, max: 0.9 });
@@ -230,12 +236,12 @@ function runTrain(command: string, argv: readonly string[], io: Io): number {
     io.stdout.write(
       `tapegrad · ${source} · ${ds.n} rows, ${f} features → ${target} (${what})\n` +
         `network ${describeNet(model)} (${paramCount(model)} parameters) · loss ${loss.name} (mean over the batch)\n` +
-        `${optName} lr ${lr} · batch ${batchSize} · ${epochs} epochs · seed ${seed} · ` +
+        `${optName} lr ${lr}${weightDecay > 0 ? ` · weight decay ${weightDecay}` : ''} · batch ${batchSize} · ${epochs} epochs · seed ${seed} · ` +
         `${testSet === null ? 'all rows used for training' : `${split.train.length} train / ${split.test.length} test rows`}\n\n`,
     );
   }
   const checkRows = 128;
-  const run = trainWithChecks(model, trainSet, loss, makeOptimizer(optName, lr), { epochs, batchSize, seed, checkEvery, checkRows, progress: !json }, io);
+  const run = trainWithChecks(model, trainSet, loss, makeOptimizer(optName, lr, weightDecay), { epochs, batchSize, seed, checkEvery, checkRows, progress: !json }, io);
   const metrics = evaluateModel(model, ds, trainSet, testSet, yStats?.std[0] ?? 1);
   const ok = run.checks.every((c) => c.ok);
 
@@ -276,7 +282,7 @@ function runTrain(command: string, argv: readonly string[], io: Io): number {
         sizes,
         activations: model.layers.map((l) => l.activation.name),
         loss: loss.name,
-        optimizer: { name: optName, lr },
+        optimizer: { name: optName, lr, weightDecay },
         epochs,
         batchSize,
         seed,
