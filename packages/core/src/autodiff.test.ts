@@ -41,6 +41,17 @@ describe('grad and valueAndGrad', () => {
 });
 
 describe('parameter trees', () => {
+  it("keeps a key named '__proto__' (as JSON.parse makes it) an own key of the gradient tree, not the tree's prototype", () => {
+    const tree = JSON.parse('{"__proto__": 0, "w": 0}') as Record<string, unknown>;
+    tree['w'] = tensor([1, 2]);
+    Object.defineProperty(tree, '__proto__', { value: tensor([3]), enumerable: true, writable: true, configurable: true });
+    const g = grad((p: Tree) => { const r = p as Record<string, Tensor>; return add(sum(square(r["w"]!)), sum(mul(r["__proto__"]!, 5))); })(tree as Tree) as Record<string, Tensor>;
+    expect(Object.getPrototypeOf(g)).toBe(Object.prototype);
+    expect(Object.keys(g)).toEqual(['__proto__', 'w']);
+    expect(Array.from(Object.getOwnPropertyDescriptor(g, '__proto__')!.value.data as Float64Array)).toEqual([5]);
+    expect(Array.from(g['w']!.data)).toEqual([2, 4]);
+  });
+
   interface Params {
     readonly layers: readonly { readonly w: Tensor; readonly b: Tensor }[];
     readonly scale: Tensor;

@@ -151,7 +151,8 @@ export function unflattenTree(tree: unknown, leaves: readonly Tensor[]): unknown
     if (Array.isArray(v)) return v.map(build);
     if (isPlainObject(v)) {
       const o: Record<string, unknown> = {};
-      for (const k of Object.keys(v)) o[k] = build(v[k]);
+      // defineProperty, not assignment: a user key '__proto__' (from JSON.parse, say) stays an own key instead of replacing the prototype.
+      for (const k of Object.keys(v)) Object.defineProperty(o, k, { value: build(v[k]), enumerable: true, writable: true, configurable: true });
       return o;
     }
     return v;
