@@ -184,7 +184,7 @@ const cases: BadCase[] = [
       ['defineActivation', () => defineActivation(loose({ name: 'sq', f: (z: unknown) => z, df: () => 1, d2f: () => 0 }) as never), 'd2f', "'name', 'f', 'df'"],
       ['defineLoss', () => defineLoss(loose({ name: 'q', value: () => 0, grad: () => 0, reduction: 'sum' }) as never), 'reduction', "'name', 'value', 'grad', 'fromLogits'"],
     ] as const
-  ).map(([fn, run, key, valid]): BadCase => ({ name: `${fn}: unknown option '${key}'`, cls: 5, run, error: ArgumentError, message: [`${fn}: unknown option "${key}"`, `valid options are`, valid] })),
+  ).map(([fn, run, key, valid]): BadCase => ({ name: `${fn}: unknown option '${key}'`, cls: 5, run, error: ArgumentError, message: [`${fn}: unknown option '${key}'`, `valid options are`, valid] })),
   { name: "train: data with a third key", cls: 5, run: () => train(model(), loose({ X, Y, W: X }) as never, base()), error: ArgumentError, message: ['train: data has an unknown key "W"; pass { X, Y }'] },
   { name: 'adamw({weightDecay: -0.01})', cls: 5, run: () => adamw({ lr: 0.1, weightDecay: -0.01 }), error: ArgumentError, message: ['adamw: weightDecay must be a finite number >= 0, got -0.01'] },
   { name: "sgd({weightDecay: '0.01'})", cls: 5, run: () => sgd(loose({ lr: 0.1, weightDecay: '0.01' }) as never), error: ArgumentError, message: ['sgd: weightDecay must be a finite number >= 0, got the string "0.01"'] },

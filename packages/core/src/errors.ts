@@ -72,7 +72,7 @@ export function checkOptions(where: string, opts: unknown, valid: readonly strin
       // Checked only here, on the way to a message that prints them (every call site passes literals).
       if (!valid.every((k) => typeof k === 'string')) throw new ArgumentError(`checkOptions: valid must be an array of option names (strings)`);
       const list = valid.length === 0 ? 'it takes no options' : `valid options are ${valid.map((k) => `'${k}'`).join(', ')}`;
-      throw new ArgumentError(`${where}: unknown option ${quote(key)}; ${list}`);
+      throw new ArgumentError(`${where}: unknown option ${/^[\w$-]+$/.test(key) ? `'${key}'` : quote(key)}; ${list}`);
     }
   }
 }

@@ -97,8 +97,9 @@ function pathOf(indices: readonly number[], k = indices.length): string {
 }
 
 function tooDeep(where: string, path: string): ShapeError {
+  const shown = /^(\[0\])+$/.test(path) ? `[0]×${path.length / 3}` : path.length > 80 ? `${path.slice(0, 40)}…${path.slice(-30)}` : path;
   return new ShapeError(
-    `${where}: the nested array is more than ${MAX_RANK} levels deep (at ${path}), more dimensions than a tensor may have; ` +
+    `${where}: the nested array is more than ${MAX_RANK} levels deep (at ${shown}), more dimensions than a tensor may have; ` +
       'flatten the data and pass a shape, e.g. tensor(values, [2, 3])',
   );
 }
