@@ -121,8 +121,8 @@ describe('hardening (issue 8)', () => {
   });
 
   it('checks hand-built trees: bad nodes, cycles and depth, without recursing', () => {
-    expect(() => evaluate('x', 5 as unknown as Expr, new Map())).toThrow(new ArgumentError('evaluate: not an expression tree (a node is number); build it with parseExpr(source)'));
-    expect(() => variablesOf({ kind: 'bin', op: '%', l: { kind: 'num', value: 1, pos: 0 }, r: { kind: 'num', value: 1, pos: 0 }, pos: 0 } as unknown as Expr)).toThrow("a bin node's op must be one of + - * / ^ @, got the string \"%\"");
+    expect(() => Reflect.apply(evaluate, undefined, ['x', 5, new Map()])).toThrow(new ArgumentError('evaluate: not an expression tree (a node is number); build it with parseExpr(source)'));
+    expect(() => Reflect.apply(variablesOf, undefined, [{ kind: 'bin', op: '%', l: { kind: 'num', value: 1, pos: 0 }, r: { kind: 'num', value: 1, pos: 0 }, pos: 0 }])).toThrow("a bin node's op must be one of + - * / ^ @, got the string \"%\"");
     const loop: { kind: 'neg'; x: unknown; pos: number } = { kind: 'neg', x: null, pos: 0 };
     loop.x = loop;
     expect(() => variablesOf(loop as Expr)).toThrow('the expression tree contains a cycle');
@@ -133,8 +133,8 @@ describe('hardening (issue 8)', () => {
     let dag: Expr = { kind: 'var', name: 'x', pos: 0 };
     for (let i = 0; i < 400; i++) dag = { kind: 'bin', op: '-', l: dag, r: dag, pos: 0 };
     expect(variablesOf(dag)).toEqual(['x']);
-    expect(() => evaluate('x', parseExpr('x'), new Map([['x', 3 as unknown as ReturnType<typeof scalar>]]))).toThrow("evaluate: variable 'x' must be a tensor, got number");
-    expect(() => parseExpr(null as unknown as string)).toThrow(new ArgumentError("parseExpr: source must be the expression's text (a string), got null"));
+    expect(() => Reflect.apply(evaluate, undefined, ['x', parseExpr('x'), new Map([['x', 3]])])).toThrow("evaluate: variable 'x' must be a tensor, got number");
+    expect(() => Reflect.apply(parseExpr, undefined, [null])).toThrow(new ArgumentError("parseExpr: source must be the expression's text (a string), got null"));
   });
 
   it('--var: JSON nesting is limited before parsing; numbers must be decimal', () => {

@@ -76,8 +76,8 @@ describe('help, errors and exit codes', () => {
   });
 
   it('an embedder passing something other than an array of strings gets an ArgumentError', () => {
-    expect(() => run('train' as unknown as string[], memoryIo())).toThrow(new ArgumentError('run: argv must be an array of strings (the arguments after the program name), got the string "train"'));
-    expect(() => run(['train', 5] as unknown as string[], memoryIo())).toThrow('got an array holding number');
+    expect(() => Reflect.apply(run, undefined, ['train', memoryIo()])).toThrow(new ArgumentError('run: argv must be an array of strings (the arguments after the program name), got the string "train"'));
+    expect(() => Reflect.apply(run, undefined, [['train', 5], memoryIo()])).toThrow('got an array holding number');
   });
 
   it('an unwritable --save path is a data error', () => {
