@@ -20,15 +20,6 @@ export function needStrings(where: string, name: string, v: unknown): readonly s
   return list as readonly string[];
 }
 
-/** @throws ArgumentError unless `v` is an integer in [min, max] */
-export function needInt(where: string, name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
-    throw new ArgumentError(`${where}: ${name} must be an integer ${range}, got ${showValue(v)}`);
-  }
-  return v;
-}
-
 /** @throws ArgumentError unless `v` is a Float64Array */
 export function needF64(where: string, name: string, v: unknown): Float64Array {
   if (!(v instanceof Float64Array)) throw new ArgumentError(`${where}: ${name} must be a Float64Array, got ${describeValue(v)}`);

@@ -5,9 +5,9 @@
  * (see `loadDataset`); `buildDataset` runs it over a parsed table.
  */
 import { checkSize, MAX_ELEMENTS, ShapeError } from '@tapegrad/core';
-import { ArgumentError, describeValue } from '@tapegrad/core';
+import { ArgumentError, describeValue, intArg } from '@tapegrad/core';
 import { checkWidth, noRowsError, type CsvTable } from './csv.js';
-import { needDatasetOptions, needInt, needString, needStrings } from './data-args.js';
+import { needDatasetOptions, needString, needStrings } from './data-args.js';
 import { CsvError, DataError } from './errors.js';
 import { notNumberHint, parseDecimal, shownCell } from './numbers.js';
 
@@ -150,7 +150,7 @@ export class DatasetBuilder {
    */
   add(cells: readonly string[], line: number): void {
     if (!Array.isArray(cells)) throw new ArgumentError(`DatasetBuilder.add: cells must be an array of strings, got ${describeValue(cells)}`);
-    needInt('DatasetBuilder.add', 'line', line, 1);
+    intArg('DatasetBuilder.add', 'line', line, 1);
     checkWidth(cells, line, this.header.length, this.file);
     const n = this.n;
     if (n === this.cap) {

@@ -6,8 +6,8 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { checkHeader, CsvTokenizer, emptyFileError } from './csv.js';
 import { DatasetBuilder, type Dataset, type DatasetOptions } from './dataset.js';
-import { ArgumentError, describeValue } from '@tapegrad/core';
-import { needDatasetOptions, needInt, needString } from './data-args.js';
+import { ArgumentError, describeValue, intArg } from '@tapegrad/core';
+import { needDatasetOptions, needString } from './data-args.js';
 import { CsvError, DataError } from './errors.js';
 
 /** Options of `loadDataset`. */
@@ -43,7 +43,7 @@ export function loadDataset(path: string, file: string, opts: LoadOptions): Data
   needString('loadDataset', 'path', path);
   needString('loadDataset', 'file', file);
   needDatasetOptions('loadDataset', opts, ['chunkSize', 'onProgress']);
-  if (opts.chunkSize !== undefined) needInt('loadDataset', 'chunkSize', opts.chunkSize, 1, 1 << 30);
+  if (opts.chunkSize !== undefined) intArg('loadDataset', 'chunkSize', opts.chunkSize, 1, 1 << 30);
   if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') {
     throw new ArgumentError(`loadDataset: onProgress must be a function, got ${describeValue(opts.onProgress)}`);
   }

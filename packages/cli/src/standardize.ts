@@ -2,8 +2,8 @@
  * Preprocessing on loaded arrays: column standardisation z = (x − mean) / std, row
  * gathering, and seeded train/test splits.
  */
-import { ArgumentError, describeValue, MAX_ELEMENTS, Rng, showValue } from '@tapegrad/core';
-import { needF64, needInt, needRows, needString, needStrings } from './data-args.js';
+import { ArgumentError, describeValue, intArg, MAX_ELEMENTS, Rng, showValue } from '@tapegrad/core';
+import { needF64, needRows, needString, needStrings } from './data-args.js';
 import { DataError } from './errors.js';
 
 /** Per-column mean and standard deviation, for z = (x - mean) / std. */
@@ -105,7 +105,7 @@ export function takeRows(data: Float64Array, cols: number, idx: ArrayLike<number
  * @example splitIndices(150, 0.2, 1).test.length // 30
  */
 export function splitIndices(n: number, testFraction: number, seed: number): { train: Int32Array; test: Int32Array } {
-  needInt('splitIndices', 'n', n, 0, MAX_ELEMENTS);
+  intArg('splitIndices', 'n', n, 0, MAX_ELEMENTS);
   if (typeof testFraction !== 'number' || !(testFraction >= 0 && testFraction < 1)) {
     throw new ArgumentError(`splitIndices: testFraction must be a number in [0, 1), got ${showValue(testFraction)}`);
   }
@@ -118,7 +118,7 @@ export function splitIndices(n: number, testFraction: number, seed: number): { t
 /** @throws ArgumentError unless `data` is a Float64Array of whole `cols`-wide rows and `idx` holds row indices */
 function checkMatrix(where: string, data: unknown, cols: unknown, idx: unknown): void {
   const d = needF64(where, 'data', data);
-  const c = needInt(where, 'cols', cols, 1);
+  const c = intArg(where, 'cols', cols, 1);
   if (d.length % c !== 0) throw new ArgumentError(`${where}: data has ${d.length} values, not a whole number of rows of ${c} columns`);
   needRows(where, idx, d.length / c);
 }

@@ -42,8 +42,15 @@ export function shapeArg(where: string, shape: unknown, what = 'shape'): Shape {
   return out;
 }
 
-/** An integer in `[min, max]`; strings, fractions, NaN and infinities are refused by name. */
+/**
+ * An integer in `[min, max]`; strings, fractions, NaN and infinities are refused by name.
+ * @throws ArgumentError `where: name must be an integer >= min, got …` (a string is shown as a string).
+ * @example intArg('splitIndices', 'n', 5, 0) // 5
+ */
 export function intArg(where: string, name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  // Public, so its own arguments are checked before a message interpolates them.
+  if (typeof where !== 'string' || typeof name !== 'string') throw new ArgumentError(`intArg: where and name must be strings (the function and the argument), got ${describeValue(where)} and ${describeValue(name)}`);
+  if (typeof min !== 'number' || typeof max !== 'number' || Number.isNaN(min) || Number.isNaN(max)) throw new ArgumentError(`intArg: min and max must be numbers, got ${showValue(min)} and ${showValue(max)}`);
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
     throw new ArgumentError(`${where}: ${name} must be an integer ${range}, got ${showValue(v)}`);

@@ -5,6 +5,7 @@
  */
 export { TapegradError, ShapeError, ArgumentError, GradError, fmtShape, checkOptions, describeValue, showValue } from './errors.js';
 export { type Shape, unravelIndex, MAX_ELEMENTS, checkSize } from './shape.js';
+export { intArg } from './args.js';
 export { Tensor, tensor, scalar, zeros, ones, full, eye, arange, linspace, isTensor, tensorView, type NestedArray } from './tensor.js';
 export { Rng, uniform, normal, type RandomSource } from './random.js';
 export { type TensorLike, type Unary, type Binary } from './ops/define.js';
