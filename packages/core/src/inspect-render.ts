@@ -25,6 +25,11 @@ export interface TapeEntry {
    * (`W1`, `layers[0].b`), `''` when it has none; `null` for an op application.
    */
   readonly argument: string | null;
+  /**
+   * The value's name: an argument's label (when it has one) or the label given by `named(x, 'hpreact')`;
+   * `null` for an unnamed value. `TapeRecord.grad(name)` and `compareAt` look values up by it.
+   */
+  readonly name: string | null;
   readonly inputs: readonly TapeInput[];
   readonly outputShape: readonly number[];
   /** What the VJP keeps from the forward pass (input names and/or `out`). */

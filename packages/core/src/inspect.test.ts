@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ArgumentError, type Tensor, add, exp, grad, mul, scalar, sigmoid, sum, tensor, traceTape, zeros } from './index.js';
+import { ArgumentError, GradError, type Tensor, add, exp, grad, mul, named, scalar, sigmoid, sum, tanh, tensor, traceTape, zeros } from './index.js';
 import { tapeLength } from './tape.js';
 import { callWith } from './testing/untyped.js';
 
@@ -175,5 +175,43 @@ describe('traceTape.named', () => {
     expect(() => callWith(traceTape.named, id, { w: scalar(1), b: [2] })).toThrow("traceTape.named: params.b[0] is the number 2, not a Tensor");
     expect(() => callWith(traceTape, () => 3, scalar(1))).toThrow(new ArgumentError('traceTape: f must return a Tensor, got number'));
     expect(tapeLength()).toBe(0);
+  });
+});
+
+describe('named values', () => {
+  it('label a value on the tape, and grad(name) reads its gradient', () => {
+    // f(w) = sum(tanh(z)), z = 2w: ∂f/∂z = 1 - tanh²(z), ∂f/∂w = 2(1 - tanh²(z)).
+    const rec = traceTape.named(({ w }) => sum(tanh(named(mul(w, 2), 'z'))), { w: tensor([0.5, -1]) });
+    const z = [1, -2];
+    expect(Array.from(rec.grad('z').data)).toEqual(z.map((v) => 1 - Math.tanh(v) ** 2));
+    expect(Array.from(rec.grad('w').data)).toEqual(z.map((v) => 2 * (1 - Math.tanh(v) ** 2)));
+    expect(rec.entries.filter((e) => e.name !== null).map((e) => [e.op, e.name])).toEqual([['variable', 'w'], ['named', 'z']]);
+  });
+
+  it('paths of nested parameter trees are names too', () => {
+    const rec = traceTape.named(({ params }) => sum(mul(params.W1, 3)), { params: { W1: tensor([1, 2]) } });
+    expect(Array.from(rec.grad('params.W1').data)).toEqual([3, 3]);
+  });
+
+  it('outside a trace named() is the identity and records nothing', () => {
+    const x = tensor([1, 2]);
+    expect(named(x, 'x')).toBe(x);
+  });
+
+  it('an unknown, repeated or unusable name is a clear error', () => {
+    const rec = traceTape((w) => sum(add(named(w, 'a'), named(w, 'a'))), tensor([1]));
+    expect(() => rec.grad('b')).toThrow(/no value is named 'b'; the names on this tape are 'a'/);
+    expect(() => rec.grad('a')).toThrow(/2 values are named 'a'/);
+    const vec = traceTape((w) => named(mul(w, 2), 'y'), tensor([1, 2]));
+    expect(() => vec.grad('y')).toThrow(GradError);
+    expect(() => named(tensor([1]), '')).toThrow(ArgumentError);
+  });
+
+  it('a value the output does not depend on has a zero gradient', () => {
+    const rec = traceTape((w) => {
+      named(mul(w, 5), 'unused');
+      return sum(w);
+    }, tensor([1, 2]));
+    expect(Array.from(rec.grad('unused').data)).toEqual([0, 0]);
   });
 });

@@ -2,13 +2,14 @@
  * Tape inspection: what a call recorded, as data, as a table and as Graphviz DOT or
  * Mermaid. This is what the teaching tools are built on; the CLI's `graph` prints these.
  */
-import { ArgumentError, describeValue } from './errors.js';
+import { ArgumentError, GradError, describeValue } from './errors.js';
 import { functionArg } from './args.js';
 import { type GraphOptions, type TapeEntry, type TapeInput, type TapeTableOptions, renderDot, renderMermaid, renderTable } from './inspect-render.js';
 import { type Tree, flattenTreeWithPaths, unflattenTree } from './pytree.js';
 import { type Node, type Recorded, backward, beginTrace, endTrace, variable, withListener } from './tape.js';
-import { Tensor, ones } from './tensor.js';
+import { Tensor, ones, zeros } from './tensor.js';
 import { add } from './ops/elementwise.js';
+import { namedOp } from './ops/structural.js';
 
 export type { GraphOptions, TapeEntry, TapeInput, TapeTableOptions } from './inspect-render.js';
 
@@ -18,6 +19,12 @@ export interface TapeRecord {
   readonly output: Tensor;
   /** Entry index of the output, or null if the output did not depend on the inputs. */
   readonly outputEntry: number | null;
+  /**
+   * ∂output/∂(the value called `name`): a `named()` label or an argument's path (`params.W1`).
+   * Zeros when the output does not depend on it.
+   * @throws ArgumentError when no value, or more than one, has that name; GradError when the output is not a scalar.
+   */
+  grad(name: string): Tensor;
   /** A fixed-width table: `#  op  inputs  output  saved`, plus `value  grad` with `values`. */
   toTable(opts?: TapeTableOptions): string;
   /** Graphviz DOT; with `values`, node labels carry values and gradients. */
@@ -49,6 +56,7 @@ function recordCall(where: string, call: () => unknown): TapeRecord {
     index: i,
     op: r.node.op.name,
     argument: r.node.argument,
+    name: nameOf(r.node),
     inputs: r.inputs.map((t): TapeInput => {
       const from = t.node === null ? undefined : index.get(t.node);
       // A tensor made outside this record (untraced, or traced by an enclosing grad) is a constant here.
@@ -64,10 +72,31 @@ function recordCall(where: string, call: () => unknown): TapeRecord {
     entries,
     output: new Tensor(out.data, out.shape),
     outputEntry,
+    grad: (name) => namedGrad(entries, out, name),
     toTable: (o) => renderTable(entries, o),
     toDot: (o) => renderDot(entries, outputEntry, o),
     toMermaid: (o) => renderMermaid(entries, outputEntry, o),
   };
+}
+
+/** The label of a node's value: an argument's path, or the name given with `named()`. */
+function nameOf(node: Node): string | null {
+  if (node.argument !== null) return node.argument === '' ? null : node.argument;
+  if (node.op === namedOp) return (node.attrs as { name: string }).name;
+  return null;
+}
+
+function namedGrad(entries: readonly TapeEntry[], out: Tensor, name: unknown): Tensor {
+  if (typeof name !== 'string') throw new ArgumentError(`TapeRecord.grad: name must be a string, got ${describeValue(name)}`);
+  const hits = entries.filter((e) => e.name === name);
+  if (hits.length === 0) {
+    const names = [...new Set(entries.map((e) => e.name).filter((n): n is string => n !== null))];
+    throw new ArgumentError(`TapeRecord.grad: no value is named '${name}'; ${names.length === 0 ? 'this tape has no names: label values with named(x, name) or trace a parameter tree with traceTape.named' : `the names on this tape are ${names.map((n) => `'${n}'`).join(', ')}`}`);
+  }
+  if (hits.length > 1) throw new ArgumentError(`TapeRecord.grad: ${hits.length} values are named '${name}' (entries ${hits.map((e) => `#${e.index}`).join(', ')}); give each its own name`);
+  if (out.size !== 1) throw new GradError(`TapeRecord.grad: the output has shape [${out.shape.join(',')}], not a scalar, so there is no gradient ∂output/∂'${name}'; reduce the output with sum() or mean()`);
+  const hit = hits[0]!;
+  return hit.grad ?? zeros(hit.outputShape);
 }
 
 function tracePositional(f: (...args: Tensor[]) => Tensor, ...args: Tensor[]): TapeRecord {

@@ -6,7 +6,7 @@
 import { ArgumentError, ShapeError, fmtShape, showValue } from '../errors.js';
 import { MAX_RANK, arrayArg, shapeArg } from '../args.js';
 import { type Shape, broadcastShapes, reducedShape, sameShape, sizeOf, stridesOf } from '../shape.js';
-import { apply, defineOp } from '../tape.js';
+import { apply, defineOp, isRecording } from '../tape.js';
 import { type Tensor } from '../tensor.js';
 import { broadcastCopy } from '../kernels/strided.js';
 import { sumKernel } from '../kernels/reduce.js';
@@ -197,5 +197,37 @@ export function sum(x: Tensor, axes?: number | readonly number[], keepDims = fal
   return apply(sumOp, [x], reduceAttrs('sum', x, axes, keepDims));
 }
 
+// ---------------------------------------------------------------- named
+
+export const namedOp = defineOp<Unary, { name: string }, 'x', never>({
+  name: 'named',
+  inputs: ['x'],
+  saves: [],
+  shape: ([s]) => s!,
+  forward: ([x]) => x.data, // an identity: the values are shared
+  vjp: { x: (g) => g },
+});
+
+/** Longest accepted label: a name is for reading in a table, not for storing data. */
+const MAX_NAME = 200;
+
+/**
+ * Labels a value: an identity on the tape that gives `x` a name (PyTorch's `retain_grad`
+ * plus a label). Names appear in `traceTape` tables, DOT and Mermaid, in `steps()`, and are
+ * what `traceTape(...).grad(name)` and `compareAt` look gradients up by. Outside a trace it
+ * returns `x` itself, so labelling costs nothing in code that is not being differentiated.
+ * @param x any shape @param name a non-empty label such as `'hpreact'` @returns x (same shape, same values)
+ * @throws ArgumentError when x is not a Tensor or name is not a non-empty string.
+ * @example traceTape((w) => sum(tanh(named(mul(w, 2), 'z'))), scalar(0.5)).grad('z')
+ */
+export function named(x: Tensor, name: string): Tensor {
+  tensorArg('named', 'x', x);
+  if (typeof name !== 'string' || name === '' || name.length > MAX_NAME) {
+    throw new ArgumentError(`named: name must be a non-empty string of at most ${MAX_NAME} characters, got ${typeof name === 'string' ? `a string of length ${name.length}` : showValue(name)}; label values like named(z, 'hpreact')`);
+  }
+  if (!isRecording()) return x;
+  return apply(namedOp, [x], { name });
+}
+
 /** This family's slice of the op table. */
-export const structuralOps = { reshape: reshapeOp, transpose: transposeOp, broadcastTo: broadcastToOp, sum: sumOp } as const;
+export const structuralOps = { reshape: reshapeOp, transpose: transposeOp, broadcastTo: broadcastToOp, sum: sumOp, named: namedOp } as const;

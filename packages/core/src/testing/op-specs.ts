@@ -12,7 +12,7 @@ import {
   type OpName, type Shape, type SliceRange, type Tensor, Tensor as TensorClass, zeros as zerosOf,
   add, sub, mul, div, pow, maximum, minimum, neg, abs, exp, log, log1p, sqrt, square, sin, cos, tanh,
   sigmoid, relu, leakyRelu, softplus, greater, greaterEqual, equal, step, sign, where,
-  reshape, transpose, broadcastTo, slice, pad, concat, take, scatterAdd, sum, max, min, logSumExp, matmul,
+  reshape, transpose, broadcastTo, named, slice, pad, concat, take, scatterAdd, sum, max, min, logSumExp, matmul,
 } from '../index.js';
 // The fused VJP kernels are table entries but not public API.
 import { tanhGrad } from '../ops/elementwise.js';
@@ -219,6 +219,14 @@ export const opSpecs: { readonly [K in OpName]: OpSpec } = {
     diff: [false, true, true],
     call: ([c, a, b]) => where(c!, a!, b!),
     reference: (xs) => naiveElementwise(xs, (c, a, b) => (c !== 0 ? a : b)),
+  }),
+  named: spec({
+    arity: 1,
+    domain: '[-3, 3]; an identity that labels its input',
+    values: interval(-3, 3),
+    layout: unaryLayout,
+    call: ([x]) => named(x!, 'z'),
+    reference: ([x]) => new TensorClass(x!.data.slice(), x!.shape),
   }),
   reshape: spec({
     arity: 1,
