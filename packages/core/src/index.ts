@@ -21,7 +21,7 @@ export { setMatmulKernel, matmulKernel, gemmInto } from './kernels/matmul.js';
 export { opTable, type OpName } from './ops/table.js';
 export { grad, valueAndGrad, vjp, jvp, hvp, stopGradient, type Argnums, type Grads } from './autodiff.js';
 export { customOp, type CustomOpSpec } from './custom-op.js';
-export { noGrad, isRecording, type OpDef, type KernelOp, type Vjp, type VjpContext, type Node, type Recorded } from './tape.js';
+export { noGrad, isRecording, type OpDef, type KernelOp, type RuleText, type Vjp, type VjpContext, type Node, type Recorded } from './tape.js';
 export { type Tree } from './pytree.js';
 export { traceTape, type TraceTape, type TapeEntry, type TapeInput, type TapeRecord, type TapeTableOptions, type GraphOptions } from './inspect.js';
 export { checkGrads, type GradCheckReport, type ArgGradReport, type GradCheckOptions } from './check.js';

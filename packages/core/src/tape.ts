@@ -28,6 +28,15 @@ export type Vjp<A = unknown, S extends string = string> = {
 }['rule'];
 
 /**
+ * An op's local derivative for one input, for people to read: plain text
+ * (`∂/∂x tanh(x) = 1 − tanh²(x)`) and the same as TeX for typesetting.
+ */
+export interface RuleText {
+  readonly text: string;
+  readonly tex: string;
+}
+
+/**
  * What every differentiable op has: a name, its input names, what its VJPs read (`saves`)
  * and one VJP per input, keyed by input name (`N`), so a mistyped or missing key is a type
  * error. A variadic op (concat) names one input and receives every position through `index`.
@@ -39,6 +48,8 @@ export interface OpDef<A = unknown, N extends string = string, S extends string 
   /** What the VJPs read besides `g`: input names and/or `'out'`. The tape keeps exactly these. */
   readonly saves: readonly S[];
   readonly vjp: { readonly [K in N]: Vjp<A, S> | null };
+  /** The local rule of each input as text, keyed like `vjp` (every op in the table has one; a custom op may). */
+  readonly rules?: { readonly [K in N]?: RuleText };
 }
 
 /** A primitive with its own kernel: the op table's entries. */
@@ -61,6 +72,7 @@ export function defineOp<I extends readonly Tensor[], A, N extends string, S ext
   readonly variadic?: boolean;
   readonly saves: readonly S[];
   readonly vjp: { readonly [K in NoInfer<N>]: Vjp<A, NoInfer<S>> | null };
+  readonly rules?: { readonly [K in NoInfer<N>]?: RuleText };
   shape(shapes: readonly Shape[], attrs: A): Shape;
   forward(inputs: I, attrs: A, outShape: Shape): Float64Array;
 }): KernelOp<I, A, N, S> {
@@ -271,9 +283,17 @@ export function variable(x: Tensor, label = ''): Tensor {
 export type Accumulate = (a: Tensor, b: Tensor) => Tensor;
 
 /**
+ * Told of every VJP application of a backward walk, in backward order: the node, its
+ * upstream cotangent `g`, the input position, that input's contribution (null: no
+ * gradient) and the running total of the input's cotangent after adding it (`steps()`).
+ */
+export type BackwardObserver = (node: Node, g: Tensor, input: number, contribution: Tensor | null, total: Tensor | null) => void;
+
+/**
  * Walks `nodes` (a trace's recording, in creation order) backwards from `outputs` with
  * cotangents `seeds`, and returns the cotangent of each of `targets` (null: no path).
  * Iterative: node ids are a topological order, so there is no recursion and no sort.
+ * `observe`, when given, is told of each VJP application.
  */
 export function backward(
   nodes: readonly Node[],
@@ -281,6 +301,7 @@ export function backward(
   seeds: readonly Tensor[],
   targets: readonly Tensor[],
   accumulate: Accumulate,
+  observe?: BackwardObserver,
 ): (Tensor | null)[] {
   const result: (Tensor | null)[] = targets.map(() => null);
   if (nodes.length === 0) return result;
@@ -310,16 +331,23 @@ export function backward(
       const name = op.variadic ? op.inputs[0]! : op.inputs[i]!;
       // Every op was checked by checkOpNames (defineOp, customOp), so each input has an own rule.
       const rule = op.vjp[name];
-      if (rule === null) continue;
+      if (rule === null) {
+        if (observe !== undefined) observe(node, g, i, null, cts[inNode.id - lo] ?? null);
+        continue;
+      }
       // A missing key is not "no gradient": say so rather than drop the gradient silently.
       if (rule === undefined) throw new GradError(`${op.name}: no VJP rule for input '${name}'; give a function, or null to declare that it has no gradient`);
       // The node is the context: it holds exactly saved, shapes and attrs.
       const gi = rule(g, node, i);
-      if (gi === null) continue;
-      checkCotangentOf(op.name, name, gi, node.shapes[i]!);
       const k = inNode.id - lo;
+      if (gi === null) {
+        if (observe !== undefined) observe(node, g, i, null, cts[k] ?? null);
+        continue;
+      }
+      checkCotangentOf(op.name, name, gi, node.shapes[i]!);
       const prev = cts[k];
       cts[k] = prev === null || prev === undefined ? gi : accumulate(prev, gi);
+      if (observe !== undefined) observe(node, g, i, gi, cts[k]);
     }
     if (!keep.has(id)) cts[id - lo] = null;
   }
