@@ -14,6 +14,7 @@ import { mul, sub } from './elementwise.js';
 export const sigmoidOp = unaryOp({
   name: 'sigmoid',
   saves: ['out'],
+  rule: { text: '∂/∂x σ(x) = σ(x)·(1 − σ(x))', tex: String.raw`\frac{\partial}{\partial x}\sigma(x) = \sigma(x)\,(1 - \sigma(x))` },
   kernel: (x, o) => {
     for (let i = 0; i < x.length; i++) {
       const v = x[i]!;
@@ -34,6 +35,10 @@ export const sigmoid = (x: TensorLike): Tensor => apply(sigmoidOp, [lift(x)], un
 export const sigmoidGradOp = binaryOp({
   name: 'sigmoidGrad',
   saves: ['a', 'b'],
+  rules: {
+    a: { text: '∂/∂a a·b·(1 − b) = b·(1 − b), summed over broadcast axes', tex: String.raw`\frac{\partial}{\partial a}a\,b(1 - b) = b(1 - b)\quad\text{(summed over broadcast axes)}` },
+    b: { text: '∂/∂b a·b·(1 − b) = a·(1 − 2b), summed over broadcast axes', tex: String.raw`\frac{\partial}{\partial b}a\,b(1 - b) = a(1 - 2b)\quad\text{(summed over broadcast axes)}` },
+  },
   kernel: (a, ai, sa, b, bi, sb, o, oi, n) => {
     for (let k = 0; k < n; k++) {
       const y = b[bi + k * sb]!;
@@ -53,6 +58,7 @@ export const sigmoidGrad = (g: TensorLike, y: TensorLike): Tensor => apply(sigmo
 export const reluOp = unaryOp({
   name: 'relu',
   saves: ['x'],
+  rule: { text: '∂/∂x relu(x) = 1 where x > 0, else 0 (0 at x = 0)', tex: String.raw`\frac{\partial}{\partial x}\operatorname{relu}(x) = [x > 0]\ (0 \text{ at } x = 0)` },
   kernel: (x, o) => {
     for (let i = 0; i < x.length; i++) {
       const v = x[i]!;
@@ -67,6 +73,7 @@ export const relu = (x: TensorLike): Tensor => apply(reluOp, [lift(x)], undefine
 export const leakyReluOp = unaryOp<'x', { alpha: number }>({
   name: 'leakyRelu',
   saves: ['x'],
+  rule: { text: '∂/∂x leakyRelu(x) = 1 where x > 0, else α (α at x = 0)', tex: String.raw`\frac{\partial}{\partial x}\operatorname{leakyRelu}(x) = \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}` },
   kernel: (x, o, { alpha }) => {
     for (let i = 0; i < x.length; i++) {
       const v = x[i]!;
@@ -89,6 +96,7 @@ export const leakyRelu = (x: TensorLike, alpha = 0.01): Tensor => {
 export const softplusOp = unaryOp({
   name: 'softplus',
   saves: ['x'],
+  rule: { text: '∂/∂x ln(1 + eˣ) = σ(x)', tex: String.raw`\frac{\partial}{\partial x}\ln(1 + e^x) = \sigma(x)` },
   kernel: (x, o) => {
     for (let i = 0; i < x.length; i++) {
       const v = x[i]!;

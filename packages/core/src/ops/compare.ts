@@ -15,6 +15,10 @@ const noGradient = { a: null, b: null } as const;
 export const greaterOp = binaryOp({
   name: 'greater',
   saves: [],
+  rules: {
+    a: { text: '∂/∂a [a > b]: none (a 0/1 mask, piecewise constant)', tex: String.raw`\frac{\partial}{\partial a}[a > b]:\ \text{none (a 0/1 mask, piecewise constant)}` },
+    b: { text: '∂/∂b [a > b]: none (a 0/1 mask, piecewise constant)', tex: String.raw`\frac{\partial}{\partial b}[a > b]:\ \text{none (a 0/1 mask, piecewise constant)}` },
+  },
   kernel: (a, ai, sa, b, bi, sb, o, oi, n) => {
     for (let k = 0; k < n; k++) o[oi + k] = a[ai + k * sa]! > b[bi + k * sb]! ? 1 : 0;
   },
@@ -28,6 +32,10 @@ export const less = (a: TensorLike, b: TensorLike): Tensor => greater(b, a);
 export const greaterEqualOp = binaryOp({
   name: 'greaterEqual',
   saves: [],
+  rules: {
+    a: { text: '∂/∂a [a ≥ b]: none (a 0/1 mask, piecewise constant)', tex: String.raw`\frac{\partial}{\partial a}[a \ge b]:\ \text{none (a 0/1 mask, piecewise constant)}` },
+    b: { text: '∂/∂b [a ≥ b]: none (a 0/1 mask, piecewise constant)', tex: String.raw`\frac{\partial}{\partial b}[a \ge b]:\ \text{none (a 0/1 mask, piecewise constant)}` },
+  },
   kernel: (a, ai, sa, b, bi, sb, o, oi, n) => {
     for (let k = 0; k < n; k++) o[oi + k] = a[ai + k * sa]! >= b[bi + k * sb]! ? 1 : 0;
   },
@@ -41,6 +49,10 @@ export const lessEqual = (a: TensorLike, b: TensorLike): Tensor => greaterEqual(
 export const equalOp = binaryOp({
   name: 'equal',
   saves: [],
+  rules: {
+    a: { text: '∂/∂a [a = b]: none (a 0/1 mask, piecewise constant)', tex: String.raw`\frac{\partial}{\partial a}[a = b]:\ \text{none (a 0/1 mask, piecewise constant)}` },
+    b: { text: '∂/∂b [a = b]: none (a 0/1 mask, piecewise constant)', tex: String.raw`\frac{\partial}{\partial b}[a = b]:\ \text{none (a 0/1 mask, piecewise constant)}` },
+  },
   kernel: (a, ai, sa, b, bi, sb, o, oi, n) => {
     for (let k = 0; k < n; k++) o[oi + k] = a[ai + k * sa]! === b[bi + k * sb]! ? 1 : 0;
   },
@@ -53,6 +65,7 @@ export const equal = (a: TensorLike, b: TensorLike): Tensor => apply(equalOp, [l
 export const stepOp = unaryOp({
   name: 'step',
   saves: [],
+  rule: { text: '∂/∂x [x > 0]: none (piecewise constant)', tex: String.raw`\frac{\partial}{\partial x}[x > 0]:\ \text{none (piecewise constant)}` },
   kernel: (x, o) => {
     for (let i = 0; i < x.length; i++) o[i] = x[i]! > 0 ? 1 : 0;
   },
@@ -64,6 +77,7 @@ export const step = (x: TensorLike): Tensor => apply(stepOp, [lift(x)], undefine
 export const signOp = unaryOp({
   name: 'sign',
   saves: [],
+  rule: { text: '∂/∂x sign(x): none (piecewise constant)', tex: String.raw`\frac{\partial}{\partial x}\operatorname{sign}(x):\ \text{none (piecewise constant)}` },
   kernel: (x, o) => {
     for (let i = 0; i < x.length; i++) o[i] = Math.sign(x[i]!);
   },
@@ -79,6 +93,11 @@ export const whereOp = defineOp<Where, undefined, 'cond' | 'a' | 'b', 'cond'>({
   name: 'where',
   inputs: ['cond', 'a', 'b'],
   saves: ['cond'],
+  rules: {
+    cond: { text: '∂/∂cond: none (a mask)', tex: String.raw`\frac{\partial}{\partial \mathrm{cond}}:\ \text{none (a mask)}` },
+    a: { text: '∂/∂a where(cond, a, b) = 1 where cond ≠ 0, else 0, summed over broadcast axes', tex: String.raw`\frac{\partial}{\partial a}\operatorname{where}(c, a, b) = [c \ne 0]\quad\text{(summed over broadcast axes)}` },
+    b: { text: '∂/∂b where(cond, a, b) = 1 where cond = 0, else 0, summed over broadcast axes', tex: String.raw`\frac{\partial}{\partial b}\operatorname{where}(c, a, b) = [c = 0]\quad\text{(summed over broadcast axes)}` },
+  },
   shape: (shapes): Shape => broadcastShapes('where', shapes),
   forward: ([c, a, b], _attrs, outShape) => {
     const out = new Float64Array(sizeOf(outShape));

@@ -3,7 +3,7 @@
  * Everything here is typed by the op's input names, so `saves` and the VJP keys are checked.
  */
 import { type Shape, broadcastShapes, sameShape } from '../shape.js';
-import { type KernelOp, type Vjp, defineOp } from '../tape.js';
+import { type KernelOp, type RuleText, type Vjp, defineOp } from '../tape.js';
 import { type BinaryRowKernel, broadcastBinary } from '../kernels/strided.js';
 import { Tensor, scalar } from '../tensor.js';
 import { ArgumentError, describeValue } from '../errors.js';
@@ -36,6 +36,8 @@ export function unaryOp<S extends 'x' | 'out', A = undefined>(def: {
   saves: readonly S[];
   kernel: (x: Float64Array, out: Float64Array, attrs: A) => void;
   vjp: Vjp<A, NoInfer<S>> | null;
+  /** The local rule for `x` (text and TeX), required so every elementwise op can explain itself. */
+  rule: RuleText;
 }): KernelOp<Unary, A, 'x', S> {
   return defineOp<Unary, A, 'x', S>({
     name: def.name,
@@ -48,6 +50,7 @@ export function unaryOp<S extends 'x' | 'out', A = undefined>(def: {
       return out;
     },
     vjp: { x: def.vjp },
+    rules: { x: def.rule },
   });
 }
 
@@ -57,6 +60,8 @@ export function binaryOp<S extends 'a' | 'b' | 'out'>(def: {
   saves: readonly S[];
   kernel: BinaryRowKernel;
   vjp: { readonly a: Vjp<undefined, NoInfer<S>> | null; readonly b: Vjp<undefined, NoInfer<S>> | null };
+  /** The local rule of each input (text and TeX), required like the VJPs. */
+  rules: { readonly a: RuleText; readonly b: RuleText };
 }): KernelOp<Binary, undefined, 'a' | 'b', S> {
   return defineOp<Binary, undefined, 'a' | 'b', S>({
     name: def.name,
@@ -66,5 +71,6 @@ export function binaryOp<S extends 'a' | 'b' | 'out'>(def: {
     shape: ([sa, sb]): Shape => (sb!.length === 0 ? sa! : sa!.length === 0 ? sb! : sameShape(sa!, sb!) ? sa! : broadcastShapes(def.name, [sa!, sb!])),
     forward: ([a, b], _attrs, outShape) => broadcastBinary(a.data, a.shape, b.data, b.shape, outShape, def.kernel),
     vjp: def.vjp,
+    rules: def.rules,
   });
 }

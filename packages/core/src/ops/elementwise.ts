@@ -15,6 +15,10 @@ import { equal, greater, greaterEqual, less, lessEqual, sign, where } from './co
 export const addOp = binaryOp({
   name: 'add',
   saves: [],
+  rules: {
+    a: { text: '∂/∂a (a + b) = 1, summed over broadcast axes', tex: String.raw`\frac{\partial}{\partial a}(a + b) = 1\quad\text{(summed over broadcast axes)}` },
+    b: { text: '∂/∂b (a + b) = 1, summed over broadcast axes', tex: String.raw`\frac{\partial}{\partial b}(a + b) = 1\quad\text{(summed over broadcast axes)}` },
+  },
   kernel: (a, ai, sa, b, bi, sb, o, oi, n) => {
     for (let k = 0; k < n; k++) o[oi + k] = a[ai + k * sa]! + b[bi + k * sb]!;
   },
@@ -29,6 +33,10 @@ export const add = (a: TensorLike, b: TensorLike): Tensor => apply(addOp, [lift(
 export const subOp = binaryOp({
   name: 'sub',
   saves: [],
+  rules: {
+    a: { text: '∂/∂a (a − b) = 1, summed over broadcast axes', tex: String.raw`\frac{\partial}{\partial a}(a - b) = 1\quad\text{(summed over broadcast axes)}` },
+    b: { text: '∂/∂b (a − b) = −1, summed over broadcast axes', tex: String.raw`\frac{\partial}{\partial b}(a - b) = -1\quad\text{(summed over broadcast axes)}` },
+  },
   kernel: (a, ai, sa, b, bi, sb, o, oi, n) => {
     for (let k = 0; k < n; k++) o[oi + k] = a[ai + k * sa]! - b[bi + k * sb]!;
   },
@@ -43,6 +51,10 @@ export const sub = (a: TensorLike, b: TensorLike): Tensor => apply(subOp, [lift(
 export const mulOp = binaryOp({
   name: 'mul',
   saves: ['a', 'b'],
+  rules: {
+    a: { text: '∂/∂a (a·b) = b, summed over broadcast axes', tex: String.raw`\frac{\partial}{\partial a}(a \cdot b) = b\quad\text{(summed over broadcast axes)}` },
+    b: { text: '∂/∂b (a·b) = a, summed over broadcast axes', tex: String.raw`\frac{\partial}{\partial b}(a \cdot b) = a\quad\text{(summed over broadcast axes)}` },
+  },
   kernel: (a, ai, sa, b, bi, sb, o, oi, n) => {
     for (let k = 0; k < n; k++) o[oi + k] = a[ai + k * sa]! * b[bi + k * sb]!;
   },
@@ -57,6 +69,10 @@ export const mul = (a: TensorLike, b: TensorLike): Tensor => apply(mulOp, [lift(
 export const divOp = binaryOp({
   name: 'div',
   saves: ['b', 'out'],
+  rules: {
+    a: { text: '∂/∂a (a/b) = 1/b, summed over broadcast axes', tex: String.raw`\frac{\partial}{\partial a}\frac{a}{b} = \frac{1}{b}\quad\text{(summed over broadcast axes)}` },
+    b: { text: '∂/∂b (a/b) = −a/b², summed over broadcast axes', tex: String.raw`\frac{\partial}{\partial b}\frac{a}{b} = -\frac{a}{b^2}\quad\text{(summed over broadcast axes)}` },
+  },
   kernel: (a, ai, sa, b, bi, sb, o, oi, n) => {
     for (let k = 0; k < n; k++) o[oi + k] = a[ai + k * sa]! / b[bi + k * sb]!;
   },
@@ -72,6 +88,10 @@ export const div = (a: TensorLike, b: TensorLike): Tensor => apply(divOp, [lift(
 export const powOp = binaryOp({
   name: 'pow',
   saves: ['a', 'b', 'out'],
+  rules: {
+    a: { text: '∂/∂a aᵇ = b·aᵇ⁻¹ (0 where a = 0 and b = 0), summed over broadcast axes', tex: String.raw`\frac{\partial}{\partial a}a^b = b\,a^{b-1}\ (0 \text{ where } a = 0,\ b = 0)\quad\text{(summed over broadcast axes)}` },
+    b: { text: '∂/∂b aᵇ = aᵇ·ln a (0 where a = 0 and b ≥ 0), summed over broadcast axes', tex: String.raw`\frac{\partial}{\partial b}a^b = a^b \ln a\ (0 \text{ where } a = 0,\ b \ge 0)\quad\text{(summed over broadcast axes)}` },
+  },
   kernel: (a, ai, sa, b, bi, sb, o, oi, n) => {
     for (let k = 0; k < n; k++) o[oi + k] = Math.pow(a[ai + k * sa]!, b[bi + k * sb]!);
   },
@@ -102,6 +122,10 @@ export const pow = (a: TensorLike, b: TensorLike): Tensor => apply(powOp, [lift(
 export const maximumOp = binaryOp({
   name: 'maximum',
   saves: ['a', 'b'],
+  rules: {
+    a: { text: '∂/∂a max(a, b) = 1 where a ≥ b, else 0 (ties go to a), summed over broadcast axes', tex: String.raw`\frac{\partial}{\partial a}\max(a, b) = [a \ge b]\quad\text{(summed over broadcast axes)}` },
+    b: { text: '∂/∂b max(a, b) = 1 where a < b, else 0, summed over broadcast axes', tex: String.raw`\frac{\partial}{\partial b}\max(a, b) = [a < b]\quad\text{(summed over broadcast axes)}` },
+  },
   kernel: (a, ai, sa, b, bi, sb, o, oi, n) => {
     for (let k = 0; k < n; k++) {
       const x = a[ai + k * sa]!;
@@ -120,6 +144,10 @@ export const maximum = (a: TensorLike, b: TensorLike): Tensor => apply(maximumOp
 export const minimumOp = binaryOp({
   name: 'minimum',
   saves: ['a', 'b'],
+  rules: {
+    a: { text: '∂/∂a min(a, b) = 1 where a ≤ b, else 0 (ties go to a), summed over broadcast axes', tex: String.raw`\frac{\partial}{\partial a}\min(a, b) = [a \le b]\quad\text{(summed over broadcast axes)}` },
+    b: { text: '∂/∂b min(a, b) = 1 where a > b, else 0, summed over broadcast axes', tex: String.raw`\frac{\partial}{\partial b}\min(a, b) = [a > b]\quad\text{(summed over broadcast axes)}` },
+  },
   kernel: (a, ai, sa, b, bi, sb, o, oi, n) => {
     for (let k = 0; k < n; k++) {
       const x = a[ai + k * sa]!;
@@ -140,6 +168,7 @@ export const minimum = (a: TensorLike, b: TensorLike): Tensor => apply(minimumOp
 export const negOp = unaryOp({
   name: 'neg',
   saves: [],
+  rule: { text: '∂/∂x (−x) = −1', tex: String.raw`\frac{\partial}{\partial x}(-x) = -1` },
   kernel: (x, o) => {
     for (let i = 0; i < x.length; i++) o[i] = -x[i]!;
   },
@@ -152,6 +181,7 @@ export const neg = (x: TensorLike): Tensor => apply(negOp, [lift(x)], undefined)
 export const absOp = unaryOp({
   name: 'abs',
   saves: ['x'],
+  rule: { text: '∂/∂x |x| = sign(x) (0 at x = 0)', tex: String.raw`\frac{\partial}{\partial x}|x| = \operatorname{sign}(x)\ (0 \text{ at } x = 0)` },
   kernel: (x, o) => {
     for (let i = 0; i < x.length; i++) o[i] = Math.abs(x[i]!);
   },
@@ -163,6 +193,7 @@ export const abs = (x: TensorLike): Tensor => apply(absOp, [lift(x)], undefined)
 export const expOp = unaryOp({
   name: 'exp',
   saves: ['out'],
+  rule: { text: '∂/∂x eˣ = eˣ', tex: String.raw`\frac{\partial}{\partial x}e^x = e^x` },
   kernel: (x, o) => {
     for (let i = 0; i < x.length; i++) o[i] = Math.exp(x[i]!);
   },
@@ -174,6 +205,7 @@ export const exp = (x: TensorLike): Tensor => apply(expOp, [lift(x)], undefined)
 export const logOp = unaryOp({
   name: 'log',
   saves: ['x'],
+  rule: { text: '∂/∂x ln x = 1/x', tex: String.raw`\frac{\partial}{\partial x}\ln x = \frac{1}{x}` },
   kernel: (x, o) => {
     for (let i = 0; i < x.length; i++) o[i] = Math.log(x[i]!);
   },
@@ -185,6 +217,7 @@ export const log = (x: TensorLike): Tensor => apply(logOp, [lift(x)], undefined)
 export const log1pOp = unaryOp({
   name: 'log1p',
   saves: ['x'],
+  rule: { text: '∂/∂x ln(1 + x) = 1/(1 + x)', tex: String.raw`\frac{\partial}{\partial x}\ln(1 + x) = \frac{1}{1 + x}` },
   kernel: (x, o) => {
     for (let i = 0; i < x.length; i++) o[i] = Math.log1p(x[i]!);
   },
@@ -196,6 +229,7 @@ export const log1p = (x: TensorLike): Tensor => apply(log1pOp, [lift(x)], undefi
 export const sqrtOp = unaryOp({
   name: 'sqrt',
   saves: ['out'],
+  rule: { text: '∂/∂x √x = 1/(2√x)', tex: String.raw`\frac{\partial}{\partial x}\sqrt{x} = \frac{1}{2\sqrt{x}}` },
   kernel: (x, o) => {
     for (let i = 0; i < x.length; i++) o[i] = Math.sqrt(x[i]!);
   },
@@ -208,6 +242,7 @@ export const sqrt = (x: TensorLike): Tensor => apply(sqrtOp, [lift(x)], undefine
 export const squareOp = unaryOp({
   name: 'square',
   saves: ['x'],
+  rule: { text: '∂/∂x x² = 2x', tex: String.raw`\frac{\partial}{\partial x}x^2 = 2x` },
   kernel: (x, o) => {
     for (let i = 0; i < x.length; i++) o[i] = x[i]! * x[i]!;
   },
@@ -219,6 +254,7 @@ export const square = (x: TensorLike): Tensor => apply(squareOp, [lift(x)], unde
 export const sinOp = unaryOp({
   name: 'sin',
   saves: ['x'],
+  rule: { text: '∂/∂x sin(x) = cos(x)', tex: String.raw`\frac{\partial}{\partial x}\sin(x) = \cos(x)` },
   kernel: (x, o) => {
     for (let i = 0; i < x.length; i++) o[i] = Math.sin(x[i]!);
   },
@@ -230,6 +266,7 @@ export const sin = (x: TensorLike): Tensor => apply(sinOp, [lift(x)], undefined)
 export const cosOp = unaryOp({
   name: 'cos',
   saves: ['x'],
+  rule: { text: '∂/∂x cos(x) = −sin(x)', tex: String.raw`\frac{\partial}{\partial x}\cos(x) = -\sin(x)` },
   kernel: (x, o) => {
     for (let i = 0; i < x.length; i++) o[i] = Math.cos(x[i]!);
   },
@@ -241,6 +278,7 @@ export const cos = (x: TensorLike): Tensor => apply(cosOp, [lift(x)], undefined)
 export const tanhOp = unaryOp({
   name: 'tanh',
   saves: ['out'],
+  rule: { text: '∂/∂x tanh(x) = 1 − tanh²(x)', tex: String.raw`\frac{\partial}{\partial x}\tanh(x) = 1 - \tanh^2(x)` },
   kernel: (x, o) => {
     for (let i = 0; i < x.length; i++) o[i] = Math.tanh(x[i]!);
   },
@@ -254,6 +292,10 @@ export const tanh = (x: TensorLike): Tensor => apply(tanhOp, [lift(x)], undefine
 export const tanhGradOp = binaryOp({
   name: 'tanhGrad',
   saves: ['a', 'b'],
+  rules: {
+    a: { text: '∂/∂a a·(1 − b²) = 1 − b², summed over broadcast axes', tex: String.raw`\frac{\partial}{\partial a}a(1 - b^2) = 1 - b^2\quad\text{(summed over broadcast axes)}` },
+    b: { text: '∂/∂b a·(1 − b²) = −2·a·b, summed over broadcast axes', tex: String.raw`\frac{\partial}{\partial b}a(1 - b^2) = -2ab\quad\text{(summed over broadcast axes)}` },
+  },
   kernel: (a, ai, sa, b, bi, sb, o, oi, n) => {
     for (let k = 0; k < n; k++) {
       const y = b[bi + k * sb]!;

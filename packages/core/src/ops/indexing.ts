@@ -80,6 +80,9 @@ export const sliceOp: KernelOp<Unary, SliceAttrs, 'x', never> = defineOp<Unary, 
   name: 'slice',
   inputs: ['x'],
   saves: [],
+  rules: {
+    x: { text: '∂/∂x slice(x): g placed back at the sliced positions, zeros elsewhere (a pad)', tex: String.raw`\frac{\partial}{\partial x}\operatorname{slice}(x):\ g \text{ placed back at the sliced positions, zeros elsewhere}` },
+  },
   shape: (_s, { ranges }) => ranges.map(([a, b, st]) => countOf(a, b, st)),
   forward: ([x], { ranges }, outShape) => {
     const out = new Float64Array(sizeOf(outShape));
@@ -183,6 +186,9 @@ export const padOp = defineOp<Unary, PadAttrs, 'x', never>({
   name: 'pad',
   inputs: ['x'],
   saves: [],
+  rules: {
+    x: { text: '∂/∂x pad(x): g with the padding cut off (a slice)', tex: String.raw`\frac{\partial}{\partial x}\operatorname{pad}(x):\ g \text{ with the padding cut off}` },
+  },
   shape: ([s], { widths, interior }) => s!.map((d, i) => widths[i]![0] + spanOf(d, interior[i]! + 1) + widths[i]![1]),
   forward: ([x], { widths, interior }, outShape) => {
     const out = new Float64Array(checkCount(outShape, 'pad'));
@@ -224,6 +230,9 @@ export const concatOp = defineOp<readonly Tensor[], { axis: number }, 'xs', neve
   inputs: ['xs'],
   variadic: true,
   saves: [],
+  rules: {
+    xs: { text: '∂/∂xsᵢ concat(xs): the part of g at the place of xsᵢ along the axis (a slice)', tex: String.raw`\frac{\partial}{\partial x_i}\operatorname{concat}(x_1, \dots, x_n):\ \text{the slice of } g \text{ at the place of } x_i` },
+  },
   shape: (shapes, { axis }) => {
     const first = shapes[0]!;
     let total = 0;
@@ -296,6 +305,9 @@ export const takeOp: KernelOp<Unary, { indices: Int32Array }, 'x', never> = defi
   name: 'take',
   inputs: ['x'],
   saves: [],
+  rules: {
+    x: { text: '∂/∂x take(x, idx): the rows of g scatter-added back to rows idx of x (repeated rows add up)', tex: String.raw`\frac{\partial}{\partial x}x_{\mathrm{idx}}:\ \text{rows of } g \text{ scatter-added back to rows idx}` },
+  },
   shape: ([s], { indices }) => [indices.length, ...s!.slice(1)],
   forward: ([x], { indices }, outShape) => {
     const row = sizeOf(x.shape.slice(1));
@@ -323,6 +335,9 @@ export const scatterAddOp: KernelOp<Unary, { indices: Int32Array; rows: number }
   name: 'scatterAdd',
   inputs: ['x'],
   saves: [],
+  rules: {
+    x: { text: '∂/∂x scatterAdd(x, idx): rows idx of g gathered (a take)', tex: String.raw`\frac{\partial}{\partial x}\operatorname{scatterAdd}(x, \mathrm{idx}):\ g_{\mathrm{idx}} \text{ (rows idx of } g)` },
+  },
   shape: ([s], { rows }) => [rows, ...s!.slice(1)],
   forward: ([x], { indices }, outShape) => {
     const row = sizeOf(outShape.slice(1));

@@ -22,6 +22,10 @@ export const matmulOp = defineOp<Binary, MatmulAttrs, 'a' | 'b', 'a' | 'b'>({
   name: 'matmul',
   inputs: ['a', 'b'],
   saves: ['a', 'b'],
+  rules: {
+    a: { text: '∂/∂a (a·b): g·bᵀ (a matrix product shaped like a; transposed back when a is read as aᵀ)', tex: String.raw`\frac{\partial}{\partial a}(a b):\ g\,b^\top` },
+    b: { text: '∂/∂b (a·b): aᵀ·g (a matrix product shaped like b; transposed back when b is read as bᵀ)', tex: String.raw`\frac{\partial}{\partial b}(a b):\ a^\top g` },
+  },
   shape: ([sa, sb], { transA, transB }) => {
     const [m, ka] = dims(sa!, transA);
     const [kb, n] = dims(sb!, transB);

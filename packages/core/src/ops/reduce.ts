@@ -25,6 +25,9 @@ export const maxOp = defineOp<Unary, ReduceAttrs, 'x', 'x' | 'out'>({
   name: 'max',
   inputs: ['x'],
   saves: ['x', 'out'],
+  rules: {
+    x: { text: '∂/∂x max(x) = 1 at the maximum, else 0 (ties share it evenly): g broadcast back to the maxima', tex: String.raw`\frac{\partial}{\partial x}\max(x) = [x = \max(x)] / \#\text{ties}:\ g \text{ broadcast back to the maxima}` },
+  },
   shape: reduceShape('max'),
   forward: ([x], { axes }, outShape) => extremumKernel(1, x.data, x.shape, axes, sizeOf(outShape)),
   vjp: { x: (g, { saved: { x, out }, shapes: [sx], attrs }) => extremumVjp(g, x, out, sx!, attrs) },
@@ -38,6 +41,9 @@ export const minOp = defineOp<Unary, ReduceAttrs, 'x', 'x' | 'out'>({
   name: 'min',
   inputs: ['x'],
   saves: ['x', 'out'],
+  rules: {
+    x: { text: '∂/∂x min(x) = 1 at the minimum, else 0 (ties share it evenly): g broadcast back to the minima', tex: String.raw`\frac{\partial}{\partial x}\min(x) = [x = \min(x)] / \#\text{ties}:\ g \text{ broadcast back to the minima}` },
+  },
   shape: reduceShape('min'),
   forward: ([x], { axes }, outShape) => extremumKernel(-1, x.data, x.shape, axes, sizeOf(outShape)),
   vjp: { x: (g, { saved: { x, out }, shapes: [sx], attrs }) => extremumVjp(g, x, out, sx!, attrs) },
@@ -51,6 +57,9 @@ export const logSumExpOp = defineOp<Unary, ReduceAttrs, 'x', 'x' | 'out'>({
   name: 'logSumExp',
   inputs: ['x'],
   saves: ['x', 'out'],
+  rules: {
+    x: { text: '∂/∂x ln Σ eˣ = softmax(x) = e^(x − out): g broadcast back over the reduced axes, times softmax(x)', tex: String.raw`\frac{\partial}{\partial x}\ln \textstyle\sum e^x = \operatorname{softmax}(x) = e^{x - \mathrm{out}}` },
+  },
   shape: reduceShape('logSumExp'),
   forward: ([x], { axes }, outShape) => logSumExpKernel(x.data, x.shape, axes, sizeOf(outShape)),
   // ∂/∂x_i log Σ e^x = softmax(x)_i = e^(x_i - out)

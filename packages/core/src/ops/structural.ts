@@ -19,6 +19,9 @@ export const reshapeOp = defineOp<Unary, { shape: Shape }, 'x', never>({
   name: 'reshape',
   inputs: ['x'],
   saves: [],
+  rules: {
+    x: { text: '∂/∂x reshape(x): g reshaped back to the shape of x', tex: String.raw`\frac{\partial}{\partial x}\operatorname{reshape}(x):\ g \text{ reshaped back to the shape of } x` },
+  },
   shape: (_s, { shape }) => shape,
   forward: ([x]) => x.data, // tensors are immutable, so the data is shared
   vjp: { x: (g, { shapes: [sx] }) => reshape(g, sx!) },
@@ -68,6 +71,9 @@ export const transposeOp = defineOp<Unary, { perm: readonly number[] }, 'x', nev
   name: 'transpose',
   inputs: ['x'],
   saves: [],
+  rules: {
+    x: { text: '∂/∂x transpose(x): g transposed back by the inverse permutation', tex: String.raw`\frac{\partial}{\partial x}x^\top:\ g \text{ transposed back by the inverse permutation}` },
+  },
   shape: ([s], { perm }) => perm.map((p) => s![p]!),
   forward: ([x], { perm }, outShape) => {
     const out = new Float64Array(x.size);
@@ -131,6 +137,9 @@ export const broadcastToOp = defineOp<Unary, { shape: Shape }, 'x', never>({
   name: 'broadcastTo',
   inputs: ['x'],
   saves: [],
+  rules: {
+    x: { text: '∂/∂x broadcastTo(x): g summed over the broadcast axes, back to the shape of x', tex: String.raw`\frac{\partial}{\partial x}\operatorname{broadcastTo}(x):\ g \text{ summed over the broadcast axes}` },
+  },
   shape: (_s, { shape }) => shape,
   forward: ([x], { shape }) => broadcastCopy(x.data, x.shape, shape),
   vjp: { x: (g, { shapes: [sx] }) => sumTo(g, sx!) },
@@ -182,6 +191,9 @@ export const sumOp = defineOp<Unary, ReduceAttrs, 'x', never>({
   name: 'sum',
   inputs: ['x'],
   saves: [],
+  rules: {
+    x: { text: '∂/∂x Σ x = 1 for each summed element: g broadcast back over the summed axes', tex: String.raw`\frac{\partial}{\partial x}\textstyle\sum x = 1:\ g \text{ broadcast back over the summed axes}` },
+  },
   shape: reduceShape('sum'),
   forward: ([x], { axes }, outShape) => sumKernel(x.data, x.shape, axes, sizeOf(outShape)),
   vjp: { x: (g, { shapes: [sx], attrs }) => expandBack(g, sx!, attrs) },
@@ -203,6 +215,9 @@ export const namedOp = defineOp<Unary, { name: string }, 'x', never>({
   name: 'named',
   inputs: ['x'],
   saves: [],
+  rules: {
+    x: { text: '∂/∂x named(x) = 1 (an identity: g passes through)', tex: String.raw`\frac{\partial}{\partial x}\operatorname{named}(x) = 1\ \text{(an identity: } g \text{ passes through)}` },
+  },
   shape: ([s]) => s!,
   forward: ([x]) => x.data, // an identity: the values are shared
   vjp: { x: (g) => g },

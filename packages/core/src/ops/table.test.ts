@@ -20,7 +20,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Tensor, Rng, add, grad, mul, opTable, square, sum, traceTape, zeros } from '../index.js';
+import { type OpDef, type RuleText, type Tensor, Rng, add, grad, mul, opTable, square, sum, traceTape, zeros } from '../index.js';
 import { type OpSpec, opSpecs } from '../testing/op-specs.js';
 import { absDot, centralDiff, dot, dotProductTest, randomLike } from '../testing/numeric.js';
 
@@ -37,6 +37,32 @@ function specOf(name: string): OpSpec {
 describe('op table', () => {
   it('has a test spec for every op and none for ops that do not exist', () => {
     expect(Object.keys(opSpecs).sort()).toEqual(Object.keys(opTable).sort());
+  });
+
+  it('gives every op its local rule as text and TeX for each input, named by that input', () => {
+    const ops: readonly OpDef[] = Object.values(opTable);
+    const lacking: string[] = [];
+    for (const op of ops) {
+      const rules: Readonly<Record<string, RuleText | undefined>> = op.rules ?? {};
+      const vjps: Readonly<Record<string, unknown>> = op.vjp;
+      for (const input of op.inputs) {
+        const r = Object.hasOwn(rules, input) ? rules[input] : undefined;
+        if (r === undefined || typeof r.text !== 'string' || r.text.trim() === '' || typeof r.tex !== 'string' || r.tex.trim() === '') {
+          lacking.push(`${op.name}.${input}: no text or no TeX`);
+          continue;
+        }
+        // The text reads like a textbook line about this very input: it starts with ∂/∂<input>.
+        if (!r.text.startsWith(`∂/∂${input}`)) lacking.push(`${op.name}.${input}: text does not start with ∂/∂${input}`);
+        // A VJP declared null says so in words, so a reader is not left guessing.
+        if (vjps[input] === null && !r.text.includes(': none')) lacking.push(`${op.name}.${input}: null VJP, but the text does not say ': none'`);
+      }
+      for (const key of Object.keys(rules)) if (!op.inputs.includes(key)) lacking.push(`${op.name}.${key}: a rule for something that is not an input`);
+    }
+    expect(lacking).toEqual([]);
+    expect(ops.length).toBe(43);
+    expect(opTable.tanh.rules?.x?.text).toBe('∂/∂x tanh(x) = 1 − tanh²(x)');
+    expect(opTable.where.rules?.cond?.text).toBe('∂/∂cond: none (a mask)');
+    expect(opTable.div.rules?.b?.tex).toBe(String.raw`\frac{\partial}{\partial b}\frac{a}{b} = -\frac{a}{b^2}\quad\text{(summed over broadcast axes)}`);
   });
 
   describe.each(Object.keys(opTable))('%s', (name) => {
