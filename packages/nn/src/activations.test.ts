@@ -86,17 +86,21 @@ describe('defineActivation + checkActivation', () => {
     expect(r.toString()).toMatch(/agrees with the tape/);
   });
 
-  it('catches a wrong derivative and locates where it disagrees most', () => {
-    // Forgot the square: 1/(1+|z|) instead of 1/(1+|z|)²; the gap z/(1+|z|)² ... largest near |z| = 1.
+  it('catches a wrong derivative and locates where it disagrees most, relative to the tolerance', () => {
+    // Forgot the square: 1/(1+|z|) instead of 1/(1+|z|)².
     const wrong = defineActivation({ name: 'softsign', f: softsign, df: (z) => 1 / (1 + Math.abs(z)) });
     const r = checkActivation(wrong, { points: [-3, -1, -0.2, 0.5, 1, 2, 6] });
     expect(r.ok).toBe(false);
-    // |1/(1+|z|) - 1/(1+|z|)²| = |z|/(1+|z|)², maximal at |z| = 1 (value 1/4).
-    expect(Math.abs(r.worst.z)).toBe(1);
-    expect(r.worst.df).toBeCloseTo(0.5, 15);
-    expect(r.worst.tape).toBeCloseTo(0.25, 15);
+    expect(r.failures).toBe(7);
+    // The absolute gap |z|/(1+|z|)² is largest at |z| = 1 (value 1/4) ...
     expect(r.maxAbsError).toBeCloseTo(0.25, 15);
-    expect(r.toString()).toMatch(/DISAGREES with the tape; worst at z = -?1: df = 0.5, tape = 0.25/);
+    // ... but relative to the tolerance 1e-9 + 1e-7/(1+|z|) the gap is ~1e7·|z|/(1+|z|), largest at z = 6
+    // (issue 10 point 4: "worst" is the error relative to the tolerance; it was the largest absolute error).
+    expect(r.worst.z).toBe(6);
+    expect(r.worst.df).toBeCloseTo(1 / 7, 15);
+    expect(r.worst.tape).toBeCloseTo(1 / 49, 15);
+    expect(r.worst.ratio).toBeCloseTo((1 / 7 - 1 / 49) / (1e-9 + 1e-7 / 7), 6);
+    expect(r.toString()).toMatch(/DISAGREES with the tape at 7 of 7 points; fails for z in \[-3, 6\]; worst at z = 6: df = 0.142857, tape = 0.0204082/);
   });
 
   it('catches a derivative wrong only on part of the line (a sign slip for z < -2)', () => {

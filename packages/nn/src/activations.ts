@@ -50,6 +50,11 @@ export interface Activation {
   backward(z: Float64Array, a: Float64Array, g: Float64Array, out: Float64Array, cols: number): void;
   /** False only for softmax, whose Jacobian is not diagonal. */
   readonly elementwise: boolean;
+  /**
+   * Optional closed-form second derivative of an elementwise activation: `out[i] = f''(z[i])`,
+   * given z and a = f(z). `checkActivation` compares it with the tape's grad of grad of `tape`.
+   */
+  readonly d2f?: (z: Float64Array, a: Float64Array, out: Float64Array) => void;
 }
 
 /** Names of the built-in activations. */
@@ -60,6 +65,7 @@ interface ElementwiseSpec {
   tape: (z: Tensor) => Tensor;
   forward: (z: Float64Array, out: Float64Array) => void;
   backward: (z: Float64Array, a: Float64Array, g: Float64Array, out: Float64Array) => void;
+  d2f: (z: Float64Array, a: Float64Array, out: Float64Array) => void;
 }
 
 // Each built-in keeps its own monomorphic loops (no per-element closure call).
@@ -70,6 +76,7 @@ function elementwise(spec: ElementwiseSpec): Activation {
     tape: spec.tape,
     forward: (z, out) => spec.forward(z, out),
     backward: (z, a, g, out) => spec.backward(z, a, g, out),
+    d2f: spec.d2f,
   };
 }
 
@@ -85,6 +92,7 @@ const identity = elementwise({
   backward: (_z, _a, g, o) => {
     if (o !== g) o.set(g);
   },
+  d2f: (_z, _a, o) => o.fill(0),
 });
 
 const sigmoid = elementwise({
@@ -97,6 +105,10 @@ const sigmoid = elementwise({
   backward: (_z, a, g, o) => {
     for (let i = 0; i < a.length; i++) o[i] = g[i]! * a[i]! * (1 - a[i]!);
   },
+  // σ'' = d/dz σ(1 - σ) = σ'(1 - 2σ) = a(1 - a)(1 - 2a)
+  d2f: (_z, a, o) => {
+    for (let i = 0; i < a.length; i++) o[i] = a[i]! * (1 - a[i]!) * (1 - 2 * a[i]!);
+  },
 });
 
 const tanh = elementwise({
@@ -108,6 +120,10 @@ const tanh = elementwise({
   // tanh' = 1 - tanh² = 1 - a²
   backward: (_z, a, g, o) => {
     for (let i = 0; i < a.length; i++) o[i] = g[i]! * (1 - a[i]! * a[i]!);
+  },
+  // tanh'' = d/dz (1 - tanh²) = -2 tanh · tanh' = -2a(1 - a²)
+  d2f: (_z, a, o) => {
+    for (let i = 0; i < a.length; i++) o[i] = -2 * a[i]! * (1 - a[i]! * a[i]!);
   },
 });
 
@@ -124,6 +140,8 @@ const relu = elementwise({
   backward: (z, _a, g, o) => {
     for (let i = 0; i < z.length; i++) o[i] = z[i]! > 0 ? g[i]! : 0;
   },
+  // Piecewise linear: f'' = 0 away from the kink (and the tape's grad of grad is 0 at it too).
+  d2f: (_z, _a, o) => o.fill(0),
 });
 
 /**
@@ -148,6 +166,8 @@ export function leakyReluActivation(alpha: number): Activation {
     backward: (z, _a, g, o) => {
       for (let i = 0; i < z.length; i++) o[i] = z[i]! > 0 ? g[i]! : alpha * g[i]!;
     },
+    // Piecewise linear: f'' = 0 away from the kink.
+    d2f: (_z, _a, o) => o.fill(0),
   });
 }
 const leakyRelu = leakyReluActivation(LEAKY_ALPHA);
@@ -161,6 +181,13 @@ const softplus = elementwise({
   // softplus' = σ(z)
   backward: (z, _a, g, o) => {
     for (let i = 0; i < z.length; i++) o[i] = g[i]! * sigmoidOf(z[i]!);
+  },
+  // softplus'' = σ'(z) = σ(z)(1 - σ(z))
+  d2f: (z, _a, o) => {
+    for (let i = 0; i < z.length; i++) {
+      const s = sigmoidOf(z[i]!);
+      o[i] = s * (1 - s);
+    }
   },
 });
 
@@ -186,6 +213,10 @@ export function eluActivation(alpha: number): Activation {
     backward: (z, a, g, o) => {
       for (let i = 0; i < z.length; i++) o[i] = z[i]! > 0 ? g[i]! : g[i]! * (a[i]! + alpha);
     },
+    // f'' = 0 for z > 0, α e^z = a + α below.
+    d2f: (z, a, o) => {
+      for (let i = 0; i < z.length; i++) o[i] = z[i]! > 0 ? 0 : a[i]! + alpha;
+    },
   });
 }
 const elu = eluActivation(ELU_ALPHA);
@@ -195,6 +226,14 @@ function geluDeriv(v: number): number {
   const u = GELU_C * (v + GELU_K * v * v * v);
   const t = Math.tanh(u);
   return 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * GELU_C * (1 + 3 * GELU_K * v * v);
+}
+// With u' = c(1 + 3k z²), t' = (1 - t²)u', u'' = 6ckz, differentiating geluDeriv term by term:
+// gelu'' = (1 - t²)u' + ½ z (1 - t²)(u'' - 2t u'²).
+function geluDeriv2(v: number): number {
+  const t = Math.tanh(GELU_C * (v + GELU_K * v * v * v));
+  const du = GELU_C * (1 + 3 * GELU_K * v * v);
+  const s = 1 - t * t;
+  return s * du + 0.5 * v * s * (6 * GELU_C * GELU_K * v - 2 * t * du * du);
 }
 const gelu = elementwise({
   name: 'gelu',
@@ -207,6 +246,9 @@ const gelu = elementwise({
   },
   backward: (z, _a, g, o) => {
     for (let i = 0; i < z.length; i++) o[i] = g[i]! * geluDeriv(z[i]!);
+  },
+  d2f: (z, _a, o) => {
+    for (let i = 0; i < z.length; i++) o[i] = geluDeriv2(z[i]!);
   },
 });
 
@@ -221,6 +263,13 @@ const swish = elementwise({
     for (let i = 0; i < z.length; i++) {
       const s = sigmoidOf(z[i]!);
       o[i] = g[i]! * (s + a[i]! * (1 - s));
+    }
+  },
+  // swish'' = d/dz (σ + z σ(1-σ)) = 2σ(1-σ) + z σ(1-σ)(1-2σ) = σ(1-σ)(2 + z(1-2σ))
+  d2f: (z, _a, o) => {
+    for (let i = 0; i < z.length; i++) {
+      const s = sigmoidOf(z[i]!);
+      o[i] = s * (1 - s) * (2 + z[i]! * (1 - 2 * s));
     }
   },
 });

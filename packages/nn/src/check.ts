@@ -1,21 +1,45 @@
 /**
  * Checks a hand-derived derivative against the tape: `checkActivation` compares an activation's
- * closed-form derivative (its `df`) with the tape's derivative of its `f`, and `checkLoss` a loss's
- * closed-form ∇_a C with the tape's. Both locate the worst disagreement.
+ * closed-form derivative (its `df`, and its `d2f` when declared) with the tape's derivatives of its
+ * `f`, and `checkLoss` a loss's closed-form ∇_a C with the tape's. Both count the failing points and
+ * name the worst by the one rule of `tolerance.ts` (error relative to the tolerance).
  */
 import { type Tensor, grad, sum, mul, tensor, vjp, ArgumentError, checkOptions, describeValue, fmtNumber, fmtShape, isTensor } from '@tapegrad/core';
 import { checkNumber, isActivation, isLoss } from './args.js';
 import type { Activation } from './activations.js';
 import type { Loss } from './losses.js';
+import { agreement, failingRanges, fmtRanges, type Agreement, type ZRange } from './tolerance.js';
+
+/** The check of one derivative order of an activation, point by point. */
+interface OrderCheck {
+  /** Every probe point agrees. */
+  readonly ok: boolean;
+  /** How many probe points fail: |mine − tape| > atol + rtol·max(|mine|, |tape|). */
+  readonly failures: number;
+  /** The z ranges where they fail (contiguous runs of failing probe points, sorted by z). */
+  readonly ranges: readonly ZRange[];
+  /** max |mine − tape| over the probe points (NaN counts as Infinity). */
+  readonly maxAbsError: number;
+}
 
 /** The result of `checkActivation`. */
-export interface ActivationCheck {
+export interface ActivationCheck extends OrderCheck {
+  /** The first derivative agrees and, when the activation declares `d2f`, so does the second. */
   readonly ok: boolean;
-  readonly maxAbsError: number;
-  /** Where the closed form and the tape disagree most (largest |df - tape|): the input z, your derivative, the tape's. */
-  readonly worst: { readonly z: number; readonly df: number; readonly tape: number };
+  /**
+   * The worst point: the largest error relative to the tolerance (`ratio`, > 1 fails), with the
+   * input z, your derivative and the tape's. Always a failing point when any fails.
+   */
+  readonly worst: { readonly z: number; readonly df: number; readonly tape: number; readonly ratio: number };
   readonly points: number;
+  /** The check of the declared second derivative against the tape's grad of grad; null without `d2f`. */
+  readonly second: SecondDerivativeCheck | null;
   toString(): string;
+}
+
+/** `checkActivation`'s check of f'' (the activation's `d2f` against the tape's second derivative). */
+export interface SecondDerivativeCheck extends OrderCheck {
+  readonly worst: { readonly z: number; readonly d2f: number; readonly tape: number; readonly ratio: number };
 }
 
 /** Default probe points: 161 values in (-8, 8), off the integers, so no kink sits exactly on one. */
@@ -24,27 +48,6 @@ function defaultPoints(): Float64Array {
   const p = new Float64Array(n);
   for (let i = 0; i < n; i++) p[i] = -8 + (16 * (i + 0.5)) / n + 1e-3;
   return p;
-}
-
-/**
- * Where a hand derivative and the tape's disagree: `ok` when every entry has
- * |mine - tape| <= atol + rtol·max(|mine|, |tape|); the largest difference (NaN counts as
- * Infinity) and its position.
- */
-function disagreement(mine: Float64Array, tape: Float64Array, rtol: number, atol: number): { ok: boolean; maxAbs: number; worst: number } {
-  let maxAbs = -1;
-  let worst = 0;
-  let ok = true;
-  for (let i = 0; i < mine.length; i++) {
-    const raw = Math.abs(mine[i]! - tape[i]!);
-    const d = raw !== raw ? Infinity : raw;
-    if (!(raw <= atol + rtol * Math.max(Math.abs(mine[i]!), Math.abs(tape[i]!)))) ok = false;
-    if (d > maxAbs) {
-      maxAbs = d;
-      worst = i;
-    }
-  }
-  return { ok, maxAbs: Math.max(maxAbs, 0), worst };
 }
 
 /** rtol and atol, each a finite number >= 0. */
@@ -65,21 +68,45 @@ function probePoints(p: unknown): Float64Array {
   return out;
 }
 
+/** "at 3 of 161 points; fails for z in [0.31, 0.69]; worst at z = 0.5: df = 1, tape = 0.9 (5e6× the tolerance)". */
+function failureText(check: OrderCheck, n: number, worst: { z: number; mine: number; tape: number; ratio: number }, label: string): string {
+  return (
+    `at ${check.failures} of ${n} points; fails for ${fmtRanges(check.ranges)}; worst at z = ${fmtNumber(worst.z)}: ` +
+    `${label} = ${fmtNumber(worst.mine)}, tape = ${fmtNumber(worst.tape)} (${fmtNumber(worst.ratio)}× the tolerance; max abs error ${fmtNumber(check.maxAbsError)})`
+  );
+}
+
+function orderCheck(z: Float64Array, ag: Agreement): OrderCheck {
+  return { ok: ag.failures === 0, failures: ag.failures, ranges: failingRanges(z, ag.failing), maxAbsError: ag.maxAbs };
+}
+
+/** The tape's f'' of an elementwise `tape` form: the grad of Σ f'(z), f'(z) itself being grad of Σ f(z). */
+function tapeSecond(act: Activation, zt: Tensor): Float64Array {
+  const first = (x: Tensor): Tensor => grad((u: Tensor) => sum(act.tape(u)))(x);
+  return grad((x: Tensor) => sum(first(x)))(zt).data;
+}
+
 /**
  * Compares `act`'s closed-form derivative with the tape's derivative of `act.tape`, point by point:
- * agreement when `|df - tape| <= atol + rtol·max(|df|, |tape|)` (defaults rtol 1e-7, atol 1e-9: both
- * sides are exact to rounding, ~1e-15, so anything larger is a wrong formula, not noise).
+ * a point agrees when `|df - tape| <= atol + rtol·max(|df|, |tape|)` (defaults rtol 1e-7, atol 1e-9:
+ * both sides are exact to rounding, ~1e-15, so anything larger is a wrong formula, not noise).
+ * The report counts the failing points, gives the z ranges where they fail, and names as worst the
+ * point with the largest error relative to that tolerance (a large absolute error at a point with
+ * large values may still pass). When the activation declares `d2f` (elementwise only), f'' is
+ * compared the same way with the tape's grad of grad, in `second`.
  * Elementwise activations are probed with the cotangent 1 (giving f'(z) itself); softmax with a
  * fixed varied cotangent, rows of 4.
  * @param act the activation (built-in or from `defineActivation`)
  * @param opts `points` to probe (default 161 points in (-8, 8)), `rtol`, `atol`
- * @returns `{ ok, maxAbsError, worst: { z, df, tape }, toString() }`
- * @throws ArgumentError for a non-activation, empty or non-finite points, negative tolerances or an unknown option.
- * @example checkActivation(defineActivation({ name: 'sq', f: (z) => mul(z, z), df: (z) => z })).worst.z
+ * @returns `{ ok, failures, ranges, maxAbsError, worst: { z, df, tape, ratio }, points, second, toString() }`
+ * @throws ArgumentError for a non-activation, a non-function `d2f`, empty or non-finite points, negative tolerances or an unknown option.
+ * @example checkActivation(defineActivation({ name: 'sq', f: (z) => mul(z, z), df: (z) => 2 * z, d2f: () => 2 })).ok // true
  */
 export function checkActivation(act: Activation, opts: { points?: Float64Array | readonly number[]; rtol?: number; atol?: number } = {}): ActivationCheck {
   if (!isActivation(act)) throw new ArgumentError(`checkActivation: act must be an Activation (from activations or defineActivation), got ${describeValue(act)}`);
   checkOptions('checkActivation', opts, ['points', 'rtol', 'atol']);
+  const d2f: unknown = act.d2f;
+  if (d2f !== undefined && typeof d2f !== 'function') throw new ArgumentError(`checkActivation: activation '${act.name}' has a d2f that is ${describeValue(d2f)}, not a function (z, a, out) => void`);
   const { rtol, atol } = tolerances(opts, 'checkActivation');
   const pts = opts.points === undefined ? defaultPoints() : probePoints(opts.points);
   if (pts.length === 0) throw new ArgumentError('checkActivation: points is empty; give at least one z');
@@ -97,35 +124,68 @@ export function checkActivation(act: Activation, opts: { points?: Float64Array |
   act.forward(z, a, cols);
   const mine = new Float64Array(n);
   act.backward(z, a, g, mine, cols);
-  const { ok, maxAbs, worst } = disagreement(mine, tapeD, rtol, atol);
-  const w = { z: z[worst]!, df: mine[worst]!, tape: tapeD[worst]! };
+  const ag = agreement(mine, tapeD, rtol, atol);
+  const first = orderCheck(z, ag);
+  const w = { z: z[ag.worst]!, df: mine[ag.worst]!, tape: tapeD[ag.worst]!, ratio: ag.worstRatio };
+  const second = act.d2f === undefined || !act.elementwise ? null : checkSecond(act, act.d2f, z, a, zt, rtol, atol);
+  const ok = first.ok && (second === null || second.ok);
+  const firstLine = first.ok
+    ? `activation '${act.name}': closed-form derivative agrees with the tape at ${n} points (max abs error ${fmtNumber(first.maxAbsError)})`
+    : `activation '${act.name}': closed-form derivative DISAGREES with the tape ${failureText(first, n, { ...w, mine: w.df }, 'df')} (rtol ${rtol}, atol ${atol})`;
+  const secondLine =
+    second === null
+      ? null
+      : second.ok
+        ? `  f'': closed-form second derivative agrees with the tape's grad of grad at ${n} points (max abs error ${fmtNumber(second.maxAbsError)})`
+        : `  f'': closed-form second derivative DISAGREES with the tape's grad of grad ${failureText(second, n, { ...second.worst, mine: second.worst.d2f }, 'd2f')}`;
   return {
+    ...first,
     ok,
-    maxAbsError: maxAbs,
     worst: w,
     points: n,
-    toString: () =>
-      ok
-        ? `activation '${act.name}': closed-form derivative agrees with the tape at ${n} points (max abs error ${fmtNumber(maxAbs)})`
-        : `activation '${act.name}': closed-form derivative DISAGREES with the tape; worst at z = ${fmtNumber(w.z)}: ` +
-          `df = ${fmtNumber(w.df)}, tape = ${fmtNumber(w.tape)} (max abs error ${fmtNumber(maxAbs)}, rtol ${rtol}, atol ${atol})`,
+    second,
+    toString: () => (secondLine === null ? firstLine : `${firstLine}\n${secondLine}`),
   };
+}
+
+function checkSecond(
+  act: Activation,
+  d2f: (z: Float64Array, a: Float64Array, out: Float64Array) => void,
+  z: Float64Array,
+  a: Float64Array,
+  zt: Tensor,
+  rtol: number,
+  atol: number,
+): SecondDerivativeCheck {
+  const tape = tapeSecond(act, zt);
+  const mine = new Float64Array(z.length);
+  d2f(z, a, mine);
+  const ag = agreement(mine, tape, rtol, atol);
+  return { ...orderCheck(z, ag), worst: { z: z[ag.worst]!, d2f: mine[ag.worst]!, tape: tape[ag.worst]!, ratio: ag.worstRatio } };
 }
 
 /** The result of `checkLoss`. */
 export interface LossCheck {
   readonly ok: boolean;
+  /** How many entries of ∇_a C fail the tolerance. */
+  readonly failures: number;
+  /** Entries compared (batch · n). */
+  readonly entries: number;
   readonly maxAbsError: number;
-  /** Where ∇_a C disagrees most (largest absolute gap): sample, output index, a, y, your gradient, the tape's. */
-  readonly worst: { readonly sample: number; readonly index: number; readonly a: number; readonly y: number; readonly grad: number; readonly tape: number };
+  /**
+   * The worst entry, by error relative to the tolerance (`ratio`, > 1 fails): sample, output index,
+   * a, y, your gradient, the tape's.
+   */
+  readonly worst: { readonly sample: number; readonly index: number; readonly a: number; readonly y: number; readonly grad: number; readonly tape: number; readonly ratio: number };
   toString(): string;
 }
 
 /**
  * Compares a loss's closed-form `gradient` (∇_a C_i per sample) with the tape's VJP of its `tape` form
- * at the given outputs and targets, with the same tolerance rule as `checkActivation`.
+ * at the given outputs and targets, with the same tolerance rule and the same "worst" (error
+ * relative to the tolerance) as `checkActivation`.
  * @param a network outputs (or logits) `[batch, n]` @param y targets `[batch, n]`
- * @returns `{ ok, maxAbsError, worst, toString() }`
+ * @returns `{ ok, failures, entries, maxAbsError, worst, toString() }`
  * @throws ArgumentError when a and y differ in shape or are not matrices, for a non-loss, negative tolerances or an unknown option.
  * @example checkLoss(losses.huber, tensor([[0.2, 3]]), tensor([[0, 0]])).ok // true
  */
@@ -146,16 +206,13 @@ export function checkLoss(loss: Loss, a: Tensor, y: Tensor, opts: { rtol?: numbe
   const tapeG = pull(tensor(new Float64Array(batch).fill(1), [batch]))[0].data;
   const mine = new Float64Array(batch * n);
   loss.gradient(a.data, y.data, batch, n, mine);
-  const { ok, maxAbs, worst } = disagreement(mine, tapeG, rtol, atol);
-  const w = { sample: Math.floor(worst / n), index: worst % n, a: a.data[worst]!, y: y.data[worst]!, grad: mine[worst]!, tape: tapeG[worst]! };
-  return {
-    ok,
-    maxAbsError: maxAbs,
-    worst: w,
-    toString: () =>
-      ok
-        ? `loss '${loss.name}': closed-form gradient agrees with the tape at ${mine.length} entries (max abs error ${fmtNumber(maxAbs)})`
-        : `loss '${loss.name}': closed-form gradient DISAGREES with the tape; worst at sample ${w.sample}, output ${w.index} ` +
-          `(a = ${fmtNumber(w.a)}, y = ${fmtNumber(w.y)}): grad = ${fmtNumber(w.grad)}, tape = ${fmtNumber(w.tape)} (max abs error ${fmtNumber(maxAbs)})`,
-  };
+  const ag = agreement(mine, tapeG, rtol, atol);
+  const k = ag.worst;
+  const w = { sample: Math.floor(k / n), index: k % n, a: a.data[k]!, y: y.data[k]!, grad: mine[k]!, tape: tapeG[k]!, ratio: ag.worstRatio };
+  const ok = ag.failures === 0;
+  const text = ok
+    ? `loss '${loss.name}': closed-form gradient agrees with the tape at ${mine.length} entries (max abs error ${fmtNumber(ag.maxAbs)})`
+    : `loss '${loss.name}': closed-form gradient DISAGREES with the tape at ${ag.failures} of ${mine.length} entries; worst at sample ${w.sample}, output ${w.index} ` +
+      `(a = ${fmtNumber(w.a)}, y = ${fmtNumber(w.y)}): grad = ${fmtNumber(w.grad)}, tape = ${fmtNumber(w.tape)} (${fmtNumber(w.ratio)}× the tolerance; max abs error ${fmtNumber(ag.maxAbs)})`;
+  return { ok, failures: ag.failures, entries: mine.length, maxAbsError: ag.maxAbs, worst: w, toString: () => text };
 }

@@ -12,24 +12,28 @@ export interface ActivationSpec {
   readonly f: (z: Tensor) => Tensor;
   /** Your derivative f'(z), given z and a = f(z). The closed form uses this. */
   readonly df: (z: number, a: number) => number;
+  /** Optional: your second derivative f''(z), given z and a = f(z). `checkActivation` then checks it too. */
+  readonly d2f?: (z: number, a: number) => number;
 }
 
 /**
  * A user activation: the tape differentiates `f`, the closed-form backprop uses your `df`.
- * Run `checkActivation` to see whether `df` really is f's derivative (and where it is not).
- * @param spec `{ name, f, df }`; f must be elementwise ([batch, n] → [batch, n])
+ * Run `checkActivation` to see whether `df` really is f's derivative (and where it is not), and
+ * `d2f`, when you give one, f's second derivative (against the tape's grad of grad).
+ * @param spec `{ name, f, df, d2f? }`; f must be elementwise ([batch, n] → [batch, n])
  * @returns an Activation usable in `createMLP`
- * @throws ArgumentError for a missing name, non-function f/df, or an unknown key.
+ * @throws ArgumentError for a missing name, non-function f/df/d2f, or an unknown key.
  * @example
- * const cube = defineActivation({ name: 'cube', f: (z) => mul(z, mul(z, z)), df: (z) => 3 * z * z });
+ * const cube = defineActivation({ name: 'cube', f: (z) => mul(z, mul(z, z)), df: (z) => 3 * z * z, d2f: (z) => 6 * z });
  */
 export function defineActivation(spec: ActivationSpec): Activation {
   if (spec === null || typeof spec !== 'object') throw new ArgumentError(`defineActivation: pass { name, f, df }, got ${describeValue(spec)}`);
-  checkOptions('defineActivation', spec, ['name', 'f', 'df']);
-  const { name, f, df } = spec;
+  checkOptions('defineActivation', spec, ['name', 'f', 'df', 'd2f']);
+  const { name, f, df, d2f } = spec;
   if (typeof name !== 'string' || name === '') throw new ArgumentError('defineActivation: name must be a non-empty string');
   if (typeof f !== 'function') throw new ArgumentError(`defineActivation '${name}': f must be a function (z: Tensor) => Tensor built from core ops`);
   if (typeof df !== 'function') throw new ArgumentError(`defineActivation '${name}': df must be a function (z: number, a: number) => number`);
+  if (d2f !== undefined && typeof d2f !== 'function') throw new ArgumentError(`defineActivation '${name}': d2f must be a function (z: number, a: number) => number, or left out`);
   const apply = (z: Float64Array, out: Float64Array, cols: number): void => {
     const rows = cols > 0 ? z.length / cols : 0;
     const a = noGrad(() => f(tensorView(z, [rows, cols])));
@@ -46,5 +50,12 @@ export function defineActivation(spec: ActivationSpec): Activation {
     backward: (z, a, g, out) => {
       for (let i = 0; i < z.length; i++) out[i] = g[i]! * df(z[i]!, a[i]!);
     },
+    ...(d2f === undefined
+      ? {}
+      : {
+          d2f: (z: Float64Array, a: Float64Array, out: Float64Array): void => {
+            for (let i = 0; i < z.length; i++) out[i] = d2f(z[i]!, a[i]!);
+          },
+        }),
   };
 }

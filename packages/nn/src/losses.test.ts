@@ -120,7 +120,9 @@ describe('defineLoss + checkLoss', () => {
     const r = checkLoss(loss, tensor([[0.5, -1], [2, 0.1]]), tensor([[0, 0], [-1, 0]]));
     expect(r.ok).toBe(false);
     expect(r.worst).toMatchObject({ sample: 1, index: 0, a: 2, y: -1, grad: 27, tape: 54 });
-    expect(r.toString()).toMatch(/DISAGREES with the tape; worst at sample 1, output 0 \(a = 2, y = -1\): grad = 27, tape = 54/);
+    // Every entry fails; the worst relative to the tolerance (27 / (1e-9 + 1e-7·54) ≈ 5e6) is also the largest residual here.
+    expect(r.failures).toBe(4);
+    expect(r.toString()).toMatch(/DISAGREES with the tape at 4 of 4 entries; worst at sample 1, output 0 \(a = 2, y = -1\): grad = 27, tape = 54 \(4.9991e\+6× the tolerance/);
   });
 
   it('checkLoss rejects mismatched shapes', () => {
