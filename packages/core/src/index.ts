@@ -25,4 +25,5 @@ export { noGrad, isRecording, type OpDef, type KernelOp, type RuleText, type Vjp
 export { type Tree } from './pytree.js';
 export { traceTape, type TraceTape, type TapeEntry, type TapeInput, type TapeRecord, type TapeTableOptions, type GraphOptions } from './inspect.js';
 export { checkGrads, type GradCheckReport, type ArgGradReport, type GradCheckOptions } from './check.js';
+export { diagnose, DIAGNOSE_RTOL, DIAGNOSE_ATOL, type Diagnosis, type DiagnosisKind, type DiagnoseContext } from './diagnose.js';
 export { fmtNumber, formatTable, type TableOptions } from './format.js';
