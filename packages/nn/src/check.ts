@@ -68,11 +68,16 @@ function probePoints(p: unknown): Float64Array {
   return out;
 }
 
-/** "at 3 of 161 points; fails for z in [0.31, 0.69]; worst at z = 0.5: df = 1, tape = 0.9 (5e6× the tolerance)". */
-function failureText(check: OrderCheck, n: number, worst: { z: number; mine: number; tape: number; ratio: number }, label: string): string {
+/** "(5e6× the tolerance of rtol 1e-7, atol 1e-9; max abs error 0.01)" */
+function ratioText(ratio: number, rtol: number, atol: number, maxAbs: number): string {
+  return `(${fmtNumber(ratio)}× the tolerance of rtol ${rtol}, atol ${atol}; max abs error ${fmtNumber(maxAbs)})`;
+}
+
+/** "at 3 of 161 points; fails for z in [0.31, 0.69]; worst at z = 0.5: df = 1, tape = 0.9 (5e6× the tolerance ...)". */
+function failureText(check: OrderCheck, n: number, worst: { z: number; mine: number; tape: number; ratio: number }, label: string, rtol: number, atol: number): string {
   return (
     `at ${check.failures} of ${n} points; fails for ${fmtRanges(check.ranges)}; worst at z = ${fmtNumber(worst.z)}: ` +
-    `${label} = ${fmtNumber(worst.mine)}, tape = ${fmtNumber(worst.tape)} (${fmtNumber(worst.ratio)}× the tolerance; max abs error ${fmtNumber(check.maxAbsError)})`
+    `${label} = ${fmtNumber(worst.mine)}, tape = ${fmtNumber(worst.tape)} ${ratioText(worst.ratio, rtol, atol, check.maxAbsError)}`
   );
 }
 
@@ -131,13 +136,13 @@ export function checkActivation(act: Activation, opts: { points?: Float64Array |
   const ok = first.ok && (second === null || second.ok);
   const firstLine = first.ok
     ? `activation '${act.name}': closed-form derivative agrees with the tape at ${n} points (max abs error ${fmtNumber(first.maxAbsError)})`
-    : `activation '${act.name}': closed-form derivative DISAGREES with the tape ${failureText(first, n, { ...w, mine: w.df }, 'df')} (rtol ${rtol}, atol ${atol})`;
+    : `activation '${act.name}': closed-form derivative DISAGREES with the tape ${failureText(first, n, { ...w, mine: w.df }, 'df', rtol, atol)}`;
   const secondLine =
     second === null
       ? null
       : second.ok
         ? `  f'': closed-form second derivative agrees with the tape's grad of grad at ${n} points (max abs error ${fmtNumber(second.maxAbsError)})`
-        : `  f'': closed-form second derivative DISAGREES with the tape's grad of grad ${failureText(second, n, { ...second.worst, mine: second.worst.d2f }, 'd2f')}`;
+        : `  f'': closed-form second derivative DISAGREES with the tape's grad of grad ${failureText(second, n, { ...second.worst, mine: second.worst.d2f }, 'd2f', rtol, atol)}`;
   return {
     ...first,
     ok,
@@ -213,6 +218,6 @@ export function checkLoss(loss: Loss, a: Tensor, y: Tensor, opts: { rtol?: numbe
   const text = ok
     ? `loss '${loss.name}': closed-form gradient agrees with the tape at ${mine.length} entries (max abs error ${fmtNumber(ag.maxAbs)})`
     : `loss '${loss.name}': closed-form gradient DISAGREES with the tape at ${ag.failures} of ${mine.length} entries; worst at sample ${w.sample}, output ${w.index} ` +
-      `(a = ${fmtNumber(w.a)}, y = ${fmtNumber(w.y)}): grad = ${fmtNumber(w.grad)}, tape = ${fmtNumber(w.tape)} (${fmtNumber(w.ratio)}× the tolerance; max abs error ${fmtNumber(ag.maxAbs)})`;
+      `(a = ${fmtNumber(w.a)}, y = ${fmtNumber(w.y)}): grad = ${fmtNumber(w.grad)}, tape = ${fmtNumber(w.tape)} ${ratioText(w.ratio, rtol, atol, ag.maxAbs)}`;
   return { ok, failures: ag.failures, entries: mine.length, maxAbsError: ag.maxAbs, worst: w, toString: () => text };
 }

@@ -2,6 +2,7 @@
 import { ArgumentError, checkOptions, describeValue, fmtNumber, fmtShape, formatTable, isTensor, unravelIndex } from '@tapegrad/core';
 import { checkNumber, isObject } from './args.js';
 import type { GradResult } from './grads.js';
+import { agreement } from './tolerance.js';
 
 /** Agreement of one parameter tensor. */
 export interface ParamComparison {
@@ -12,10 +13,15 @@ export interface ParamComparison {
   readonly maxAbsError: number;
   /** max_i |a_i - b_i| / max(|a_i|, |b_i|, floor): see `compareGradients` for the floor. */
   readonly maxRelError: number;
-  /** Multi-index of the entry with the largest relative error. */
+  /**
+   * Multi-index of the worst entry: the largest error relative to the tolerance,
+   * |a - b| / (rtol·max(|a|, |b|) + atol·scale), so a failing entry whenever one fails.
+   */
   readonly worstIndex: number[];
-  /** The two values at `worstIndex`. */
-  readonly worst: { readonly a: number; readonly b: number };
+  /** The two values at `worstIndex`, and `ratio`, their error in units of the tolerance (> 1 fails). */
+  readonly worst: { readonly a: number; readonly b: number; readonly ratio: number };
+  /** How many entries fail the tolerance. */
+  readonly failures: number;
   /** Every entry satisfies the tolerance. */
   readonly ok: boolean;
 }
@@ -117,28 +123,28 @@ export function compareGradients(a: GradResult, b: GradResult, opts: CompareOpti
   if (opts.scale !== undefined) scale = checkNumber(opts.scale, 'scale', 'compareGradients', { lo: 0, loOpen: true });
   const floor = rtol > 0 ? (atol / rtol) * scale : 0;
   const rows: ParamComparison[] = pairs.map(({ name, x, y, shape }) => {
-    let maxAbs = 0;
+    // Equal values agree, infinities included; otherwise a NaN or an infinity on either side is a
+    // disagreement (a tolerance relative to an infinite |entry| would accept anything): tolerance.ts's rule,
+    // with the absolute part atol·scale.
+    const ag = agreement(x, y, rtol, atol * scale);
     let maxRel = 0;
-    let worst = 0;
-    let ok = true;
     for (let i = 0; i < x.length; i++) {
       const u = x[i]!;
       const v = y[i]!;
-      const d = Math.abs(u - v);
-      const m = Math.max(Math.abs(u), Math.abs(v));
-      // Equal values agree, infinities included; otherwise a NaN or an infinity on either side is a
-      // disagreement (a tolerance relative to an infinite |entry| would accept anything).
-      const finite = Number.isFinite(u) && Number.isFinite(v);
-      const bad = u !== v && !(finite && d <= rtol * m + atol * scale);
-      if (bad) ok = false;
-      const rel = u === v ? 0 : !finite ? Infinity : d / Math.max(m, floor, Number.MIN_VALUE);
-      if (d > maxAbs || d !== d) maxAbs = d !== d ? Infinity : Math.max(maxAbs, d);
-      if (rel > maxRel) {
-        maxRel = rel;
-        worst = i;
-      }
+      const rel = u === v ? 0 : !(Number.isFinite(u) && Number.isFinite(v)) ? Infinity : Math.abs(u - v) / Math.max(Math.abs(u), Math.abs(v), floor, Number.MIN_VALUE);
+      if (rel > maxRel) maxRel = rel;
     }
-    return { param: name, shape, maxAbsError: maxAbs, maxRelError: maxRel, worstIndex: unravelIndex(worst, shape), worst: { a: x[worst] ?? 0, b: y[worst] ?? 0 }, ok };
+    const w = ag.worst;
+    return {
+      param: name,
+      shape,
+      maxAbsError: ag.maxAbs,
+      maxRelError: maxRel,
+      worstIndex: unravelIndex(w, shape),
+      worst: { a: x[w] ?? 0, b: y[w] ?? 0, ratio: ag.worstRatio },
+      failures: ag.failures,
+      ok: ag.failures === 0,
+    };
   });
   const [la, lb] = labels;
   const toTable = (): string => {
