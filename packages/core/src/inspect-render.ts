@@ -56,7 +56,7 @@ const ARG_FILL = '#dde8ff';
 const OUT_FILL = '#ffe8cc';
 
 /** A value in a few characters: a number, up to 4 numbers in full, else the shape and the largest magnitude. */
-function brief(t: Tensor): string {
+export function brief(t: Tensor): string {
   if (t.size === 1) return fmtNumber(t.data[0]!);
   if (t.size <= 4) return `[${Array.from(t.data, fmtNumber).join(', ')}]`;
   let m = 0;

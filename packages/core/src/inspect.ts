@@ -10,6 +10,7 @@ import { type Node, type Recorded, backward, beginTrace, endTrace, variable, wit
 import { Tensor, ones, zeros } from './tensor.js';
 import { add } from './ops/elementwise.js';
 import { namedOp } from './ops/structural.js';
+import { type Steps, buildSteps } from './steps.js';
 
 export type { GraphOptions, TapeEntry, TapeInput, TapeTableOptions } from './inspect-render.js';
 
@@ -25,6 +26,16 @@ export interface TapeRecord {
    * @throws ArgumentError when no value, or more than one, has that name; GradError when the output is not a scalar.
    */
   grad(name: string): Tensor;
+  /**
+   * The backward pass as data: the forward steps (every entry with its inputs' values), then
+   * one backward step per entry whose VJPs run, in backward order, with the upstream `g`,
+   * each input's local rule, its contribution and the running total of its gradient (so an
+   * entry used twice shows two contributions; its last total is its `grad`, bit for bit).
+   * `toJSON()` serialises it, `toString()` lists it. Computed on first call, then kept.
+   * @throws GradError when the output is not a scalar.
+   * @example traceTape((x) => mul(x, x), scalar(3)).steps().toString()
+   */
+  steps(): Steps;
   /** A fixed-width table: `#  op  inputs  output  saved`, plus `value  grad` with `values`. */
   toTable(opts?: TapeTableOptions): string;
   /** Graphviz DOT; with `values`, node labels carry values and gradients. */
@@ -68,11 +79,13 @@ function recordCall(where: string, call: () => unknown): TapeRecord {
     grad: grads[i] ?? null,
   }));
   const outputEntry = out.node !== null ? (index.get(out.node) ?? null) : null;
+  let steps: Steps | null = null;
   return {
     entries,
     output: new Tensor(out.data, out.shape),
     outputEntry,
     grad: (name) => namedGrad(entries, out, name),
+    steps: () => (steps ??= buildSteps({ nodes, index, entryNodes: seen.map((r) => r.node), entries, output: out })),
     toTable: (o) => renderTable(entries, o),
     toDot: (o) => renderDot(entries, outputEntry, o),
     toMermaid: (o) => renderMermaid(entries, outputEntry, o),
