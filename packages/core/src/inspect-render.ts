@@ -1,7 +1,8 @@
 /**
  * The one tape renderer: the entries `traceTape` records, and how they render as a
- * fixed-width table, Graphviz DOT or a Mermaid flowchart. Arguments carry their labels,
- * constants their values; every label is escaped for the format it lands in, and node ids
+ * fixed-width table, Graphviz DOT or a Mermaid flowchart. Arguments carry their paths and
+ * `named()` values their labels, constants their values; every label is escaped for the
+ * format it lands in, and node ids
  * depend only on the tape (`n3`, and `c3_1` for input 1 of entry 3 when it is a constant),
  * so two renderings of one tape diff cleanly.
  */
@@ -54,6 +55,7 @@ export interface TapeTableOptions extends GraphOptions {
 
 const ARG_FILL = '#dde8ff';
 const OUT_FILL = '#ffe8cc';
+const NAMED_FILL = '#e2f4e2';
 
 /** A value in a few characters: a number, up to 4 numbers in full, else the shape and the largest magnitude. */
 export function brief(t: Tensor): string {
@@ -69,21 +71,26 @@ function constantText(value: Tensor, sep: string): string {
   return value.size <= 4 ? brief(value) : `const${sep}${fmtShape(value.shape)}`;
 }
 
-/** The entry's name: its label if it is a named argument, else the op. */
+/** What the table's op column shows: the entry's name (an argument's path, a `named()` label) if it has one, else the op. */
 function nameOf(e: TapeEntry): string {
-  return e.argument !== null && e.argument !== '' ? e.argument : e.op;
+  return e.name ?? e.op;
 }
 
-/** A node's label lines: `#3 mul [2]` (or `w [2]` for a named argument), then value and gradient. */
+/**
+ * A node's label lines: `#3 mul [2]`, or the name for a named value (`w [2]`, `hpreact [3]`),
+ * then value and gradient. A `named()` entry stays a node of its own rather than being folded
+ * onto the value it labels: that value may have other uses, so its gradient can differ from
+ * the named one's, and the graph keeps exactly the tape's edges.
+ */
 function labelLines(e: TapeEntry, values: boolean): string[] {
-  const head = e.argument !== null && e.argument !== '' ? `${e.argument} ${fmtShape(e.outputShape)}` : `#${e.index} ${e.op} ${fmtShape(e.outputShape)}`;
+  const head = e.name !== null ? `${e.name} ${fmtShape(e.outputShape)}` : `#${e.index} ${e.op} ${fmtShape(e.outputShape)}`;
   if (!values) return [head];
   return e.grad === null ? [head, `value ${brief(e.value)}`] : [head, `value ${brief(e.value)}`, `grad ${brief(e.grad)}`];
 }
 
 /** Inside a DOT double-quoted string: backslash and quote escaped; `\n` is DOT's own line break. */
 function dotText(lines: readonly string[]): string {
-  return lines.map((l) => l.replace(/[\\"]/g, '\\$&').replace(/\r?\n/g, '\\n')).join('\\n');
+  return lines.map((l) => l.replace(/[\\"]/g, '\\$&').replace(/\r\n?|\n/g, '\\n')).join('\\n');
 }
 
 const MERMAID_ENTITY: Readonly<Record<string, string>> = { '"': '#quot;', '&': '#amp;', '<': '#lt;', '>': '#gt;', '`': '#96;', '#': '#35;' };
@@ -93,7 +100,7 @@ const MERMAID_ENTITY: Readonly<Record<string, string>> = { '"': '#quot;', '&': '
  * backticks as entity codes, and `#` only where it would start one (`#x;`), so `#3 mul` stays readable.
  */
 function mermaidText(lines: readonly string[]): string {
-  return lines.map((l) => l.replace(/["&<>`]|#(?=\w+;)/g, (c) => MERMAID_ENTITY[c]!).replace(/\r?\n/g, '<br/>')).join('<br/>');
+  return lines.map((l) => l.replace(/["&<>`]|#(?=\w+;)/g, (c) => MERMAID_ENTITY[c]!).replace(/\r\n?|\n/g, '<br/>')).join('<br/>');
 }
 
 /** A table cell on one line. */
@@ -110,8 +117,7 @@ export function renderTable(entries: readonly TapeEntry[], opts: TapeTableOption
   }
   const ref = (i: TapeInput): string => {
     if (i.from === null) return constantText(i.value, '');
-    const src = entries[i.from]!;
-    return `${src.argument !== null && src.argument !== '' ? src.argument : `#${i.from}`}${fmtShape(i.shape)}`;
+    return `${entries[i.from]!.name ?? `#${i.from}`}${fmtShape(i.shape)}`;
   };
   const rows = entries.map((e) => {
     // An argument's input is the caller's tensor, not part of this tape, unless an entry made
@@ -126,13 +132,13 @@ export function renderTable(entries: readonly TapeEntry[], opts: TapeTableOption
   return formatTable(head, rows, opts.rule === undefined ? {} : { rule: opts.rule });
 }
 
-/** Graphviz DOT: arguments blue, the output orange, constants grey ellipses. */
+/** Graphviz DOT: arguments blue, `named()` values green, the output orange, constants grey ellipses. */
 export function renderDot(entries: readonly TapeEntry[], outputEntry: number | null, opts: GraphOptions = {}): string {
   checkOptions('toDot', opts, ['values']);
   boolArg('toDot', 'values', opts.values, false);
   const lines = ['digraph tape {', '  rankdir=LR;', '  node [shape=box, fontname="monospace"];'];
   for (const e of entries) {
-    const fill = e.argument !== null ? ARG_FILL : e.index === outputEntry ? OUT_FILL : null;
+    const fill = e.argument !== null ? ARG_FILL : e.index === outputEntry ? OUT_FILL : e.name !== null ? NAMED_FILL : null;
     lines.push(`  n${e.index} [label="${dotText(labelLines(e, opts.values ?? false))}"${fill === null ? '' : `, style=filled, fillcolor="${fill}"`}];`);
     e.inputs.forEach((i, k) => {
       if (i.from !== null) lines.push(`  n${i.from} -> n${e.index};`);
@@ -145,7 +151,7 @@ export function renderDot(entries: readonly TapeEntry[], outputEntry: number | n
   return lines.join('\n');
 }
 
-/** A Mermaid flowchart: boxes for entries, circles for constants, the same colours as DOT. */
+/** A Mermaid flowchart: boxes for entries (labelled by name where they have one), circles for constants, the same colours as DOT. */
 export function renderMermaid(entries: readonly TapeEntry[], outputEntry: number | null, opts: GraphOptions = {}): string {
   checkOptions('toMermaid', opts, ['values']);
   boolArg('toMermaid', 'values', opts.values, false);
@@ -157,9 +163,12 @@ export function renderMermaid(entries: readonly TapeEntry[], outputEntry: number
       else if (e.argument === null) lines.push(`  c${e.index}_${k}(("${mermaidText([constantText(i.value, ' ')])}")) --> n${e.index}`);
     });
   }
+  const namedValues = entries.filter((e) => e.argument === null && e.name !== null && e.index !== outputEntry).map((e) => `n${e.index}`);
   lines.push(`  classDef arg fill:${ARG_FILL};`, `  classDef out fill:${OUT_FILL};`);
+  if (namedValues.length > 0) lines.push(`  classDef named fill:${NAMED_FILL};`);
   const args = entries.filter((e) => e.argument !== null).map((e) => `n${e.index}`);
   if (args.length > 0) lines.push(`  class ${args.join(',')} arg;`);
+  if (namedValues.length > 0) lines.push(`  class ${namedValues.join(',')} named;`);
   if (outputEntry !== null && entries[outputEntry]?.argument === null) lines.push(`  class n${outputEntry} out;`);
   return lines.join('\n');
 }

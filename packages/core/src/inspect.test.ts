@@ -207,6 +207,57 @@ describe('named values', () => {
     expect(() => named(tensor([1]), '')).toThrow(ArgumentError);
   });
 
+  // tanh(hpreact), hpreact = w·2 + b at w = 0.5, b = -1: hpreact = 0, tanh'(0) = 1, so ∂/∂hpreact = ∂/∂b = 1 and ∂/∂w = 2.
+  const layer = traceTape.named(({ w, b }) => tanh(named(add(mul(w, 2), b), 'hpreact')), { w: scalar(0.5), b: scalar(-1) });
+
+  it('show their label in the table, where the entry and the entries using it name it', () => {
+    expect(layer.toTable({ values: true })).toBe(
+      [
+        '#  op       inputs     output  saved  value  grad',
+        '-  -------  ---------  ------  -----  -----  ----',
+        '0  w        argument   []      -      0.5    2',
+        '1  b        argument   []      -      -1     1',
+        '2  mul      w[] 2      []      a,b    1      1',
+        '3  add      #2[] b[]   []      -      0      1',
+        '4  hpreact  #3[]       []      -      0      1',
+        '5  tanh     hpreact[]  []      out    0      1',
+      ].join('\n'),
+    );
+  });
+
+  it('are their own node in DOT and Mermaid, labelled by name and filled green, with the tape\'s edges', () => {
+    const dot = layer.toDot({ values: true });
+    expect(dot).toContain('  n4 [label="hpreact []\\nvalue 0\\ngrad 1", style=filled, fillcolor="#e2f4e2"];\n  n3 -> n4;\n');
+    expect(dot).toContain('  n5 [label="#5 tanh []\\nvalue 0\\ngrad 1", style=filled, fillcolor="#ffe8cc"];\n  n4 -> n5;\n');
+    expect(layer.toMermaid().split('\n').slice(-10)).toEqual([
+      '  n4["hpreact []"]',
+      '  n3 --> n4',
+      '  n5["#5 tanh []"]',
+      '  n4 --> n5',
+      '  classDef arg fill:#dde8ff;',
+      '  classDef out fill:#ffe8cc;',
+      '  classDef named fill:#e2f4e2;',
+      '  class n0,n1 arg;',
+      '  class n4 named;',
+      '  class n5 out;',
+    ]);
+    // A tape without named() values draws as before: no named class at all.
+    expect(traceTape((x) => mul(x, 2), scalar(1)).toMermaid()).not.toContain('named');
+  });
+
+  it('a named output is coloured as the output; labels are escaped for each format, line breaks included', () => {
+    const r = traceTape((x) => named(mul(named(x, 'a "b"\r\n<i>#x;'), 3), 'y'), scalar(1));
+    expect(r.toDot()).toContain('  n1 [label="a \\"b\\"\\n<i>#x; []", style=filled, fillcolor="#e2f4e2"];');
+    expect(r.toDot()).toContain('  n3 [label="y []", style=filled, fillcolor="#ffe8cc"];');
+    expect(r.toMermaid()).toContain('  n1["a #quot;b#quot;<br/>#lt;i#gt;#35;x; []"]');
+    expect(r.toMermaid()).toContain('  class n1 named;\n  class n3 out;');
+    expect(r.toTable().split('\n')[4]).toBe('2  mul            a "b"  <i>#x;[] 3  []      a,b');
+    // A lone carriage return is a line break too, never a raw control character in the output.
+    const cr = traceTape((x) => named(x, 'p\rq'), scalar(1));
+    expect(cr.toDot()).toContain('label="p\\nq []"');
+    expect(cr.toMermaid()).toContain('n1["p<br/>q []"]');
+  });
+
   it('a value the output does not depend on has a zero gradient', () => {
     const rec = traceTape((w) => {
       named(mul(w, 5), 'unused');
