@@ -181,7 +181,7 @@ const cases: BadCase[] = [
       ['checkLoss', () => checkLoss(losses.meanSquared, tensor([[1]]), tensor([[0]]), loose({ eps: 1 }) as never), 'eps', "'rtol', 'atol'"],
       ['loadModel', () => loadModel(saved(), loose({ strict: true }) as never), 'strict', "'activations'"],
       ['dense', () => dense(2, 1, 'relu', loose({ W: new Float64Array(2), bias: new Float64Array(1) }) as never), 'bias', "'W', 'b'"],
-      ['defineActivation', () => defineActivation(loose({ name: 'sq', f: (z: unknown) => z, df: () => 1, d2f: () => 0 }) as never), 'd2f', "'name', 'f', 'df'"],
+      ['defineActivation', () => defineActivation(loose({ name: 'sq', f: (z: unknown) => z, df: () => 1, d3f: () => 0 }) as never), 'd3f', "'name', 'f', 'df', 'd2f'"],
       ['defineLoss', () => defineLoss(loose({ name: 'q', value: () => 0, grad: () => 0, reduction: 'sum' }) as never), 'reduction', "'name', 'value', 'grad', 'fromLogits'"],
     ] as const
   ).map(([fn, run, key, valid]): BadCase => ({ name: `${fn}: unknown option '${key}'`, cls: 5, run, error: ArgumentError, message: [`${fn}: unknown option '${key}'`, `valid options are`, valid] })),

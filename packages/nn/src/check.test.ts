@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ArgumentError, mul, sigmoid, tanh, tensor } from '@tapegrad/core';
+import { type Tensor, ArgumentError, mul, sigmoid, sin, square, sub, sum, tanh, tensor } from '@tapegrad/core';
 import { callWith } from '../../core/src/testing/untyped.js';
-import { activations, checkActivation, defineActivation } from './index.js';
+import { activations, checkActivation, checkLoss, defineActivation, defineLoss } from './index.js';
 import { failingRanges, fmtRanges, toleranceRatio } from './tolerance.js';
 
 /** The default probe grid of checkActivation, restated: 161 points in (-8, 8), off the integers. */
@@ -143,5 +143,50 @@ describe("checkActivation: the second derivative f''", () => {
     activations.tanh.d2f!(Float64Array.of(0.5), Float64Array.of(t), e);
     expect(e[0]).toBeCloseTo(-2 * t * (1 - t * t), 15);
     expect(tensor([1]).size).toBe(1);
+  });
+});
+
+describe('checkActivation and checkLoss name the mistake (core diagnose)', () => {
+  it('a correct derivative has no diagnosis', () => {
+    const r = checkActivation(activations.tanh);
+    expect(r.diagnosis).toBeNull();
+    expect(r.second!.diagnosis).toBeNull();
+    expect(r.toString()).not.toMatch(/diagnosis/);
+  });
+
+  it('a df that forgot the inner chain factor of sin(2z) is a missing factor 2', () => {
+    const r = checkActivation(defineActivation({ name: 'sin2z', f: (z) => sin(mul(2, z)), df: (z) => Math.cos(2 * z) }));
+    expect(r.diagnosis).toMatchObject({ kind: 'factor', factor: expect.closeTo(0.5, 12) as number });
+    expect(r.toString().split('\n')[1]).toBe('  diagnosis (df against the tape): missing factor 2 (mine = reference / 2): multiply by 2');
+  });
+
+  it("a df of 1 (f' forgotten) and a df of f'² (applied twice) are named with the tape's f'(z)", () => {
+    const one = checkActivation(defineActivation({ name: 'tanh1', f: tanh, df: () => 1 }));
+    expect(one.diagnosis).toMatchObject({ kind: 'missing-derivative', derivative: "f'(z)" });
+    const twice = checkActivation(defineActivation({ name: 'tanh2', f: tanh, df: (_z, a) => (1 - a * a) ** 2 }));
+    expect(twice.diagnosis).toMatchObject({ kind: 'doubled-derivative', derivative: "f'(z)" });
+  });
+
+  it("a d2f that forgot the chain factor σ' (σ'' written 1 - 2σ) is a missing f'(z)", () => {
+    const r = checkActivation(defineActivation({ name: 'sig', f: sigmoid, df: (_z, a) => a * (1 - a), d2f: (_z, a) => 1 - 2 * a }));
+    expect(r.failures).toBe(0);
+    expect(r.second!.diagnosis).toMatchObject({ kind: 'missing-derivative', derivative: "f'(z)" });
+    expect(r.toString().split('\n')[2]).toBe("  diagnosis (d2f against the tape): missing f'(z): multiply by f'(z) (mine × f'(z) matches the reference)");
+  });
+
+  it('checkLoss: a per-sample gradient divided by the batch size is an extra 1/N', () => {
+    const loss = defineLoss({
+      name: 'sq-over-N',
+      value: (a: Tensor, y: Tensor) => sum(square(sub(a, y)), 1),
+      grad: (a, y, batch, _n, out) => {
+        for (let i = 0; i < out.length; i++) out[i] = (2 * (a[i]! - y[i]!)) / batch;
+      },
+    });
+    const r = checkLoss(loss, tensor([[0.5, -1], [2, 0.1], [1, 1]]), tensor([[0, 0], [-1, 0], [0, 0]]));
+    expect(r.diagnosis).toMatchObject({ kind: 'factor', message: 'extra factor 1/N (N = 3, the batch size): multiply by N' });
+    expect(r.toString()).toMatch(/\n {2}diagnosis \(grad against the tape\): extra factor 1\/N \(N = 3, the batch size\): multiply by N$/);
+    expect(checkLoss(defineLoss({ name: 'sq', value: (a: Tensor, y: Tensor) => sum(square(sub(a, y)), 1), grad: (a, y, _b, _n, out) => {
+      for (let i = 0; i < out.length; i++) out[i] = 2 * (a[i]! - y[i]!);
+    } }), tensor([[0.5, -1]]), tensor([[0, 0]])).diagnosis).toBeNull();
   });
 });

@@ -4,7 +4,7 @@
  * `f`, and `checkLoss` a loss's closed-form ∇_a C with the tape's. Both count the failing points and
  * name the worst by the one rule of `tolerance.ts` (error relative to the tolerance).
  */
-import { type Tensor, grad, sum, mul, tensor, vjp, ArgumentError, checkOptions, describeValue, fmtNumber, fmtShape, isTensor } from '@tapegrad/core';
+import { type Diagnosis, type Tensor, diagnose, grad, sum, mul, tensor, vjp, ArgumentError, checkOptions, describeValue, fmtNumber, fmtShape, isTensor } from '@tapegrad/core';
 import { checkNumber, isActivation, isLoss } from './args.js';
 import type { Activation } from './activations.js';
 import type { Loss } from './losses.js';
@@ -20,6 +20,8 @@ interface OrderCheck {
   readonly ranges: readonly ZRange[];
   /** max |mine − tape| over the probe points (NaN counts as Infinity). */
   readonly maxAbsError: number;
+  /** When they disagree, the known mistake core's `diagnose` recognises (a factor, a sign, a missing f', ...), else null. */
+  readonly diagnosis: Diagnosis | null;
 }
 
 /** The result of `checkActivation`. */
@@ -81,8 +83,29 @@ function failureText(check: OrderCheck, n: number, worst: { z: number; mine: num
   );
 }
 
-function orderCheck(z: Float64Array, ag: Agreement): OrderCheck {
-  return { ok: ag.failures === 0, failures: ag.failures, ranges: failingRanges(z, ag.failing), maxAbsError: ag.maxAbs };
+/**
+ * What `diagnose` may name besides a constant factor, for an elementwise check: the tape's f'(z)
+ * (a df that is 1, or f'², forgot or doubled f'; a d2f missing the chain factor f', as σ'' = σ'·(1 − 2σ)
+ * written 1 − 2σ), z and a = f(z) (a df missing a factor z, as d/dz of z³/3 written z).
+ */
+function derivativesAt(z: Float64Array, a: Float64Array, df: Float64Array): { label: string; values: Tensor }[] {
+  const n = z.length;
+  return [
+    { label: "f'(z)", values: tensor(df, [n]) },
+    { label: 'z', values: tensor(z, [n]) },
+    { label: 'f(z)', values: tensor(a, [n]) },
+  ];
+}
+
+/** Agreement, ranges and (when they disagree) the diagnosis of `mine` against `tape`, shaped `shape`. */
+function orderCheck(z: Float64Array, mine: Float64Array, tape: Float64Array, ag: Agreement, shape: number[], derivatives: { label: string; values: Tensor }[]): OrderCheck {
+  const ok = ag.failures === 0;
+  const diagnosis = ok ? null : diagnose(tensor(mine, shape), tensor(tape, shape), { derivatives });
+  return { ok, failures: ag.failures, ranges: failingRanges(z, ag.failing), maxAbsError: ag.maxAbs, diagnosis };
+}
+
+function diagnosisLine(d: Diagnosis | null, what: string): string {
+  return d === null ? '' : `\n  diagnosis (${what} against the tape): ${d.message}`;
 }
 
 /** The tape's f'' of an elementwise `tape` form: the grad of Σ f'(z), f'(z) itself being grad of Σ f(z). */
@@ -103,7 +126,9 @@ function tapeSecond(act: Activation, zt: Tensor): Float64Array {
  * fixed varied cotangent, rows of 4.
  * @param act the activation (built-in or from `defineActivation`)
  * @param opts `points` to probe (default 161 points in (-8, 8)), `rtol`, `atol`
- * @returns `{ ok, failures, ranges, maxAbsError, worst: { z, df, tape, ratio }, points, second, toString() }`
+ * When they disagree, `diagnosis` (core's `diagnose`, given the tape's f'(z), z and f(z) as the
+ * derivatives a hand formula may have dropped or doubled) names the mistake where it is a known one.
+ * @returns `{ ok, failures, ranges, maxAbsError, worst: { z, df, tape, ratio }, diagnosis, points, second, toString() }`
  * @throws ArgumentError for a non-activation, a non-function `d2f`, empty or non-finite points, negative tolerances or an unknown option.
  * @example checkActivation(defineActivation({ name: 'sq', f: (z) => mul(z, z), df: (z) => 2 * z, d2f: () => 2 })).ok // true
  */
@@ -130,19 +155,22 @@ export function checkActivation(act: Activation, opts: { points?: Float64Array |
   const mine = new Float64Array(n);
   act.backward(z, a, g, mine, cols);
   const ag = agreement(mine, tapeD, rtol, atol);
-  const first = orderCheck(z, ag);
+  const elementwise = act.elementwise;
+  // Softmax's VJP mixes a row: its entries are not f'(z) pointwise, so only the factor patterns apply.
+  const first = orderCheck(z, mine, tapeD, ag, elementwise ? [n] : [n / cols, cols], elementwise ? derivativesAt(z, a, tapeD) : []);
   const w = { z: z[ag.worst]!, df: mine[ag.worst]!, tape: tapeD[ag.worst]!, ratio: ag.worstRatio };
-  const second = act.d2f === undefined || !act.elementwise ? null : checkSecond(act, act.d2f, z, a, zt, rtol, atol);
+  const second = act.d2f === undefined || !elementwise ? null : checkSecond(act, act.d2f, z, a, tapeD, zt, rtol, atol);
   const ok = first.ok && (second === null || second.ok);
   const firstLine = first.ok
     ? `activation '${act.name}': closed-form derivative agrees with the tape at ${n} points (max abs error ${fmtNumber(first.maxAbsError)})`
-    : `activation '${act.name}': closed-form derivative DISAGREES with the tape ${failureText(first, n, { ...w, mine: w.df }, 'df', rtol, atol)}`;
+    : `activation '${act.name}': closed-form derivative DISAGREES with the tape ${failureText(first, n, { ...w, mine: w.df }, 'df', rtol, atol)}${diagnosisLine(first.diagnosis, 'df')}`;
   const secondLine =
     second === null
       ? null
       : second.ok
         ? `  f'': closed-form second derivative agrees with the tape's grad of grad at ${n} points (max abs error ${fmtNumber(second.maxAbsError)})`
-        : `  f'': closed-form second derivative DISAGREES with the tape's grad of grad ${failureText(second, n, { ...second.worst, mine: second.worst.d2f }, 'd2f', rtol, atol)}`;
+        : `  f'': closed-form second derivative DISAGREES with the tape's grad of grad ${failureText(second, n, { ...second.worst, mine: second.worst.d2f }, 'd2f', rtol, atol)}` +
+          diagnosisLine(second.diagnosis, 'd2f');
   return {
     ...first,
     ok,
@@ -158,6 +186,7 @@ function checkSecond(
   d2f: (z: Float64Array, a: Float64Array, out: Float64Array) => void,
   z: Float64Array,
   a: Float64Array,
+  df: Float64Array,
   zt: Tensor,
   rtol: number,
   atol: number,
@@ -166,7 +195,7 @@ function checkSecond(
   const mine = new Float64Array(z.length);
   d2f(z, a, mine);
   const ag = agreement(mine, tape, rtol, atol);
-  return { ...orderCheck(z, ag), worst: { z: z[ag.worst]!, d2f: mine[ag.worst]!, tape: tape[ag.worst]!, ratio: ag.worstRatio } };
+  return { ...orderCheck(z, mine, tape, ag, [z.length], derivativesAt(z, a, df)), worst: { z: z[ag.worst]!, d2f: mine[ag.worst]!, tape: tape[ag.worst]!, ratio: ag.worstRatio } };
 }
 
 /** The result of `checkLoss`. */
@@ -182,6 +211,8 @@ export interface LossCheck {
    * a, y, your gradient, the tape's.
    */
   readonly worst: { readonly sample: number; readonly index: number; readonly a: number; readonly y: number; readonly grad: number; readonly tape: number; readonly ratio: number };
+  /** When they disagree, the known mistake core's `diagnose` recognises (a 1/N put inside the per-sample gradient, a sign, ...), else null. */
+  readonly diagnosis: Diagnosis | null;
   toString(): string;
 }
 
@@ -190,7 +221,8 @@ export interface LossCheck {
  * at the given outputs and targets, with the same tolerance rule and the same "worst" (error
  * relative to the tolerance) as `checkActivation`.
  * @param a network outputs (or logits) `[batch, n]` @param y targets `[batch, n]`
- * @returns `{ ok, failures, entries, maxAbsError, worst, toString() }`
+ * @returns `{ ok, failures, entries, maxAbsError, worst, diagnosis, toString() }`; `diagnosis` (core's
+ *   `diagnose` of your gradient against the tape's, with the batch size) when they disagree
  * @throws ArgumentError when a and y differ in shape or are not matrices, for a non-loss, negative tolerances or an unknown option.
  * @example checkLoss(losses.huber, tensor([[0.2, 3]]), tensor([[0, 0]])).ok // true
  */
@@ -215,9 +247,11 @@ export function checkLoss(loss: Loss, a: Tensor, y: Tensor, opts: { rtol?: numbe
   const k = ag.worst;
   const w = { sample: Math.floor(k / n), index: k % n, a: a.data[k]!, y: y.data[k]!, grad: mine[k]!, tape: tapeG[k]!, ratio: ag.worstRatio };
   const ok = ag.failures === 0;
+  const diagnosis = ok ? null : diagnose(tensor(mine, [batch, n]), tensor(tapeG, [batch, n]), { batch });
   const text = ok
     ? `loss '${loss.name}': closed-form gradient agrees with the tape at ${mine.length} entries (max abs error ${fmtNumber(ag.maxAbs)})`
     : `loss '${loss.name}': closed-form gradient DISAGREES with the tape at ${ag.failures} of ${mine.length} entries; worst at sample ${w.sample}, output ${w.index} ` +
-      `(a = ${fmtNumber(w.a)}, y = ${fmtNumber(w.y)}): grad = ${fmtNumber(w.grad)}, tape = ${fmtNumber(w.tape)} ${ratioText(w.ratio, rtol, atol, ag.maxAbs)}`;
-  return { ok, failures: ag.failures, entries: mine.length, maxAbsError: ag.maxAbs, worst: w, toString: () => text };
+      `(a = ${fmtNumber(w.a)}, y = ${fmtNumber(w.y)}): grad = ${fmtNumber(w.grad)}, tape = ${fmtNumber(w.tape)} ${ratioText(w.ratio, rtol, atol, ag.maxAbs)}` +
+      diagnosisLine(diagnosis, 'grad');
+  return { ok, failures: ag.failures, entries: mine.length, maxAbsError: ag.maxAbs, worst: w, diagnosis, toString: () => text };
 }

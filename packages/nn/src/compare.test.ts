@@ -111,3 +111,58 @@ describe('compareGradients finds a planted discrepancy', () => {
     expect(() => compareGradients(a, other)).toThrow('compareGradients: W2 has shape [1,2] in a but [1,3] in b; compare gradients of the same model');
   });
 });
+
+describe('compareGradients names the mistake (core diagnose)', () => {
+  const m = createMLP({ sizes: [3, 4, 2], activations: 'tanh', seed: 7 });
+  const X = tensor([[0.5, -1, 0.2], [1, 2, -0.3], [0.1, 0.4, 0.9], [-0.7, 0.3, 0.5]]);
+  const Y = tensor([[1, 0], [0, 1], [0.5, 0.5], [0, 0]]);
+  const tape = backpropTape(m, X, Y, 'mse');
+  const closed = backpropClosedForm(m, X, Y, 'mse');
+  const scaled = (r: GradResult, c: number, only?: number): GradResult => ({
+    loss: r.loss,
+    grads: r.grads.map((g, l) => (only === undefined || only === l ? { W: tensor(g.W.data.map((v) => v * c), [...g.W.shape]), b: tensor(g.b.data.map((v) => v * c), [...g.b.shape]) } : g)),
+  });
+
+  it('a correct comparison has no diagnosis', () => {
+    const c = compareGradients(tape, closed, { batch: 4 });
+    expect(c.ok).toBe(true);
+    expect(c.diagnosis).toBeNull();
+    expect(c.rows.every((r) => r.diagnosis === null)).toBe(true);
+    expect(c.toString()).not.toMatch(/diagnosis/);
+  });
+
+  it('a closed form that forgot the mean (N times too large) is named: missing factor 1/N', () => {
+    const c = compareGradients(tape, scaled(closed, 4), { batch: 4, labels: ['tape', 'closed form'] });
+    expect(c.ok).toBe(false);
+    expect(c.diagnosis).toMatchObject({ kind: 'factor', factor: expect.closeTo(4, 12) as number });
+    expect(c.diagnosis!.message).toBe('every parameter: missing factor 1/N (N = 4, the batch size): divide by N');
+    expect(c.rows.map((r) => r.diagnosis?.kind)).toEqual(['factor', 'factor', 'factor', 'factor']);
+    expect(c.toString().split('\n').at(-1)).toBe('diagnosis (closed form against tape): every parameter: missing factor 1/N (N = 4, the batch size): divide by N');
+    // Without the batch size the same factor is still named, as a plain 4.
+    expect(compareGradients(tape, scaled(closed, 4)).diagnosis!.message).toBe('every parameter: a factor 4 too many (mine = 4 × reference): divide by 4');
+  });
+
+  it('a sign flip, and a factor in one layer only (named under that parameter)', () => {
+    expect(compareGradients(tape, scaled(closed, -1)).diagnosis).toMatchObject({ kind: 'sign', message: 'every parameter: sign flipped (mine = −reference): negate it' });
+    const one = compareGradients(tape, scaled(closed, 0.5, 1));
+    expect(one.rows.map((r) => [r.param, r.ok])).toEqual([['W1', true], ['b1', true], ['W2', false], ['b2', false]]);
+    expect(one.diagnosis!.message).toBe('W2: missing factor 2 (mine = reference / 2): multiply by 2');
+  });
+
+  it('a transposed square weight gradient is named under its parameter', () => {
+    const sq = createMLP({ sizes: [3, 3, 1], activations: 'tanh', seed: 2 });
+    const X3 = tensor([[0.5, -1, 0.2], [1, 2, -0.3]]);
+    const Y3 = tensor([[1], [0]]);
+    const t = backpropTape(sq, X3, Y3, 'mse');
+    const W = t.grads[0]!.W;
+    const WT = tensor(W.data.map((_, k) => W.data[(k % 3) * 3 + Math.floor(k / 3)]!), [3, 3]);
+    const c = compareGradients(t, { loss: t.loss, grads: [{ W: WT, b: t.grads[0]!.b }, t.grads[1]!] });
+    expect(c.rows[0]!.diagnosis?.kind).toBe('transpose');
+    expect(c.diagnosis!.message).toMatch(/^W1: transposed \(mine = transpose\(reference\)\)/);
+  });
+
+  it('rejects a bad batch', () => {
+    expect(() => compareGradients(tape, closed, { batch: 0 })).toThrow('compareGradients: batch must be an integer >= 1, got 0');
+    expect(() => compareGradients(tape, closed, { batch: 2.5 })).toThrow(ArgumentError);
+  });
+});

@@ -1,5 +1,5 @@
 /** Side-by-side comparison of two gradient results (tape, closed form, finite differences). */
-import { ArgumentError, checkOptions, describeValue, fmtNumber, fmtShape, formatTable, isTensor, unravelIndex } from '@tapegrad/core';
+import { type Diagnosis, ArgumentError, checkOptions, describeValue, diagnose, fmtNumber, fmtShape, formatTable, isTensor, tensor, unravelIndex } from '@tapegrad/core';
 import { checkNumber, isObject } from './args.js';
 import type { GradResult } from './grads.js';
 import { agreement } from './tolerance.js';
@@ -24,6 +24,8 @@ export interface ParamComparison {
   readonly failures: number;
   /** Every entry satisfies the tolerance. */
   readonly ok: boolean;
+  /** When this parameter disagrees: core's `diagnose` of b's gradient against a's (the reference), else null. */
+  readonly diagnosis: Diagnosis | null;
 }
 
 /** The result of `compareGradients`. */
@@ -32,6 +34,13 @@ export interface GradientComparison {
   readonly maxAbsError: number;
   readonly maxRelError: number;
   readonly rows: readonly ParamComparison[];
+  /**
+   * When they disagree, the known mistake in b (against a): one that every parameter shares (a
+   * constant factor such as a missing 1/N, a sign), its message starting `every parameter:`, else the
+   * first disagreeing parameter's, starting with its name (`W1: transposed ...`); null when they agree
+   * or no known pattern fits.
+   */
+  readonly diagnosis: Diagnosis | null;
   /** A readable table, one row per parameter. */
   toTable(): string;
   toString(): string;
@@ -47,6 +56,8 @@ export interface CompareOptions {
   scale?: number;
   /** Column labels for the table (default `a`, `b`). */
   labels?: readonly [string, string];
+  /** The batch size N (an integer >= 1), so that the diagnosis names a missing or extra 1/N as such. */
+  batch?: number;
 }
 
 function showNum(v: unknown): string {
@@ -84,7 +95,7 @@ function checkResult(r: unknown, name: string): void {
  * @example compareGradients(backpropTape(m, X, Y, 'mse'), backpropClosedForm(m, X, Y, 'mse')).toTable()
  */
 export function compareGradients(a: GradResult, b: GradResult, opts: CompareOptions = {}): GradientComparison {
-  checkOptions('compareGradients', opts, ['rtol', 'atol', 'scale', 'labels']);
+  checkOptions('compareGradients', opts, ['rtol', 'atol', 'scale', 'labels', 'batch']);
   checkResult(a, 'a');
   checkResult(b, 'b');
   const rtol = opts.rtol ?? 1e-10;
@@ -121,6 +132,7 @@ export function compareGradients(a: GradResult, b: GradResult, opts: CompareOpti
     }
   });
   if (opts.scale !== undefined) scale = checkNumber(opts.scale, 'scale', 'compareGradients', { lo: 0, loOpen: true });
+  const ctx = opts.batch === undefined ? {} : { batch: checkNumber(opts.batch, 'batch', 'compareGradients', { lo: 1, integer: true }) };
   const floor = rtol > 0 ? (atol / rtol) * scale : 0;
   const rows: ParamComparison[] = pairs.map(({ name, x, y, shape }) => {
     // Equal values agree, infinities included; otherwise a NaN or an infinity on either side is a
@@ -144,6 +156,7 @@ export function compareGradients(a: GradResult, b: GradResult, opts: CompareOpti
       worst: { a: x[w] ?? 0, b: y[w] ?? 0, ratio: ag.worstRatio },
       failures: ag.failures,
       ok: ag.failures === 0,
+      diagnosis: ag.failures === 0 ? null : diagnose(tensor(y, shape), tensor(x, shape), ctx),
     };
   });
   const [la, lb] = labels;
@@ -164,12 +177,38 @@ export function compareGradients(a: GradResult, b: GradResult, opts: CompareOpti
   const maxAbsError = rows.reduce((m, r) => Math.max(m, r.maxAbsError), 0);
   const maxRelError = rows.reduce((m, r) => Math.max(m, r.maxRelError), 0);
   const ok = rows.every((r) => r.ok);
+  const diagnosis = ok ? null : overallDiagnosis(pairs, rows, ctx);
   return {
     ok,
     maxAbsError,
     maxRelError,
     rows,
+    diagnosis,
     toTable,
-    toString: () => `${toTable()}\n${ok ? 'agree' : 'DISAGREE'} (rtol ${rtol}, atol ${atol}·scale ${fmtNumber(scale)}): max rel error ${fmtNumber(maxRelError)}`,
+    toString: () =>
+      `${toTable()}\n${ok ? 'agree' : 'DISAGREE'} (rtol ${rtol}, atol ${atol}·scale ${fmtNumber(scale)}): max rel error ${fmtNumber(maxRelError)}` +
+      (diagnosis === null ? '' : `\ndiagnosis (${lb} against ${la}): ${diagnosis.message}`),
   };
+}
+
+/**
+ * A mistake all parameters share is named once: `diagnose` of the whole gradient, flattened, when it
+ * finds a constant factor or a sign (a transpose or a broadcast only means something per parameter).
+ * Otherwise the first disagreeing parameter with a diagnosis, under its name.
+ */
+function overallDiagnosis(pairs: readonly { name: string; x: Float64Array; y: Float64Array }[], rows: readonly ParamComparison[], ctx: { batch?: number }): Diagnosis | null {
+  const total = pairs.reduce((n, p) => n + p.x.length, 0);
+  const xa = new Float64Array(total);
+  const ya = new Float64Array(total);
+  let at = 0;
+  for (const p of pairs) {
+    xa.set(p.x, at);
+    ya.set(p.y, at);
+    at += p.x.length;
+  }
+  const whole = diagnose(tensor(ya, [total]), tensor(xa, [total]), ctx);
+  if (whole !== null && (whole.kind === 'factor' || whole.kind === 'sign')) return { ...whole, message: `every parameter: ${whole.message}` };
+  const first = rows.find((r) => r.diagnosis !== null);
+  if (first === undefined || first.diagnosis === null) return null;
+  return { ...first.diagnosis, message: `${first.param}: ${first.diagnosis.message}` };
 }

@@ -11,7 +11,7 @@ export { LayerShapeError, LossCompatibilityError, ModelFormatError, TrainingDive
 export { activations, getActivation, leakyReluActivation, eluActivation, type Activation, type ActivationName } from './activations.js';
 export { defineActivation, type ActivationSpec } from './define-activation.js';
 export { losses, getLoss, defineLoss, huberLoss, type Loss, type LossName, type LossSpec, type Reduction } from './losses.js';
-export { checkActivation, checkLoss, type ActivationCheck, type LossCheck } from './check.js';
+export { checkActivation, checkLoss, type ActivationCheck, type LossCheck, type SecondDerivativeCheck } from './check.js';
 export {
   createMLP,
   dense,
