@@ -31,6 +31,7 @@ const EXCLUDED = new Map<string, string>([
   ['ShapeError', 'error class'],
   ['ArgumentError', 'error class'],
   ['GradError', 'error class'],
+  ['AnomalyError', 'error class'],
   ['Tensor', 'internal, non-validating constructor (tensor() is the public maker)'],
   ['Rng', 'a class: called with new below'],
 ]);
@@ -79,7 +80,7 @@ const someFunction = fc.constantFrom<(...a: unknown[]) => unknown>(
 const withFunction = fc.tuple(someFunction, junkArgs).map(([f, rest]) => [f, ...rest]);
 
 describe('higher-order functions, called with a function and junk', () => {
-  for (const name of ['grad', 'valueAndGrad', 'vjp', 'jvp', 'hvp', 'checkGrads', 'traceTape', 'noGrad'] as const) {
+  for (const name of ['grad', 'valueAndGrad', 'vjp', 'jvp', 'hvp', 'checkGrads', 'traceTape', 'noGrad', 'detectAnomaly'] as const) {
     property(`${name}(f, ...junk)`, (xs) => Reflect.apply(core[name], undefined, xs), withFunction);
   }
   property('traceTape.named(f, ...junk)', (xs) => Reflect.apply(traceTape.named, traceTape, xs), withFunction);

@@ -2,11 +2,12 @@
  * The functional differentiation API: vjp, grad, valueAndGrad, jvp, hvp, plus
  * stopGradient (user-defined ops are in custom-op.ts).
  */
-import { ArgumentError, GradError, ShapeError, describeValue, fmtShape, showValue } from './errors.js';
-import { functionArg } from './args.js';
+import { ArgumentError, GradError, ShapeError, checkOptions, describeValue, fmtShape, showValue } from './errors.js';
+import { boolArg, functionArg } from './args.js';
+import { detectAnomaly } from './anomaly.js';
 import { sameShape } from './shape.js';
 import { type Tree, flattenTree, flattenTreeWithPaths, unflattenTree } from './pytree.js';
-import { backward, beginTrace, checkCotangent, endTrace, isInspected, isRecording, variable } from './tape.js';
+import { anomalyMode, backward, beginTrace, checkCotangent, endTrace, isInspected, isRecording, variable } from './tape.js';
 import { Tensor, ones, zeros } from './tensor.js';
 import { add, mul } from './ops/elementwise.js';
 import { sum } from './ops/structural.js';
@@ -45,10 +46,10 @@ function traceCall(where: string, f: (...args: never[]) => unknown, args: readon
     for (const i of argnums) {
       // Each stand-in carries its path in the argument's tree (`W`, `layers[0].b`; '' for a
       // plain Tensor), so a traceTape around this call names it.
-      // Paths are built only under traceTape, the one reader of labels: grad flattens its
+      // Paths are built only under traceTape and anomaly mode, the readers of labels: grad flattens its
       // arguments on every call, and building the strings cost 1-2 µs of a 10 µs tiny step.
       let v: Tensor[];
-      if (isInspected()) {
+      if (isInspected() || anomalyMode.hook !== null) {
         const { leaves, paths } = flattenTreeWithPaths(args[i], where, `argument ${i}`);
         v = leaves.map((t, k) => variable(t, paths[k]));
       } else v = flattenTree(args[i], where, `argument ${i}`).map((t) => variable(t));
@@ -120,6 +121,15 @@ export type Grads<Args extends readonly unknown[], N extends Argnums> = N extend
   ? Args[N]
   : { -readonly [K in keyof N]: N[K] extends number ? Args[N[K]] : never };
 
+/** Options of `grad` and `valueAndGrad`. */
+export interface GradOptions {
+  /**
+   * Run every call in anomaly mode (`detectAnomaly`): the first op whose forward output or
+   * VJP output holds NaN or ±Infinity raises an `AnomalyError` (default false).
+   */
+  readonly detectAnomaly?: boolean;
+}
+
 /**
  * `valueAndGrad(f, argnums)(...args)` returns `[f(...args), ∂f/∂args[argnums]]`.
  * f must return a scalar (any shape of size 1). Gradients come back in the structure of
@@ -127,27 +137,34 @@ export type Grads<Args extends readonly unknown[], N extends Argnums> = N extend
  * does not use gets zeros.
  * @param f `(...args) => Tensor` of size 1
  * @param argnums which argument(s) to differentiate (default 0); an array gives a tuple
- * @throws GradError if f returns a non-scalar (reduce it, or use `vjp`).
+ * @param opts `{ detectAnomaly: true }` runs each call in anomaly mode (see `detectAnomaly`)
+ * @throws GradError if f returns a non-scalar (reduce it, or use `vjp`); ArgumentError for an
+ *   unknown option or a non-boolean `detectAnomaly`; AnomalyError (with `detectAnomaly`) at the first NaN or ±Infinity.
  * @example
  * const [loss, dW] = valueAndGrad((w: Tensor) => sum(square(w)))(tensor([1, 2]));
  * // loss = 5, dW = [2, 4]
+ * valueAndGrad((w: Tensor) => sum(log(w)), 0, { detectAnomaly: true })(tensor([0, 1])); // AnomalyError: the forward pass of log ...
  */
 export function valueAndGrad<Args extends readonly unknown[], const N extends Argnums = 0>(
   f: (...args: Args) => Tensor,
   argnums?: N,
+  opts?: GradOptions,
 ): (...args: Args) => [Tensor, Grads<Args, N>] {
-  return valueAndGradNamed('valueAndGrad', f, argnums);
+  return valueAndGradNamed('valueAndGrad', f, argnums, opts);
 }
 
 function valueAndGradNamed<Args extends readonly unknown[], const N extends Argnums = 0>(
   where: string,
   f: (...args: Args) => Tensor,
-  argnums?: N,
+  argnums: N | undefined,
+  opts: GradOptions | undefined,
 ): (...args: Args) => [Tensor, Grads<Args, N>] {
   functionArg(where, 'f', f);
   checkArgnumsKind(where, argnums);
+  checkOptions(where, opts, ['detectAnomaly']);
+  const anomaly = boolArg(where, 'option detectAnomaly', opts?.detectAnomaly, false);
   const which: Argnums = argnums ?? 0;
-  return (...args: Args) => {
+  const call = (args: Args): [Tensor, Grads<Args, N>] => {
     const nums = normalizeArgnums('grad', which, args.length);
     const t = traceCall('grad', f, args, nums);
     const out = checkScalar('grad', t.out);
@@ -155,25 +172,30 @@ function valueAndGradNamed<Args extends readonly unknown[], const N extends Argn
     const g = typeof which === 'number' ? grads[0] : grads;
     return [detachTree(out), g as Grads<Args, N>];
   };
+  return anomaly ? (...args: Args) => detectAnomaly(() => call(args)) : (...args: Args) => call(args);
 }
 
 /**
  * `grad(f, argnums)` is the function computing ∂f/∂args[argnums] (see `valueAndGrad`).
  * Gradients of gradients work: `grad(grad(f))` for every op with a differentiable VJP.
+ * `grad(f, argnums, { detectAnomaly: true })` runs each call in anomaly mode (see `detectAnomaly`).
  * @example grad((x: Tensor) => sum(mul(x, x)))(tensor([3])) // [6]
+ * @example grad((x: Tensor) => sum(sqrt(x)), 0, { detectAnomaly: true })(tensor([0])) // AnomalyError: the backward pass of sqrt ...
  */
 export function grad<Args extends readonly unknown[], const N extends Argnums = 0>(
   f: (...args: Args) => Tensor,
   argnums?: N,
+  opts?: GradOptions,
 ): (...args: Args) => Grads<Args, N> {
-  const vg = valueAndGradNamed('grad', f, argnums);
+  const vg = valueAndGradNamed('grad', f, argnums, opts);
   return (...args: Args) => vg(...args)[1];
 }
 
 /**
  * Evaluates `f(...primals)` and returns it with its pullback: given a cotangent shaped
  * like the output (same tree), the pullback returns the cotangents of every primal.
- * The pullback may be called many times.
+ * The pullback may be called many times. vjp takes no anomaly option: wrap the call and the
+ * pullback in `detectAnomaly(() => ...)` to check them.
  * @example
  * const [y, pull] = vjp((x: Tensor) => mul(x, 2), tensor([1, 2]));
  * pull(tensor([1, 1])) // [[2, 2]]

@@ -76,3 +76,89 @@ export function checkOptions(where: string, opts: unknown, valid: readonly strin
     }
   }
 }
+
+/** Where values lie, for anomaly reports: min/max over the finite entries and counts of the rest. */
+export interface ValueRange {
+  readonly shape: readonly number[];
+  /** Smallest and largest finite entry; null when no entry is finite. */
+  readonly min: number | null;
+  readonly max: number | null;
+  readonly nan: number;
+  readonly posInf: number;
+  readonly negInf: number;
+  /** Entries equal to 0 (the usual suspects of log, division and sqrt). */
+  readonly zeros: number;
+}
+
+/** A tape entry as an anomaly report names it: its id, op and label (a `named()` label or an argument's path). */
+export interface AnomalyEntry {
+  readonly id: number;
+  readonly op: string;
+  readonly name: string | null;
+}
+
+/** One input of the op an anomaly report is about: its name, the entry that made it (null: a constant) and its range. */
+export interface AnomalyInput {
+  readonly name: string;
+  readonly entry: AnomalyEntry | null;
+  /** null in a backward report when the op did not save this input (only saved values outlive the forward pass). */
+  readonly range: ValueRange | null;
+}
+
+/** The structured part of an {@link AnomalyError}. */
+export interface AnomalyDetails {
+  /** The op whose forward output, or whose VJP output, holds NaN or ±Infinity. */
+  readonly op: string;
+  readonly phase: 'forward' | 'backward';
+  /** The op's tape entry; null for a forward outside any trace (nothing is recorded there). */
+  readonly entry: AnomalyEntry | null;
+  /** backward: the input whose VJP (or gradient sum at a fan-out) went non-finite; forward: null. */
+  readonly input: string | null;
+  readonly inputs: readonly AnomalyInput[];
+  /** The op's output: forward always, backward when the op saved it. */
+  readonly output: ValueRange | null;
+  /** backward: the upstream cotangent the VJP was given. */
+  readonly g: ValueRange | null;
+  /** The non-finite value itself: the output (forward) or the VJP's result (backward). */
+  readonly value: ValueRange;
+  /** backward: the op that, inside the VJP, made the first non-finite value (log's VJP divides: 'div'). */
+  readonly inside: string | null;
+  /** backward: the op's local rule for that input (`∂/∂x log(x) = 1/x`), when the op has rule text. */
+  readonly rule: string | null;
+  /** What usually causes this and how to fix it (log or division at 0, sqrt behind where, exp overflow...). */
+  readonly hint: string | null;
+}
+
+/**
+ * A NaN or ±Infinity found by anomaly mode (`detectAnomaly`, or `grad(f, 0, { detectAnomaly: true })`):
+ * the first op whose forward output or VJP output is not finite. The message says it all;
+ * the same facts are fields, for programs (`e.op`, `e.phase`, `e.entry`, `e.hint`, ...).
+ */
+export class AnomalyError extends TapegradError implements AnomalyDetails {
+  readonly op: string;
+  readonly phase: 'forward' | 'backward';
+  readonly entry: AnomalyEntry | null;
+  readonly input: string | null;
+  readonly inputs: readonly AnomalyInput[];
+  readonly output: ValueRange | null;
+  readonly g: ValueRange | null;
+  readonly value: ValueRange;
+  readonly inside: string | null;
+  readonly rule: string | null;
+  readonly hint: string | null;
+
+  constructor(message: string, details: AnomalyDetails) {
+    super(message);
+    this.op = details.op;
+    this.phase = details.phase;
+    this.entry = details.entry;
+    this.input = details.input;
+    this.inputs = details.inputs;
+    this.output = details.output;
+    this.g = details.g;
+    this.value = details.value;
+    this.inside = details.inside;
+    this.rule = details.rule;
+    this.hint = details.hint;
+  }
+}

@@ -1,6 +1,7 @@
 import { GradError, ShapeError, ArgumentError, describeValue, fmtShape } from './errors.js';
 import { type Shape, sameShape } from './shape.js';
 import { Tensor } from './tensor.js';
+import type { AnomalyHook } from './anomaly.js';
 
 /**
  * What a VJP sees besides `g`: the values its op declared in `saves` (by input name, and
@@ -139,6 +140,8 @@ interface TapeState {
 }
 
 const state: TapeState = { depth: 0, enabled: true, nodes: [], base: 0, listeners: [] };
+/** @internal anomaly.ts's checks while `detectAnomaly` runs, null when off: the one test apply, recordCustom and backward pay. */
+export const anomalyMode: { hook: AnomalyHook | null } = { hook: null };
 
 const nothingSaved: Readonly<Record<string, Tensor>> = Object.freeze({});
 
@@ -204,12 +207,14 @@ export function apply<I extends readonly Tensor[], A, N extends string, S extend
   const data = op.forward(inputs, attrs, shape);
   const out = new Tensor(data, shape);
   if (state.depth > 0 && state.enabled && isTraced(inputs)) record(generic, inputs, shapes, attrs, out);
+  if (anomalyMode.hook !== null) anomalyMode.hook.forward(generic, inputs, out);
   return out;
 }
 
 /** @internal Records an already-computed output (custom ops compute theirs under `noGrad`). */
 export function recordCustom(op: OpDef, inputs: readonly Tensor[], out: Tensor): Tensor {
   if (state.depth > 0 && state.enabled && isTraced(inputs)) record(op, inputs, shapesOf(inputs), undefined, out);
+  if (anomalyMode.hook !== null) anomalyMode.hook.forward(op, inputs, out);
   return out;
 }
 
@@ -338,7 +343,7 @@ export function backward(
       // A missing key is not "no gradient": say so rather than drop the gradient silently.
       if (rule === undefined) throw new GradError(`${op.name}: no VJP rule for input '${name}'; give a function, or null to declare that it has no gradient`);
       // The node is the context: it holds exactly saved, shapes and attrs.
-      const gi = rule(g, node, i);
+      const gi = anomalyMode.hook === null ? rule(g, node, i) : anomalyMode.hook.vjp(node, i, g, rule);
       const k = inNode.id - lo;
       if (gi === null) {
         if (observe !== undefined) observe(node, g, i, null, cts[k] ?? null);
@@ -346,7 +351,7 @@ export function backward(
       }
       checkCotangentOf(op.name, name, gi, node.shapes[i]!);
       const prev = cts[k];
-      cts[k] = prev === null || prev === undefined ? gi : accumulate(prev, gi);
+      cts[k] = prev === null || prev === undefined ? gi : anomalyMode.hook === null ? accumulate(prev, gi) : anomalyMode.hook.accumulate(node, i, prev, gi, accumulate);
       if (observe !== undefined) observe(node, g, i, gi, cts[k]);
     }
     if (!keep.has(id)) cts[id - lo] = null;
