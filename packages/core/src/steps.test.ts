@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  GradError, type Tensor, add, concat, grad, log, matmul, maximum, mul, named, neg, reshape, scalar, sigmoid, sin, square, sub, sum, tanh, tensor, traceTape,
+  GradError, type Tensor, add, concat, customOp, grad, log, matmul, maximum, mul, named, neg, reshape, scalar, sigmoid, sin, square, sub, sum, tanh, tensor, traceTape,
 } from './index.js';
 import { type BackwardStep, type Steps, tensorJSON } from './steps.js';
 import { tapeLength } from './tape.js';
@@ -103,6 +103,13 @@ describe('steps(): names, constants, masks, variadic ops', () => {
     expect(c.inputs.map((i) => [i.input, i.from, values(i.contribution)])).toEqual([['xs[0]', 0, [1]], ['xs[1]', 1, [2]], ['xs[2]', 0, [3]]]);
     expect(c.inputs[2]!.total!.item()).toBe(4);
     expect(c.inputs[0]!.rule?.text).toMatch(/^∂\/∂xs/);
+  });
+
+  it('a custom op without rule text has rule null, and the listing says so', () => {
+    const cube = customOp({ name: 'cube', inputs: ['x'], forward: (x: Tensor) => mul(x, mul(x, x)), vjp: { x: (g, { saved: { x } }) => mul(g, mul(3, mul(x, x))) } });
+    const s = traceTape((x) => cube(x), scalar(2)).steps();
+    expect(s.backward.map((b) => [b.op, b.inputs[0]!.rule, values(b.inputs[0]!.contribution)])).toEqual([['cube', null, [12]]]);
+    expect(s.toString()).toContain('    x ← #0: (no rule text)\n      contribution 12, total 12');
   });
 
   it('an output that does not depend on the arguments has forward steps and no backward step', () => {
