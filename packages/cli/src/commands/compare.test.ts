@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { tensor } from '@tapegrad/core';
+import { backpropClosedForm, backpropTape, compareGradients, createMLP, type GradResult } from '@tapegrad/nn';
 import { EXIT } from '../index.js';
 import { runIo } from '../testing/run-io.js';
+import { diagnosisLines } from './compare.js';
 
 describe('tapegrad compare', () => {
   it('agrees three ways and prints the per-parameter table and timings', () => {
@@ -35,5 +38,42 @@ describe('tapegrad compare', () => {
 
   it('exits 2 on a too-short --layers', () => {
     expect(runIo(['compare', '--layers', '4']).err).toBe("tapegrad compare --layers: needs at least 2 sizes, got 1 ('4'); see `tapegrad compare --help`\n");
+  });
+});
+
+describe('tapegrad compare: the diagnosis', () => {
+  it('prints no diagnosis when all three agree, and --json carries null for each comparison', () => {
+    expect(runIo(['compare', '--batch', '4']).out).not.toContain('diagnosis');
+    const r = JSON.parse(runIo(['compare', '--batch', '4', '--json']).out) as { diagnosis: Record<string, unknown>; rows: { tapeVsClosedForm: { diagnosis: unknown } }[] };
+    expect(r.diagnosis).toEqual({ tapeVsClosedForm: null, tapeVsFiniteDiff: null, closedFormVsFiniteDiff: null });
+    expect(r.rows[0]!.tapeVsClosedForm.diagnosis).toBeNull();
+  });
+
+  it('a disagreement no known mistake explains (coarse finite differences) says so under the table, and in --json', () => {
+    const { out } = runIo(['compare', '--eps', '0.05', '--activation', 'sigmoid']);
+    const lines = out.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('diagnosis'));
+    expect(lines[at - 1]).toMatch(/^b2 .* ✗$/); // right under the table
+    expect(lines.slice(at, at + 2)).toEqual([
+      'diagnosis (finite differences against tape): no known mistake fits (not a constant factor such as 1/N, a sign, a transpose, zeros or an unsummed broadcast)',
+      'diagnosis (finite differences against closed form): no known mistake fits (not a constant factor such as 1/N, a sign, a transpose, zeros or an unsummed broadcast)',
+    ]);
+    const j = JSON.parse(runIo(['compare', '--eps', '0.05', '--activation', 'sigmoid', '--json']).out) as { ok: boolean; diagnosis: Record<string, unknown> };
+    expect(j.ok).toBe(false);
+    expect(j.diagnosis).toEqual({ tapeVsClosedForm: null, tapeVsFiniteDiff: null, closedFormVsFiniteDiff: null });
+  });
+
+  it('names a planted missing 1/N in the closed form (the line compare prints)', () => {
+    const m = createMLP({ sizes: [3, 4, 2], activations: 'tanh', seed: 3 });
+    const X = tensor([[0.5, -1, 0.2], [1, 2, -0.3], [0.1, 0.4, 0.9]]);
+    const Y = tensor([[1, 0], [0, 1], [0.5, 0.5]]);
+    const tape = backpropTape(m, X, Y, 'mse');
+    const closed = backpropClosedForm(m, X, Y, 'mse');
+    const unmeaned: GradResult = { loss: closed.loss, grads: closed.grads.map((g) => ({ W: tensor(g.W.data.map((v) => 3 * v), [...g.W.shape]), b: tensor(g.b.data.map((v) => 3 * v), [...g.b.shape]) })) };
+    const cmp = compareGradients(tape, unmeaned, { batch: 3 });
+    expect(diagnosisLines([{ key: 'tapeVsClosedForm', a: 'tape', b: 'closed form', cmp }])).toEqual([
+      'diagnosis (closed form against tape): every parameter: missing factor 1/N (N = 3, the batch size): divide by N',
+    ]);
+    expect(diagnosisLines([{ key: 'tapeVsClosedForm', a: 'tape', b: 'closed form', cmp: compareGradients(tape, closed, { batch: 3 }) }])).toEqual([]);
   });
 });

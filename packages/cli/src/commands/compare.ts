@@ -2,7 +2,7 @@
  * `tapegrad compare`: one batch, three witnesses. The tape's gradients, the closed-form
  * delta recurrence and central finite differences, side by side, with errors and timings.
  */
-import { fmtNumber, fmtShape, unravelIndex } from '@tapegrad/core';
+import { type Diagnosis, fmtNumber, fmtShape, unravelIndex } from '@tapegrad/core';
 import { backpropClosedForm, backpropTape, compareGradients, finiteDifferenceGradients, paramCount, type GradResult, type GradientComparison } from '@tapegrad/nn';
 import { OptionReader, parseOptions } from '../args.js';
 import { type Command } from '../command.js';
@@ -41,8 +41,9 @@ export const compareCommand: Command = {
 
 Builds a seeded random MLP and batch, computes ∂C/∂W and ∂C/∂b for every layer three ways
 (the tape, the closed-form delta recurrence, central finite differences), prints sample
-entries side by side, a per-parameter error table and the time each method took. Exits 1
-when they disagree beyond the tolerances:
+entries side by side, a per-parameter error table and the time each method took. When two
+of them disagree, a diagnosis line under the table names the mistake where it is a known one
+(a missing 1/N, a sign, a transpose, ...). Exits 1 when they disagree beyond the tolerances:
   tape vs closed form          |Δ| <= 1e-10·max(|a|,|b|) + 1e-13·scale   (both exact up to rounding)
   either vs finite differences |Δ| <= 1e-6·max(|a|,|b|) + 1e-8·scale     (O(eps²) truncation, O(u/eps) rounding)
 where scale = max(1, largest gradient entry). Finite differences take two forward passes per
@@ -58,7 +59,7 @@ Options:
   -b, --batch <n>           samples in the batch (default 16)
   -s, --seed <n>            seed of the weights and the batch, an integer >= 0 (default 1)
   --eps <x>                 finite-difference step (default 1e-6)
-  --json                    print one JSON object instead of the tables
+  --json                    print one JSON object instead of the tables (with the diagnoses)
 
 Example:
   tapegrad compare --layers 4,8,3 --activation relu --loss softmax-ce --batch 16 --seed 1`,
@@ -91,9 +92,15 @@ Example:
     const tape = timed(() => backpropTape(p.model, p.X, p.Y, p.loss), 40, 5);
     const closed = timed(() => backpropClosedForm(p.model, p.X, p.Y, p.loss), 40, 5);
     const fd = timed(() => finiteDifferenceGradients(p.model, p.X, p.Y, p.loss, { eps }), 0, 1);
-    const tc = compareGradients(tape.r, closed.r, { labels: ['tape', 'closed form'] });
-    const tf = compareGradients(tape.r, fd.r, { ...FD_TOL, labels: ['tape', 'finite diff'] });
-    const cf = compareGradients(closed.r, fd.r, { ...FD_TOL, labels: ['closed form', 'finite diff'] });
+    const batch = spec.batch;
+    const tc = compareGradients(tape.r, closed.r, { labels: ['tape', 'closed form'], batch });
+    const tf = compareGradients(tape.r, fd.r, { ...FD_TOL, labels: ['tape', 'finite diff'], batch });
+    const cf = compareGradients(closed.r, fd.r, { ...FD_TOL, labels: ['closed form', 'finite diff'], batch });
+    const pairs: ComparedPair[] = [
+      { key: 'tapeVsClosedForm', a: 'tape', b: 'closed form', cmp: tc },
+      { key: 'tapeVsFiniteDiff', a: 'tape', b: 'finite differences', cmp: tf },
+      { key: 'closedFormVsFiniteDiff', a: 'closed form', b: 'finite differences', cmp: cf },
+    ];
     const ok = tc.ok && tf.ok && cf.ok;
     const names = tc.rows.map((r) => r.param);
     const timings = [
@@ -109,7 +116,8 @@ Example:
         tapeVsFiniteDiff: pick(tf, i),
         closedFormVsFiniteDiff: pick(cf, i),
       }));
-      io.stdout.write(JSON.stringify({ ok, sizes, activation: p.activation.name, loss: p.loss.name, batch: spec.batch, seed: spec.seed, eps, loss_value: tape.r.loss, parameters: paramCount(p.model), rows, timings }) + '\n');
+      const diagnosis = Object.fromEntries(pairs.map((q) => [q.key, q.cmp.diagnosis]));
+      io.stdout.write(JSON.stringify({ ok, sizes, activation: p.activation.name, loss: p.loss.name, batch: spec.batch, seed: spec.seed, eps, loss_value: tape.r.loss, parameters: paramCount(p.model), rows, diagnosis, timings }) + '\n');
     } else {
       const out: string[] = [];
       out.push(
@@ -134,6 +142,7 @@ Example:
           ]),
           [2, 3, 4, 5, 6],
         ),
+        ...diagnosisLines(pairs),
         '',
         'Time per gradient evaluation',
         table(
@@ -154,9 +163,35 @@ Example:
   },
 };
 
-function pick(c: GradientComparison, i: number): { maxAbsError: number; maxRelError: number; ok: boolean } {
+function pick(c: GradientComparison, i: number): { maxAbsError: number; maxRelError: number; ok: boolean; diagnosis: Diagnosis | null } {
   const r = c.rows[i]!;
-  return { maxAbsError: r.maxAbsError, maxRelError: r.maxRelError, ok: r.ok };
+  return { maxAbsError: r.maxAbsError, maxRelError: r.maxRelError, ok: r.ok, diagnosis: r.diagnosis };
+}
+
+/** One of compare's three comparisons: `cmp` is `compareGradients(a, b)`, its JSON key, and the two methods' names. */
+export interface ComparedPair {
+  readonly key: string;
+  readonly a: string;
+  readonly b: string;
+  readonly cmp: GradientComparison;
+}
+
+/**
+ * The diagnosis lines printed under the error table: one per comparison that disagrees, naming the
+ * mistake in b against a when core's `diagnose` recognises one (a missing 1/N, a sign, a transpose,
+ * ...), or saying that none fits (finite differences off by their own error look like that).
+ * @param pairs the comparisons, in print order
+ * @returns the lines (none when all agree)
+ * @example diagnosisLines([{ key: 'tapeVsClosedForm', a: 'tape', b: 'closed form', cmp }])
+ */
+export function diagnosisLines(pairs: readonly ComparedPair[]): string[] {
+  return pairs
+    .filter((q) => !q.cmp.ok)
+    .map((q) =>
+      q.cmp.diagnosis === null
+        ? `diagnosis (${q.b} against ${q.a}): no known mistake fits (not a constant factor such as 1/N, a sign, a transpose, zeros or an unsummed broadcast)`
+        : `diagnosis (${q.b} against ${q.a}): ${q.cmp.diagnosis.message}`,
+    );
 }
 
 function sideBySide(tape: GradResult, closed: GradResult, fd: GradResult, tf: GradientComparison): string {
