@@ -31,6 +31,18 @@ describe('bench smoke', () => {
     }
   });
 
+  it('the tape in anomaly mode computes exactly what the tape computes, every workload', () => {
+    const tape = allContendersList.find((c) => c.id === 'tapegrad-tape')!;
+    const anomaly = allContendersList.find((c) => c.id === 'tapegrad-anomaly')!;
+    expect(anomaly.ours).toBe(true);
+    for (const w of workloads) {
+      const a = tape.create(w.id, workloadData(w.id));
+      const b = anomaly.create(w.id, workloadData(w.id));
+      // Two steps each: the second runs on parameters the first one updated (for the training workloads).
+      for (let k = 0; k < 2; k++) expect(b.step(), `${w.id} step ${k}`).toBe(a.step());
+    }
+  });
+
   it('a contender whose step returns a non-finite value is reported as unavailable, with the reason', async () => {
     const broken: Contender = {
       id: 'broken',

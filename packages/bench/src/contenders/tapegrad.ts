@@ -2,9 +2,11 @@
  * tapegrad's two ways to the gradient: the tape (`backpropTape`, reverse mode through
  * recorded core ops) and the closed form (`ClosedFormBackprop`, the hand-derived delta
  * recurrence on typed arrays). For matmul the two columns are the same `matmul` op,
- * once recorded on a tape and once outside any trace.
+ * once recorded on a tape and once outside any trace. A third column is the tape's step
+ * in anomaly mode (`detectAnomaly`), to show what checking every value costs, and that
+ * the tape pays nothing for it when it is off.
  */
-import { type Tensor, matmul, matmulKernel, setMatmulKernel, tensor, tensorView, vjp } from '@tapegrad/core';
+import { type Tensor, detectAnomaly, matmul, matmulKernel, setMatmulKernel, tensor, tensorView, vjp } from '@tapegrad/core';
 import { type MLP, ClosedFormBackprop, backpropTape, createMLP, sgd, type LayerGrads } from '@tapegrad/nn';
 import { type Contender, type Instance } from '../harness.js';
 import { type MlpData, type WorkloadData, type WorkloadId, updatesParameters } from '../workloads.js';
@@ -33,19 +35,27 @@ function checksum(t: Tensor): number {
   return s;
 }
 
-function matmulInstance(data: WorkloadData, traced: boolean): Instance {
+/** How a contender runs: the tape, the tape with every value checked (anomaly mode), or the closed form. */
+type Mode = 'tape' | 'anomaly' | 'closed';
+
+/** The step itself, or the step in anomaly mode. */
+function maybeAnomaly(mode: Mode, step: () => number): () => number {
+  return mode === 'anomaly' ? () => detectAnomaly(step) : step;
+}
+
+function matmulInstance(data: WorkloadData, mode: Mode): Instance {
   if (data.kind !== 'matmul') throw new BenchError('matmul workload: expected matmul data, got MLP data; pass workloadData(id) for this workload');
   const { n, A, B } = data.matmul;
   const a = tensor(A, [n, n]);
   const b = tensor(B, [n, n]);
   return {
     // vjp records the product on the tape (and returns it); the pullback is never called.
-    step: traced ? () => checksum(vjp((x: Tensor) => matmul(x, b), a)[0]) : () => checksum(matmul(a, b)),
+    step: mode !== 'closed' ? maybeAnomaly(mode, () => checksum(vjp((x: Tensor) => matmul(x, b), a)[0])) : () => checksum(matmul(a, b)),
     dispose: () => undefined,
   };
 }
 
-function mlpInstance(id: WorkloadId, data: WorkloadData, mode: 'tape' | 'closed'): Instance {
+function mlpInstance(id: WorkloadId, data: WorkloadData, mode: Mode): Instance {
   if (data.kind !== 'mlp') throw new BenchError(`${id}: expected MLP data, got matmul data; pass workloadData(id) for this workload`);
   const d = data.mlp;
   const model = buildModel(d);
@@ -54,13 +64,14 @@ function mlpInstance(id: WorkloadId, data: WorkloadData, mode: 'tape' | 'closed'
   const loss = lossName(d);
   const opt = sgd({ lr: d.lr });
   const update = updatesParameters(id);
-  if (mode === 'tape') {
+  if (mode !== 'closed') {
     return {
-      step: () => {
+      // In anomaly mode the optimizer's update is checked too: the whole step, as --check-nan runs it.
+      step: maybeAnomaly(mode, () => {
         const r = backpropTape(model, X, Y, loss);
         if (update) opt.step(model, r.grads);
         return r.loss;
-      },
+      }),
       dispose: () => undefined,
     };
   }
@@ -80,24 +91,29 @@ function mlpInstance(id: WorkloadId, data: WorkloadData, mode: 'tape' | 'closed'
   };
 }
 
-function tapegrad(mode: 'tape' | 'closed', kernels: 'auto' | 'typescript'): Contender {
+function tapegrad(mode: Mode, kernels: 'auto' | 'typescript'): Contender {
   const pureTs = kernels === 'typescript';
   return {
     id: `tapegrad-${mode}${pureTs ? '-ts' : ''}`,
-    label: `tapegrad ${mode === 'tape' ? 'tape' : 'closed form'}${pureTs ? ', TS kernels' : ''}`,
+    label: `tapegrad ${mode === 'tape' ? 'tape' : mode === 'anomaly' ? 'tape, anomaly mode' : 'closed form'}${pureTs ? ', TS kernels' : ''}`,
     precision: 'f64',
     ours: true,
     setup: async () => undefined,
     // The kernel choice is global in core: every tapegrad contender sets its own before each sample.
     activate: async () => setMatmulKernel(kernels),
     describe: () => {
-      const what = mode === 'tape' ? 'backpropTape (core ops recorded, VJPs replayed)' : 'ClosedFormBackprop (delta recurrence on Float64Arrays, products through core\'s gemmInto)';
+      const what =
+        mode === 'tape'
+          ? 'backpropTape (core ops recorded, VJPs replayed)'
+          : mode === 'anomaly'
+            ? 'backpropTape inside detectAnomaly (every forward and VJP output checked for NaN/Inf)'
+            : 'ClosedFormBackprop (delta recurrence on Float64Arrays, products through core\'s gemmInto)';
       setMatmulKernel(kernels);
       const k = matmulKernel();
       setMatmulKernel('auto');
       return `${what}; core matmul kernel: ${k === 'wasm' ? 'WebAssembly SIMD f64x2' : 'TypeScript'}`;
     },
-    create: (id, data) => (data.kind === 'matmul' ? matmulInstance(data, mode === 'tape') : mlpInstance(id, data, mode)),
+    create: (id, data) => (data.kind === 'matmul' ? matmulInstance(data, mode) : mlpInstance(id, data, mode)),
   };
 }
 
@@ -105,5 +121,7 @@ function tapegrad(mode: 'tape' | 'closed', kernels: 'auto' | 'typescript'): Cont
 export const tapegradTape = tapegrad('tape', 'auto');
 /** tapegrad's hand-derived closed form. */
 export const tapegradClosed = tapegrad('closed', 'auto');
+/** The tape's step in anomaly mode: its ratio to tapegrad-tape is what checking every value costs. */
+export const tapegradAnomaly = tapegrad('anomaly', 'auto');
 /** The tape with core's pure TypeScript matmul kernel: the fallback, and the "pure TypeScript" targets. */
 export const tapegradTapeTs = tapegrad('tape', 'typescript');
