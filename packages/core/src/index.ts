@@ -31,4 +31,5 @@ export { traceTape, type TraceTape, type TapeEntry, type TapeInput, type TapeRec
 export { type Steps, type StepsJSON, type TensorJSON, type ForwardStep, type BackwardStep, type StepInput } from './steps.js';
 export { checkGrads, type GradCheckReport, type ArgGradReport, type GradCheckOptions } from './check.js';
 export { diagnose, DIAGNOSE_RTOL, DIAGNOSE_ATOL, type Diagnosis, type DiagnosisKind, type DiagnoseContext } from './diagnose.js';
+export { compareAt, type CompareAtOptions, type CompareAtReport, type CompareAtRow, type CompareAtJSON, type CompareStatus } from './compare-at.js';
 export { fmtNumber, formatTable, type TableOptions } from './format.js';
