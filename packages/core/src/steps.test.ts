@@ -219,6 +219,16 @@ function checkSteps(rec: ReturnType<typeof traceTape>, direct: readonly Tensor[]
   }
   // And the arguments' totals are what grad returns.
   direct.forEach((g, k) => expect(sameBits(last.get(k)!, g)).toBe(true));
+  // The JSON form survives JSON and gives back every number exactly.
+  const j = s.toJSON();
+  expect(JSON.parse(JSON.stringify(j))).toEqual(j);
+  j.backward.forEach((b, n) =>
+    b.inputs.forEach((i, k) => {
+      const t = s.backward[n]!.inputs[k]!.total;
+      if (t === null) expect(i.total).toBeNull();
+      else expect(i.total!.data.every((v, m) => Object.is(Number(v), t.data[m]))).toBe(true);
+    }),
+  );
 }
 
 describe('steps() property', () => {
