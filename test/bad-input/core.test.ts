@@ -179,7 +179,7 @@ const cases: BadCase[] = [
   { name: 'matmul(a, b, {transpose: true})', cls: 5, run: () => loose(matmul)(m23, m23, { transpose: true }), error: ArgumentError, message: ["matmul: unknown option 'transpose'; valid options are 'transA', 'transB'"] },
   { name: 'matmul(a, b, {transB: 1})', cls: 5, run: () => loose(matmul)(m23, m23, { transB: 1 }), error: ArgumentError, message: ['matmul: transB must be true or false, got 1'] },
   { name: 'matmul(a, b, true)', cls: 5, run: () => loose(matmul)(m23, m23, true), error: ArgumentError, message: ['matmul: options must be an object, got boolean'] },
-  { name: 'checkGrads(f, [x], {tol: 1e-3})', cls: 5, run: () => loose(checkGrads)(sq, [x3], { tol: 1e-3 }), error: ArgumentError, message: ["checkGrads: unknown option 'tol'; valid options are 'eps', 'rtol', 'atol'"] },
+  { name: 'checkGrads(f, [x], {tol: 1e-3})', cls: 5, run: () => loose(checkGrads)(sq, [x3], { tol: 1e-3 }), error: ArgumentError, message: ["checkGrads: unknown option 'tol'; valid options are 'eps', 'rtol', 'atol', 'order'"] },
   { name: "checkGrads(f, [x], {eps: '1e-6'})", cls: 5, run: () => loose(checkGrads)(sq, [x3], { eps: '1e-6' }), error: ArgumentError, message: ['checkGrads: eps must be a number, got the string "1e-6"'] },
   { name: 'toTable({value: true})', cls: 5, run: () => loose(rec().toTable)({ value: true }), error: ArgumentError, message: ["toTable: unknown option 'value'; valid options are 'values', 'rule'"] },
   { name: "toTable({rule: '=='})", cls: 5, run: () => rec().toTable({ rule: '==' }), error: ArgumentError, message: ["toTable: rule must be one character such as '-' or '─', got the string \"==\""] },
