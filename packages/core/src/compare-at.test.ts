@@ -178,7 +178,8 @@ describe('compareAt: derivatives, batch and errors', () => {
 
   it("reads the op's attributes from the tape: a missing leakyRelu' with slope 0.1", () => {
     const ref = compareAt(f, { w }, { z: w }, { batch: 3 });
-    expect(ref.rows[0]!.status).toBe('WRONG'); // w is [2,2], z is [3,2]
+    // w is [2,2], z is [3,2]: no transpose, no broadcast, another size: a 'shape' row.
+    expect(ref.rows[0]).toMatchObject({ status: 'WRONG', maxAbsDiff: null, diagnosis: { kind: 'shape' } });
     const dz = ref.rows[0]!.reference;
     // z = x·w (by hand; no entry at the kink 0); leakyRelu'(z) = 1 where z > 0, else 0.1.
     const z = [[0.1, -5], [1.6, -2], [-0.3, 3]];
@@ -217,5 +218,7 @@ describe('compareAt: derivatives, batch and errors', () => {
     expect(() => compareAt(f, { w }, { w }, { rtol: -1 })).toThrow('compareAt: rtol must be a finite number >= 0, got -1');
     expect(() => compareAt(f, { w }, { w }, { batch: 0 })).toThrow(ArgumentError);
     expect(() => callWith(compareAt, 'f', { w }, { w })).toThrow(ArgumentError);
+    expect(() => callWith(compareAt, f, { w: [1] }, { w })).toThrow('compareAt: args.w[0] is the number 1, not a Tensor');
+    expect(() => callWith(compareAt, () => 3, { w }, { w })).toThrow('compareAt: f must return a Tensor (the loss), got number');
   });
 });

@@ -8,7 +8,7 @@ import { functionArg, intArg, numberArg } from './args.js';
 import { fmtNumber, formatTable } from './format.js';
 import { type Diagnosis, diagnose } from './diagnose.js';
 import { type TapeEntry, traceTape } from './inspect.js';
-import { type Tree } from './pytree.js';
+import { type Tree, flattenTree } from './pytree.js';
 import { sameShape } from './shape.js';
 import { type OpDef, type Recorded, noGrad, withListener } from './tape.js';
 import { Tensor, ones, zeros } from './tensor.js';
@@ -244,7 +244,13 @@ export function compareAt<P extends Tree>(f: (args: P) => Tensor, args: P, expec
   // The raw recordings, beside traceTape's: the same records in the same order (traceTape's
   // listener sees exactly those of the call), for the nodes the derivatives are read from.
   const raw: Recorded[] = [];
-  const record = withListener((r) => raw.push(r), () => traceTape.named(f, args));
+  flattenTree(args, 'compareAt', 'args'); // names a bad leaf as compareAt's, before traceTape.named would
+  const traced = (a: P): Tensor => {
+    const out: unknown = f(a);
+    if (!(out instanceof Tensor)) throw new ArgumentError(`compareAt: f must return a Tensor (the loss), got ${describeValue(out)}`);
+    return out;
+  };
+  const record = withListener((r) => raw.push(r), () => traceTape.named(traced, args));
   const { entries, output } = record;
   if (output.size !== 1) throw new GradError(`compareAt: f must return a scalar (the loss), got shape ${fmtShape(output.shape)}; reduce it with sum() or mean()`);
   const names = [...new Set(entries.map((e) => e.name).filter((n): n is string => n !== null))];
