@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ArgumentError, tensor } from '@tapegrad/core';
+import { ArgumentError, mul, normal, tensor } from '@tapegrad/core';
 import { backpropClosedForm, backpropTape, compareGradients, createMLP, type GradResult } from './index.js';
 
 describe('compareGradients', () => {
@@ -164,5 +165,40 @@ describe('compareGradients names the mistake (core diagnose)', () => {
   it('rejects a bad batch', () => {
     expect(() => compareGradients(tape, closed, { batch: 0 })).toThrow('compareGradients: batch must be an integer >= 1, got 0');
     expect(() => compareGradients(tape, closed, { batch: 2.5 })).toThrow(ArgumentError);
+  });
+});
+
+describe('compareGradients diagnosis over random networks (fast-check)', () => {
+  it('never fires on a correct comparison; names a planted 1/N, 1/2 or sign on every parameter', () => {
+    const acts = ['tanh', 'sigmoid', 'softplus', 'swish'] as const;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 2, max: 6 }),
+        fc.constantFrom(...acts),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.constantFrom('batch', 'half', 'sign'),
+        (nIn, hidden, batch, act, seed, mistake) => {
+          const model = createMLP({ sizes: [nIn, hidden, 2], activations: act, seed });
+          const X = normal([batch, nIn], { seed: seed + 1 });
+          const Y = normal([batch, 2], { seed: seed + 2 });
+          const tape = backpropTape(model, X, Y, 'meanSquared');
+          const closed = backpropClosedForm(model, X, Y, 'meanSquared');
+          const good = compareGradients(tape, closed, { batch });
+          expect(good.ok).toBe(true);
+          expect(good.diagnosis).toBeNull();
+          const c = mistake === 'batch' ? batch : mistake === 'half' ? 0.5 : -1;
+          const bad: GradResult = { loss: closed.loss, grads: closed.grads.map(({ W, b }) => ({ W: mul(c, W), b: mul(c, b) })) };
+          const d = compareGradients(tape, bad, { batch }).diagnosis;
+          // A gradient that is all zero (a saturated or dead network) has no factor to find; the seeds here never give one.
+          expect(d?.kind).toBe(mistake === 'sign' ? 'sign' : 'factor');
+          // With N = 2, a factor 1/2 is also "an extra 1/N": diagnose names the batch reading first.
+          const half = batch === 2 ? 'extra factor 1/N (N = 2' : 'missing factor 2';
+          expect(d!.message).toContain(mistake === 'batch' ? `missing factor 1/N (N = ${batch}` : mistake === 'half' ? half : 'sign flipped');
+        },
+      ),
+      { numRuns: 40, seed: 11 },
+    );
   });
 });
