@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ArgumentError, GradError, Rng, type Tensor, add, div, leakyRelu, matmul, mul, named, normal, relu, sigmoid, square, sub, sum, tanh, tensor, traceTape } from './index.js';
+import { ArgumentError, GradError, Rng, grad, scalar, type Tensor, add, div, leakyRelu, matmul, mul, named, normal, relu, sigmoid, square, sub, sum, tanh, tensor, traceTape } from './index.js';
 import { compareAt } from './compare-at.js';
+import { tapeLength } from './tape.js';
 import { callWith } from './testing/untyped.js';
 
 type Act = 'tanh' | 'sigmoid' | 'relu';
@@ -195,6 +196,18 @@ describe('compareAt: derivatives, batch and errors', () => {
     const report = compareAt(({ w }) => sum(tanh(named(mul(w, 2), 'z'))), { w }, { z: dz, w: dz });
     expect(report.firstMismatch).toBe('w');
     expect(report.rows[1]!.diagnosis?.message).toBe('missing factor 2 (mine = reference / 2): multiply by 2');
+  });
+
+  it('gives the same report inside an enclosing grad, and leaves the tape empty', () => {
+    const mine = { z: tensor([[1, 1], [1, 1], [1, 1]]) };
+    const outside = compareAt(f, { w }, mine).toJSON();
+    let inside: unknown = null;
+    grad((v: Tensor) => {
+      inside = compareAt(f, { w }, mine).toJSON();
+      return sum(mul(v, v));
+    })(scalar(3));
+    expect(inside).toEqual(outside);
+    expect(tapeLength()).toBe(0);
   });
 
   it('uses opts.batch over the first matmul', () => {
