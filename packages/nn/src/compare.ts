@@ -88,9 +88,15 @@ function checkResult(r: unknown, name: string): void {
  * test would flag exact arithmetic as a disagreement. With summands of order s and at most ~10³ of
  * them along a chain, u·10³·s ≈ 1e-13·s: the default floor. `maxRelError` divides by
  * `max(|a|, |b|, (atol/rtol)·s)` to match (pure relative error for entries above that floor).
- * @param a one result of `backpropTape`, `backpropClosedForm` or `finiteDifferenceGradients`
+ * The worst entry of a parameter is the one with the largest error relative to that tolerance
+ * (`worst.ratio`, above 1 fails), so it is a failing entry whenever one fails; `failures` counts them.
+ * When they disagree, `diagnosis` is core's `diagnose` of b against a (a as the reference, so pass
+ * the tape first): a constant factor every parameter shares (a missing 1/N when `opts.batch` gives
+ * N, a sign) is named once, anything else under the first disagreeing parameter.
+ * @param a one result of `backpropTape`, `backpropClosedForm` or `finiteDifferenceGradients` (the reference)
  * @param b another, for the same model
- * @returns per-parameter max abs/rel error, the worst entry, `ok`, and `toTable()`
+ * @param opts `rtol`, `atol`, `scale`, `labels`, `batch` (an integer >= 1, for the diagnosis)
+ * @returns per-parameter max abs/rel error, the worst entry, failures, `ok` and diagnosis; the overall `diagnosis`, and `toTable()`
  * @throws ArgumentError when the two results have different layers or shapes, are not gradient results, or for a bad or unknown option.
  * @example compareGradients(backpropTape(m, X, Y, 'mse'), backpropClosedForm(m, X, Y, 'mse')).toTable()
  */
