@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  ArgumentError, GradError, type Tensor, add, cos, customOp, grad, hvp, jvp, mul, sin, sum, tensor, valueAndGrad,
+  ArgumentError, GradError, type Tensor, add, cos, customOp, grad, hvp, jvp, mul, sin, stopGradient, sum, tensor, valueAndGrad,
 } from './index.js';
 import { callWith } from './testing/untyped.js';
 import { expectAllClose } from './testing/numeric.js';
@@ -76,6 +76,17 @@ describe('customOp: a VJP on raw numbers', () => {
       return sum(mul(y, y));
     });
     expect(outer(tensor(xs)).toArray()).toEqual(xs.map((v) => 2 * v));
+  });
+
+  it('a first derivative the outer function uses at a constant point is refused, and stopGradient says it is a constant', () => {
+    // ∂/∂y Σ y·f'(x0), x0 constant to the outer trace: the answer f'(x0) = 3x0² needs no second derivative.
+    const x0 = tensor(xs);
+    const inner = (y: Tensor, stop: boolean): Tensor => {
+      const g = grad((x: Tensor) => sum(rawCube(x)))(x0);
+      return sum(mul(y, stop ? stopGradient(g) : g));
+    };
+    expect(() => grad((y: Tensor) => inner(y, false))(tensor([1, 1, 1]))).toThrow(GradError);
+    expect(grad((y: Tensor) => inner(y, true))(tensor([1, 1, 1])).toArray()).toEqual(xs.map((v) => 3 * v * v));
   });
 
   it('does not raise for an all-zero raw result (0 has derivative 0) or a VJP that reads nothing traced', () => {
