@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  ArgumentError, GradError, MAX_ELEMENTS, Rng, ShapeError, type Tensor, add, concat, customOp, exp, grad, hessian, jacobian, jvp, matmul, mul,
+  ArgumentError, GradError, MAX_ELEMENTS, Rng, ShapeError, TapegradError, type Tensor, add, concat, customOp, exp, grad, hessian, jacobian, jvp, matmul, mul,
   reshape, sigmoid, sin, slice, square, sum, tanh, tensor, vjp, zeros,
 } from './index.js';
 import { callWith } from './testing/untyped.js';
@@ -185,5 +185,22 @@ describe('jacobian and hessian: properties over random small networks', () => {
         expect(Math.abs(HxA.data[i * sq * sq + j * sq + k]! - HAx.data[(j * sq + k) * sq + i]!)).toBeLessThanOrEqual(1e-12);
       }
     }), { numRuns: 15 });
+  });
+});
+
+describe('jacobian and hessian on junk arguments', () => {
+  it('the returned functions throw only TapegradError subclasses on junk (junk-core.test.ts reaches only the outer call)', () => {
+    const junk = fc.oneof(fc.anything(), fc.constant(tensor([1, 2])), fc.array(fc.constant(tensor([3]))), fc.constant({ w: tensor([1]) }));
+    const fs = [(x: Tensor) => x, (x: Tensor) => sum(mul(x, x)), () => 3, (x: Tensor) => ({ a: x })];
+    fc.assert(fc.property(fc.constantFrom(...fs), fc.array(junk, { maxLength: 3 }), fc.oneof(fc.constant(undefined), fc.constant(0), fc.constant([0]), fc.anything()), (f, args, argnums) => {
+      for (const make of [jacobian, hessian]) {
+        try {
+          const d = callWith(make, f, argnums);
+          callWith(d, ...args);
+        } catch (e) {
+          expect(e, String(e)).toBeInstanceOf(TapegradError);
+        }
+      }
+    }), { numRuns: 200 });
   });
 });
