@@ -48,6 +48,34 @@ describe('tapegrad graph', () => {
     expect(out).toMatch(/matmul +X\[1,2\] W1\[3,2\]/);
   });
 
+  it('--check-nan: sqrt at 0 stops in the backward pass of sqrt, naming the variable (exit 2)', () => {
+    const { code, out, err } = runIo(['graph', '-e', 'sum(sqrt(x))', '--var', 'x=0,4', '--check-nan']);
+    expect(code).toBe(EXIT.usage);
+    expect(out).toBe('');
+    const lines = err.split('\n');
+    expect(lines[0]).toBe("tapegrad graph --check-nan: the backward pass of sqrt (tape entry #1) made a non-finite value: the VJP for its input 'x' returned 1 +Inf among 2 values");
+    expect(err).toContain("input x    not saved, from #0 variable 'x'");
+    // d/dx √x = 1/(2√x): +Inf at 0, 1/(2·2) = 0.25 at 4.
+    expect(err).toContain("result     [2] 1 +Inf; the rest = 0.25 (the gradient of #0 variable 'x')");
+    expect(err).toContain('hint       sqrt\'s derivative 1/(2√x) is infinite at x = 0');
+    // Without --check-nan the graph is drawn, the Infinity in it.
+    const plain = runIo(['graph', '-e', 'sum(sqrt(x))', '--var', 'x=0,4', '--format', 'table', '--values']);
+    expect(plain.code).toBe(0);
+    expect(plain.out).toMatch(/^0 +x +argument .* \[Infinity, 0\.25\]$/m);
+  });
+
+  it('--check-nan: log(0) stops in the forward pass at the column of the log; a finite run is unchanged', () => {
+    const { code, err } = runIo(['graph', '-e', '2 * log(x)', '--var', 'x=0', '--check-nan']);
+    expect(code).toBe(EXIT.usage);
+    expect(err).toContain('the forward pass of log (tape entry #1) made a non-finite value: 1 -Inf among 1 value of its output');
+    expect(err).toContain('log(0) = −Inf');
+    expect(err).toContain('at column 5');
+    const args = ['graph', '-e', 'sum(sqrt(x))', '--var', 'x=1,4', '--format', 'table', '--values'];
+    expect(runIo([...args, '--check-nan'])).toEqual(runIo(args));
+    const model = ['graph', '--model', '2,3,2', '--format', 'table', '--values'];
+    expect(runIo([...model, '--check-nan'])).toEqual(runIo(model));
+  });
+
   it('exits 2 for expression errors, with the caret', () => {
     const { code, err } = runIo(['graph', '-e', 'sigmoid(w*)', '--var', 'w=1']);
     expect(code).toBe(EXIT.usage);

@@ -4,6 +4,7 @@
  */
 import { ArgumentError, describeValue, fmtNumber, fmtShape, traceTape, type TapeRecord, type Tensor } from '@tapegrad/core';
 import { OptionReader, parseOptions } from '../args.js';
+import { checkingNan } from '../check-nan.js';
 import { type Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { evaluate, variablesOf } from '../expr-eval.js';
@@ -22,14 +23,15 @@ const OPTIONS = {
   seed: { type: 'string' },
   format: { type: 'string', short: 'f' },
   values: { type: 'boolean' },
+  'check-nan': { type: 'boolean' },
 } as const;
 
 export const graphCommand: Command = {
   name: 'graph',
   summary: 'print the tape an expression or a model records, as DOT, Mermaid or a table',
   help: `Usage:
-  tapegrad graph --expr '<expression>' [--var name=value ...] [--format dot|mermaid|table] [--values]
-  tapegrad graph --model 2,3,2 [--activation sigmoid] [--loss sum-squares] [--batch 1] [--seed 1] [--format ...] [--values]
+  tapegrad graph --expr '<expression>' [--var name=value ...] [--format dot|mermaid|table] [--values] [--check-nan]
+  tapegrad graph --model 2,3,2 [--activation sigmoid] [--loss sum-squares] [--batch 1] [--seed 1] [--format ...] [--values] [--check-nan]
 
 Records one evaluation on the tape (core's traceTape) and prints the graph. With --values,
 every node shows its value and its gradient ∂output/∂node (gradients need a scalar output:
@@ -54,15 +56,20 @@ Options:
   --seed <n>              seed of the --model parameters and data, an integer >= 0 (default 1)
   -f, --format <f>        dot (default), mermaid, or table
   --values                label nodes with values and gradients
+  --check-nan             anomaly mode: stop at the first op whose value or gradient holds NaN or
+                          ±Infinity and name it (forward or backward, the ranges, the rule, a hint
+                          such as the double where for sqrt behind where); exit code 2
 
 Examples:
   tapegrad graph --expr 'sigmoid(w*x + b)' --var w=0.5 --var x=2 --var b=-1 --values | dot -Tsvg > tape.svg
   tapegrad graph --expr 'sum((x - y)^2)' --var x=1,2,3 --var y=0,2,5 --format table --values
-  tapegrad graph --model 2,3,2 --format mermaid`,
+  tapegrad graph --model 2,3,2 --format mermaid
+  tapegrad graph --expr 'sum(where(x > 0, sqrt(x), 0))' --var x=0,4 --check-nan`,
   run(argv: readonly string[], io: Io): number {
     const o = new OptionReader('tapegrad graph', parseOptions('tapegrad graph', argv, OPTIONS));
     const format = o.choice('format', ['dot', 'mermaid', 'table'], 'dot');
     const values = o.flag('values');
+    const checkNan = o.flag('check-nan');
     const expr = o.string('expr');
     const model = o.string('model');
     if ((expr === undefined) === (model === undefined)) {
@@ -73,18 +80,19 @@ Examples:
       for (const name of ['activation', 'loss', 'batch', 'seed'] as const) {
         if (o.values[name] !== undefined) throw new UsageError(`tapegrad graph --${name}: only applies to --model, not --expr`);
       }
-      rec = traceExpression(expr, o.strings('var'));
+      rec = tracedExpression(expr, o.strings('var'), checkNan);
     } else {
       if (o.strings('var').length > 0) throw new UsageError('tapegrad graph --var: only applies to --expr, not --model');
-      rec = modelTrace({
+      const spec = {
         sizes: o.sizes('model', [2, 3, 2], { minLength: 2 }),
-        sizesOption: '--model',
+        sizesOption: '--model' as const,
         activation: o.string('activation') ?? 'sigmoid',
         activationGiven: o.string('activation') !== undefined,
         loss: o.string('loss') ?? 'sum-squares',
         batch: o.number('batch', 1, { integer: true, min: 1, max: 64 }),
         seed: o.seed('seed', 1),
-      });
+      };
+      rec = checkNan ? checkingNan('tapegrad graph --check-nan', () => modelTrace(spec)) : modelTrace(spec);
     }
     // Core renders the tape; the CLI only picks the format (and its own table rule, as in its other tables).
     const text = format === 'dot' ? rec.toDot({ values }) : format === 'mermaid' ? rec.toMermaid({ values }) : rec.toTable({ values, rule: '─' });
@@ -108,6 +116,11 @@ Examples:
  * @example traceExpression('sigmoid(w*x + b)', ['w=0.5', 'x=2', 'b=-1']).toTable()
  */
 export function traceExpression(source: string, varSpecs: readonly string[]): TapeRecord {
+  return tracedExpression(source, varSpecs, false);
+}
+
+/** traceExpression, the traced evaluation (forward and gradient) in anomaly mode when `checkNan`. */
+function tracedExpression(source: string, varSpecs: readonly string[], checkNan: boolean): TapeRecord {
   if (!Array.isArray(varSpecs)) throw new ArgumentError(`traceExpression: varSpecs must be an array of 'name=value' strings, got ${describeValue(varSpecs)}`);
   const ast = parseExpr(source);
   const given = new Map<string, Tensor>();
@@ -122,5 +135,7 @@ export function traceExpression(source: string, varSpecs: readonly string[]): Ta
   evaluate(source, ast, given);
   // Own properties even for a variable named __proto__ (an assignment would set the prototype).
   const vars: Record<string, Tensor> = Object.fromEntries(names.map((n) => [n, given.get(n)!]));
-  return traceTape.named((traced) => evaluate(source, ast, new Map(Object.entries(traced))), vars);
+  const trace = (): TapeRecord => traceTape.named((traced) => evaluate(source, ast, new Map(Object.entries(traced))), vars);
+  // The untraced evaluation above lets NaN through; the traced one is checked, so the report names the variables.
+  return checkNan ? checkingNan('tapegrad graph --check-nan', trace) : trace();
 }

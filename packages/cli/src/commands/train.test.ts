@@ -77,6 +77,28 @@ describe('tapegrad train', () => {
     expect(bad.err).toContain('--weight-decay: must be >= 0, got -1');
   });
 
+  it('--check-nan stops an exploding run at the first non-finite value: exit 2, the report on stderr or as --json', () => {
+    // sgd with lr 1e308 sends the weights past 1e307 in one step; the logits then overflow in
+    // logSoftmax's x − max (finite inputs, −Inf out). Without --check-nan the run goes on.
+    const argv = ['train', '--optimizer', 'sgd', '--lr', '1e308', '--epochs', '3', '--check-every', '0'];
+    const plain = runIo([...argv, '--json']);
+    expect(plain.code).not.toBe(EXIT.usage);
+    const { code, err } = runIo([...argv, '--check-nan']);
+    expect(code).toBe(EXIT.usage);
+    expect(err).toMatch(/^tapegrad train --check-nan: the forward pass of sub \(tape entry #\d+\) made a non-finite value: \d+ -Inf among 48 values of its output\n/m);
+    expect(err).toContain('hint       every input is finite, so the result overflowed');
+    const json = runIo([...argv, '--check-nan', '--json']);
+    expect(json.code).toBe(EXIT.usage);
+    const e = (JSON.parse(json.out) as { error: { type: string; message: string; exitCode: number } }).error;
+    expect([e.type, e.exitCode]).toEqual(['AnomalyError', 2]);
+    expect(e.message).toMatch(/^tapegrad train --check-nan: the forward pass of sub /);
+    // A healthy run is unchanged by --check-nan: the same losses, bit for bit.
+    const healthy = ['--epochs', '2', '--check-every', '0', '--json'];
+    const off = JSON.parse(runIo(healthy).out) as { history: number[] };
+    const on = JSON.parse(runIo([...healthy, '--check-nan']).out) as { history: number[] };
+    expect(on.history).toEqual(off.history);
+  });
+
   it('standardises a regression target and reports RMSE in target units', () => {
     const csv = file('line.csv', `x,y\n${rows(50, (i) => `${i / 10},${(3 * i) / 10 + 100}`)}\n`);
     const { code, out } = runIo(['train', '--data', csv, '--target', 'y', '--epochs', '80', '--layers', '', '--json', '--test-fraction', '0'], { cwd: dir });

@@ -15,6 +15,7 @@ import { type Io } from '../io.js';
 import { loadDataset } from '../load.js';
 import { loadProgress } from '../progress.js';
 import { activationOption, lossOption } from '../problem.js';
+import { checkingNan } from '../check-nan.js';
 import { fmt, fmtErr, plotSeries, table } from '../render.js';
 import { rmse, trainWithChecks, type TrainRunResult } from '../training.js';
 
@@ -34,6 +35,7 @@ const OPTIONS = {
   'test-fraction': { type: 'string' },
   'check-every': { type: 'string' },
   save: { type: 'string' },
+  'check-nan': { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
 
@@ -57,6 +59,9 @@ const OPTION_HELP = `Options:
   --test-fraction <x>       share of rows held out for testing, 0 to train on all (default 0.2)
   --check-every <n>         epochs between tape-vs-closed-form checks (default 10; 0: start and end only)
   --save <model.json>       write the trained model and its preprocessing as JSON
+  --check-nan               anomaly mode: run training in core's detectAnomaly, so the first op
+                            whose value or gradient holds NaN or ±Infinity stops it (exit code 2)
+                            with its name, forward or backward, the value ranges and a hint
   --json                    print one JSON object instead of the report`;
 
 const DATA_HELP = `Data: every column except the target must hold decimal numbers: an optional sign, digits with
@@ -209,6 +214,7 @@ function runTrain(command: string, argv: readonly string[], io: Io): number {
   const testFraction = o.number('test-fraction', 0.2, { min: 0, max: 0.9 });
   const checkEvery = o.number('check-every', 10, { integer: true, min: 0 });
   const savePath = o.string('save');
+  const checkNan = o.flag('check-nan');
   // Fail before training, not after, when the model could not be written anyway.
   if (savePath !== undefined && !existsSync(dirname(resolve(io.cwd, savePath)))) {
     throw new DataError(`${command} --save: cannot write ${savePath} (ENOENT: its directory does not exist); create the directory or choose another path`);
@@ -241,7 +247,11 @@ function runTrain(command: string, argv: readonly string[], io: Io): number {
     );
   }
   const checkRows = 128;
-  const run = trainWithChecks(model, trainSet, loss, makeOptimizer(optName, lr, weightDecay), { epochs, batchSize, seed, checkEvery, checkRows, progress: !json }, io);
+  const optimizer = makeOptimizer(optName, lr, weightDecay);
+  const runOpts = { epochs, batchSize, seed, checkEvery, checkRows, progress: !json };
+  // --check-nan: every step (forward, backward, the optimizer's update) and every check in anomaly mode.
+  const trainRun = (): TrainRunResult => trainWithChecks(model, trainSet, loss, optimizer, runOpts, io);
+  const run = checkNan ? checkingNan(`${command} --check-nan`, trainRun) : trainRun();
   const metrics = evaluateModel(model, ds, trainSet, testSet, yStats?.std[0] ?? 1);
   const ok = run.checks.every((c) => c.ok);
 
