@@ -126,6 +126,21 @@ describe('detectAnomaly: the known traps', () => {
     expect(t.inputs[0]!.entry).toMatchObject({ op: 'variable', name: 'w' });
   });
 
+  it('entries are numbered as traceTape numbers them, forward and backward', () => {
+    const f = (x: Tensor, y: Tensor): Tensor => sum(mul(log(x), sqrt(y)));
+    const [x, y] = [tensor([1, 2]), tensor([0, 4])];
+    const rec = traceTape(f, x, y);
+    const at = (op: string): number => rec.entries.find((e) => e.op === op)!.index;
+    // Forward at x = 0: log's entry; backward at y = 0: sqrt's (g = log(x) = [0, ln 2], so 0·Inf at y = 0 too).
+    const fwd = anomalyOf(() => detectAnomaly(() => traceTape(f, tensor([0, 2]), y)));
+    expect([fwd.phase, fwd.entry?.index, fwd.inputs[0]!.entry?.index]).toEqual(['forward', at('log'), 0]);
+    const bwd = anomalyOf(() => detectAnomaly(() => traceTape(f, x, y)));
+    expect([bwd.phase, bwd.op, bwd.entry?.index, bwd.inputs[0]!.entry?.index]).toEqual(['backward', 'sqrt', at('sqrt'), 1]);
+    expect(bwd.message).toContain(`the backward pass of sqrt (tape entry #${at('sqrt')})`);
+    // grad's tape starts with its arguments too, so the numbers are the same there.
+    expect(anomalyOf(() => detectAnomaly(() => grad(f, [0, 1])(x, y))).entry?.index).toBe(at('sqrt'));
+  });
+
   it('a non-finite cotangent seeded into a pullback is reported at the first VJP, as seeded', () => {
     const [, pull] = vjp((x: Tensor) => mul(x, 2), tensor([1]));
     const e = anomalyOf(() => detectAnomaly(() => pull(tensor([Number.NaN]))));

@@ -9,17 +9,17 @@ import { type AnomalyDetails, type AnomalyEntry, type AnomalyInput, AnomalyError
 import { functionArg } from './args.js';
 import { fmtNumber } from './format.js';
 import { backwardHint, forwardHint, nonFinite, rangeOf } from './anomaly-hints.js';
-import { type Accumulate, type Node, type OpDef, type Vjp, anomalyMode } from './tape.js';
+import { type Accumulate, type Node, type OpDef, type Vjp, anomalyMode, tapeLength } from './tape.js';
 import { Tensor } from './tensor.js';
 
 /** What the tape calls while anomaly mode is on (tape.ts's `anomalyMode.hook`). */
 export interface AnomalyHook {
   /** After an op computed `out` (and recorded it, when tracing). */
   forward(op: OpDef, inputs: readonly Tensor[], out: Tensor): void;
-  /** Runs the VJP `rule` of `node`'s input `input` and checks its result. */
-  vjp(node: Node, input: number, g: Tensor, rule: Vjp): Tensor | null;
+  /** Runs the VJP `rule` of `node`'s input `input` and checks its result; `lo` is the id of the walked tape's first entry. */
+  vjp(node: Node, input: number, g: Tensor, rule: Vjp, lo: number): Tensor | null;
   /** Adds a new contribution `gi` to an input's running cotangent `prev` (a fan-out) and checks the sum. */
-  accumulate(node: Node, input: number, prev: Tensor, gi: Tensor, add: Accumulate): Tensor;
+  accumulate(node: Node, input: number, prev: Tensor, gi: Tensor, add: Accumulate, lo: number): Tensor;
 }
 
 /** True when every entry is finite (`v - v` is NaN exactly for NaN and ±Infinity). */
@@ -53,13 +53,21 @@ function labelOf(node: Node): string | null {
   return null;
 }
 
-function entryOf(node: Node | null): AnomalyEntry | null {
-  return node === null ? null : { id: node.id, op: node.op.name, name: labelOf(node) };
+/** The entry of `node`, numbered from `base`, the id of its tape's first entry (null: unknown). */
+function entryOf(node: Node | null, base: number | null): AnomalyEntry | null {
+  if (node === null) return null;
+  const index = base !== null && node.id >= base ? node.id - base : null;
+  return { id: node.id, index, op: node.op.name, name: labelOf(node) };
+}
+
+/** `#3` as traceTape numbers entries, or `node 812` (the global id) when its place on a tape is not known. */
+function entryNumber(e: AnomalyEntry): string {
+  return e.index === null ? `node ${e.id}` : `#${e.index}`;
 }
 
 function fmtEntry(e: AnomalyEntry | null): string {
   if (e === null) return 'a constant';
-  return `#${e.id} ${e.op}${e.name === null ? '' : ` '${e.name}'`}`;
+  return `${entryNumber(e)} ${e.op}${e.name === null ? '' : ` '${e.name}'`}`;
 }
 
 function inputName(op: OpDef, i: number): string {
@@ -86,45 +94,48 @@ function inFrame<T>(fn: () => T): { result: T; frame: Frame } {
 
 function forwardError(op: OpDef, inputs: readonly Tensor[], out: Tensor): AnomalyError {
   const node = out.node !== null && out.node.op === op ? out.node : null;
-  const ins: AnomalyInput[] = inputs.map((t, i) => ({ name: inputName(op, i), entry: entryOf(t.node), range: rangeOf(t) }));
+  // The op was just recorded: it is the tape's last entry, so the tape starts tapeLength() - 1 ids before it.
+  const base = node === null ? null : node.id - tapeLength() + 1;
+  const entry = entryOf(node, base);
+  const ins: AnomalyInput[] = inputs.map((t, i) => ({ name: inputName(op, i), entry: entryOf(t.node, base), range: rangeOf(t) }));
   const value = rangeOf(out);
   const details: AnomalyDetails = {
-    op: op.name, phase: 'forward', entry: entryOf(node), input: null, inputs: ins, output: value, g: null, value, inside: null, rule: null,
+    op: op.name, phase: 'forward', entry, input: null, inputs: ins, output: value, g: null, value, inside: null, rule: null,
     hint: forwardHint(op.name, ins, value),
   };
   const lines = [
-    `detectAnomaly: the forward pass of ${op.name}${node === null ? '' : ` (tape entry #${node.id})`} made a non-finite value: ${among(value, out.size)} of its output`,
+    `detectAnomaly: the forward pass of ${op.name}${entry === null ? '' : ` (tape entry ${entryNumber(entry)})`} made a non-finite value: ${among(value, out.size)} of its output`,
     ...ins.map((x) => `  ${`input ${x.name}`.padEnd(10)} ${fmtRange(x.range!)}, from ${fmtEntry(x.entry)}`),
     `  ${'output'.padEnd(10)} ${fmtRange(value)}`,
   ];
   return new AnomalyError(finish(lines, details.hint), details);
 }
 
-function backwardError(node: Node, i: number, g: Tensor, gi: Tensor, inside: string | null, fanOut: boolean): AnomalyError {
+function backwardError(node: Node, i: number, g: Tensor, gi: Tensor, inside: string | null, fanOut: boolean, lo: number): AnomalyError {
   const op = node.op;
   const name = inputName(op, i);
   const saved = node.saved;
   const ins: AnomalyInput[] = node.parents.map((p, k) => {
     const key = inputName(op, k);
     const t = op.variadic !== true && Object.hasOwn(saved, key) ? saved[key] : undefined;
-    return { name: key, entry: entryOf(p), range: t === undefined ? null : rangeOf(t) };
+    return { name: key, entry: entryOf(p, lo), range: t === undefined ? null : rangeOf(t) };
   });
   const out = Object.hasOwn(saved, 'out') ? saved['out'] : undefined;
   const value = rangeOf(gi);
   const gr = rangeOf(g);
   const ruleText = op.variadic === true ? op.rules?.[op.inputs[0]!]?.text : op.rules?.[name]?.text;
   const details: AnomalyDetails = {
-    op: op.name, phase: 'backward', entry: entryOf(node), input: name, inputs: ins, output: out === undefined ? null : rangeOf(out), g: gr, value, inside, rule: ruleText ?? null,
+    op: op.name, phase: 'backward', entry: entryOf(node, lo), input: name, inputs: ins, output: out === undefined ? null : rangeOf(out), g: gr, value, inside, rule: ruleText ?? null,
     hint: backwardHint(node, i, g, ins, inside, fanOut),
   };
   const what = fanOut ? `adding up the gradient contributions to its input '${name}' (a fan-out) gave` : `the VJP for its input '${name}' returned`;
   const lines = [
-    `detectAnomaly: the backward pass of ${op.name} (tape entry #${node.id}) made a non-finite value: ${what} ${among(value, gi.size)}`,
+    `detectAnomaly: the backward pass of ${op.name} (tape entry #${node.id - lo}) made a non-finite value: ${what} ${among(value, gi.size)}`,
     `  ${'rule'.padEnd(10)} ${ruleText ?? `(${op.name} has no rule text)`}`,
     `  ${'g'.padEnd(10)} ${fmtRange(gr)}`,
     ...ins.map((x) => `  ${`input ${x.name}`.padEnd(10)} ${x.range === null ? 'not saved' : fmtRange(x.range)}, from ${fmtEntry(x.entry)}`),
     ...(details.output === null ? [] : [`  ${'output'.padEnd(10)} ${fmtRange(details.output)}`]),
-    `  ${'result'.padEnd(10)} ${fmtRange(value)} (the gradient of ${fmtEntry(entryOf(node.parents[i] ?? null))})`,
+    `  ${'result'.padEnd(10)} ${fmtRange(value)} (the gradient of ${fmtEntry(entryOf(node.parents[i] ?? null, lo))})`,
     ...(inside === null ? [] : [`  ${'inside'.padEnd(10)} ${inside} made the first non-finite value`]),
   ];
   return new AnomalyError(finish(lines, details.hint), details);
@@ -146,15 +157,15 @@ const hook: AnomalyHook = {
     }
     throw forwardError(op, inputs, out);
   },
-  vjp(node, input, g, rule) {
+  vjp(node, input, g, rule, lo) {
     const { result, frame } = inFrame(() => rule(g, node, input));
     // A non-Tensor result is the backward walk's to report (checkCotangentOf).
-    if (result instanceof Tensor && !allFinite(result.data)) throw backwardError(node, input, g, result, frame.inside, false);
+    if (result instanceof Tensor && !allFinite(result.data)) throw backwardError(node, input, g, result, frame.inside, false, lo);
     return result;
   },
-  accumulate(node, input, prev, gi, add) {
+  accumulate(node, input, prev, gi, add, lo) {
     const { result } = inFrame(() => add(prev, gi));
-    if (!allFinite(result.data)) throw backwardError(node, input, gi, result, 'add', true);
+    if (!allFinite(result.data)) throw backwardError(node, input, gi, result, 'add', true, lo);
     return result;
   },
 };

@@ -90,9 +90,16 @@ export interface ValueRange {
   readonly zeros: number;
 }
 
-/** A tape entry as an anomaly report names it: its id, op and label (a `named()` label or an argument's path). */
+/** A tape entry as an anomaly report names it: its number, op and label (a `named()` label or an argument's path). */
 export interface AnomalyEntry {
+  /** The node's id (a global creation counter). */
   readonly id: number;
+  /**
+   * Its position on the tape, counting from the tape's first entry as `traceTape` and
+   * `tapegrad graph` number entries (for a backward report: the tape the backward pass
+   * walks, e.g. grad's own recording); null when not known (an op run outside the recording).
+   */
+  readonly index: number | null;
   readonly op: string;
   readonly name: string | null;
 }
@@ -117,7 +124,7 @@ export interface AnomalyDetails {
   readonly inputs: readonly AnomalyInput[];
   /** The op's output: forward always, backward when the op saved it. */
   readonly output: ValueRange | null;
-  /** backward: the upstream cotangent the VJP was given. */
+  /** backward: the upstream cotangent the VJP was given (for a fan-out sum: the contribution being added). */
   readonly g: ValueRange | null;
   /** The non-finite value itself: the output (forward) or the VJP's result (backward). */
   readonly value: ValueRange;

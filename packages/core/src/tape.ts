@@ -343,7 +343,7 @@ export function backward(
       // A missing key is not "no gradient": say so rather than drop the gradient silently.
       if (rule === undefined) throw new GradError(`${op.name}: no VJP rule for input '${name}'; give a function, or null to declare that it has no gradient`);
       // The node is the context: it holds exactly saved, shapes and attrs.
-      const gi = anomalyMode.hook === null ? rule(g, node, i) : anomalyMode.hook.vjp(node, i, g, rule);
+      const gi = anomalyMode.hook === null ? rule(g, node, i) : anomalyMode.hook.vjp(node, i, g, rule, lo);
       const k = inNode.id - lo;
       if (gi === null) {
         if (observe !== undefined) observe(node, g, i, null, cts[k] ?? null);
@@ -351,7 +351,7 @@ export function backward(
       }
       checkCotangentOf(op.name, name, gi, node.shapes[i]!);
       const prev = cts[k];
-      cts[k] = prev === null || prev === undefined ? gi : anomalyMode.hook === null ? accumulate(prev, gi) : anomalyMode.hook.accumulate(node, i, prev, gi, accumulate);
+      cts[k] = prev === null || prev === undefined ? gi : anomalyMode.hook === null ? accumulate(prev, gi) : anomalyMode.hook.accumulate(node, i, prev, gi, accumulate, lo);
       if (observe !== undefined) observe(node, g, i, gi, cts[k]);
     }
     if (!keep.has(id)) cts[id - lo] = null;
