@@ -101,7 +101,7 @@ describe('examples', () => {
     expect(out).toMatch(/∂f\/∂x\s+= Tensor\[3\] \[1\.20998, 2\.23733, 3\.75605\]/);
     expect(out).toContain('by hand     = e^x (sin x + cos x) = 1.209983, 2.237328, 3.756049');
     expect(out).toMatch(/0\s+variable\s+argument/);
-    expect(out).toMatch(/0\s+\[3\]\s+\S+\s+\S+\s+\[\d\]\s+yes/);
+    expect(out).toMatch(/0\s+\[3\]\s+\S+\s+\S+\s+\[\d\]\s+\S+\s+\S+\s+0\/3\s+yes/);
   });
 
   it.concurrent('xor: 100% with gradients from the tape and from the closed form, same loss curve', async () => {
