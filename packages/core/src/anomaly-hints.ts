@@ -125,7 +125,8 @@ export function backwardHint(node: Node, i: number, g: Tensor, ins: readonly Ano
   }
   const x = saved(0);
   if ((op === 'log' || op === 'log1p') && x !== null) {
-    return `${op}'s derivative ${op === 'log' ? '1/x is infinite at x = 0 and overflows for |x| < 5.6e-309' : '1/(1 + x) is infinite at x = −1'} (x reaches ${fmtNumber(x.min ?? 0)}); keep the argument away from it: log(x + ε) or log(maximum(x, ε))`;
+    if (op === 'log1p') return `log1p's derivative 1/(1 + x) is infinite at x = −1 (x reaches ${fmtNumber(x.min ?? 0)}); keep x > −1`;
+    return `log's derivative 1/x is infinite at x = 0 and overflows for |x| < 5.6e-309 (x reaches ${fmtNumber(x.min ?? 0)}); keep the argument away from 0: log(x + ε) or log(maximum(x, ε))`;
   }
   if (op === 'div') return `the derivative of a/b (1/b in a, −a/b² in b) is infinite where b = 0 and overflows where b is tiny; add ε to b, or guard it: where(equal(b, 0), 1, b)`;
   if (op === 'pow') {
