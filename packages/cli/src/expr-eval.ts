@@ -122,14 +122,28 @@ export function variablesOf(e: Expr): string[] {
  * @example evaluate('2*x', parseExpr('2*x'), new Map([['x', scalar(3)]])) // 6
  */
 export function evaluate(source: string, e: Expr, vars: ReadonlyMap<string, Tensor>): Tensor {
+  return evaluateWith(source, e, vars, {});
+}
+
+/** What `explain --expr` needs of an evaluation: each subexpression's value as it is made, and values to put in place of subexpressions (to perturb an intermediate). */
+export interface EvalHooks {
+  readonly onValue?: (e: Expr, value: Tensor) => void;
+  readonly overrides?: ReadonlyMap<Expr, Tensor>;
+}
+
+/** @internal `evaluate` with hooks (not public: `explain --expr` is its one other caller). */
+export function evaluateWith(source: string, e: Expr, vars: ReadonlyMap<string, Tensor>, hooks: EvalHooks): Tensor {
   if (typeof source !== 'string') throw new ArgumentError(`evaluate: source must be the expression's text (a string), got ${describeValue(source)}`);
   if (!(vars instanceof Map)) throw new ArgumentError(`evaluate: vars must be a Map from variable name to tensor, got ${describeValue(vars)}`);
   checkExpr('evaluate', e);
   // A shared subtree is evaluated once, and so recorded once on the tape.
-  const memo = new Map<Expr, Tensor>();
+  const memo = new Map<Expr, Tensor>(hooks.overrides ?? []);
   const ev = (x: Expr): Tensor => {
     let v = memo.get(x);
-    if (v === undefined) memo.set(x, (v = node(x)));
+    if (v === undefined) {
+      memo.set(x, (v = node(x)));
+      hooks.onValue?.(x, v);
+    }
     return v;
   };
   const node = (x: Expr): Tensor => {
@@ -161,6 +175,8 @@ export function evaluate(source: string, e: Expr, vars: ReadonlyMap<string, Tens
     try {
       return f();
     } catch (err) {
+      // An anomaly report (--check-nan) keeps its class and fields, with the column added; other core errors become ExprErrors.
+      if (err instanceof core.AnomalyError) throw new core.AnomalyError(`${err.message}\n  where      at column ${pos + 1} of the expression`, err);
       if (err instanceof core.TapegradError && !(err instanceof UsageError)) throw new ExprError(source, pos, err.message);
       throw err;
     }

@@ -8,6 +8,8 @@ import { derivedSeed, OptionReader, parseOptions } from '../args.js';
 import { type Command } from '../command.js';
 import { EXIT, UsageError } from '../errors.js';
 import { explainNetwork, type ExplainNet } from '../explain-net.js';
+import { explainExpression } from '../explain-expr.js';
+import { prepareExpression } from './graph.js';
 import { type Io } from '../io.js';
 import { activationOption } from '../problem.js';
 import { fmtErr } from '../render.js';
@@ -19,6 +21,8 @@ const OPTIONS = {
   x: { type: 'string' },
   y: { type: 'string' },
   json: { type: 'boolean' },
+  expr: { type: 'string', short: 'e' },
+  var: { type: 'string', multiple: true },
 } as const;
 
 /**
@@ -41,7 +45,18 @@ export const MAX_EXPLAIN_PARAMS = 1000;
 export const explainCommand: Command = {
   name: 'explain',
   summary: "backprop worked by hand on seed 003's 2-3-2 network, every number checked against the tape",
-  help: `Usage: tapegrad explain [--layers 2,3,2] [--activation sigmoid] [--seed n] [--x 0.05,0.1] [--y 0.01,0.99] [--json]
+  help: `Usage:
+  tapegrad explain [--layers 2,3,2] [--activation sigmoid] [--seed n] [--x 0.05,0.1] [--y 0.01,0.99] [--json]
+  tapegrad explain --expr '<expression>' [--var name=value ...] [--json]
+
+With --expr, any expression of the language tapegrad graph takes (see tapegrad graph --help):
+the forward chain, then the backward pass one step at a time, each with its upstream g, the
+op's local rule, each input's contribution and the running total where a value is used more
+than once. Every value is recomputed without the tape and every gradient ∂out/∂value is
+checked by central differences; exits 1 if any disagrees. Example:
+  tapegrad explain --expr 'sigmoid(w*x + b)' --var w=0.5 --var x=2 --var b=-1
+
+Without --expr:
 
 Prints seed 003's derivation with numbers, for one sample and the cost C₀ = Σ_j (a_j⁽ᴸ⁾ − y_j)²:
   forward   z_j⁽ˡ⁾ = Σ_k w_jk⁽ˡ⁾ a_k⁽ˡ⁻¹⁾ + b_j⁽ˡ⁾,   a_j⁽ˡ⁾ = σ(z_j⁽ˡ⁾)
@@ -65,10 +80,20 @@ Options:
   -s, --seed <n>            random weights (and x, y unless given) from this seed, an integer >= 0
   --x <values>              the input, comma-separated (length = first width)
   --y <values>              the target, comma-separated (length = last width)
+  -e, --expr <text>         explain this expression instead of the network (a scalar value)
+  --var <name=value>        a variable of --expr (repeat): a number, a comma list or JSON arrays
   --json                    print one JSON object (every number and check) instead of the text`,
   run(argv: readonly string[], io: Io): number {
     const cmd = 'tapegrad explain';
     const o = new OptionReader(cmd, parseOptions(cmd, argv, OPTIONS));
+    const expr = o.string('expr');
+    if (expr !== undefined) {
+      for (const name of ['layers', 'activation', 'seed', 'x', 'y'] as const) {
+        if (o.values[name] !== undefined) throw new UsageError(`${cmd} --${name}: only applies to the network walk-through, not --expr (give the expression's variables with --var)`);
+      }
+      return explainExpressionReport(expr, o.strings('var'), io, o.flag('json'));
+    }
+    if (o.strings('var').length > 0) throw new UsageError(`${cmd} --var: only applies to --expr '<expression>'`);
     const sizes = o.sizes('layers', SEED_003_NET.sizes, { minLength: 2 });
     const params = sizes.slice(1).reduce((acc, n, i) => acc + n * (sizes[i]! + 1), 0);
     if (params > MAX_EXPLAIN_PARAMS) {
@@ -99,6 +124,25 @@ Options:
     return explainReport({ sizes, W, b, activation, x, y }, io, { json: o.flag('json'), title });
   },
 };
+
+/**
+ * Prints the walk-through of an expression (text or JSON) and returns the exit code: 0 when
+ * every number passes its independent check, 1 otherwise.
+ * @param source the expression @param varSpecs `name=value` strings as `--var` takes them
+ * @returns the exit code (EXIT.ok or EXIT.checkFailed)
+ * @example explainExpressionReport('sigmoid(w*x + b)', ['w=0.5', 'x=2', 'b=-1'], memoryIo(), false)
+ */
+export function explainExpressionReport(source: string, varSpecs: readonly string[], io: Io, json: boolean): number {
+  const { ast, vars } = prepareExpression('explain', source, varSpecs);
+  const ex = explainExpression(source, ast, vars);
+  io.stdout.write(json ? JSON.stringify(ex.toJSON()) + '\n' : ex.lines.join('\n') + '\n');
+  if (!ex.ok) {
+    const bad = ex.checks.find((c) => !c.ok)!;
+    io.stderr.write(`tapegrad explain: the ${bad.kind} of ${bad.label} disagrees with its check by ${bad.maxAbsDiff}\n`);
+    return EXIT.checkFailed;
+  }
+  return EXIT.ok;
+}
 
 /**
  * Prints the walk-through of `net` (text or JSON) and returns the exit code: 0 when every

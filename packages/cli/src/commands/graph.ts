@@ -8,7 +8,7 @@ import { checkingNan } from '../check-nan.js';
 import { type Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { evaluate, variablesOf } from '../expr-eval.js';
-import { functionNames, parseExpr } from '../expr.js';
+import { type Expr, functionNames, parseExpr } from '../expr.js';
 import { parseVar } from '../vars.js';
 import { type Io } from '../io.js';
 import { modelTrace } from '../model-trace.js';
@@ -116,7 +116,31 @@ Examples:
  * @example traceExpression('sigmoid(w*x + b)', ['w=0.5', 'x=2', 'b=-1']).toTable()
  */
 export function traceExpression(source: string, varSpecs: readonly string[]): TapeRecord {
-  return tracedExpression(source, varSpecs, false);
+  const { ast, vars } = prepareExpression('graph', source, varSpecs);
+  return traceTape.named((traced) => evaluate(source, ast, new Map(Object.entries(traced))), vars);
+}
+
+/**
+ * @internal Parses an expression and its `--var` values for `graph` and `explain`: every variable
+ * given once and used, the expression evaluated once untraced so that undefined variables and
+ * shape errors surface with their column.
+ * @returns the syntax tree and the variables by name, in order of first use (own properties, even `__proto__`)
+ */
+export function prepareExpression(command: string, source: string, varSpecs: readonly string[]): { ast: Expr; vars: Record<string, Tensor> } {
+  if (!Array.isArray(varSpecs)) throw new ArgumentError(`traceExpression: varSpecs must be an array of 'name=value' strings, got ${describeValue(varSpecs)}`);
+  const ast = parseExpr(source);
+  const given = new Map<string, Tensor>();
+  for (const [name, value] of varSpecs.map(parseVar)) {
+    if (given.has(name)) throw new UsageError(`${command} --var: '${name}' is given twice; pass each variable once`);
+    given.set(name, value);
+  }
+  const names = variablesOf(ast);
+  const unused = [...given.keys()].filter((k) => !names.includes(k));
+  if (unused.length > 0) throw new UsageError(`${command} --var: ${unused.map((u) => `'${u}'`).join(', ')} not used by the expression '${source}'; remove it or fix the expression`);
+  evaluate(source, ast, given);
+  // Own properties even for a variable named __proto__ (an assignment would set the prototype).
+  const vars: Record<string, Tensor> = Object.fromEntries(names.map((n) => [n, given.get(n)!]));
+  return { ast, vars };
 }
 
 /** traceExpression, the traced evaluation (forward and gradient) in anomaly mode when `checkNan`. */
