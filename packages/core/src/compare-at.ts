@@ -206,8 +206,8 @@ function makeReport(rows: CompareAtRow[], batch: number | null, rtol: number, at
  * well as parameters, and says what is wrong where they differ. `f` is traced with
  * `traceTape.named(f, args)`, so a value's name is its path in `args` (`params.W1` for
  * `{ params: { W1 } }`) or a label given with `named(x, 'hpreact')` inside `f`. Rows come in
- * backward order (tape entry descending: from the loss back to the parameters, as the
- * "backprop ninja" lecture's `cmp` table goes), each `exact` (equal in every entry), `close`
+ * backward order (from the loss back to the inputs, as the "backprop ninja" lecture's `cmp`
+ * table goes: tape entry descending, a parameter just after the first op that reads it, where its gradient is complete), each `exact` (equal in every entry), `close`
  * (every entry within `atol + rtol·|tape|`) or `WRONG`, with the max abs difference and, for a
  * WRONG row, the {@link diagnose} diagnosis: a named factor (`1/N`, `2`, `-1`), a transpose, a
  * broadcast left unsummed, a missing or doubled derivative, zeros, or a shape.
@@ -263,6 +263,14 @@ export function compareAt<P extends Tree>(f: (args: P) => Tensor, args: P, expec
     const at = hits[0]!;
     return compareRow(name, mine, at, derivativesAt(at, entries, raw), { rtol, atol, batch });
   });
-  rows.sort((a, b) => b.entry - a.entry);
+  // An argument's gradient is complete when the first op that reads it has passed its g back,
+  // so it sits just after that op in the backward order (out, b2, W2, h, ... as the lecture's
+  // table goes), not after every intermediate.
+  const when = (entry: number): number => {
+    if (entries[entry]!.argument === null) return entry;
+    const first = entries.findIndex((e) => e.inputs.some((i) => i.from === entry));
+    return first < 0 ? entry : first - 0.5;
+  };
+  rows.sort((a, b) => when(b.entry) - when(a.entry));
   return makeReport(rows, batch, rtol, atol);
 }
