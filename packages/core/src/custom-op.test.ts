@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  ArgumentError, GradError, type Tensor, add, cos, customOp, grad, hvp, jvp, mul, sin, stopGradient, sum, tensor, valueAndGrad,
+  ArgumentError, GradError, type Tensor, add, cos, customOp, grad, hvp, jvp, mul, scalar, sin, stopGradient, sum, tensor, traceTape, valueAndGrad,
 } from './index.js';
 import { callWith } from './testing/untyped.js';
 import { expectAllClose } from './testing/numeric.js';
@@ -148,5 +148,28 @@ describe('customOp: a VJP written with tensor ops', () => {
     expectAllClose(second, fd, 0, 1e-7);
     // And the closed form: f = x³cos x + x⁴, f'' = 6x cos x - 6x² sin x - x³ cos x + 12x².
     expectAllClose(second, xs.map((v) => 6 * v * Math.cos(v) - 6 * v * v * Math.sin(v) - v ** 3 * Math.cos(v) + 12 * v * v), 1e-13, 1e-13);
+  });
+});
+
+describe('customOp rules', () => {
+  const cube = (rules?: unknown) =>
+    Reflect.apply(customOp, undefined, [{
+      name: 'cube', inputs: ['x'], forward: (x: Tensor) => mul(x, mul(x, x)),
+      vjp: { x: (g: Tensor, { saved: { x } }: { saved: { x: Tensor } }) => mul(g, mul(3, mul(x, x))) },
+      ...(rules === undefined ? {} : { rules }),
+    }]) as (x: Tensor) => Tensor;
+
+  it('a custom op with rule text shows it in steps(), like a built-in op', () => {
+    const op = cube({ x: { text: '∂/∂x x³ = 3x²', tex: '3x^2' } });
+    const steps = traceTape((x) => op(x), scalar(2)).steps();
+    expect(steps.backward[0]!.inputs[0]!.rule).toEqual({ text: '∂/∂x x³ = 3x²', tex: '3x^2' });
+    expect(steps.backward[0]!.inputs[0]!.contribution!.data[0]).toBe(12);
+    expect(traceTape((x) => cube()(x), scalar(2)).steps().backward[0]!.inputs[0]!.rule).toBeNull();
+  });
+
+  it('bad rules are ArgumentErrors naming the op', () => {
+    expect(() => cube({ y: { text: 'a', tex: 'a' } })).toThrow(/customOp 'cube': rules has an entry for 'y', which is not an input/);
+    expect(() => cube({ x: { text: 'a' } })).toThrow(/rules.x must be \{ text: string, tex: string \}/);
+    expect(() => cube('d/dx')).toThrow(ArgumentError);
   });
 });

@@ -3,7 +3,7 @@
  * tape records one entry whose rules are the user's.
  */
 import { ArgumentError, GradError, checkOptions, describeValue, showValue } from './errors.js';
-import { type OpDef, type Vjp, type VjpContext, isRecording, noGrad, recordCustom } from './tape.js';
+import { type OpDef, type RuleText, type Vjp, type VjpContext, isRecording, noGrad, recordCustom } from './tape.js';
 import { Tensor } from './tensor.js';
 
 /**
@@ -27,6 +27,8 @@ export interface CustomOpSpec<I extends readonly Tensor[], N extends string = st
    * by grad of grad, hvp, jvp or hessian, is a GradError instead of a wrong number).
    */
   readonly order?: 1 | 2;
+  /** The local rule of each input as text and TeX, shown by `steps()`, `tapegrad explain` and anomaly reports (like the built-in ops'). */
+  readonly rules?: { readonly [K in NoInfer<N>]?: RuleText };
 }
 
 /**
@@ -47,7 +49,7 @@ export interface CustomOpSpec<I extends readonly Tensor[], N extends string = st
  */
 export function customOp<I extends readonly Tensor[], N extends string, S extends N | 'out' = N | 'out'>(spec: CustomOpSpec<I, N, S>): (...inputs: I) => Tensor {
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new ArgumentError(`customOp: spec must be an object { name, inputs, forward, vjp, saves? }, got ${describeValue(spec)}`);
-  checkOptions('customOp', spec, ['name', 'inputs', 'forward', 'vjp', 'saves', 'order']);
+  checkOptions('customOp', spec, ['name', 'inputs', 'forward', 'vjp', 'saves', 'order', 'rules']);
   const { name, inputs } = spec;
   if (typeof name !== 'string' || name === '') throw new ArgumentError(`customOp: name must be a non-empty string, got ${showValue(name)}`);
   if (!Array.isArray(inputs) || inputs.length === 0) throw new ArgumentError(`customOp '${name}': inputs must be a non-empty array of input names, got ${describeValue(inputs)}`);
@@ -87,7 +89,8 @@ export function customOp<I extends readonly Tensor[], N extends string, S extend
     const rule = userRules[input];
     Object.defineProperty(guarded, input, { value: rule === null || rule === undefined ? null : guardRule(name, input, rule, order), enumerable: true });
   }
-  const op: OpDef<undefined, N, S> = { name, inputs, saves: saves as readonly S[], vjp: guarded as { readonly [K in N]: Vjp<undefined, S> | null } };
+  const rules = rulesArg<N>(name, inputs, spec.rules);
+  const op: OpDef<undefined, N, S> = { name, inputs, saves: saves as readonly S[], vjp: guarded as { readonly [K in N]: Vjp<undefined, S> | null }, ...(rules === undefined ? {} : { rules }) };
   return (...xs: I): Tensor => {
     if (xs.length !== inputs.length) throw new ArgumentError(`${name}: expects ${inputs.length} input(s) (${inputs.join(', ')}), got ${xs.length}`);
     xs.forEach((x, i) => {
@@ -152,4 +155,20 @@ function allZero(t: Tensor): boolean {
   const d = t.data;
   for (let k = 0; k < d.length; k++) if (d[k] !== 0) return false;
   return true;
+}
+
+/** `rules`: absent, or an object whose own keys are input names, each `{ text, tex }` of strings; copied so later edits do not reach the op. */
+function rulesArg<N extends string>(name: string, inputs: readonly N[], rules: unknown): { readonly [K in N]?: RuleText } | undefined {
+  if (rules === undefined) return undefined;
+  if (rules === null || typeof rules !== 'object' || Array.isArray(rules)) throw new ArgumentError(`customOp '${name}': rules must be an object { <input>: { text, tex } }, got ${describeValue(rules)}`);
+  const out: { [K in N]?: RuleText } = {};
+  const names: readonly string[] = inputs;
+  for (const [key, r] of Object.entries(rules)) {
+    if (!names.includes(key)) throw new ArgumentError(`customOp '${name}': rules has an entry for '${key}', which is not an input (${inputs.join(', ')}); check the spelling`);
+    const text: unknown = r !== null && typeof r === 'object' && Object.hasOwn(r, 'text') ? Reflect.get(r, 'text') : undefined;
+    const tex: unknown = r !== null && typeof r === 'object' && Object.hasOwn(r, 'tex') ? Reflect.get(r, 'tex') : undefined;
+    if (typeof text !== 'string' || typeof tex !== 'string') throw new ArgumentError(`customOp '${name}': rules.${key} must be { text: string, tex: string }, like { text: '∂/∂x x³ = 3x²', tex: '3x^2' }, got ${describeValue(r)}`);
+    Object.defineProperty(out, key, { value: { text, tex }, enumerable: true });
+  }
+  return out;
 }
