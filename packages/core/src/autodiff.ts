@@ -69,15 +69,16 @@ function traceCall(where: string, f: (...args: never[]) => unknown, args: readon
   return { out, outLeaves, vars, nodes };
 }
 
-/** Checks the kind of `argnums` when the function is made (its range needs the call's arguments). */
-function checkArgnumsKind(where: string, argnums: unknown): void {
+/** @internal Checks the kind of `argnums` when the function is made (its range needs the call's arguments); jacobian and hessian share it. */
+export function checkArgnumsKind(where: string, argnums: unknown): void {
   if (argnums === undefined || typeof argnums === 'number') return;
   if (!Array.isArray(argnums) || !argnums.every((a) => typeof a === 'number')) {
     throw new GradError(`${where}: argnums must be an argument index or an array of them, got ${Array.isArray(argnums) ? `[${argnums.map(showValue).join(', ')}]` : showValue(argnums)}`);
   }
 }
 
-function normalizeArgnums(where: string, argnums: Argnums, nargs: number): number[] {
+/** @internal `argnums` as a list of distinct in-range argument positions. */
+export function normalizeArgnums(where: string, argnums: Argnums, nargs: number): number[] {
   const list = typeof argnums === 'number' ? [argnums] : [...argnums];
   if (list.length === 0) throw new GradError(`${where}: argnums is empty; name at least one argument to differentiate`);
   for (const a of list) {

@@ -3,13 +3,13 @@
  * `hessian` (forward over reverse, one JVP of the gradient per input entry), over
  * parameter trees, with JAX's layout: a block is shaped `[...out, ...in]`.
  */
-import { GradError, ShapeError, describeValue, fmtShape, showValue } from './errors.js';
+import { GradError, ShapeError, describeValue, fmtShape } from './errors.js';
 import { functionArg } from './args.js';
 import { MAX_ELEMENTS } from './shape.js';
 import { type Tree, flattenTree, unflattenTree } from './pytree.js';
 import { noGrad } from './tape.js';
 import { Tensor, zeros } from './tensor.js';
-import { type Argnums, type Grads, grad, jvp, vjp } from './autodiff.js';
+import { type Argnums, type Grads, checkArgnumsKind, grad, jvp, normalizeArgnums, vjp } from './autodiff.js';
 import { concat, slice } from './ops/indexing.js';
 import { reshape } from './ops/structural.js';
 
@@ -23,25 +23,6 @@ export type Jacobian<Out, Args extends readonly unknown[], N extends Argnums> = 
 export type Hessian<Args extends readonly unknown[], N extends Argnums> = N extends number
   ? NestTree<Args[N], Args[N]>
   : { -readonly [K in keyof N]: N[K] extends number ? { -readonly [L in keyof N]: N[L] extends number ? NestTree<Args[N[K]], Args[N[L]]> : never } : never };
-
-function checkArgnumsKind(where: string, argnums: unknown): void {
-  if (argnums === undefined || typeof argnums === 'number') return;
-  if (!Array.isArray(argnums) || !argnums.every((a) => typeof a === 'number')) {
-    throw new GradError(`${where}: argnums must be an argument index or an array of them, got ${Array.isArray(argnums) ? `[${argnums.map(showValue).join(', ')}]` : showValue(argnums)}`);
-  }
-}
-
-function argnumList(where: string, argnums: Argnums, nargs: number): number[] {
-  const list = typeof argnums === 'number' ? [argnums] : [...argnums];
-  if (list.length === 0) throw new GradError(`${where}: argnums is empty; name at least one argument to differentiate`);
-  for (const a of list) {
-    if (!Number.isInteger(a) || a < 0 || a >= nargs) {
-      throw new GradError(`${where}: argnums ${a} is out of range; f was called with ${nargs} argument(s), so use 0..${nargs - 1}`);
-    }
-  }
-  if (new Set(list).size !== list.length) throw new GradError(`${where}: argnums [${list.join(',')}] repeats an argument`);
-  return list;
-}
 
 /** `f` as a function of the `nums` arguments only, the others held at `args`. */
 function restrict(f: (...a: never[]) => unknown, args: readonly unknown[], nums: readonly number[]): (...ps: unknown[]) => unknown {
@@ -114,7 +95,7 @@ export function jacobian<Args extends readonly unknown[], Out extends Tree, cons
   checkArgnumsKind('jacobian', argnums);
   const which: Argnums = argnums ?? 0;
   return (...args: Args) => {
-    const nums = argnumList('jacobian', which, args.length);
+    const nums = normalizeArgnums('jacobian', which, args.length);
     const inLeaves = nums.map((i) => flattenTree(args[i], 'jacobian', `argument ${i}`));
     const g = restrict(f, args, nums);
     let outLeaves: Tensor[] = [];
@@ -169,7 +150,7 @@ export function hessian<Args extends readonly unknown[], const N extends Argnums
   checkArgnumsKind('hessian', argnums);
   const which: Argnums = argnums ?? 0;
   return (...args: Args) => {
-    const nums = argnumList('hessian', which, args.length);
+    const nums = normalizeArgnums('hessian', which, args.length);
     const perArg = nums.map((i) => flattenTree(args[i], 'hessian', `argument ${i}`));
     const leaves = perArg.flat();
     const sizes = leaves.map((t) => t.size);
