@@ -6,7 +6,7 @@
  * independent route: each value recomputed without the tape, each gradient ∂out/∂value by
  * central differences of the expression with that value perturbed.
  */
-import { type Steps, type StepsJSON, type TapeEntry, type TapeRecord, type Tensor, fmtNumber, fmtShape, noGrad, tensor, traceTape } from '@tapegrad/core';
+import { type Steps, type StepsJSON, type TapeEntry, type TapeRecord, type Tensor, fmtNumber, fmtShape, fmtValue as brief, noGrad, tensor, traceTape } from '@tapegrad/core';
 import { UsageError } from './errors.js';
 import { type Expr } from './expr.js';
 import { evaluateWith } from './expr-eval.js';
@@ -45,14 +45,6 @@ export const MAX_EXPLAIN_ENTRIES = 2000;
 const H = 1e-6;
 const TOL = 1e-6;
 export const EXPLAIN_EXPR_TOLERANCE = 'values bitwise; gradients |tape − central difference| <= 1e-6·(1 + |out| + |grad|), step 1e-6·max(1, |v|)';
-
-function brief(t: Tensor): string {
-  if (t.size === 1) return fmtNumber(t.data[0]!);
-  if (t.size <= 6) return `${fmtShape(t.shape)} [${Array.from(t.data, fmtNumber).join(', ')}]`;
-  let m = 0;
-  for (const v of t.data) m = Math.max(m, Math.abs(v));
-  return `${fmtShape(t.shape)} (|max| ${fmtNumber(m)})`;
-}
 
 function labelOf(e: TapeEntry): string {
   return e.name ?? `#${e.index}`;

@@ -30,8 +30,8 @@ export function rangeOf(t: Tensor): ValueRange {
       if (v > max) max = v;
     }
   }
-  const any = min <= max;
-  return { shape: [...t.shape], min: any ? min : null, max: any ? max : null, nan, posInf, negInf, zeros };
+  const hasFinite = min <= max;
+  return { shape: [...t.shape], min: hasFinite ? min : null, max: hasFinite ? max : null, nan, posInf, negInf, zeros };
 }
 
 /** `2 NaN, 1 +Inf` (empty when every entry is finite). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ArgumentError, GradError, type Tensor, add, exp, grad, mul, named, scalar, sigmoid, sum, tanh, tensor, traceTape, zeros } from './index.js';
+import { ArgumentError, GradError, type Tensor, add, fmtValue, exp, grad, mul, named, scalar, sigmoid, sum, tanh, tensor, traceTape, zeros } from './index.js';
 import { tapeLength } from './tape.js';
 import { callWith } from './testing/untyped.js';
 
@@ -264,5 +264,14 @@ describe('named values', () => {
       return sum(w);
     }, tensor([1, 2]));
     expect(Array.from(rec.grad('unused').data)).toEqual([0, 0]);
+  });
+});
+
+describe('fmtValue', () => {
+  it('prints a value as the table and steps() do', () => {
+    expect(fmtValue(scalar(0.25))).toBe('0.25');
+    expect(fmtValue(tensor([1, 2]))).toBe('[1, 2]');
+    expect(fmtValue(tensor([[1, -7], [3, 4], [5, 6]]))).toBe('[3,2] (|max| 7)');
+    expect(() => callWith(fmtValue, [3])).toThrow(ArgumentError);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { ArgumentError, GradError, describeValue } from './errors.js';
 import { functionArg } from './args.js';
-import { type GraphOptions, type TapeEntry, type TapeInput, type TapeTableOptions, renderDot, renderMermaid, renderTable } from './inspect-render.js';
+import { type GraphOptions, type TapeEntry, type TapeInput, type TapeTableOptions, brief, renderDot, renderMermaid, renderTable } from './inspect-render.js';
 import { type Tree, flattenTreeWithPaths, unflattenTree } from './pytree.js';
 import { type Node, type Recorded, backward, beginTrace, endTrace, variable, withListener } from './tape.js';
 import { Tensor, ones, zeros } from './tensor.js';
@@ -162,3 +162,15 @@ export interface TraceTape {
  * @example traceTape.named(({ w }) => sum(mul(w, w)), { w: tensor([1, 2]) }).toTable()
  */
 export const traceTape: TraceTape = Object.assign(tracePositional, { named: traceNamed });
+
+/**
+ * A value in a few characters, as the tape's table, graphs and `steps()` print it: a number,
+ * up to 4 numbers in full, else the shape and the largest magnitude.
+ * @param t any shape @returns e.g. `0.25`, `[1, 2]`, `[8,4] (|max| 0.92)`
+ * @throws ArgumentError when t is not a Tensor.
+ * @example fmtValue(tensor([1, 2])) // '[1, 2]'
+ */
+export function fmtValue(t: Tensor): string {
+  if (!(t instanceof Tensor)) throw new ArgumentError(`fmtValue: t must be a Tensor, got ${describeValue(t)}`);
+  return brief(t);
+}
