@@ -28,6 +28,20 @@ export default defineConfig({
       project('cli', ['packages/cli/src/**/*.test.ts']),
       project('bench', ['packages/bench/src/**/*.test.ts']),
       project('cross-package', ['test/**/*.test.ts']),
+      project('playground', ['packages/playground/src/**/*.test.ts']),
+      // The playground in a real headless Chromium against the built site: one browser at a
+      // time (two cores), after a global setup that builds and serves the site once.
+      {
+        resolve: { alias },
+        test: {
+          name: 'playground-e2e',
+          include: ['packages/playground/e2e/**/*.e2e.test.ts'],
+          globalSetup: ['packages/playground/e2e/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

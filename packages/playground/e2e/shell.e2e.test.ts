@@ -1,0 +1,30 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSite, type Site } from './site.js';
+
+describe('the shell', () => {
+  let site: Site;
+  beforeAll(async () => {
+    site = await openSite();
+  });
+  afterAll(async () => {
+    await site?.close();
+  });
+
+  it('opens every view from its tab, by keyboard, with no console error', async () => {
+    await site.open('#/');
+    const tabs = site.page.locator('#tabs a');
+    expect(await tabs.allTextContents()).toEqual(['Expression lab', 'Network lab', 'Derivative lab', 'Worked 2-3-2']);
+    for (const [i, id] of ['expr', 'net', 'deriv', 'worked'].entries()) {
+      await tabs.nth(i).focus();
+      await site.page.keyboard.press('Enter');
+      await site.page.waitForFunction((v) => location.hash.startsWith(`#/${v}`), id);
+      expect(await tabs.nth(i).getAttribute('aria-current')).toBe('page');
+    }
+    expect(site.errors).toEqual([]);
+  });
+
+  it('falls back to the expression lab for an unknown address', async () => {
+    await site.open('#/nowhere?x=1');
+    expect(await site.page.locator('#tabs a[aria-current=page]').textContent()).toBe('Expression lab');
+  });
+});
