@@ -29,8 +29,10 @@ export default defineConfig({
       project('bench', ['packages/bench/src/**/*.test.ts']),
       project('cross-package', ['test/**/*.test.ts']),
       project('playground', ['packages/playground/src/**/*.test.ts']),
-      // The playground in a real headless Chromium against the built site: one browser at a
-      // time (two cores), after a global setup that builds and serves the site once.
+      // The playground in a real headless Chromium against the built site: after every other
+      // project has finished (groupOrder), one file and one browser at a time (two cores, and
+      // the training-speed figure it measures should not compete with unit tests), after a
+      // global setup that builds and serves the site once.
       {
         resolve: { alias },
         test: {
@@ -38,6 +40,7 @@ export default defineConfig({
           include: ['packages/playground/e2e/**/*.e2e.test.ts'],
           globalSetup: ['packages/playground/e2e/global-setup.ts'],
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
