@@ -1,0 +1,257 @@
+/**
+ * The network lab's training, DOM-free: one model, one optimizer, a seeded stream of batches,
+ * and per step the gradient by the chosen method (nn's backpropTape, ClosedFormBackprop or
+ * finiteDifferenceGradients), the live agreement between the methods, and the loss history.
+ */
+import { type Tensor, Rng, tensorView } from '@tapegrad/core';
+import {
+  type Activation,
+  type GradResult,
+  type LayerGrads,
+  type Loss,
+  type MLP,
+  type Optimizer,
+  ClosedFormBackprop,
+  accuracy,
+  adam,
+  adamw,
+  backpropTape,
+  compareGradients,
+  createMLP,
+  evaluate,
+  finiteDifferenceGradients,
+  getLoss,
+  momentum,
+  predict,
+  sgd,
+} from '@tapegrad/nn';
+import { type GradientKey, type LossKey, type OptimizerKey } from './config.js';
+import { type Dataset } from './datasets.js';
+
+/** Finite differences are compared with the tape every this many steps, on at most FD_BATCH samples. */
+export const FD_EVERY = 20;
+export const FD_BATCH = 16;
+/** The loss history keeps at most this many points (older ones are thinned by halves). */
+export const HISTORY_MAX = 1000;
+
+/** What a Trainer needs: the data, the network, and the optimizer settings. */
+export interface TrainerSpec {
+  readonly data: Dataset;
+  /** Hidden widths and their activations (the output is one unit). */
+  readonly hidden: readonly { readonly width: number; readonly activation: Activation }[];
+  readonly loss: LossKey;
+  readonly optimizer: OptimizerKey;
+  readonly lr: number;
+  /** Samples per step (capped at the data's size). */
+  readonly batch: number;
+  readonly weightDecay: number;
+  readonly gradient: GradientKey;
+  /** Seeds the initial weights and the batch order. */
+  readonly seed: number;
+}
+
+/** The live agreement of the methods: max relative difference, as nn's compareGradients measures it. */
+export interface Agreement {
+  /** Tape vs closed form on the last step's batch (NaN before the first step). */
+  readonly tapeVsClosed: number;
+  /** Finite differences vs the tape on a small batch, at the last check (NaN before it). */
+  readonly fdVsTape: number;
+  /** The step at which finite differences were last checked (0: never). */
+  readonly fdStep: number;
+}
+
+/** The nn loss for a key, and the output layer's activation it needs. */
+export function lossOf(key: LossKey): { loss: Loss; output: 'identity' | 'sigmoid' } {
+  if (key === 'bce') return { loss: getLoss('binaryCrossEntropy'), output: 'identity' };
+  return { loss: getLoss(key === 'mse' ? 'meanSquared' : key), output: 'sigmoid' };
+}
+
+function optimizerOf(key: OptimizerKey, lr: number, weightDecay: number): Optimizer {
+  switch (key) {
+    case 'sgd':
+      return sgd({ lr, weightDecay });
+    case 'momentum':
+      return momentum({ lr, weightDecay });
+    case 'adam':
+      return adam({ lr, weightDecay });
+    case 'adamw':
+      return adamw({ lr, weightDecay });
+  }
+}
+
+/** Views of ClosedFormBackprop's live gradient buffers as a gradient result's layers. */
+function gradViews(model: MLP, bp: ClosedFormBackprop): LayerGrads[] {
+  return model.layers.map((l, i) => ({ W: tensorView(bp.gW[i]!, [l.outputSize, l.inputSize]), b: tensorView(bp.gb[i]!, [l.outputSize]) }));
+}
+
+/**
+ * One training run. `step()` draws the next batch (a seeded shuffle of the data, reshuffled each
+ * epoch), computes the tape's and the closed form's gradients (and finite differences when
+ * chosen, or every FD_EVERY steps on a small batch for the agreement), updates the weights with
+ * the chosen method's gradient, and records the whole data set's cost.
+ */
+export class Trainer {
+  readonly model: MLP;
+  readonly loss: Loss;
+  /** The output layer's activation: `identity` (a logit, probability σ(out)) or `sigmoid`. */
+  readonly output: 'identity' | 'sigmoid';
+  readonly data: Dataset;
+  readonly batch: number;
+  readonly gradient: GradientKey;
+  /** Steps taken. */
+  steps = 0;
+  /** The data set's cost: before training, then after each kept step (see `historyStride`). */
+  readonly history: number[] = [];
+  /** Steps between consecutive history points (doubles when the history is thinned). */
+  historyStride = 1;
+  /** The gradient the last step used (∂C/∂W, ∂C/∂b per layer; live views, overwritten by the next step). */
+  lastGrads: readonly LayerGrads[] | null = null;
+  agreement: Agreement = { tapeVsClosed: NaN, fdVsTape: NaN, fdStep: 0 };
+
+  readonly #optimizer: Optimizer;
+  readonly #cf: ClosedFormBackprop;
+  readonly #cfGrads: LayerGrads[];
+  readonly #order: Uint32Array;
+  readonly #rng: Rng;
+  #cursor = 0;
+  readonly #Xb: Float64Array;
+  readonly #Yb: Float64Array;
+  readonly #XbT: Tensor;
+  readonly #YbT: Tensor;
+  readonly #Xall: Tensor;
+  readonly #Yall: Tensor;
+
+  /**
+   * @throws the nn errors of createMLP or the optimizers for a bad setup (the page shows their messages).
+   */
+  constructor(spec: TrainerSpec) {
+    const { loss, output } = lossOf(spec.loss);
+    this.loss = loss;
+    this.output = output;
+    this.data = spec.data;
+    this.gradient = spec.gradient;
+    const n = spec.data.n;
+    this.batch = Math.max(1, Math.min(spec.batch, n));
+    this.model = createMLP({
+      sizes: [2, ...spec.hidden.map((l) => l.width), 1],
+      activations: [...spec.hidden.map((l) => l.activation), output],
+      seed: spec.seed,
+    });
+    this.#optimizer = optimizerOf(spec.optimizer, spec.lr, spec.weightDecay);
+    this.#cf = new ClosedFormBackprop(this.model, loss, 'mean');
+    this.#cfGrads = gradViews(this.model, this.#cf);
+    this.#rng = new Rng(spec.seed + 1);
+    this.#order = Uint32Array.from({ length: n }, (_, i) => i);
+    this.#shuffle();
+    this.#Xb = new Float64Array(2 * this.batch);
+    this.#Yb = new Float64Array(this.batch);
+    this.#XbT = tensorView(this.#Xb, [this.batch, 2]);
+    this.#YbT = tensorView(this.#Yb, [this.batch, 1]);
+    this.#Xall = tensorView(spec.data.X, [n, 2]);
+    this.#Yall = tensorView(spec.data.y, [n, 1]);
+    this.history.push(this.cost());
+  }
+
+  #shuffle(): void {
+    const o = this.#order;
+    for (let i = o.length - 1; i > 0; i--) {
+      const j = Math.floor(this.#rng.next() * (i + 1));
+      const t = o[i]!;
+      o[i] = o[j]!;
+      o[j] = t;
+    }
+  }
+
+  /** Fills the reused batch buffers with the next `batch` samples of the shuffled order. */
+  #nextBatch(): void {
+    const { X, y } = this.data;
+    for (let r = 0; r < this.batch; r++) {
+      if (this.#cursor >= this.#order.length) {
+        this.#shuffle();
+        this.#cursor = 0;
+      }
+      const i = this.#order[this.#cursor++]!;
+      this.#Xb[2 * r] = X[2 * i]!;
+      this.#Xb[2 * r + 1] = X[2 * i + 1]!;
+      this.#Yb[r] = y[i]!;
+    }
+  }
+
+  /** The mean loss over the whole data set at the current weights. */
+  cost(): number {
+    return evaluate(this.model, this.#Xall, this.#Yall, this.loss);
+  }
+
+  /** The fraction of points on the right side of the boundary. */
+  accuracy(): number {
+    return accuracy(this.model, this.#Xall, this.#Yall, { threshold: this.output === 'identity' ? 0 : 0.5 });
+  }
+
+  /**
+   * One optimizer step with the chosen gradient; updates `agreement`, `lastGrads` and `history`.
+   * @returns the data set's cost after the step
+   */
+  step(): number {
+    this.#nextBatch();
+    const tape = backpropTape(this.model, this.#XbT, this.#YbT, this.loss);
+    const closedLoss = this.#cf.run(this.#Xb, this.#Yb, this.batch);
+    const closed: GradResult = { loss: closedLoss, grads: this.#cfGrads };
+    const tapeVsClosed = compareGradients(tape, closed).maxRelError;
+    let { fdVsTape, fdStep } = this.agreement;
+    let grads: readonly LayerGrads[];
+    if (this.gradient === 'fd') {
+      const fd = finiteDifferenceGradients(this.model, this.#XbT, this.#YbT, this.loss);
+      fdVsTape = compareGradients(tape, fd).maxRelError;
+      fdStep = this.steps + 1;
+      grads = fd.grads;
+    } else {
+      if (this.steps % FD_EVERY === 0) {
+        fdVsTape = this.fdCheck();
+        fdStep = this.steps + 1;
+      }
+      grads = this.gradient === 'tape' ? tape.grads : closed.grads;
+    }
+    this.agreement = { tapeVsClosed, fdVsTape, fdStep };
+    this.#optimizer.step(this.model, grads);
+    this.lastGrads = grads;
+    this.steps++;
+    const c = this.cost();
+    if (this.steps % this.historyStride === 0) {
+      this.history.push(c);
+      if (this.history.length > HISTORY_MAX) this.#thin();
+    }
+    return c;
+  }
+
+  /** Keeps every other history point (the first, the cost before training, stays). */
+  #thin(): void {
+    const kept = this.history.filter((_, i) => i % 2 === 0);
+    this.history.length = 0;
+    this.history.push(...kept);
+    this.historyStride *= 2;
+  }
+
+  /** Max relative difference between finite differences and the tape on the first FD_BATCH samples of the current batch. */
+  fdCheck(): number {
+    const m = Math.min(FD_BATCH, this.batch);
+    const X = tensorView(this.#Xb.subarray(0, 2 * m), [m, 2]);
+    const Y = tensorView(this.#Yb.subarray(0, m), [m, 1]);
+    const tape = backpropTape(this.model, X, Y, this.loss);
+    const fd = finiteDifferenceGradients(this.model, X, Y, this.loss);
+    // Central differences err by about 1e-10 relative (ε = 1e-6), so 1e-7 is the tolerance that
+    // separates their noise from a real disagreement; maxRelError's floor follows rtol and atol.
+    return compareGradients(tape, fd, { rtol: 1e-7, atol: 1e-10 }).maxRelError;
+  }
+
+  /**
+   * The probability of class 1 at every point of a grid (the heatmap), as one batch.
+   * @param grid `[m, 2]` row-major points @param out `[m]`, overwritten
+   */
+  probabilities(grid: Tensor, out: Float64Array): void {
+    const a = predict(this.model, grid).data;
+    for (let i = 0; i < out.length; i++) {
+      const v = a[i]!;
+      out[i] = this.output === 'identity' ? 1 / (1 + Math.exp(-v)) : v;
+    }
+  }
+}
