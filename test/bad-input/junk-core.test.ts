@@ -32,6 +32,7 @@ const EXCLUDED = new Map<string, string>([
   ['ArgumentError', 'error class'],
   ['GradError', 'error class'],
   ['AnomalyError', 'error class'],
+  ['ExprError', 'error class'],
   ['Tensor', 'internal, non-validating constructor (tensor() is the public maker)'],
   ['Rng', 'a class: called with new below'],
 ]);

@@ -44,7 +44,7 @@ describe('tapegrad explain --expr', () => {
   it('checks every gradient independently: a wrong VJP is caught, exit 1', () => {
     // A function whose VJP is off by a factor 2, planted in the expression language for this test.
     const bad = customOp({ name: 'badsq', inputs: ['x'], forward: (x: Tensor) => mul(x, x), vjp: { x: (g, { saved: { x } }) => mul(g, x) } });
-    const fn: Fn = { arity: [1, 1], call: ([x]) => bad(x!), help: 'badsq(x): x² with a wrong derivative' };
+    const fn: Fn = { arity: [1, 1], call: ([x]) => bad(x!), help: 'badsq(x): x² with a wrong derivative', elementwise: true };
     Reflect.apply(Map.prototype.set, FUNCTIONS, ['badsq', fn]);
     try {
       const { code, out, err } = runIo(['explain', '--expr', 'badsq(x) + x', '--var', 'x=1.5']);

@@ -1,15 +1,13 @@
 /**
- * `tapegrad explain --expr`: the chain rule worked step by step on any expression of the
- * CLI's language. The forward chain and the backward steps come from core's
+ * `tapegrad explain --expr`: the chain rule worked step by step on any expression of core's
+ * expression language (parseExpr, evaluateExpr). The forward chain and the backward steps come from core's
  * `TapeRecord.steps()` (the tape's own numbers: upstream g, each input's local rule, its
  * contribution, the running total at fan-out); every number is then checked by a second,
  * independent route: each value recomputed without the tape, each gradient ∂out/∂value by
  * central differences of the expression with that value perturbed.
  */
-import { type Steps, type StepsJSON, type TapeEntry, type TapeRecord, type Tensor, fmtNumber, fmtShape, fmtValue as brief, noGrad, tensor, traceTape } from '@tapegrad/core';
+import { type Expr, type Steps, type StepsJSON, type TapeEntry, type TapeRecord, type Tensor, evaluateExpr, fmtNumber, fmtShape, fmtValue as brief, noGrad, tensor, traceTape } from '@tapegrad/core';
 import { UsageError } from './errors.js';
-import { type Expr } from './expr.js';
-import { evaluateWith } from './expr-eval.js';
 
 /** One independent check of a number the walk-through prints. */
 export interface ExprCheck {
@@ -65,7 +63,7 @@ function entryOfValue(entries: readonly TapeEntry[], v: Tensor): number | null {
  */
 export function explainExpression(source: string, ast: Expr, vars: Readonly<Record<string, Tensor>>): ExprExplanation {
   const traced = new Map<Expr, Tensor>();
-  const rec: TapeRecord = traceTape.named((v) => evaluateWith(source, ast, new Map(Object.entries(v)), { onValue: (x, t) => traced.set(x, t) }), vars);
+  const rec: TapeRecord = traceTape.named((v) => evaluateExpr(source, ast, new Map(Object.entries(v)), { onValue: (x, t) => traced.set(x, t) }), vars);
   if (rec.output.size !== 1) {
     throw new UsageError(`tapegrad explain --expr: the expression's value has shape ${fmtShape(rec.output.shape)}; the backward pass starts from a scalar, so wrap it in sum(...) or mean(...)`);
   }
@@ -73,7 +71,7 @@ export function explainExpression(source: string, ast: Expr, vars: Readonly<Reco
   const steps = rec.steps();
   const out = rec.output.data[0]!;
   const evalAt = (overrides: ReadonlyMap<Expr, Tensor>, at: Readonly<Record<string, Tensor>>): number =>
-    noGrad(() => evaluateWith(source, ast, new Map(Object.entries(at)), { overrides })).data[0]!;
+    noGrad(() => evaluateExpr(source, ast, new Map(Object.entries(at)), { overrides })).data[0]!;
   const nothing = new Map<Expr, Tensor>();
 
   // The subexpressions that are tape entries (not literals), each once, in entry order.
@@ -101,7 +99,7 @@ export function explainExpression(source: string, ast: Expr, vars: Readonly<Reco
   };
   // Values, recomputed by a plain evaluation outside any trace.
   const plain = new Map<Expr, Tensor>();
-  noGrad(() => evaluateWith(source, ast, new Map(Object.entries(vars)), { onValue: (x, t) => plain.set(x, t) }));
+  noGrad(() => evaluateExpr(source, ast, new Map(Object.entries(vars)), { onValue: (x, t) => plain.set(x, t) }));
   for (const [k, x] of exprOf) check('value', k, entries[k]!.value.data, plain.get(x)!.data, () => 0);
   // Gradients, by central differences: an intermediate perturbed in place, a variable in its binding.
   const numeric = (base: Tensor, at: (t: Tensor) => number): Float64Array => {

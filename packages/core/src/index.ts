@@ -33,3 +33,7 @@ export { checkGrads, type GradCheckReport, type ArgGradReport, type GradCheckOpt
 export { diagnose, DIAGNOSE_RTOL, DIAGNOSE_ATOL, type Diagnosis, type DiagnosisKind, type DiagnoseContext } from './diagnose.js';
 export { compareAt, type CompareAtOptions, type CompareAtReport, type CompareAtRow, type CompareAtJSON, type CompareStatus } from './compare-at.js';
 export { fmtNumber, formatTable, type TableOptions } from './format.js';
+export { parseExpr, MAX_EXPR_DEPTH, type Expr } from './expr/parse.js';
+export { evaluateExpr, variablesOf, type EvaluateExprOptions } from './expr/evaluate.js';
+export { EXPR_FUNCTIONS, exprFunctionNames, type ExprFunction } from './expr/functions.js';
+export { ExprError } from './expr/error.js';

@@ -9,6 +9,7 @@ import { type Command } from '../command.js';
 import { EXIT, UsageError } from '../errors.js';
 import { explainNetwork, type ExplainNet } from '../explain-net.js';
 import { explainExpression } from '../explain-expr.js';
+import { withExprErrors } from '../expr-usage.js';
 import { prepareExpression } from './graph.js';
 import { type Io } from '../io.js';
 import { activationOption } from '../problem.js';
@@ -133,8 +134,10 @@ Options:
  * @example explainExpressionReport('sigmoid(w*x + b)', ['w=0.5', 'x=2', 'b=-1'], memoryIo(), false)
  */
 export function explainExpressionReport(source: string, varSpecs: readonly string[], io: Io, json: boolean): number {
-  const { ast, vars } = prepareExpression('explain', source, varSpecs);
-  const ex = explainExpression(source, ast, vars);
+  const ex = withExprErrors('explain', () => {
+    const { ast, vars } = prepareExpression('explain', source, varSpecs);
+    return explainExpression(source, ast, vars);
+  });
   io.stdout.write(json ? JSON.stringify(ex.toJSON()) + '\n' : ex.lines.join('\n') + '\n');
   if (!ex.ok) {
     const bad = ex.checks.find((c) => !c.ok)!;

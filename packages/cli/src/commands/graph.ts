@@ -2,13 +2,12 @@
  * `tapegrad graph`: the tape an expression (or one MLP loss evaluation) records, as
  * Graphviz DOT, Mermaid or a table, optionally with values and gradients.
  */
-import { ArgumentError, describeValue, fmtNumber, fmtShape, traceTape, type TapeRecord, type Tensor } from '@tapegrad/core';
+import { ArgumentError, describeValue, evaluateExpr, exprFunctionNames, fmtNumber, fmtShape, parseExpr, traceTape, variablesOf, type Expr, type TapeRecord, type Tensor } from '@tapegrad/core';
 import { OptionReader, parseOptions } from '../args.js';
 import { checkingNan } from '../check-nan.js';
 import { type Command } from '../command.js';
 import { UsageError } from '../errors.js';
-import { evaluate, variablesOf } from '../expr-eval.js';
-import { type Expr, functionNames, parseExpr } from '../expr.js';
+import { withExprErrors } from '../expr-usage.js';
 import { parseVar } from '../vars.js';
 import { type Io } from '../io.js';
 import { modelTrace } from '../model-trace.js';
@@ -39,7 +38,7 @@ wrap a vector expression in sum(...) or mean(...)).
 
 Expressions: numbers, variables, + - * / ^ (power), @ (matrix product), unary minus,
 parentheses, and the functions
-  ${functionNames().join(', ')}
+  ${exprFunctionNames().join(', ')}
 Operators broadcast like NumPy. Numeric literals appear on the graph as constants.
 
 Options:
@@ -80,7 +79,7 @@ Examples:
       for (const name of ['activation', 'loss', 'batch', 'seed'] as const) {
         if (o.values[name] !== undefined) throw new UsageError(`tapegrad graph --${name}: only applies to --model, not --expr`);
       }
-      rec = tracedExpression(expr, o.strings('var'), checkNan);
+      rec = withExprErrors('graph', () => tracedExpression(expr, o.strings('var'), checkNan));
     } else {
       if (o.strings('var').length > 0) throw new UsageError('tapegrad graph --var: only applies to --expr, not --model');
       const spec = {
@@ -117,7 +116,7 @@ Examples:
  */
 export function traceExpression(source: string, varSpecs: readonly string[]): TapeRecord {
   const { ast, vars } = prepareExpression('graph', source, varSpecs);
-  return traceTape.named((traced) => evaluate(source, ast, new Map(Object.entries(traced))), vars);
+  return traceTape.named((traced) => evaluateExpr(source, ast, new Map(Object.entries(traced))), vars);
 }
 
 /**
@@ -137,7 +136,7 @@ export function prepareExpression(command: string, source: string, varSpecs: rea
   const names = variablesOf(ast);
   const unused = [...given.keys()].filter((k) => !names.includes(k));
   if (unused.length > 0) throw new UsageError(`${command} --var: ${unused.map((u) => `'${u}'`).join(', ')} not used by the expression '${source}'; remove it or fix the expression`);
-  evaluate(source, ast, given);
+  evaluateExpr(source, ast, given);
   // Own properties even for a variable named __proto__ (an assignment would set the prototype).
   const vars: Record<string, Tensor> = Object.fromEntries(names.map((n) => [n, given.get(n)!]));
   return { ast, vars };
@@ -156,10 +155,10 @@ function tracedExpression(source: string, varSpecs: readonly string[], checkNan:
   const unused = [...given.keys()].filter((k) => !names.includes(k));
   if (unused.length > 0) throw new UsageError(`graph --var: ${unused.map((u) => `'${u}'`).join(', ')} not used by the expression '${source}'; remove it or fix the expression`);
   // Evaluate once untraced first, so undefined variables and shape errors surface with their column.
-  evaluate(source, ast, given);
+  evaluateExpr(source, ast, given);
   // Own properties even for a variable named __proto__ (an assignment would set the prototype).
   const vars: Record<string, Tensor> = Object.fromEntries(names.map((n) => [n, given.get(n)!]));
-  const trace = (): TapeRecord => traceTape.named((traced) => evaluate(source, ast, new Map(Object.entries(traced))), vars);
+  const trace = (): TapeRecord => traceTape.named((traced) => evaluateExpr(source, ast, new Map(Object.entries(traced))), vars);
   // The untraced evaluation above lets NaN through; the traced one is checked, so the report names the variables.
   return checkNan ? checkingNan('tapegrad graph --check-nan', trace) : trace();
 }

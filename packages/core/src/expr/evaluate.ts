@@ -3,20 +3,23 @@
  * Both accept a tree built by hand as well as one from `parseExpr`, so both check it first
  * (iteratively): the node kinds, its depth (at most MAX_EXPR_DEPTH) and no cycles.
  */
-import * as core from '@tapegrad/core';
-import { ArgumentError, describeValue, type Tensor } from '@tapegrad/core';
-import { UsageError } from './errors.js';
-import { callable, ExprError, MAX_EXPR_DEPTH, type Expr } from './expr.js';
+import { AnomalyError, ArgumentError, checkOptions, describeValue, showValue, TapegradError } from '../errors.js';
+import { add, div, mul, neg, pow, sub } from '../ops/elementwise.js';
+import { matmul } from '../ops/linalg.js';
+import { isTensor, scalar, type Tensor } from '../tensor.js';
+import { ExprError } from './error.js';
+import { callable } from './functions.js';
+import { MAX_EXPR_DEPTH, type Expr } from './parse.js';
 
 type BinaryOp = '+' | '-' | '*' | '/' | '^' | '@';
 
 const BINARY: ReadonlyMap<string, (a: Tensor, b: Tensor) => Tensor> = new Map<BinaryOp, (a: Tensor, b: Tensor) => Tensor>([
-  ['+', core.add],
-  ['-', core.sub],
-  ['*', core.mul],
-  ['/', core.div],
-  ['^', core.pow],
-  ['@', (a, b) => core.matmul(a, b)],
+  ['+', add],
+  ['-', sub],
+  ['*', mul],
+  ['/', div],
+  ['^', pow],
+  ['@', (a, b) => matmul(a, b)],
 ]);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -30,10 +33,10 @@ function childrenOf(where: string, x: unknown): unknown[] {
   };
   if (!isRecord(x)) return bad(`a node is ${describeValue(x)}`);
   const pos = x['pos'];
-  if (typeof pos !== 'number' || !Number.isInteger(pos) || pos < 0) bad(`a node's pos must be a non-negative integer, got ${core.showValue(pos)}`);
+  if (typeof pos !== 'number' || !Number.isInteger(pos) || pos < 0) bad(`a node's pos must be a non-negative integer, got ${showValue(pos)}`);
   switch (x['kind']) {
     case 'num':
-      if (typeof x['value'] !== 'number' || !Number.isFinite(x['value'])) bad(`a num node's value must be a finite number, got ${core.showValue(x['value'])}`);
+      if (typeof x['value'] !== 'number' || !Number.isFinite(x['value'])) bad(`a num node's value must be a finite number, got ${showValue(x['value'])}`);
       return [];
     case 'var':
       if (typeof x['name'] !== 'string') bad(`a var node's name must be a string, got ${describeValue(x['name'])}`);
@@ -42,7 +45,7 @@ function childrenOf(where: string, x: unknown): unknown[] {
       return [x['x']];
     case 'bin': {
       const op = x['op'];
-      if (typeof op !== 'string' || !BINARY.has(op)) bad(`a bin node's op must be one of ${[...BINARY.keys()].join(' ')}, got ${core.showValue(op)}`);
+      if (typeof op !== 'string' || !BINARY.has(op)) bad(`a bin node's op must be one of ${[...BINARY.keys()].join(' ')}, got ${showValue(op)}`);
       return [x['l'], x['r']];
     }
     case 'call': {
@@ -52,7 +55,7 @@ function childrenOf(where: string, x: unknown): unknown[] {
       return [...args];
     }
     default:
-      return bad(`unknown node kind ${core.showValue(x['kind'])}; kinds are num, var, neg, bin, call`);
+      return bad(`unknown node kind ${showValue(x['kind'])}; kinds are num, var, neg, bin, call`);
   }
 }
 
@@ -111,53 +114,66 @@ export function variablesOf(e: Expr): string[] {
   return out;
 }
 
-/**
- * Evaluates an expression with core ops. Variables come from `vars`; numeric literals are
- * constants (on a traced tape they show up as constant inputs, with their value).
- * @param source the expression text (for messages) @param e its syntax tree
- * @param vars a `Map` from variable name to tensor
- * @returns the value, recorded on the tape when evaluated inside `traceTape`/`grad`
- * @throws ExprError for an undefined variable or function, or a core error re-thrown with the column of the op that raised it;
- *   ArgumentError when `source`, `e` or `vars` is not what it should be.
- * @example evaluate('2*x', parseExpr('2*x'), new Map([['x', scalar(3)]])) // 6
- */
-export function evaluate(source: string, e: Expr, vars: ReadonlyMap<string, Tensor>): Tensor {
-  return evaluateWith(source, e, vars, {});
-}
-
-/** What `explain --expr` needs of an evaluation: each subexpression's value as it is made, and values to put in place of subexpressions (to perturb an intermediate). */
-export interface EvalHooks {
+/** What {@link evaluateExpr} may be asked besides the value. */
+export interface EvaluateExprOptions {
+  /** Called with each subexpression's value as it is made (once per node, children first). */
   readonly onValue?: (e: Expr, value: Tensor) => void;
+  /** Values to put in place of subexpressions (e.g. to perturb an intermediate): the node is not evaluated, its children neither. */
   readonly overrides?: ReadonlyMap<Expr, Tensor>;
 }
 
-/** @internal `evaluate` with hooks (not public: `explain --expr` is its one other caller). */
-export function evaluateWith(source: string, e: Expr, vars: ReadonlyMap<string, Tensor>, hooks: EvalHooks): Tensor {
-  if (typeof source !== 'string') throw new ArgumentError(`evaluate: source must be the expression's text (a string), got ${describeValue(source)}`);
-  if (!(vars instanceof Map)) throw new ArgumentError(`evaluate: vars must be a Map from variable name to tensor, got ${describeValue(vars)}`);
-  checkExpr('evaluate', e);
+/**
+ * Evaluates an expression with core ops. Variables come from `vars`; numeric literals are
+ * constants (on a traced tape they show up as constant inputs, with their value). Inside
+ * `traceTape`/`grad` every op is recorded, so the tape differentiates the expression.
+ * Shapes broadcast like NumPy: with `z` of shape [400], `tanh(z)^2` has shape [400].
+ * A subtree shared by several parents (in a hand-built tree) is evaluated once.
+ * @param source the expression text (for messages) @param tree its syntax tree (from {@link parseExpr})
+ * @param vars a `Map` from variable name to tensor @param options `onValue`, `overrides`
+ * @returns the value, recorded on the tape when evaluated inside `traceTape`/`grad`
+ * @throws ExprError for an undefined variable (its `variable` field names it) or function, or a core error
+ *   re-thrown with the column of the op that raised it (an AnomalyError keeps its class, the column added);
+ *   ArgumentError when `source`, `tree`, `vars` or `options` is not what it should be.
+ * @example evaluateExpr('2*x', parseExpr('2*x'), new Map([['x', scalar(3)]])) // 6
+ */
+export function evaluateExpr(source: string, tree: Expr, vars: ReadonlyMap<string, Tensor>, options?: EvaluateExprOptions): Tensor {
+  if (typeof source !== 'string') throw new ArgumentError(`evaluateExpr: source must be the expression's text (a string), got ${describeValue(source)}`);
+  if (!(vars instanceof Map)) throw new ArgumentError(`evaluateExpr: vars must be a Map from variable name to tensor, got ${describeValue(vars)}`);
+  checkOptions('evaluateExpr', options, ['onValue', 'overrides']);
+  const onValue: unknown = options?.onValue;
+  const overrides: unknown = options?.overrides;
+  if (onValue !== undefined && typeof onValue !== 'function') throw new ArgumentError(`evaluateExpr: options.onValue must be a function (e, value) => void, got ${describeValue(onValue)}`);
+  if (overrides !== undefined && !(overrides instanceof Map)) throw new ArgumentError(`evaluateExpr: options.overrides must be a Map from subexpression to tensor, got ${describeValue(overrides)}`);
+  checkExpr('evaluateExpr', tree);
   // A shared subtree is evaluated once, and so recorded once on the tape.
-  const memo = new Map<Expr, Tensor>(hooks.overrides ?? []);
+  const memo = new Map<Expr, Tensor>();
+  if (overrides instanceof Map) {
+    for (const [k, v] of overrides) {
+      if (!isTensor(v)) throw new ArgumentError(`evaluateExpr: options.overrides must map subexpressions to tensors, got ${describeValue(v)}`);
+      memo.set(k, v);
+    }
+  }
+  const report = options?.onValue;
   const ev = (x: Expr): Tensor => {
     let v = memo.get(x);
     if (v === undefined) {
       memo.set(x, (v = node(x)));
-      hooks.onValue?.(x, v);
+      report?.(x, v);
     }
     return v;
   };
   const node = (x: Expr): Tensor => {
     switch (x.kind) {
       case 'num':
-        return core.scalar(x.value);
+        return scalar(x.value);
       case 'var': {
         const v: unknown = vars.get(x.name);
-        if (v === undefined) throw new ExprError(source, x.pos, `variable '${x.name}' has no value; pass --var ${x.name}=<number or list>`);
-        if (!core.isTensor(v)) throw new ArgumentError(`evaluate: variable '${x.name}' must be a tensor, got ${describeValue(v)}`);
+        if (v === undefined) throw new ExprError(source, x.pos, `variable '${x.name}' has no value`, x.name);
+        if (!isTensor(v)) throw new ArgumentError(`evaluateExpr: variable '${x.name}' must be a tensor, got ${describeValue(v)}`);
         return v;
       }
       case 'neg':
-        return at(x.pos, () => core.neg(ev(x.x)));
+        return at(x.pos, () => neg(ev(x.x)));
       case 'bin': {
         const l = ev(x.l);
         const r = ev(x.r);
@@ -175,11 +191,11 @@ export function evaluateWith(source: string, e: Expr, vars: ReadonlyMap<string, 
     try {
       return f();
     } catch (err) {
-      // An anomaly report (--check-nan) keeps its class and fields, with the column added; other core errors become ExprErrors.
-      if (err instanceof core.AnomalyError) throw new core.AnomalyError(`${err.message}\n  where      at column ${pos + 1} of the expression`, err);
-      if (err instanceof core.TapegradError && !(err instanceof UsageError)) throw new ExprError(source, pos, err.message);
+      // An anomaly report (detectAnomaly) keeps its class and fields, with the column added; other core errors become ExprErrors.
+      if (err instanceof AnomalyError) throw new AnomalyError(`${err.message}\n  where      at column ${pos + 1} of the expression`, err);
+      if (err instanceof TapegradError && !(err instanceof ExprError)) throw new ExprError(source, pos, err.message);
       throw err;
     }
   };
-  return ev(e);
+  return ev(tree);
 }

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scalar, tensor, type Tensor } from '@tapegrad/core';
-import { ArgumentError } from '@tapegrad/core';
-import { evaluate, ExprError, MAX_EXPR_DEPTH, MAX_VAR_DEPTH, parseExpr, parseVar, traceExpression, UsageError, variablesOf, type Expr } from './index.js';
+import { ArgumentError, evaluateExpr as evaluate, EXPR_FUNCTIONS, ExprError, exprFunctionNames, MAX_EXPR_DEPTH, parseExpr, scalar, tensor, traceTape, variablesOf, type Expr, type Tensor } from '../index.js';
 
 const value = (src: string, vars: Record<string, Tensor> = {}): number[] => Array.from(evaluate(src, parseExpr(src), new Map(Object.entries(vars))).data);
 
@@ -31,7 +29,7 @@ describe('expression language', () => {
 
   it('reports syntax errors with the column and a caret', () => {
     expect(() => parseExpr('1 + * 2')).toThrow(new ExprError('1 + * 2', 4, "expected a number, a name or '(', got '*'"));
-    expect(() => parseExpr('(1 + 2')).toThrow("graph --expr: expected ')', got the end of the expression at column 7");
+    expect(() => parseExpr('(1 + 2')).toThrow("expression: expected ')', got the end of the expression at column 7");
     expect(() => parseExpr('foo(1)')).toThrow("unknown function 'foo' (known: exp, log");
     expect(() => parseExpr('x $ y')).toThrow("unexpected character '$' at column 3");
     expect(() => parseExpr('exp(1, 2)')).toThrow('exp takes 1 argument, got 2 at column 1');
@@ -44,43 +42,20 @@ describe('expression language', () => {
       }
       return null;
     })();
-    expect(e).toBeInstanceOf(UsageError);
-    expect(String((e as Error).message).split('\n')).toEqual(["graph --expr: expected a number, a name or '(', got ')' at column 5", '  a + )', '      ^']);
+    expect(e).toBeInstanceOf(ArgumentError);
+    expect(String((e as Error).message).split('\n')).toEqual(["expression: expected a number, a name or '(', got ')' at column 5", '  a + )', '      ^']);
   });
 
   it('names an undefined variable and a shape error with its column', () => {
-    expect(() => value('x + z', { x: scalar(1) })).toThrow("variable 'z' has no value; pass --var z=<number or list> at column 5");
+    expect(() => value('x + z', { x: scalar(1) })).toThrow("variable 'z' has no value at column 5");
     expect(() => value('a + b', { a: tensor([1, 2]), b: tensor([1, 2, 3]) })).toThrow(/at column 3/);
-  });
-
-  it('parses --var values: numbers, comma lists, JSON matrices', () => {
-    expect(parseVar('w=0.5')[1].shape).toEqual([]);
-    expect(Array.from(parseVar('x = 1, 2,3')[1].data)).toEqual([1, 2, 3]);
-    expect(parseVar('W=[[1,2],[3,4]]')[1].shape).toEqual([2, 2]);
-    expect(() => parseVar('1x=2')).toThrow("graph --var: expected name=value (e.g. --var w=0.5, --var x=1,2,3, --var W=[[1,2],[3,4]]), got '1x=2'");
-    expect(() => parseVar('x=abc')).toThrow("graph --var x: 'abc' is not a decimal number, a comma list of decimal numbers, or JSON nested arrays of numbers");
-    expect(() => parseVar('x=[[1,2],[3]]')).toThrow(/graph --var x: .*ragged/);
-  });
-});
-
-describe('traceExpression', () => {
-  it('records variables, literals and ops, with gradients of a scalar output', () => {
-    const rec = traceExpression('sigmoid(w*x + b)', ['w=0.5', 'x=2', 'b=-1']);
-    expect(rec.entries.map((e) => e.argument)).toEqual(['w', 'x', 'b', null, null, null]);
-    expect(rec.entries.map((e) => e.op)).toEqual(['variable', 'variable', 'variable', 'mul', 'add', 'sigmoid']);
-    // σ'(0) = 1/4, so ∂/∂w = x/4, ∂/∂x = w/4, ∂/∂b = 1/4.
-    expect(rec.entries.slice(0, 3).map((e) => e.grad?.data[0])).toEqual([0.5, 0.125, 0.25]);
-  });
-
-  it('rejects a --var the expression does not use', () => {
-    expect(() => traceExpression('x + 1', ['x=1', 'y=2'])).toThrow("graph --var: 'y' not used by the expression 'x + 1'; remove it or fix the expression");
   });
 });
 
 describe('hardening (issue 8)', () => {
   it('function names are own entries: constructor, toString, __proto__ are unknown functions', () => {
     for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']) {
-      expect(() => parseExpr(`${name}(x)`)).toThrow(new RegExp(`^graph --expr: unknown function '${name}' \\(known: exp, log, .*dot\\) at column 1`));
+      expect(() => parseExpr(`${name}(x)`)).toThrow(new RegExp(`^expression: unknown function '${name}' \\(known: exp, log, .*dot\\) at column 1`));
     }
     // A hand-built call node is checked at evaluation too.
     const call: Expr = { kind: 'call', name: 'constructor', args: [{ kind: 'num', value: 1, pos: 12 }], pos: 0 };
@@ -111,7 +86,7 @@ describe('hardening (issue 8)', () => {
       }
       return [];
     })();
-    expect(lines[0]).toBe("graph --expr: unexpected character '$' at column 201");
+    expect(lines[0]).toBe("expression: unexpected character '$' at column 201");
     expect(lines[1]).toBe(`  …${src.slice(140, 260)}…`);
     expect(lines[2]!.indexOf('^') - 2).toBe(lines[1]!.slice(2).indexOf('$'));
   });
@@ -121,7 +96,7 @@ describe('hardening (issue 8)', () => {
   });
 
   it('checks hand-built trees: bad nodes, cycles and depth, without recursing', () => {
-    expect(() => Reflect.apply(evaluate, undefined, ['x', 5, new Map()])).toThrow(new ArgumentError('evaluate: not an expression tree (a node is number); build it with parseExpr(source)'));
+    expect(() => Reflect.apply(evaluate, undefined, ['x', 5, new Map()])).toThrow(new ArgumentError('evaluateExpr: not an expression tree (a node is number); build it with parseExpr(source)'));
     expect(() => Reflect.apply(variablesOf, undefined, [{ kind: 'bin', op: '%', l: { kind: 'num', value: 1, pos: 0 }, r: { kind: 'num', value: 1, pos: 0 }, pos: 0 }])).toThrow("a bin node's op must be one of + - * / ^ @, got the string \"%\"");
     const loop: { kind: 'neg'; x: unknown; pos: number } = { kind: 'neg', x: null, pos: 0 };
     loop.x = loop;
@@ -133,16 +108,81 @@ describe('hardening (issue 8)', () => {
     let dag: Expr = { kind: 'var', name: 'x', pos: 0 };
     for (let i = 0; i < 400; i++) dag = { kind: 'bin', op: '-', l: dag, r: dag, pos: 0 };
     expect(variablesOf(dag)).toEqual(['x']);
-    expect(() => Reflect.apply(evaluate, undefined, ['x', parseExpr('x'), new Map([['x', 3]])])).toThrow("evaluate: variable 'x' must be a tensor, got number");
+    expect(() => Reflect.apply(evaluate, undefined, ['x', parseExpr('x'), new Map([['x', 3]])])).toThrow("evaluateExpr: variable 'x' must be a tensor, got number");
     expect(() => Reflect.apply(parseExpr, undefined, [null])).toThrow(new ArgumentError("parseExpr: source must be the expression's text (a string), got null"));
   });
+});
 
-  it('--var: JSON nesting is limited before parsing; numbers must be decimal', () => {
-    const nested = (n: number): string => `${'['.repeat(n)}1${']'.repeat(n)}`;
-    expect(parseVar(`x=${nested(MAX_VAR_DEPTH)}`)[1].shape).toEqual(new Array<number>(MAX_VAR_DEPTH).fill(1));
-    expect(() => parseVar(`x=${nested(MAX_VAR_DEPTH + 1)}`)).toThrow(`graph --var x: the value nests ${MAX_VAR_DEPTH + 1} levels deep, more than the ${MAX_VAR_DEPTH} allowed`);
-    expect(() => parseVar(`x=${nested(100_000)}`)).toThrow(UsageError);
-    for (const v of ['0x10', '0b11', 'Infinity', '1,,2', '1_000']) expect(() => parseVar(`x=${v}`)).toThrow(`'${v}' is not a decimal number`);
-    expect(Array.from(parseVar('x=-1.5e2, .5, +3')[1].data)).toEqual([-150, 0.5, 3]);
+describe('the public API in core', () => {
+  const caught = (f: () => unknown): unknown => {
+    try {
+      f();
+    } catch (err) {
+      return err;
+    }
+    return null;
+  };
+
+  it('ExprError carries source, 1-based column, rule and the missing variable, so a UI can highlight the spot', () => {
+    const e = caught(() => parseExpr('2 * tanh(z'));
+    expect(e).toBeInstanceOf(ExprError);
+    expect(e).toMatchObject({ name: 'ExprError', source: '2 * tanh(z', column: 11, rule: "expected ')' closing tanh(, got the end of the expression", variable: null });
+    const u = caught(() => evaluate('a + z', parseExpr('a + z'), new Map([['a', scalar(1)]])));
+    expect(u).toMatchObject({ column: 5, rule: "variable 'z' has no value", variable: 'z' });
+    // Core says nothing about how a caller gives values (the CLI adds its --var hint).
+    expect(String((u as Error).message)).not.toContain('--var');
+    // A core error in an op keeps its text as the rule, at the op's column.
+    const s = caught(() => evaluate('a + b', parseExpr('a + b'), new Map([['a', tensor([1, 2])], ['b', tensor([1, 2, 3])]])));
+    expect(s).toMatchObject({ column: 3 });
+    expect((s as ExprError).rule).toMatch(/^add: /);
+  });
+
+  it('evaluates elementwise functions on a whole vector, recorded on the tape', () => {
+    const z = tensor(Array.from({ length: 400 }, (_, i) => -4 + i / 50));
+    const tree = parseExpr('1 - tanh(z)^2');
+    const v = evaluate('1 - tanh(z)^2', tree, new Map([['z', z]]));
+    expect(v.shape).toEqual([400]);
+    for (let i = 0; i < 400; i += 57) expect(v.data[i]).toBe(1 - Math.tanh(z.data[i]!) ** 2);
+    const src = 'sum(tanh(z))';
+    const rec = traceTape.named((a) => evaluate(src, parseExpr(src), new Map(Object.entries(a))), { z });
+    expect(rec.entries.map((e) => e.op)).toEqual(['variable', 'tanh', 'sum']);
+    expect(rec.grad('z')!.data[7]).toBe(1 - Math.tanh(z.data[7]!) ** 2);
+  });
+
+  it('onValue sees every node once, children first; overrides replace a subexpression', () => {
+    const src = 'sin(x) * x';
+    const tree = parseExpr(src);
+    const seen: string[] = [];
+    evaluate(src, tree, new Map([['x', scalar(2)]]), { onValue: (e) => seen.push(e.kind) });
+    // Each occurrence of x is its own node (the parser builds a tree); a node shared in a hand-built tree is evaluated once.
+    expect(seen).toEqual(['var', 'call', 'var', 'bin']);
+    if (tree.kind !== 'bin') throw new Error('expected a product');
+    const v = evaluate(src, tree, new Map([['x', scalar(2)]]), { overrides: new Map([[tree.l, scalar(10)]]) });
+    expect(v.data[0]).toBe(20);
+  });
+
+  it('validates the options bag like the rest of core', () => {
+    const tree = parseExpr('x');
+    const vars = new Map([['x', scalar(1)]]);
+    expect(() => Reflect.apply(evaluate, undefined, ['x', tree, vars, { onvalue: () => 0 }])).toThrow(new ArgumentError("evaluateExpr: unknown option 'onvalue'; valid options are 'onValue', 'overrides'"));
+    expect(() => Reflect.apply(evaluate, undefined, ['x', tree, vars, { onValue: 3 }])).toThrow('evaluateExpr: options.onValue must be a function');
+    expect(() => Reflect.apply(evaluate, undefined, ['x', tree, vars, { overrides: {} }])).toThrow('evaluateExpr: options.overrides must be a Map');
+    expect(() => Reflect.apply(evaluate, undefined, ['x', tree, vars, { overrides: new Map([[tree, 5]]) }])).toThrow('options.overrides must map subexpressions to tensors, got number');
+    expect(() => Reflect.apply(evaluate, undefined, ['x', tree, vars, 'fast'])).toThrow('evaluateExpr: options must be an object');
+  });
+
+  it('lists the functions, each marked elementwise or not', () => {
+    expect(exprFunctionNames()).toEqual([...EXPR_FUNCTIONS.keys()]);
+    expect(exprFunctionNames()).toEqual(expect.arrayContaining(['exp', 'tanh', 'sigmoid', 'leakyRelu', 'sum', 'softmax', 'matmul', 'dot']));
+    const reducing = exprFunctionNames().filter((n) => !EXPR_FUNCTIONS.get(n)!.elementwise);
+    expect(reducing).toEqual(['sum', 'mean', 'max', 'min', 'logSumExp', 'softmax', 'logSoftmax', 'matmul', 'dot']);
+    // An elementwise function maps a vector entry by entry (the same as on each entry alone).
+    const z = tensor([-1.5, 0, 2]);
+    for (const n of exprFunctionNames().filter((k) => EXPR_FUNCTIONS.get(k)!.elementwise)) {
+      const fn = EXPR_FUNCTIONS.get(n)!;
+      const args = (x: Tensor): Tensor[] => Array.from({ length: fn.arity[0] }, () => x);
+      const whole = fn.call(args(z)).data;
+      for (let i = 0; i < 3; i++) expect(whole[i], n).toBe(fn.call(args(scalar(z.data[i]!))).data[0]);
+    }
   });
 });

@@ -10,38 +10,20 @@
  *   power   := primary ('^' unary)?
  *   primary := number | name | name '(' expr (',' expr)* ')' | '(' expr ')'
  */
-import * as core from '@tapegrad/core';
-import { type Tensor } from '@tapegrad/core';
-import { UsageError } from './errors.js';
+import { ArgumentError, describeValue } from '../errors.js';
+import { ExprError } from './error.js';
+import { callable } from './functions.js';
 
+/**
+ * An expression's syntax tree, as {@link parseExpr} builds it. `pos` is the 0-based index in
+ * the text of the node's token (an operator's symbol, a call's name), for messages.
+ */
 export type Expr =
   | { readonly kind: 'num'; readonly value: number; readonly pos: number }
   | { readonly kind: 'var'; readonly name: string; readonly pos: number }
   | { readonly kind: 'neg'; readonly x: Expr; readonly pos: number }
   | { readonly kind: 'bin'; readonly op: '+' | '-' | '*' | '/' | '^' | '@'; readonly l: Expr; readonly r: Expr; readonly pos: number }
   | { readonly kind: 'call'; readonly name: string; readonly args: readonly Expr[]; readonly pos: number };
-
-/** A syntax or evaluation error in an expression; the message shows the expression with a caret under the position. Exit 2. */
-export class ExprError extends UsageError {
-  constructor(source: string, pos: number, rule: string) {
-    const [shown, caret] = excerpt(source, pos);
-    super(`graph --expr: ${rule} at column ${pos + 1}\n  ${shown}\n  ${' '.repeat(caret)}^`);
-  }
-}
-
-/** Characters of the expression a message shows around the error (a 100,000-character expression would flood the terminal). */
-const EXCERPT = 60;
-
-/** The part of `source` a message shows, and the caret's column in it: all of it when short, else a window around `pos` with `…` marking the cuts. */
-function excerpt(source: string, at: number): [string, number] {
-  // A hand-built tree (see evaluate) may carry any position; the caret stays within the text.
-  const pos = Math.max(0, Math.min(source.length, Number.isInteger(at) ? at : 0));
-  if (source.length <= 2 * EXCERPT) return [source, pos];
-  const from = Math.max(0, pos - EXCERPT);
-  const to = Math.min(source.length, pos + EXCERPT);
-  const head = from > 0 ? '…' : '';
-  return [`${head}${source.slice(from, to)}${to < source.length ? '…' : ''}`, pos - from + head.length];
-}
 
 /**
  * How deeply an expression may nest: parentheses, function calls, unary minus, powers and
@@ -51,69 +33,19 @@ function excerpt(source: string, at: number): [string, number] {
  */
 export const MAX_EXPR_DEPTH = 500;
 
-/** A function the expression language can call: its arity range, its implementation on tensors, its help line. */
-export type Fn = { readonly arity: readonly [number, number]; readonly call: (args: readonly Tensor[]) => Tensor; readonly help: string };
-
-const unary = (f: (x: Tensor) => Tensor, help: string): Fn => ({ arity: [1, 1], call: ([x]) => f(x!), help });
-const binary = (f: (a: Tensor, b: Tensor) => Tensor, help: string): Fn => ({ arity: [2, 2], call: ([a, b]) => f(a!, b!), help });
-
 /**
- * Functions an expression may call, each mapped to one core op (or a short composition).
- * A `Map`, so a name like `constructor` or `__proto__` is simply unknown.
- */
-export const FUNCTIONS: ReadonlyMap<string, Fn> = new Map(Object.entries({
-  exp: unary(core.exp, 'e^x'),
-  log: unary(core.log, 'natural log'),
-  log1p: unary(core.log1p, 'log(1 + x)'),
-  sqrt: unary(core.sqrt, '√x'),
-  abs: unary(core.abs, '|x|'),
-  square: unary(core.square, 'x²'),
-  sin: unary(core.sin, 'sine'),
-  cos: unary(core.cos, 'cosine'),
-  tanh: unary(core.tanh, 'hyperbolic tangent'),
-  sigmoid: unary(core.sigmoid, '1 / (1 + e^-x)'),
-  relu: unary(core.relu, 'max(x, 0)'),
-  softplus: unary(core.softplus, 'log(1 + e^x)'),
-  leakyRelu: unary((x) => core.leakyRelu(x), 'x if x > 0 else 0.01·x'),
-  sum: unary((x) => core.sum(x), 'sum of all elements'),
-  mean: unary((x) => core.mean(x), 'mean of all elements'),
-  max: unary((x) => core.max(x), 'largest element'),
-  min: unary((x) => core.min(x), 'smallest element'),
-  logSumExp: unary((x) => core.logSumExp(x), 'log Σ e^x'),
-  softmax: unary((x) => core.softmax(x), 'e^x / Σ e^x (last axis)'),
-  logSoftmax: unary((x) => core.logSoftmax(x), 'x - logSumExp(x) (last axis)'),
-  maximum: binary(core.maximum, 'elementwise max(a, b)'),
-  minimum: binary(core.minimum, 'elementwise min(a, b)'),
-  matmul: binary((a, b) => core.matmul(a, b), 'matrix product, same as a @ b'),
-  dot: binary((a, b) => core.sum(core.mul(a, b)), 'Σ a·b'),
-}));
-
-/** The function names, for messages and help. */
-export function functionNames(): string[] {
-  return [...FUNCTIONS.keys()];
-}
-
-/**
- * The function `name` at column `pos` of `source`, checked against `argCount` arguments when given.
- * @throws ExprError for an unknown name (listing the known ones) or a wrong number of arguments.
- */
-export function callable(source: string, pos: number, name: string, argCount?: number): Fn {
-  const fn = FUNCTIONS.get(name);
-  if (fn === undefined) throw new ExprError(source, pos, `unknown function '${name}' (known: ${functionNames().join(', ')})`);
-  const [lo, hi] = fn.arity;
-  if (argCount !== undefined && (argCount < lo || argCount > hi)) {
-    throw new ExprError(source, pos, `${name} takes ${lo === hi ? lo : `${lo} to ${hi}`} argument${hi === 1 ? '' : 's'}, got ${argCount}`);
-  }
-  return fn;
-}
-
-/**
- * Parses an expression.
- * @throws ExprError with the column of the first token that does not fit the grammar.
+ * Parses an expression of the language (grammar at the top of this file; functions in
+ * {@link EXPR_FUNCTIONS}). Numbers are decimal literals; names are variables, given values
+ * when the tree is evaluated ({@link evaluateExpr}).
+ * @param source the expression's text
+ * @returns its syntax tree
+ * @throws ExprError with the column of the first token that does not fit the grammar (an unknown
+ *   function, a wrong argument count, nesting past MAX_EXPR_DEPTH, a literal too large for a float64);
+ *   ArgumentError when `source` is not a string.
  * @example parseExpr('sigmoid(w*x + b)')
  */
 export function parseExpr(source: string): Expr {
-  if (typeof source !== 'string') throw new core.ArgumentError(`parseExpr: source must be the expression's text (a string), got ${core.describeValue(source)}`);
+  if (typeof source !== 'string') throw new ArgumentError(`parseExpr: source must be the expression's text (a string), got ${describeValue(source)}`);
   const toks = tokenize(source);
   let i = 0;
   // The depth of every node built so far (a leaf is 1), and the current recursion depth:
