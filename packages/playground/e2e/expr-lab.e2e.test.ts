@@ -1,0 +1,153 @@
+import { type Tensor, evaluateExpr, grad, parseExpr, scalar, traceTape } from '@tapegrad/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSite, type Site } from './site.js';
+
+// The expression the test types: x is read three times and y three times, so totals add up
+// at fan-out; the values are typed into the number boxes.
+const EXPR = 'x*y + sin(x)*y - y/x';
+const VALUES = new Map([['x', 0.7], ['y', -1.3]]);
+
+/** The tape of EXPR in node, from core alone: the test's expected numbers. */
+function expected(): { steps: ReturnType<ReturnType<typeof traceTape.named>['steps']>; grads: Map<string, number> } {
+  const tree = parseExpr(EXPR);
+  const params: Record<string, Tensor> = Object.fromEntries([...VALUES].map(([k, v]) => [k, scalar(v)]));
+  const f = (p: Record<string, Tensor>): Tensor => evaluateExpr(EXPR, tree, new Map(Object.entries(p)));
+  const steps = traceTape.named(f, params).steps();
+  const g = grad(f)(params);
+  return { steps, grads: new Map(Object.entries(g).map(([k, t]) => [k, t.data[0]!])) };
+}
+
+describe('the expression lab', () => {
+  let site: Site;
+  beforeAll(async () => {
+    site = await openSite();
+  });
+  afterAll(async () => {
+    await site?.close();
+  });
+
+  const dataValues = (sel: string): Promise<number[]> => site.page.locator(sel).evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
+
+  it('opens on the default with every value shown, and its screenshot', async () => {
+    await site.open('#/expr');
+    const page = site.page;
+    expect(await page.inputValue('#exprlab-expr')).toBe('tanh(w*x + b) * x');
+    expect(await page.locator('.exprlab-node').count()).toBe(7);
+    expect(await page.locator('.exprlab-value[data-value]').count()).toBe(7);
+    // One backward step: x has the first of its two contributions, marked partial.
+    await page.click('button[data-move=step]');
+    expect(await page.locator('.exprlab-partial').textContent()).toMatch(/^∂out\/∂x = /);
+    expect(await page.locator('[data-entry="1"] .exprlab-badge-text').textContent()).toBe('1 of 2 in');
+    expect(await page.locator('.exprlab-rule .katex').count()).toBe(2);
+    // The last step: x's second contribution arrives and the panel adds them up.
+    for (let k = 0; k < 3; k++) await page.click('button[data-move=step]');
+    expect(await page.locator('.exprlab-panel').innerText()).toContain('contribution 2 of 2: they add up');
+    expect(await page.locator('.exprlab-partial').count()).toBe(0);
+    await site.screenshot('expr-lab');
+    expect(site.errors).toEqual([]);
+  });
+
+  it('types an expression, steps backward three times and shows the tape\'s gradients exactly', async () => {
+    const page = site.page;
+    await page.fill('#exprlab-expr', '');
+    await page.locator('#exprlab-expr').pressSequentially(EXPR);
+    for (const [name, v] of VALUES) await page.fill(`input.exprlab-box[data-var="${name}"]`, String(v));
+    const { steps, grads } = expected();
+    // After typing, the cursor is at the end of the forward pass: every value shown.
+    const ops = steps.forward.length - VALUES.size;
+    expect(await page.locator('.exprlab-pos').innerText()).toContain(`forward: ${ops} of ${ops} ops run`);
+    expect(await page.locator('.exprlab-value[data-value]').count()).toBe(steps.forward.length);
+    for (let k = 0; k < 3; k++) await page.click('button[data-move=step]');
+    const s3 = steps.backward[2]!;
+    // The panel: the upstream g and each input's running total, the tape's own numbers (same
+    // ops in the same order in the page and here, so equal as float64s, not just close).
+    expect(await dataValues('.exprlab-panel .exprlab-g')).toEqual([s3.g.data[0]]);
+    const totals = s3.inputs.filter((i) => i.total !== null).map((i) => i.total!.data[0]!);
+    expect(await dataValues('.exprlab-panel .exprlab-running')).toEqual(totals);
+    // The graph: every gradient known after three steps is the latest total of its value.
+    const latest = new Map<number, number>();
+    for (const s of steps.backward.slice(0, 3)) for (const i of s.inputs) if (i.from !== null && i.total !== null) latest.set(i.from, i.total.data[0]!);
+    const shown = await page.locator('.exprlab-grad').evaluateAll((els) => els.map((e) => [Number(e.closest('[data-entry]')?.getAttribute('data-entry')), Number(e.getAttribute('data-grad'))] as const));
+    const out = steps.backward[0]!.entry;
+    expect(new Map(shown)).toEqual(new Map([[out, 1], ...latest]));
+    // The end of the backward pass: each variable's gradient is core grad's, exactly.
+    await page.click('button[data-move=backward]');
+    for (const [name, g] of grads) expect(await dataValues(`.exprlab-grads li[data-var="${name}"] .exprlab-final`)).toEqual([g]);
+    expect(site.errors).toEqual([]);
+  });
+
+  it('restores expression, values and step from the address', async () => {
+    const page = site.page;
+    await page.click('button[data-move=back]');
+    const hash = await page.evaluate(() => location.hash);
+    const panel = await page.locator('.exprlab-panel').innerText();
+    expect(hash).toContain('at=');
+    await page.reload();
+    await page.waitForSelector('.exprlab-node');
+    expect(await page.inputValue('#exprlab-expr')).toBe(EXPR);
+    expect(await page.inputValue('input.exprlab-box[data-var="x"]')).toBe('0.7');
+    expect(await page.locator('.exprlab-panel').innerText()).toBe(panel);
+    expect(site.errors).toEqual([]);
+  });
+
+  it('shows a typo under the input with its caret and keeps the last good graph', async () => {
+    const page = site.page;
+    const before = await page.locator('.exprlab-node').count();
+    // One edit (as a paste would be): while typing, "tanh" alone is a valid variable name.
+    await page.fill('#exprlab-expr', `${EXPR} + tanh(`);
+    const err = await page.locator('#exprlab-error').innerText();
+    expect(err).toMatch(/column \d+/);
+    expect(err).toContain('^');
+    expect(await page.getAttribute('#exprlab-expr', 'aria-invalid')).toBe('true');
+    expect(await page.locator('.exprlab-node').count()).toBe(before);
+    await page.locator('#exprlab-expr').pressSequentially('y)');
+    expect(await page.locator('#exprlab-error').innerText()).toBe('');
+    expect(site.errors).toEqual([]);
+  });
+
+  it('works from the keyboard alone: Tab to Step, Enter and Space, arrow keys on the graph', async () => {
+    const page = site.page;
+    await site.open('#/expr');
+    await page.focus('#exprlab-expr');
+    let tabs = 0;
+    while (!(await page.evaluate(() => document.activeElement?.getAttribute('data-move') === 'reset')) && tabs < 20) {
+      await page.keyboard.press('Tab');
+      tabs++;
+    }
+    expect(tabs).toBeLessThan(20);
+    const position = (): Promise<string> => page.locator('.exprlab-pos').innerText();
+    expect(await position()).toContain('position 4 of 8');
+    await page.keyboard.press('Enter'); // Reset
+    expect(await position()).toContain('position 0 of 8');
+    await page.keyboard.press('Tab'); // Back
+    await page.keyboard.press('Tab'); // Step
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Space');
+    expect(await position()).toContain('position 2 of 8');
+    while (!(await page.evaluate(() => document.activeElement?.classList.contains('exprlab-graph') === true)) && tabs < 40) {
+      await page.keyboard.press('Tab');
+      tabs++;
+    }
+    await page.keyboard.press('End');
+    expect(await position()).toContain('position 8 of 8');
+    await page.keyboard.press('ArrowLeft');
+    expect(await position()).toContain('position 7 of 8');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowRight');
+    expect(await position()).toContain('position 1 of 8');
+    expect(site.errors).toEqual([]);
+  });
+
+  it('fits a phone: no sideways page scroll, the graph top to bottom, and its screenshot', async () => {
+    const page = site.page;
+    await page.setViewportSize({ width: 390, height: 844 });
+    await site.open('#/expr?e=tanh(w*x+%2B+b)+*+x&v.w=0.8&v.x=1.5&v.b=-0.4&at=5');
+    await page.waitForFunction(() => {
+      const svg = document.querySelector('svg.exprlab-svg');
+      return svg !== null && Number(svg.getAttribute('height')) > Number(svg.getAttribute('width'));
+    });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await site.screenshot('expr-lab-phone');
+    expect(site.errors).toEqual([]);
+  });
+});
