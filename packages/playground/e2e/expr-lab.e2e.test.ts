@@ -34,6 +34,16 @@ describe('the expression lab', () => {
     expect(await page.inputValue('#exprlab-expr')).toBe('tanh(w*x + b) * x');
     expect(await page.locator('.exprlab-node').count()).toBe(7);
     expect(await page.locator('.exprlab-value[data-value]').count()).toBe(7);
+    // Rewind into the forward pass: two ops run, add (#4) just made, tanh and the output unknown.
+    await page.click('button[data-move=reset]');
+    expect(await page.locator('.exprlab-unknown').count()).toBe(4);
+    await page.click('button[data-move=step]');
+    await page.click('button[data-move=step]');
+    expect(await page.locator('.exprlab-unknown').count()).toBe(2);
+    expect(await page.locator('.exprlab-current').getAttribute('data-entry')).toBe('4');
+    expect(await dataValues('.exprlab-panel .exprlab-made')).toEqual([0.8 * 1.5 + -0.4]);
+    await site.screenshot('expr-lab-forward');
+    await page.click('button[data-move=forward]');
     // One backward step: x has the first of its two contributions, marked partial.
     await page.click('button[data-move=step]');
     expect(await page.locator('.exprlab-partial').textContent()).toMatch(/^∂out\/∂x = /);

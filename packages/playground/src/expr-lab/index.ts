@@ -39,7 +39,8 @@ export const exprLab: View = {
     let values = new Map(initial.values);
     let trace: LabTrace | null = null;
     let pos = 0;
-    let layout: { trace: LabTrace; dir: 'LR' | 'TB'; layout: Layout } | null = null;
+    // Kept while the graph's shape is the same: dragging a slider re-traces but need not re-lay out.
+    let layout: { shape: string; dir: 'LR' | 'TB'; layout: Layout } | null = null;
 
     const input = h('input', { type: 'text', class: 'expr', id: 'exprlab-expr', spellcheck: 'false', autocomplete: 'off', autocapitalize: 'off', value: source, 'aria-describedby': 'exprlab-error' });
     const error = h('div', { class: 'error exprlab-error', id: 'exprlab-error', role: 'alert' });
@@ -107,8 +108,9 @@ export const exprLab: View = {
       }
       const frame = frameAt(t, pos);
       const dir = root.clientWidth > 0 && root.clientWidth < NARROW ? 'TB' : 'LR';
-      if (layout === null || layout.trace !== t || layout.dir !== dir) layout = { trace: t, dir, layout: layoutGraph(t.nodes, t.edges, dir) };
-      replace(graph, graphSvg(t, layout.layout, frame, graph.clientWidth));
+      if (layout === null || layout.shape !== t.shapeKey || layout.dir !== dir) layout = { shape: t.shapeKey, dir, layout: layoutGraph(t.nodes, t.edges, dir) };
+      if (t.nodes.length === 0) replace(graph, h('p', { class: 'muted' }, 'Nothing is traced: the expression has no variables.'));
+      else replace(graph, graphSvg(t, layout.layout, frame, graph.clientWidth));
       replace(panel, ...stepPanel(t, frame));
       const f = forwardEnd(t);
       const where = pos <= f ? `forward: ${pos} of ${f} ops run` : `backward: ${pos - f} of ${t.steps.backward.length} steps`;

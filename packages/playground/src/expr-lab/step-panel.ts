@@ -32,6 +32,11 @@ export function stepPanel(trace: LabTrace, frame: Frame): HTMLElement[] {
   const { entries, outputEntry } = trace.record;
   const outLabel = outputEntry === null ? 'out' : entryLabel(entries[outputEntry]!);
 
+  if (entries.length === 0) {
+    // No variable: nothing is traced, so there is no tape to replay.
+    return [h('p', { class: 'exprlab-what' }, 'out = ', num(trace.record.output, 'exprlab-out'), '. This expression has no variables, so the tape records nothing: constants are not traced. Add a variable, for example ', h('code', {}, '2*x'), '.')];
+  }
+  if (f === 0) out.push(h('p', { class: 'exprlab-what' }, `out is the variable ${outLabel} itself: no op runs, and ∂out/∂${outLabel} = 1.`));
   if (frame.phase === 'start') {
     const vars = [...trace.values].map(([n, v]) => `${n} = ${fmtNumber(v)}`).join(', ');
     out.push(h('p', { class: 'exprlab-what' }, h('strong', {}, 'Start. '), `The variables are set (${vars}); no op has run yet. Press Step to run the first op.`));
