@@ -109,6 +109,36 @@ describe('the derivative lab', () => {
     expect(site.errors).toEqual([]);
   });
 
+  it('checks a loss and its gradient too: switched to by keyboard, flagged where a typed gradient is wrong', async () => {
+    const { page } = site;
+    await site.open('#/deriv');
+    await page.focus('#deriv-mode-act');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => location.hash.includes('mode=loss'));
+    expect(await page.locator('label[for=deriv-f]').textContent()).toBe('L(a, y) =');
+    expect(await page.locator('.deriv-lab-diagnosis').textContent()).toMatch(/^Diagnosis: .*2/);
+    expect(await page.locator('#deriv-use').isVisible()).toBe(false);
+    // The hinge loss max(0, 1 − a·y) at y = 1 with the gradient −y typed in: its flat part (a > 1) forgotten.
+    await page.fill('#deriv-lo', '-3');
+    await page.fill('#deriv-hi', '5');
+    await page.fill('#deriv-y', '1');
+    await page.fill('#deriv-f', 'maximum(0, 1 - a*y)');
+    await page.fill('#deriv-df', '-y');
+    await page.waitForFunction(() => location.hash.includes('df=-y') && location.hash.includes('f=maximum'));
+    const a = await samples();
+    const want = a.filter((v) => {
+      const mine = -1;
+      const truth = v < 1 ? -1 : 0;
+      return Math.abs(mine - truth) > ATOL + RTOL * Math.max(Math.abs(mine), Math.abs(truth));
+    });
+    expect(await flaggedZ()).toEqual(want);
+    expect(want.length).toBe(200);
+    expect(Math.min(...want)).toBeGreaterThan(1);
+    expect(await page.locator('.deriv-lab-where').textContent()).toBe('Fails for a in [1.01, 4.99].');
+    await site.screenshot('deriv-lab-loss');
+    expect(site.errors).toEqual([]);
+  });
+
   it('fits a phone screen without a horizontal page scroll', async () => {
     const { page } = site;
     await page.setViewportSize({ width: 390, height: 844 });

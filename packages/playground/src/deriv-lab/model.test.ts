@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { analyse, ATOL, RTOL, type Analysis, type Curves } from './model.js';
-import { verdictOf } from './report.js';
+import { analyse, ATOL, RTOL, type ActCurves, type Analysis } from './model.js';
 import { DEFAULT_STATE, PRESETS, type DerivState } from './state.js';
 
-const at = (f: string, df: string, lo = '-4', hi = '4'): DerivState => ({ f, df, lo, hi, at: '' });
+const at = (f: string, df: string, lo = '-4', hi = '4'): DerivState => ({ mode: 'act', f, df, lo, hi, y: '1', at: '' });
 
-function curves(a: Analysis): Curves {
+function curves(a: Analysis<ActCurves>): ActCurves {
   if (!a.ok) throw new Error(`expected curves, got errors ${JSON.stringify(a.errors)}`);
   return a.curves;
 }
@@ -14,7 +13,7 @@ function curves(a: Analysis): Curves {
 function expectedFlags(z: Float64Array, mine: (z: number) => number, truth: (z: number) => number): number[] {
   return Array.from(z).filter((v) => Math.abs(mine(v) - truth(v)) > ATOL + RTOL * Math.max(Math.abs(mine(v)), Math.abs(truth(v))));
 }
-const flagged = (c: Curves): number[] => Array.from(c.z).filter((_, i) => c.flagged[i] === 1);
+const flagged = (c: ActCurves): number[] => Array.from(c.z).filter((_, i) => c.flagged[i] === 1);
 const sigma = (v: number): number => 1 / (1 + Math.exp(-v));
 
 describe("the tape's f'", () => {
@@ -61,7 +60,7 @@ describe("a wrong f' is flagged at the right z", () => {
     const want = expectedFlags(c.z, sigma, (v) => sigma(v) + v * sigma(v) * (1 - sigma(v)));
     expect(flagged(c)).toEqual(want);
     expect(c.check.failures).toBeGreaterThan(390);
-    expect(verdictOf(c.check).headline).toBe(`Your f' disagrees with the tape's at ${want.length} of 400 points.`);
+    expect(c.verdict.headline).toBe(`Your f' disagrees with the tape's at ${want.length} of 400 points.`);
   });
 
   it('only where a planted piece is wrong: relu-free kink at z > 1 in an otherwise right derivative', () => {
@@ -76,7 +75,7 @@ describe("a wrong f' is flagged at the right z", () => {
   it('names the mistake when it is a known one (a missing factor 2)', () => {
     const c = curves(analyse(at('z^2', 'z')));
     expect(c.check.diagnosis?.kind).toBe('factor');
-    expect(verdictOf(c.check).diagnosis).toMatch(/^Diagnosis: /);
+    expect(c.verdict.diagnosis).toMatch(/^Diagnosis: /);
   });
 });
 

@@ -1,58 +1,85 @@
 /**
- * The derivative lab's computation, DOM-free: f, your f' and the tape's f' at the sample
- * points, and nn's `checkActivation` verdict on where your f' disagrees with the tape.
+ * The derivative lab's computation for an activation, DOM-free: f, your f' and the tape's f'
+ * at the sample points, and nn's `checkActivation` verdict on where your f' disagrees with the
+ * tape. (A loss is in loss-model.ts, on the same helpers.)
  */
 import { type Expr, type Tensor, evaluateExpr, grad, parseExpr, sum, tensor, TapegradError, variablesOf } from '@tapegrad/core';
 import { type Activation, type ActivationCheck, checkActivation } from '@tapegrad/nn';
 import { CustomExprError, customActivation } from '../custom.js';
-import { parseRange, samplePoints, type DerivState } from './state.js';
+import { ATOL, RTOL, verdictOf, type Run, type Verdict } from './report.js';
+import { parseRange, samplePoints, type DerivState, type Mode } from './state.js';
 
-/** The tolerance of the check (nn's defaults, passed explicitly so the page states the one used). */
-export const RTOL = 1e-7;
-export const ATOL = 1e-9;
+export { ATOL, RTOL } from './report.js';
 
 /** What went wrong with each input; the view shows each message under its own input. */
 export interface InputErrors {
   readonly f?: string;
   readonly df?: string;
   readonly range?: string;
+  readonly y?: string;
 }
 
-/** f, both derivatives and the check at the sample points. */
+/** A function, both derivatives and the check at the sample points: what the plot and panels show. */
 export interface Curves {
+  readonly mode: Mode;
   /** The range, as parsed. */
   readonly lo: number;
   readonly hi: number;
-  /** The sample points `[n]`, increasing. */
+  /** The sample points `[n]` (of z, or of a for a loss), increasing. */
   readonly z: Float64Array;
-  /** f(z) `[n]`. */
+  /** f(z) (or L(a, y)) `[n]`. */
   readonly f: Float64Array;
-  /** Your f'(z) `[n]`. */
+  /** Your derivative `[n]`. */
   readonly mine: Float64Array;
-  /** The tape's f'(z) `[n]`: the gradient of Σ f(z) with respect to z. */
+  /** The tape's derivative `[n]`: the gradient of Σ f with respect to the points. */
   readonly tape: Float64Array;
-  /** nn's check of your f' against the tape's at exactly these points. */
-  readonly check: ActivationCheck;
-  /** 1 where the check fails at z[i] (the points of `check.ranges`). */
+  /** 1 where the check fails at z[i]. */
   readonly flagged: Uint8Array;
+  /** The runs of failing points, sorted. */
+  readonly ranges: readonly Run[];
+  /** The point with the largest error relative to the tolerance (`ratio` > 1 fails). */
+  readonly worst: { readonly x: number; readonly mine: number; readonly tape: number; readonly ratio: number };
+  readonly verdict: Verdict;
 }
 
-export type Analysis = { readonly ok: true; readonly curves: Curves } | { readonly ok: false; readonly errors: InputErrors };
+/** An activation's curves, with nn's check itself. */
+export interface ActCurves extends Curves {
+  readonly check: ActivationCheck;
+}
+
+export type Analysis<C extends Curves> = { readonly ok: true; readonly curves: C } | { readonly ok: false; readonly errors: InputErrors };
 
 /** The message of a library error (typed errors carry readable ones, with a caret for expressions); anything else is a bug and is re-thrown. */
-function messageOf(err: unknown): string {
+export function messageOf(err: unknown): string {
   if (err instanceof TapegradError) return err.message;
   throw err;
 }
 
 /** Parses `source` (so a syntax error in each input is shown at once); its message when it does not parse. */
-function compile(source: string, what: string, example: string): Expr | string {
+export function compile(source: string, what: string, example: string): Expr | string {
   if (source.trim() === '') return `${what} is empty: type an expression, e.g. ${example}`;
   try {
     return parseExpr(source);
   } catch (err) {
     return messageOf(err);
   }
+}
+
+/** A `[n]` array from `t`, a scalar being repeated (`1` is the derivative of z). */
+export function perPoint(t: Tensor, n: number): Float64Array | null {
+  if (t.size === 1 && t.shape.length <= 1) return new Float64Array(n).fill(t.data[0]!);
+  if (t.shape.length === 1 && t.shape[0] === n) return Float64Array.from(t.data);
+  return null;
+}
+
+/** The points of `ranges`: 1 at z[i] when it lies in a run (the runs are of sorted failing sample points). */
+function flagsOf(z: Float64Array, ranges: readonly Run[]): Uint8Array {
+  const out = new Uint8Array(z.length);
+  for (let i = 0; i < z.length; i++) {
+    const v = z[i]!;
+    if (ranges.some((r) => r.from <= v && v <= r.to)) out[i] = 1;
+  }
+  return out;
 }
 
 /** `customActivation` of the two texts (what the network lab builds from them), or a message for the input it rejects. */
@@ -70,32 +97,15 @@ function applyF(source: string, tree: Expr, z: Tensor): Tensor {
   return evaluateExpr(source, tree, new Map([['z', z]]));
 }
 
-/** A `[n]` array from `t`, a scalar being repeated (`1` is the derivative of z). */
-function perPoint(t: Tensor, n: number): Float64Array | null {
-  if (t.size === 1 && t.shape.length <= 1) return new Float64Array(n).fill(t.data[0]!);
-  if (t.shape.length === 1 && t.shape[0] === n) return Float64Array.from(t.data);
-  return null;
-}
-
-/** The points of `check.ranges`: 1 at z[i] when it lies in a failing range (the ranges are runs of sorted failing sample points). */
-function flagsOf(z: Float64Array, check: ActivationCheck): Uint8Array {
-  const out = new Uint8Array(z.length);
-  for (let i = 0; i < z.length; i++) {
-    const v = z[i]!;
-    if (check.ranges.some((r) => r.from <= v && v <= r.to)) out[i] = 1;
-  }
-  return out;
-}
-
 /**
- * Evaluates the lab at its state: f at the sample points of the range; the tape's f' as the
- * gradient of Σ f(z) with respect to z (f is elementwise, so ∂(Σ_j f(z_j))/∂z_i = f'(z_i): one
- * tape for all the points); your f' with `a` bound to f(z); and `checkActivation` on the
+ * Evaluates the lab for an activation: f at the sample points of the range; the tape's f' as
+ * the gradient of Σ f(z) with respect to z (f is elementwise, so ∂(Σ_j f(z_j))/∂z_i = f'(z_i):
+ * one tape for all the points); your f' with `a` bound to f(z); and `checkActivation` on the
  * activation the network lab would build from the same two strings, probed at the same points.
  * @returns the curves, or a message per input that cannot be used (syntax errors with their caret)
- * @example analyse({ f: 'tanh(z)', df: '1 - a^2', lo: '-4', hi: '4' }) // ok, check.ok === true
+ * @example analyse({ ...DEFAULT_STATE, f: 'tanh(z)', df: '1 - a^2' }) // ok, check.ok === true
  */
-export function analyse(s: DerivState): Analysis {
+export function analyse(s: DerivState): Analysis<ActCurves> {
   const range = parseRange(s.lo, s.hi);
   const fTree = compile(s.f, 'f', 'tanh(z)');
   const dfTree = compile(s.df, "f'", '1 - a^2');
@@ -128,5 +138,10 @@ export function analyse(s: DerivState): Analysis {
   }
   if (mine === null) return { ok: false, errors: { df: "f' must give one value per z (elementwise, like f)" } };
   const check = checkActivation(act, { points: z, rtol: RTOL, atol: ATOL });
-  return { ok: true, curves: { lo: range.lo, hi: range.hi, z, f: fz, mine, tape, check, flagged: flagsOf(z, check) } };
+  const w = check.worst;
+  const verdict = verdictOf({ ...check, what: "f'", x: 'z' });
+  return {
+    ok: true,
+    curves: { mode: 'act', lo: range.lo, hi: range.hi, z, f: fz, mine, tape, check, flagged: flagsOf(z, check.ranges), ranges: check.ranges, worst: { x: w.z, mine: w.df, tape: w.tape, ratio: w.ratio }, verdict },
+  };
 }

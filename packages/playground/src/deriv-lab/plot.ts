@@ -57,6 +57,8 @@ function pathOf(z: Float64Array, ys: Float64Array, x: (v: number) => number, y: 
 export function drawPlot(c: Curves, width: number, onPick: (i: number, click: boolean) => void): Plot {
   const { lo, hi } = c;
   const { w: W, h: H } = plotSize(width);
+  const x0 = c.mode === 'loss' ? 'a' : 'z';
+  const names = c.mode === 'loss' ? "L(a, y), your ∂L/∂a and the tape's" : "f, your f' and the tape's f'";
   const ext = yExtent([c.f, c.mine, c.tape]);
   const x = (v: number): number => M.l + ((v - lo) / (hi - lo)) * (W - M.l - M.r);
   const y = (v: number): number => M.t + ((ext.hi - v) / (ext.hi - ext.lo)) * (H - M.t - M.b);
@@ -71,7 +73,7 @@ export function drawPlot(c: Curves, width: number, onPick: (i: number, click: bo
       s('g', {}, s('line', { x1: M.l, x2: W - M.r, y1: y(t), y2: y(t), class: t === 0 ? 'deriv-lab-axis' : 'deriv-lab-grid' }), s('text', { x: M.l - 5, y: y(t) + 4, 'text-anchor': 'end' }, fmtNumber(t))),
     ),
   ];
-  const bands = c.check.ranges.map((r) => {
+  const bands = c.ranges.map((r) => {
     const from = x(Math.max(lo, r.from - half));
     return s('rect', { class: 'deriv-lab-band', x: from, y: M.t, width: Math.max(1, x(Math.min(hi, r.to + half)) - from), height: bottom - M.t, 'data-from': String(r.from), 'data-to': String(r.to) });
   });
@@ -93,7 +95,7 @@ export function drawPlot(c: Curves, width: number, onPick: (i: number, click: bo
       height: H,
       viewBox: `0 0 ${W} ${H}`,
       role: 'img',
-      'aria-label': `f, your f' and the tape's f' for z from ${fmtNumber(lo)} to ${fmtNumber(hi)}; ${c.check.ok ? 'they agree everywhere' : `they disagree at ${c.check.failures} points, shaded and marked in red`}`,
+      'aria-label': `${names} for ${x0} from ${fmtNumber(lo)} to ${fmtNumber(hi)}; ${c.verdict.ok ? 'they agree everywhere' : `they disagree at ${c.flagged.reduce((k, b) => k + b, 0)} points, shaded and marked in red`}`,
       'data-lo': String(lo),
       'data-hi': String(hi),
       'data-n': c.z.length,

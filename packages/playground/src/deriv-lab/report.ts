@@ -1,9 +1,17 @@
 /**
  * The check's verdict in words, and the plot's scales: DOM-free, so node tests cover them.
  */
-import { fmtNumber } from '@tapegrad/core';
-import { type ActivationCheck } from '@tapegrad/nn';
-import { ATOL, RTOL } from './model.js';
+import { fmtNumber, type Diagnosis } from '@tapegrad/core';
+
+/** The tolerance of the checks (nn's defaults, passed explicitly so the page states the one used). */
+export const RTOL = 1e-7;
+export const ATOL = 1e-9;
+
+/** A closed interval of sample points where a check fails. */
+export interface Run {
+  readonly from: number;
+  readonly to: number;
+}
 
 /** What the page says about a check. */
 export interface Verdict {
@@ -18,30 +26,43 @@ export interface Verdict {
   readonly tolerance: string;
 }
 
-/** `z in [a, b]` or `z = a` per range, joined by `and`; past `max`, `and N more`. */
-export function fmtRanges(ranges: ActivationCheck['ranges'], max = 4): string {
-  const shown = ranges.slice(0, max).map((r) => (r.from === r.to ? `z = ${fmtNumber(r.from)}` : `z in [${fmtNumber(r.from)}, ${fmtNumber(r.to)}]`));
+/** `x in [a, b]` or `x = a` per range, joined by `and`; past `max`, `and N more`. */
+export function fmtRanges(ranges: readonly Run[], x = 'z', max = 4): string {
+  const shown = ranges.slice(0, max).map((r) => (r.from === r.to ? `${x} = ${fmtNumber(r.from)}` : `${x} in [${fmtNumber(r.from)}, ${fmtNumber(r.to)}]`));
   const rest = ranges.length - max;
   return shown.join(' and ') + (rest > 0 ? ` and ${rest} more range${rest === 1 ? '' : 's'}` : '');
 }
 
+/** What a verdict is made from: a check's counts, its failing runs and its diagnosis. */
+export interface CheckSummary {
+  readonly ok: boolean;
+  readonly failures: number;
+  readonly points: number;
+  readonly maxAbsError: number;
+  readonly ranges: readonly Run[];
+  readonly diagnosis: Diagnosis | null;
+  /** How the page names your derivative (`f'`, `∂L/∂a`) and the variable (`z`, `a`). */
+  readonly what: string;
+  readonly x: string;
+}
+
 /**
- * The verdict on `check` in the page's words.
- * @example verdictOf(check).headline // "Your f' disagrees with the tape's at 398 of 400 points."
+ * The verdict on a check in the page's words.
+ * @example verdictOf(summary).headline // "Your f' disagrees with the tape's at 398 of 400 points."
  */
-export function verdictOf(check: ActivationCheck): Verdict {
+export function verdictOf(c: CheckSummary): Verdict {
   const tolerance = `A point fails when |yours − tape| > ${ATOL} + ${RTOL}·max(|yours|, |tape|): both are exact to rounding (about 1e-15), so a larger gap is a wrong formula, not noise.`;
-  if (check.ok) {
-    return { ok: true, headline: `Your f' agrees with the tape's at all ${check.points} points (largest gap ${fmtNumber(check.maxAbsError)}).`, where: null, diagnosis: null, tolerance };
+  if (c.ok) {
+    return { ok: true, headline: `Your ${c.what} agrees with the tape's at all ${c.points} points (largest gap ${fmtNumber(c.maxAbsError)}).`, where: null, diagnosis: null, tolerance };
   }
   const diagnosis =
-    check.diagnosis === null
-      ? "No known mistake fits (a constant factor, a flipped sign, a missing or doubled f', a missing factor z or f(z)): compare the curves."
-      : `Diagnosis: ${check.diagnosis.message}.`;
+    c.diagnosis === null
+      ? `No known mistake fits (a constant factor, a flipped sign${c.x === 'z' ? ", a missing or doubled f', a missing factor z or f(z)" : ''}): compare the curves.`
+      : `Diagnosis: ${c.diagnosis.message}.`;
   return {
     ok: false,
-    headline: `Your f' disagrees with the tape's at ${check.failures} of ${check.points} points.`,
-    where: `Fails for ${fmtRanges(check.ranges)}.`,
+    headline: `Your ${c.what} disagrees with the tape's at ${c.failures} of ${c.points} points.`,
+    where: `Fails for ${fmtRanges(c.ranges, c.x)}.`,
     diagnosis,
     tolerance,
   };

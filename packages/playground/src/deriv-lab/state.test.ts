@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_STATE, paramsFromState, parseRange, PRESETS, presetOf, readoutIndex, samplePoints, SAMPLES, stateFromParams, type DerivState } from './state.js';
+import { DEFAULT_STATE, defaultState, LOSS_PRESETS, paramsFromState, parseRange, PRESETS, presetOf, readoutIndex, samplePoints, SAMPLES, stateFromParams, type DerivState } from './state.js';
 
 describe('samplePoints', () => {
   it('gives the midpoints of n equal cells, increasing, never an end of the range', () => {
@@ -20,8 +20,9 @@ describe('the address', () => {
   it('round-trips any state, whatever characters the expressions hold', () => {
     const states: DerivState[] = [
       DEFAULT_STATE,
-      { f: 'z + 1 & 2 = 3 # ? %', df: '1/(1 + exp(-z))', lo: '-0.5', hi: '1e3', at: '0.25' },
-      { f: 'tanh(z)', df: '1 - a^2', lo: 'oops', hi: '', at: '' },
+      { mode: 'act', f: 'z + 1 & 2 = 3 # ? %', df: '1/(1 + exp(-z))', lo: '-0.5', hi: '1e3', y: '1', at: '0.25' },
+      { mode: 'loss', f: '(a - y)^2', df: 'a - y', lo: 'oops', hi: '', y: '-2.5', at: '' },
+      defaultState('loss'),
     ];
     for (const s of states) {
       const url = paramsFromState(s).toString();
@@ -31,6 +32,8 @@ describe('the address', () => {
 
   it('leaves out an unset readout point and fills missing parameters with the defaults', () => {
     expect([...paramsFromState(DEFAULT_STATE).keys()]).toEqual(['f', 'df', 'lo', 'hi']);
+    expect([...paramsFromState(defaultState('loss')).keys()]).toEqual(['mode', 'f', 'df', 'lo', 'hi', 'y']);
+    expect(stateFromParams(new URLSearchParams('mode=loss'))).toEqual(defaultState('loss'));
     expect(stateFromParams(new URLSearchParams('f=tanh(z)'))).toEqual({ ...DEFAULT_STATE, f: 'tanh(z)' });
   });
 
@@ -38,6 +41,8 @@ describe('the address', () => {
     expect(presetOf(DEFAULT_STATE)?.id).toBe('swish');
     expect(presetOf({ ...DEFAULT_STATE, df: 'sigmoid(z) + 0' })).toBeUndefined();
     expect(new Set(PRESETS.map((p) => p.id)).size).toBe(PRESETS.length);
+    expect(new Set(LOSS_PRESETS.map((p) => p.id)).size).toBe(LOSS_PRESETS.length);
+    expect(presetOf(defaultState('loss'))?.id).toBe('sq-2');
   });
 });
 
