@@ -89,16 +89,20 @@ export function inspectNeuron(model: MLP, loss: Loss, data: Dataset, ref: Neuron
   };
 }
 
+/** Σₖ Wˡ⁺¹ₖⱼ δˡ⁺¹ₖ for a hidden neuron (NaN for the output neuron). */
+export function weightedSum(ins: NeuronInspection): number {
+  const next = ins.next;
+  if (next === null) return NaN;
+  let s = 0;
+  next.w.forEach((w, k) => (s += w * (next.delta[k] ?? NaN)));
+  return s;
+}
+
 /**
  * δ recomputed from the substituted numbers: (Σₖ wₖ δₖ) · f′ for a hidden neuron, ∂C/∂a · f′ for the output.
  * The page shows it beside nn's δ; the two agree to rounding.
  */
 export function recurrence(ins: NeuronInspection): number {
-  const next = ins.next;
-  if (next !== null) {
-    let s = 0;
-    next.w.forEach((w, k) => (s += w * (next.delta[k] ?? NaN)));
-    return s * ins.fprime;
-  }
+  if (ins.next !== null) return weightedSum(ins) * ins.fprime;
   return (ins.dCda ?? NaN) * ins.fprime;
 }

@@ -7,6 +7,8 @@ import { inspectNeuron, recurrence } from './inspect.js';
 import { Trainer, type TrainerSpec } from './trainer.js';
 
 const data = makeDataset('xor', 120, 0.1, 2);
+// Finite differences train on at most 64 samples a step: comparisons of full-batch steps use 60.
+const small = makeDataset('xor', 60, 0.1, 2);
 const spec = (over: Partial<TrainerSpec> = {}): TrainerSpec => ({
   data,
   hidden: [
@@ -26,17 +28,25 @@ const spec = (over: Partial<TrainerSpec> = {}): TrainerSpec => ({
 describe('Trainer', () => {
   for (const gradient of GRADIENT_KEYS) {
     it(`one step by ${gradient} lowers the full-batch loss`, () => {
-      const t = new Trainer(spec({ gradient }));
+      const t = new Trainer(spec({ gradient, data: small, batch: 60 }));
       const before = t.cost();
-      const after = t.step();
+      expect(t.step()).toBeCloseTo(before, 14); // the same points summed in shuffled order
+      const after = t.record();
       expect(after).toBeLessThan(before);
-      expect(t.history).toEqual([before, after]);
+      expect(t.history).toEqual([
+        { step: 0, loss: before },
+        { step: 1, loss: after },
+      ]);
       expect(t.steps).toBe(1);
     });
   }
 
   it('tape, closed form and finite differences take the same first step', () => {
-    const costs = GRADIENT_KEYS.map((gradient) => new Trainer(spec({ gradient })).step());
+    const costs = GRADIENT_KEYS.map((gradient) => {
+      const t = new Trainer(spec({ gradient, data: small, batch: 60 }));
+      t.step();
+      return t.cost();
+    });
     expect(Math.abs(costs[0]! - costs[1]!)).toBeLessThan(1e-14);
     expect(Math.abs(costs[0]! - costs[2]!)).toBeLessThan(1e-9);
   });
@@ -48,6 +58,7 @@ describe('Trainer', () => {
         const before = t.cost();
         for (let i = 0; i < 60; i++) {
           t.step();
+          expect(t.agreement.checkStep).toBe(i - (i % 4) + 1);
           expect(t.agreement.tapeVsClosed).toBeLessThan(1e-10);
         }
         expect(t.cost(), `${loss} ${optimizer}`).toBeLessThan(before);
@@ -59,6 +70,7 @@ describe('Trainer', () => {
     const a = new Trainer(spec({ batch: 7 }));
     const b = new Trainer(spec({ batch: 7 }));
     for (let i = 0; i < 25; i++) expect(b.step()).toBe(a.step());
+    expect(b.cost()).toBe(a.cost());
     expect(new Trainer(spec({ batch: 7, seed: 4 })).step()).not.toBe(new Trainer(spec({ batch: 7 })).step());
   });
 
@@ -71,12 +83,32 @@ describe('Trainer', () => {
     expect(t.agreement.fdStep).toBe(21);
   });
 
-  it('a batch larger than the data is capped; the history is thinned past 1000 points', () => {
+  it('a batch larger than the data is capped (finite differences at 64); the history is thinned past 1000 points', () => {
     const t = new Trainer(spec({ batch: 5000, hidden: [{ width: 2, activation: activations.relu }] }));
     expect(t.batch).toBe(120);
-    for (let i = 0; i < 1100; i++) t.step();
+    expect(new Trainer(spec({ batch: 100, gradient: 'fd' })).batch).toBe(64);
+    for (let i = 0; i < 1100; i++) {
+      t.step();
+      expect(t.record()).toBe(t.history[t.history.length - 1]?.loss);
+    }
+    expect(t.record()).toBe(t.history[t.history.length - 1]?.loss);
     expect(t.history.length).toBeLessThanOrEqual(1000);
-    expect(t.historyStride).toBe(2);
+    expect(t.history[0]?.step).toBe(0);
+    expect(t.history[t.history.length - 1]?.step).toBe(1100);
+    const steps = t.history.map((p) => p.step);
+    expect(steps).toEqual([...steps].sort((a, b) => a - b));
+  });
+
+  it('continueFrom keeps the weights, steps and history when only training settings change', () => {
+    const a = new Trainer(spec());
+    for (let i = 0; i < 5; i++) a.step();
+    a.record();
+    const b = new Trainer(spec({ optimizer: 'adam', lr: 0.01, gradient: 'closed' }));
+    b.continueFrom(a);
+    expect(b.cost()).toBe(a.cost());
+    expect(b.steps).toBe(5);
+    expect(b.history).toEqual(a.history);
+    expect(() => b.continueFrom(new Trainer(spec({ hidden: [{ width: 3, activation: activations.tanh }] })))).toThrow(RangeError);
   });
 
   it('probabilities are σ(logit) for bce and the sigmoid output otherwise, in [0, 1]', () => {

@@ -28,9 +28,18 @@ import {
 import { type GradientKey, type LossKey, type OptimizerKey } from './config.js';
 import { type Dataset } from './datasets.js';
 
+/** Training by finite differences uses at most this many samples per step: it costs 2 forward passes per parameter. */
+export const FD_TRAIN_BATCH = 64;
+/** Tape and closed form are both computed, and compared, every this many steps (the first included). */
+export const AGREE_EVERY = 4;
 /** Finite differences are compared with the tape every this many steps, on at most FD_BATCH samples. */
 export const FD_EVERY = 20;
 export const FD_BATCH = 16;
+/**
+ * Central differences err by about 1e-10 relative (ε = 1e-6), so 1e-7 is the tolerance that
+ * separates their noise from a real disagreement; maxRelError's floor follows rtol and atol.
+ */
+const FD_TOLERANCE = { rtol: 1e-7, atol: 1e-10 } as const;
 /** The loss history keeps at most this many points (older ones are thinned by halves). */
 export const HISTORY_MAX = 1000;
 
@@ -58,6 +67,8 @@ export interface Agreement {
   readonly fdVsTape: number;
   /** The step at which finite differences were last checked (0: never). */
   readonly fdStep: number;
+  /** The step at which tape and closed form were last compared (0: never). */
+  readonly checkStep: number;
 }
 
 /** The nn loss for a key, and the output layer's activation it needs. */
@@ -100,13 +111,11 @@ export class Trainer {
   readonly gradient: GradientKey;
   /** Steps taken. */
   steps = 0;
-  /** The data set's cost: before training, then after each kept step (see `historyStride`). */
-  readonly history: number[] = [];
-  /** Steps between consecutive history points (doubles when the history is thinned). */
-  historyStride = 1;
+  /** The data set's cost at the steps `record()` was called (step 0 first). */
+  readonly history: { readonly step: number; readonly loss: number }[] = [];
   /** The gradient the last step used (∂C/∂W, ∂C/∂b per layer; live views, overwritten by the next step). */
   lastGrads: readonly LayerGrads[] | null = null;
-  agreement: Agreement = { tapeVsClosed: NaN, fdVsTape: NaN, fdStep: 0 };
+  agreement: Agreement = { tapeVsClosed: NaN, fdVsTape: NaN, fdStep: 0, checkStep: 0 };
 
   readonly #optimizer: Optimizer;
   readonly #cf: ClosedFormBackprop;
@@ -131,7 +140,7 @@ export class Trainer {
     this.data = spec.data;
     this.gradient = spec.gradient;
     const n = spec.data.n;
-    this.batch = Math.max(1, Math.min(spec.batch, n));
+    this.batch = Math.max(1, Math.min(spec.batch, n, spec.gradient === 'fd' ? FD_TRAIN_BATCH : Infinity));
     this.model = createMLP({
       sizes: [2, ...spec.hidden.map((l) => l.width), 1],
       activations: [...spec.hidden.map((l) => l.activation), output],
@@ -149,7 +158,7 @@ export class Trainer {
     this.#YbT = tensorView(this.#Yb, [this.batch, 1]);
     this.#Xall = tensorView(spec.data.X, [n, 2]);
     this.#Yall = tensorView(spec.data.y, [n, 1]);
-    this.history.push(this.cost());
+    this.record();
   }
 
   #shuffle(): void {
@@ -177,6 +186,25 @@ export class Trainer {
     }
   }
 
+  /**
+   * Continues `prev`'s run: copies its weights, step count and history (same data and network
+   * shape; the optimizer's state, such as Adam's moments, starts afresh).
+   * @throws RangeError when the networks' shapes differ.
+   */
+  continueFrom(prev: Trainer): void {
+    const mine = this.model.layers;
+    const theirs = prev.model.layers;
+    if (mine.length !== theirs.length || mine.some((l, i) => l.W.length !== theirs[i]?.W.length)) throw new RangeError('continueFrom: the networks differ in shape');
+    mine.forEach((l, i) => {
+      l.W.set(theirs[i]!.W);
+      l.b.set(theirs[i]!.b);
+    });
+    this.steps = prev.steps;
+    this.history.length = 0;
+    this.history.push(...prev.history);
+    this.agreement = prev.agreement;
+  }
+
   /** The mean loss over the whole data set at the current weights. */
   cost(): number {
     return evaluate(this.model, this.#Xall, this.#Yall, this.loss);
@@ -188,47 +216,59 @@ export class Trainer {
   }
 
   /**
-   * One optimizer step with the chosen gradient; updates `agreement`, `lastGrads` and `history`.
-   * @returns the data set's cost after the step
+   * One optimizer step with the chosen gradient; updates `agreement` (tape vs closed form every
+   * AGREE_EVERY steps, finite differences every FD_EVERY) and `lastGrads`. The history is not
+   * touched: `record()` adds the data set's cost when the page redraws.
+   * @returns the batch's cost before the update
    */
   step(): number {
     this.#nextBatch();
-    const tape = backpropTape(this.model, this.#XbT, this.#YbT, this.loss);
-    const closedLoss = this.#cf.run(this.#Xb, this.#Yb, this.batch);
-    const closed: GradResult = { loss: closedLoss, grads: this.#cfGrads };
-    const tapeVsClosed = compareGradients(tape, closed).maxRelError;
-    let { fdVsTape, fdStep } = this.agreement;
-    let grads: readonly LayerGrads[];
+    const check = this.steps % AGREE_EVERY === 0;
+    const useTape = this.gradient === 'tape' || check;
+    const useClosed = this.gradient === 'closed' || check;
+    const tape = useTape ? backpropTape(this.model, this.#XbT, this.#YbT, this.loss) : null;
+    const closed: GradResult | null = useClosed ? { loss: this.#cf.run(this.#Xb, this.#Yb, this.batch), grads: this.#cfGrads } : null;
+    let { tapeVsClosed, fdVsTape, fdStep } = this.agreement;
+    if (tape !== null && closed !== null) tapeVsClosed = compareGradients(tape, closed).maxRelError;
+    let result: GradResult;
     if (this.gradient === 'fd') {
-      const fd = finiteDifferenceGradients(this.model, this.#XbT, this.#YbT, this.loss);
-      fdVsTape = compareGradients(tape, fd).maxRelError;
-      fdStep = this.steps + 1;
-      grads = fd.grads;
+      result = finiteDifferenceGradients(this.model, this.#XbT, this.#YbT, this.loss);
+      if (tape !== null) {
+        fdVsTape = compareGradients(tape, result, FD_TOLERANCE).maxRelError;
+        fdStep = this.steps + 1;
+      }
     } else {
       if (this.steps % FD_EVERY === 0) {
         fdVsTape = this.fdCheck();
         fdStep = this.steps + 1;
       }
-      grads = this.gradient === 'tape' ? tape.grads : closed.grads;
+      const chosen = this.gradient === 'tape' ? tape : closed;
+      if (chosen === null) throw new RangeError(`no ${this.gradient} gradient`);
+      result = chosen;
     }
-    this.agreement = { tapeVsClosed, fdVsTape, fdStep };
-    this.#optimizer.step(this.model, grads);
-    this.lastGrads = grads;
+    this.agreement = { tapeVsClosed, fdVsTape, fdStep, checkStep: check ? this.steps + 1 : this.agreement.checkStep };
+    this.#optimizer.step(this.model, result.grads);
+    this.lastGrads = result.grads;
     this.steps++;
-    const c = this.cost();
-    if (this.steps % this.historyStride === 0) {
-      this.history.push(c);
-      if (this.history.length > HISTORY_MAX) this.#thin();
-    }
-    return c;
+    return result.loss;
   }
 
-  /** Keeps every other history point (the first, the cost before training, stays). */
-  #thin(): void {
-    const kept = this.history.filter((_, i) => i % 2 === 0);
-    this.history.length = 0;
-    this.history.push(...kept);
-    this.historyStride *= 2;
+  /**
+   * Adds the data set's cost at the current step to the history (once per step; past HISTORY_MAX
+   * points it is thinned to every other one, the first and last kept).
+   * @returns the cost
+   */
+  record(): number {
+    const last = this.history[this.history.length - 1];
+    if (last !== undefined && last.step === this.steps) return last.loss;
+    const loss = this.cost();
+    this.history.push({ step: this.steps, loss });
+    if (this.history.length > HISTORY_MAX) {
+      const kept = this.history.filter((_, i) => i % 2 === 0 || i === this.history.length - 1);
+      this.history.length = 0;
+      this.history.push(...kept);
+    }
+    return loss;
   }
 
   /** Max relative difference between finite differences and the tape on the first FD_BATCH samples of the current batch. */
@@ -238,9 +278,7 @@ export class Trainer {
     const Y = tensorView(this.#Yb.subarray(0, m), [m, 1]);
     const tape = backpropTape(this.model, X, Y, this.loss);
     const fd = finiteDifferenceGradients(this.model, X, Y, this.loss);
-    // Central differences err by about 1e-10 relative (ε = 1e-6), so 1e-7 is the tolerance that
-    // separates their noise from a real disagreement; maxRelError's floor follows rtol and atol.
-    return compareGradients(tape, fd, { rtol: 1e-7, atol: 1e-10 }).maxRelError;
+    return compareGradients(tape, fd, FD_TOLERANCE).maxRelError;
   }
 
   /**

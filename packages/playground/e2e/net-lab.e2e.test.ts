@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSite, type Site } from './site.js';
+
+const XOR = '#/net?data=xor&n=200&noise=0.1&seed=1&layers=8,8&act=tanh&loss=bce&opt=adam&lr=0.03&batch=32&wd=0&grad=tape';
+
+async function value(site: Site, selector: string): Promise<number> {
+  const v = await site.page.locator(selector).first().getAttribute('data-value');
+  return Number(v);
+}
+
+describe('the network lab', () => {
+  let site: Site;
+  beforeAll(async () => {
+    site = await openSite();
+  });
+  afterAll(async () => {
+    await site?.close();
+  });
+
+  it('trains on xor: the loss falls and tape and closed form agree below 1e-10 throughout', async () => {
+    await site.open(XOR);
+    const before = await value(site, '.net-lab-lossval');
+    expect(before).toBeGreaterThan(0.3);
+    expect(await site.page.locator('.net-lab-play').textContent()).toBe('Play');
+    await site.page.locator('.net-lab-play').click();
+    expect(await site.page.locator('.net-lab-play').textContent()).toBe('Pause');
+    const agreements: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      await site.page.waitForTimeout(100);
+      const tc = await value(site, '.net-lab-agree-tc');
+      if (!Number.isNaN(tc)) agreements.push(tc);
+    }
+    await site.page.locator('.net-lab-play').click();
+    const steps = await value(site, '.net-lab-steps');
+    const after = await value(site, '.net-lab-lossval');
+    console.log(`net-lab xor: ${steps} steps, loss ${before} -> ${after}, max tape/closed-form difference ${Math.max(...agreements)}`);
+    expect(steps).toBeGreaterThan(20);
+    expect(after).toBeLessThan(before / 2);
+    expect(agreements.length).toBeGreaterThan(10);
+    for (const a of agreements) expect(a).toBeLessThan(1e-10);
+    expect(await value(site, '.net-lab-agree-fd')).toBeLessThan(1e-6);
+    expect(await value(site, '.net-lab-acc')).toBeGreaterThan(0.9);
+    // Inspect the first hidden layer's third neuron from the keyboard.
+    await site.page.locator('.net-lab-node[data-layer="1"][data-unit="2"]').focus();
+    await site.page.keyboard.press('Enter');
+    await site.page.waitForSelector('.net-lab-inspector .net-lab-delta');
+    for (const c of ['z', 'a', 'fprime', 'delta']) expect(Number.isFinite(await value(site, `.net-lab-${c}`))).toBe(true);
+    const a = await value(site, '.net-lab-a');
+    expect(a).toBeCloseTo(Math.tanh(await value(site, '.net-lab-z')), 14);
+    expect(await site.page.locator('.net-lab-inspector .katex').count()).toBeGreaterThanOrEqual(2);
+    expect(site.page.url()).toContain('neuron=1.2');
+    // Hovering a weight shows its value and gradient.
+    await site.page.locator('.net-lab-edge').nth(5).hover({ force: true });
+    expect(Number.isFinite(await value(site, '.net-lab-dw'))).toBe(true);
+    await site.screenshot('net-lab');
+    expect(site.errors).toEqual([]);
+  });
+
+  it('runs at least 30 steps/s for a 2-8-8-1 network on 500 points (full batch)', async () => {
+    await site.open('#/net?data=spiral&n=500&seed=2&layers=8,8&act=tanh&loss=bce&opt=adam&lr=0.03&batch=500&grad=tape');
+    await site.page.locator('.net-lab-play').click();
+    await site.page.waitForTimeout(2500);
+    const rate = await value(site, '.net-lab-rate');
+    await site.page.locator('.net-lab-play').click();
+    console.log(`net-lab speed: ${rate.toFixed(1)} steps/s (2-8-8-1, 500 points, batch 500, tape gradient, closed-form agreement every 4 steps)`);
+    expect(rate).toBeGreaterThanOrEqual(30);
+    expect(site.errors).toEqual([]);
+  });
+
+  it('a wrong hand derivative breaks the agreement; a bad CSV is reported by line', async () => {
+    // f = tanh(z) with f' written 1 - a (it is 1 - a^2): the closed form is wrong, the tape is not.
+    await site.open('#/net?data=circle&layers=4&act=custom&af=tanh(z)&adf=1-a&grad=tape');
+    await site.page.locator('.net-lab-stepbtn').click();
+    expect(await value(site, '.net-lab-agree-tc')).toBeGreaterThan(1e-3);
+    expect(await site.page.locator('.net-lab-agree-tc.bad').count()).toBe(1);
+    await site.page.locator('select[name=data]').selectOption('csv');
+    await site.page.locator('textarea[name=csv]').fill('x1,x2,label\n0,1,1\n1,oops,0\n2,2');
+    await site.page.getByRole('button', { name: 'Use this CSV' }).click();
+    const msg = await site.page.locator('.net-lab-csvbox .error').textContent();
+    expect(msg).toContain("line 3: x2 is 'oops', not a number");
+    expect(msg).toContain('line 4: too few columns');
+    await site.page.locator('textarea[name=csv]').fill('x1,x2,label\n0,1,1\n1,0,0\n-1,0,0\n0,-1,1');
+    await site.page.getByRole('button', { name: 'Use this CSV' }).click();
+    expect(await site.page.locator('.net-lab-csvbox .error').textContent()).toBe('');
+    expect(site.page.url()).toContain('data=csv');
+    expect(site.errors).toEqual([]);
+  });
+
+  it('a shared link rebuilds the same setup', async () => {
+    await site.open('#/net?data=gauss&n=100&seed=5&layers=3,5&act=relu,sigmoid&loss=mse&opt=sgd&lr=0.5&batch=10&wd=0.001&grad=closed');
+    expect(await site.page.locator('select[name=data]').inputValue()).toBe('gauss');
+    expect(await site.page.locator('input[name=width2]').inputValue()).toBe('5');
+    expect(await site.page.locator('select[name=act1]').inputValue()).toBe('relu');
+    expect(await site.page.locator('select[name=opt]').inputValue()).toBe('sgd');
+    expect(await site.page.getByLabel('closed form (δ recurrence)').isChecked()).toBe(true);
+    await site.page.locator('.net-lab-stepbtn').click();
+    const first = await value(site, '.net-lab-lossval');
+    await site.open('#/worked');
+    await site.open('#/net?data=gauss&n=100&seed=5&layers=3,5&act=relu,sigmoid&loss=mse&opt=sgd&lr=0.5&batch=10&wd=0.001&grad=closed');
+    expect(await value(site, '.net-lab-steps')).toBe(0);
+    await site.page.locator('.net-lab-stepbtn').click();
+    expect(await value(site, '.net-lab-lossval')).toBe(first);
+    expect(site.errors).toEqual([]);
+  });
+});
+
+describe('the network lab at phone width', () => {
+  let site: Site;
+  beforeAll(async () => {
+    site = await openSite({ width: 390, height: 844 });
+  });
+  afterAll(async () => {
+    await site?.close();
+  });
+
+  it('has no horizontal page scroll', async () => {
+    await site.open(XOR);
+    await site.page.locator('.net-lab-stepbtn').click();
+    await site.page.locator('.net-lab-node[data-layer="3"] circle').click();
+    await site.page.waitForSelector('.net-lab-inspector .net-lab-delta');
+    const width = await site.page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(390);
+    await site.screenshot('net-lab-phone');
+    expect(site.errors).toEqual([]);
+  });
+});

@@ -1,0 +1,251 @@
+/**
+ * The setup forms: data, network and training. Every change is read back through the same
+ * parser as the address (formatConfig → parseConfig), so the form accepts exactly what a link
+ * does; a bad value is shown next to its panel and not applied.
+ */
+import { h, replace } from '../dom.js';
+import {
+  ACTIVATION_KEYS,
+  BATCH,
+  DECAY,
+  GRADIENT_KEYS,
+  LOSS_KEYS,
+  LR,
+  MAX_HIDDEN_LAYERS,
+  OPTIMIZER_KEYS,
+  WIDTH,
+  formatConfig,
+  parseConfig,
+  type ActivationKey,
+  type HiddenLayer,
+  type NetConfig,
+} from './config.js';
+import { DATASET_NAMES, DATASET_TITLES, NOISE, POINTS } from './datasets.js';
+
+const LOSS_TITLES: ReadonlyMap<string, string> = new Map([
+  ['bce', 'binary cross-entropy (logit output)'],
+  ['mse', 'mean squared error (sigmoid output)'],
+  ['halfSumSquares', '½ sum of squares (sigmoid output)'],
+  ['huber', 'Huber (sigmoid output)'],
+]);
+const GRADIENT_TITLES: ReadonlyMap<string, string> = new Map([
+  ['tape', 'tape (backpropTape)'],
+  ['closed', 'closed form (δ recurrence)'],
+  ['fd', 'finite differences (slow)'],
+]);
+
+/** The three panels and the hooks the view uses to show problems beside their inputs. */
+export interface Editor {
+  readonly data: HTMLElement;
+  readonly network: HTMLElement;
+  readonly training: HTMLElement;
+  /** CSV problems (line by line), or none. */
+  csvErrors(errors: readonly string[]): void;
+  /** A problem with the custom activation (its parse error), or null. */
+  customError(message: string | null): void;
+}
+
+let uid = 0;
+
+function select(options: readonly string[], value: string, titles: ReadonlyMap<string, string>, attrs: Record<string, string> = {}): HTMLSelectElement {
+  const el = h('select', attrs, ...options.map((o) => h('option', { value: o, selected: o === value }, titles.get(o) ?? o)));
+  el.value = value;
+  return el;
+}
+
+function field(label: string, input: HTMLElement, hint?: string): HTMLLabelElement {
+  return h('label', { class: 'net-lab-field' }, h('span', {}, label), input, hint === undefined ? null : h('span', { class: 'muted' }, hint));
+}
+
+function numberInput(value: number, range: { min: number; max: number }, step: string, name: string): HTMLInputElement {
+  return h('input', { type: 'number', min: range.min, max: range.max, step, value: String(value), name, class: 'net-lab-num' });
+}
+
+/**
+ * @param initial the setup to show
+ * @param onChange called with each valid new setup (the view rebuilds what it changes)
+ */
+export function createEditor(initial: NetConfig, onChange: (c: NetConfig) => void): Editor {
+  const id = `net-lab-${++uid}`;
+  let config = initial;
+  let layers: HiddenLayer[] = initial.hidden.map((l) => ({ ...l }));
+
+  // Data.
+  const dataSel = select([...DATASET_NAMES, 'csv'], config.data, new Map([...DATASET_TITLES, ['csv', 'Your CSV']]), { name: 'data' });
+  const points = numberInput(config.points, POINTS, '1', 'n');
+  const noise = h('input', { type: 'range', min: NOISE.min, max: NOISE.max, step: 0.05, value: String(config.noise), name: 'noise' });
+  const noiseOut = h('output', { class: 'mono' }, String(config.noise));
+  const seed = numberInput(config.seed, { min: 0, max: 1e9 }, '1', 'seed');
+  const csvText = h('textarea', { class: 'expr net-lab-csv', rows: 5, name: 'csv', id: `${id}-csv`, placeholder: 'x1,x2,label\n0.5,-0.2,1\n-0.7,0.1,0' });
+  csvText.value = config.csv;
+  const csvFile = h('input', { type: 'file', accept: '.csv,text/csv,text/plain', name: 'csvfile' });
+  const csvUse = h('button', { type: 'button' }, 'Use this CSV');
+  const csvMsg = h('div', { class: 'error', role: 'alert' });
+  const csvBox = h(
+    'div',
+    { class: 'net-lab-csvbox' },
+    h('label', { for: `${id}-csv`, class: 'net-lab-block' }, 'Paste rows x1,x2,label (label 0 or 1), or pick a file:'),
+    csvText,
+    h('div', { class: 'row' }, csvUse, h('label', {}, 'File', csvFile)),
+    csvMsg,
+  );
+  const generated = h('div', { class: 'row' }, field('Points', points), field('Noise', noise), noiseOut);
+  const dataMsg = h('div', { class: 'error', role: 'alert' });
+  const data = h('section', { class: 'panel', 'aria-label': 'Data' }, h('h3', {}, 'Data'), h('div', { class: 'row' }, field('Data set', dataSel), field('Seed', seed)), generated, csvBox, dataMsg);
+
+  // Network.
+  const layerList = h('div', { class: 'net-lab-layers' });
+  const allAct = select(['', ...ACTIVATION_KEYS.filter((k) => k !== 'custom'), 'custom'], '', new Map([['', 'set all…'], ['custom', 'custom f(z)']]), { name: 'allact' });
+  const addLayer = h('button', { type: 'button' }, '+ Add layer');
+  const af = h('input', { type: 'text', class: 'expr', name: 'af', value: config.af, spellcheck: 'false', autocomplete: 'off' });
+  const adf = h('input', { type: 'text', class: 'expr', name: 'adf', value: config.adf, spellcheck: 'false', autocomplete: 'off' });
+  const customMsg = h('div', { class: 'error', role: 'alert' });
+  const customBox = h(
+    'div',
+    { class: 'net-lab-custom' },
+    h('label', { class: 'net-lab-block' }, 'Custom f(z) =', af),
+    h('label', { class: 'net-lab-block' }, 'Your f′(z) = (in z, and a = f(z))', adf),
+    h('p', { class: 'muted' }, 'The tape differentiates f itself; the closed form uses your f′. A wrong f′ breaks their agreement.'),
+    customMsg,
+  );
+  const netMsg = h('div', { class: 'error', role: 'alert' });
+  const network = h(
+    'section',
+    { class: 'panel', 'aria-label': 'Network' },
+    h('h3', {}, 'Network'),
+    h('p', { class: 'muted net-lab-small' }, '2 inputs → hidden layers → 1 output'),
+    layerList,
+    h('div', { class: 'row' }, addLayer, h('label', {}, 'Activation for all', allAct)),
+    customBox,
+    netMsg,
+  );
+
+  // Training.
+  const loss = select(LOSS_KEYS, config.loss, LOSS_TITLES, { name: 'loss' });
+  const opt = select(OPTIMIZER_KEYS, config.optimizer, new Map(), { name: 'opt' });
+  const lr = numberInput(config.lr, LR, 'any', 'lr');
+  const batch = numberInput(config.batch, BATCH, '1', 'batch');
+  const wd = numberInput(config.weightDecay, DECAY, 'any', 'wd');
+  const gradRadios = GRADIENT_KEYS.map((k) => h('input', { type: 'radio', name: `${id}-grad`, value: k, checked: k === config.gradient }));
+  const trainMsg = h('div', { class: 'error', role: 'alert' });
+  const training = h(
+    'section',
+    { class: 'panel', 'aria-label': 'Training' },
+    h('h3', {}, 'Training'),
+    h('div', { class: 'net-lab-fields' }, field('Loss', loss), field('Optimizer', opt), field('Learning rate', lr), field('Batch size', batch), field('Weight decay', wd)),
+    h('fieldset', { class: 'net-lab-grad' }, h('legend', {}, 'Gradient used for training'), ...gradRadios.map((r, i) => h('label', {}, r, GRADIENT_TITLES.get(GRADIENT_KEYS[i] ?? '') ?? ''))),
+    trainMsg,
+  );
+
+  function renderLayers(): void {
+    replace(
+      layerList,
+      ...layers.map((l, i) => {
+        const w = numberInput(l.width, WIDTH, '1', `width${i + 1}`);
+        w.setAttribute('aria-label', `Layer ${i + 1} width`);
+        const a = select(ACTIVATION_KEYS, l.act, new Map([['custom', 'custom f(z)']]), { 'aria-label': `Layer ${i + 1} activation`, name: `act${i + 1}` });
+        const rm = h('button', { type: 'button', 'aria-label': `Remove layer ${i + 1}`, title: 'Remove this layer' }, '−');
+        w.addEventListener('change', () => {
+          layers[i] = { width: Number(w.value), act: layers[i]?.act ?? l.act };
+          emit(netMsg);
+        });
+        a.addEventListener('change', () => {
+          layers[i] = { width: layers[i]?.width ?? l.width, act: a.value as ActivationKey };
+          emit(netMsg);
+        });
+        rm.addEventListener('click', () => {
+          layers.splice(i, 1);
+          emit(netMsg);
+        });
+        return h('div', { class: 'row net-lab-layer' }, h('span', { class: 'muted' }, `Layer ${i + 1}`), w, a, rm);
+      }),
+      layers.length === 0 ? h('p', { class: 'muted' }, 'No hidden layer: a logistic regression, a straight boundary.') : null,
+    );
+    addLayer.disabled = layers.length >= MAX_HIDDEN_LAYERS;
+    customBox.hidden = !layers.some((l) => l.act === 'custom');
+  }
+
+  /** The form as the address would hold it. */
+  function read(): URLSearchParams {
+    const p = formatConfig({ ...config, hidden: layers, af: af.value, adf: adf.value, csv: csvText.value });
+    p.set('data', dataSel.value);
+    if (dataSel.value === 'csv') p.set('csv', csvText.value);
+    else {
+      p.delete('csv');
+      p.set('n', points.value);
+      p.set('noise', noise.value);
+    }
+    p.set('seed', seed.value);
+    p.set('loss', loss.value);
+    p.set('opt', opt.value);
+    p.set('lr', lr.value);
+    p.set('batch', batch.value);
+    p.set('wd', wd.value);
+    p.set('grad', gradRadios.find((r) => r.checked)?.value ?? config.gradient);
+    return p;
+  }
+
+  function emit(msgEl: HTMLElement): void {
+    for (const m of [dataMsg, netMsg, trainMsg]) m.textContent = '';
+    const { config: next, messages } = parseConfig(read());
+    renderLayers();
+    if (messages.length > 0) {
+      msgEl.textContent = messages.join('\n');
+      return;
+    }
+    config = next;
+    layers = next.hidden.map((l) => ({ ...l }));
+    showData();
+    onChange(config);
+  }
+
+  function showData(): void {
+    const csv = dataSel.value === 'csv';
+    csvBox.hidden = !csv;
+    generated.hidden = csv;
+    noiseOut.textContent = noise.value;
+  }
+
+  for (const el of [dataSel, points, noise, seed]) el.addEventListener('change', () => emit(dataMsg));
+  noise.addEventListener('input', () => (noiseOut.textContent = noise.value));
+  csvUse.addEventListener('click', () => emit(csvMsg));
+  csvFile.addEventListener('change', () => {
+    const file = csvFile.files?.[0];
+    if (file === undefined) return;
+    file.text().then(
+      (text) => {
+        csvText.value = text;
+        dataSel.value = 'csv';
+        emit(csvMsg);
+      },
+      (err: unknown) => (csvMsg.textContent = `Could not read ${file.name}: ${err instanceof Error ? err.message : String(err)}`),
+    );
+  });
+  addLayer.addEventListener('click', () => {
+    layers.push({ width: layers[layers.length - 1]?.width ?? 4, act: layers[layers.length - 1]?.act ?? 'tanh' });
+    emit(netMsg);
+  });
+  allAct.addEventListener('change', () => {
+    const v = allAct.value;
+    if (v === '') return;
+    layers = layers.map((l) => ({ ...l, act: v as ActivationKey }));
+    allAct.value = '';
+    emit(netMsg);
+  });
+  for (const el of [af, adf]) el.addEventListener('change', () => emit(customMsg));
+  for (const el of [loss, opt, lr, batch, wd, ...gradRadios]) el.addEventListener('change', () => emit(trainMsg));
+
+  renderLayers();
+  showData();
+  return {
+    data,
+    network,
+    training,
+    csvErrors(errors) {
+      csvMsg.textContent = errors.join('\n');
+    },
+    customError(message) {
+      customMsg.textContent = message ?? '';
+    },
+  };
+}
