@@ -112,6 +112,11 @@ describe('the expression lab', () => {
     expect(await page.locator('.exprlab-node').count()).toBe(before);
     await page.locator('#exprlab-expr').pressSequentially('y)');
     expect(await page.locator('#exprlab-error').innerText()).toBe('');
+    // A variable edited away and typed back gets its value back.
+    await page.fill('#exprlab-expr', 'y*2');
+    expect(await page.locator('input.exprlab-box').count()).toBe(1);
+    await page.fill('#exprlab-expr', EXPR);
+    expect(await page.inputValue('input.exprlab-box[data-var="x"]')).toBe('0.7');
     expect(site.errors).toEqual([]);
   });
 

@@ -37,6 +37,8 @@ export const exprLab: View = {
     const initial = readState(ctx.params);
     let source = initial.expr;
     let values = new Map(initial.values);
+    // Every value set this visit: a variable deleted while editing gets its value back when retyped.
+    const memory = new Map(initial.values);
     let trace: LabTrace | null = null;
     let pos = 0;
     // Kept while the graph's shape is the same: dragging a slider re-traces but need not re-lay out.
@@ -46,6 +48,7 @@ export const exprLab: View = {
     const error = h('div', { class: 'error exprlab-error', id: 'exprlab-error', role: 'alert' });
     const vars = variableControls((name, v) => {
       values.set(name, v);
+      memory.set(name, v);
       retrace(true);
     });
     const controls = replayControls((m) => go(m));
@@ -70,7 +73,7 @@ export const exprLab: View = {
     function retrace(keepCursor: boolean, at: number | null = null): void {
       let next: LabTrace;
       try {
-        next = buildTrace(source, values);
+        next = buildTrace(source, memory);
       } catch (err) {
         replace(error, message(err));
         input.setAttribute('aria-invalid', 'true');
