@@ -112,7 +112,7 @@ export const exprLab: View = {
       const frame = frameAt(t, pos);
       const dir = root.clientWidth > 0 && root.clientWidth < NARROW ? 'TB' : 'LR';
       if (layout === null || layout.shape !== t.shapeKey || layout.dir !== dir) layout = { shape: t.shapeKey, dir, layout: layoutGraph(t.nodes, t.edges, dir) };
-      if (t.nodes.length === 0) replace(graph, h('p', { class: 'muted' }, 'Nothing is traced: the expression has no variables.'));
+      if (t.nodes.length === 0) replace(graph, h('p', { class: 'muted' }, 'No graph: with no variable, nothing is traced.'));
       else replace(graph, graphSvg(t, layout.layout, frame, graph.clientWidth));
       replace(panel, ...stepPanel(t, frame));
       const f = forwardEnd(t);
