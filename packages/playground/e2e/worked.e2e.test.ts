@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryIo, run } from '@tapegrad/cli';
-import { openSite, type Site } from './site.js';
+import { openSite, SCREENSHOTS, type Site } from './site.js';
 
 interface ExplainJson {
   readonly x: number[];
@@ -143,6 +143,10 @@ describe('the worked 2-3-2 network view', () => {
       expect(await phone.page.locator('.worked-side').isVisible()).toBe(true);
       await phone.page.evaluate(() => window.scrollTo(0, 0));
       await phone.screenshot('worked-phone');
+      // A full-page capture draws the bottom sheet where the screen's bottom was; this is what the phone shows.
+      await phone.page.locator('.worked-main button.worked-num[data-quantity="δ₁⁽¹⁾"]').scrollIntoViewIfNeeded();
+      await phone.page.locator('.worked-main button.worked-num[data-quantity="δ₁⁽¹⁾"]').click();
+      await phone.page.screenshot({ path: `${SCREENSHOTS}worked-phone-screen.png` });
       expect(phone.errors).toEqual([]);
     } finally {
       await phone.close();
