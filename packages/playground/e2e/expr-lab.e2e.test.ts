@@ -120,7 +120,7 @@ describe('the expression lab', () => {
     expect(site.errors).toEqual([]);
   });
 
-  it('works from the keyboard alone: Tab to Step, Enter and Space, arrow keys on the graph', async () => {
+  it('works from the keyboard alone: Tab to Step, Enter and Space, arrow keys on the graph, Enter on a box', async () => {
     const page = site.page;
     await site.open('#/expr');
     await page.focus('#exprlab-expr');
@@ -150,6 +150,20 @@ describe('the expression lab', () => {
     await page.keyboard.press('Home');
     await page.keyboard.press('ArrowRight');
     expect(await position()).toContain('position 1 of 8');
+    // Into the boxes: Tab from the graph reaches w, x, b, #3, #4, #5 in order; Enter on tanh (#5)
+    // goes to the op that computes it, and the box keeps the focus through arrow-key steps.
+    for (let k = 0; k < 6; k++) await page.keyboard.press('Tab');
+    const focused = (): Promise<string | null> => page.evaluate(() => document.activeElement?.getAttribute('data-entry') ?? null);
+    expect(await focused()).toBe('5');
+    await page.keyboard.press('Enter');
+    expect(await position()).toContain('position 3 of 8');
+    await page.keyboard.press('ArrowRight');
+    expect(await position()).toContain('position 4 of 8');
+    expect(await focused()).toBe('5');
+    // In the backward pass a click goes to where the value's gradient is complete: tanh's at step 1.
+    await page.keyboard.press('End');
+    await page.click('[data-entry="5"]');
+    expect(await position()).toContain('position 5 of 8');
     expect(site.errors).toEqual([]);
   });
 

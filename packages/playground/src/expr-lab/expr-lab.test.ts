@@ -2,7 +2,7 @@ import { type Tensor, ExprError, evaluateExpr, grad, parseExpr, scalar } from '@
 import { describe, expect, it } from 'vitest';
 import { layoutGraph } from './layout.js';
 import { DEFAULT_EXPR, DEFAULT_VALUES, NEW_VARIABLE_VALUE, buildTrace } from './model.js';
-import { type Move, canMove, clampPos, forwardEnd, frameAt, move } from './replay.js';
+import { type Move, canMove, clampPos, forwardEnd, frameAt, move, positionOf } from './replay.js';
 import { readState, writeState } from './url.js';
 
 /** ∂out/∂(each variable) by core's `grad`, independently of the tape record the lab replays. */
@@ -156,5 +156,29 @@ describe('the lab in the address', () => {
     const j = readState(new URLSearchParams('e=x&v.x=abc&v.y=Infinity&v.=3&at=1.5'));
     expect(j.values.size).toBe(0);
     expect(j.at).toBeNull();
+  });
+});
+
+describe('clicking a value', () => {
+  const t = buildTrace(DEFAULT_EXPR, DEFAULT_VALUES);
+  const F = forwardEnd(t);
+
+  it('in the forward pass goes to the op that computes it (a variable: the start)', () => {
+    expect(positionOf(t, 0, false)).toBe(0);
+    for (const [k, e] of t.forwardOps.entries()) {
+      expect(positionOf(t, e, false)).toBe(k + 1);
+      expect(frameAt(t, positionOf(t, e, false)).current).toBe(e);
+    }
+  });
+
+  it('in the backward pass goes to where its gradient is complete', () => {
+    expect(positionOf(t, 6, true)).toBe(F);
+    for (const e of t.record.entries) {
+      const p = positionOf(t, e.index, true);
+      expect(frameAt(t, p).grads.get(e.index)?.final).toBe(true);
+      if (p > F) expect(frameAt(t, p - 1).grads.get(e.index)?.final ?? false).toBe(false);
+    }
+    // x: its second contribution arrives at the last step.
+    expect(positionOf(t, 1, true)).toBe(t.length);
   });
 });

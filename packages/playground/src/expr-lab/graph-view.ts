@@ -17,8 +17,9 @@ const MIN_SCALE = 0.75;
  * Builds the graph's SVG.
  * @param trace the traced expression @param layout its layout @param frame what the cursor position shows
  * @param available the width it has, in CSS pixels (0: unknown)
+ * @param onPick called with a value's entry when its box is clicked or Enter/Space is pressed on it
  */
-export function graphSvg(trace: LabTrace, layout: Layout, frame: Frame, available: number): SVGSVGElement {
+export function graphSvg(trace: LabTrace, layout: Layout, frame: Frame, available: number, onPick: (entry: number) => void): SVGSVGElement {
   // A graph a little too wide (a phone) is scaled to fit; a much wider one keeps its size and scrolls.
   const scale = available > 0 && layout.width > available && available / layout.width >= MIN_SCALE ? available / layout.width : 1;
   const svg = s('svg', {
@@ -46,12 +47,12 @@ export function graphSvg(trace: LabTrace, layout: Layout, frame: Frame, availabl
   }
   for (const node of trace.nodes) {
     const box = layout.boxes.get(node.id);
-    if (box !== undefined) svg.append(nodeGroup(node, box, frame));
+    if (box !== undefined) svg.append(nodeGroup(node, box, frame, onPick));
   }
   return svg;
 }
 
-function nodeGroup(node: LabNode, box: { x: number; y: number; width: number; height: number }, frame: Frame): SVGGElement {
+function nodeGroup(node: LabNode, box: { x: number; y: number; width: number; height: number }, frame: Frame, onPick: (entry: number) => void): SVGGElement {
   const left = box.x - box.width / 2;
   const top = box.y - box.height / 2;
   const entry = node.entry;
@@ -59,7 +60,22 @@ function nodeGroup(node: LabNode, box: { x: number; y: number; width: number; he
   const classes = ['exprlab-node', `exprlab-${node.kind}`];
   if (node.isOutput) classes.push('exprlab-output');
   if (isCurrent) classes.push(frame.backward !== null ? 'exprlab-current-back' : 'exprlab-current');
-  const g = s('g', { class: classes.join(' '), 'data-node': node.id, ...(entry === null ? {} : { 'data-entry': entry }) });
+  const backward = frame.phase === 'backward' || frame.phase === 'done';
+  const pick = entry === null
+    ? {}
+    : {
+        'data-entry': entry,
+        tabindex: 0,
+        role: 'button',
+        'aria-label': `${node.label}${node.kind === 'op' ? ` = ${node.title}(…)` : ''}: ${backward ? 'go to the step where its gradient is complete' : 'go to the step that computes it'}`,
+        onclick: () => onPick(entry),
+        onkeydown: (ev: Event) => {
+          if (!(ev instanceof KeyboardEvent) || (ev.key !== 'Enter' && ev.key !== ' ')) return;
+          ev.preventDefault();
+          onPick(entry);
+        },
+      };
+  const g = s('g', { class: classes.join(' '), 'data-node': node.id, ...pick });
   g.append(s('rect', { x: left, y: top, width: box.width, height: box.height, rx: node.kind === 'constant' ? 14 : 8 }));
   if (node.kind === 'constant') {
     g.append(s('text', { x: box.x, y: box.y + 4, 'text-anchor': 'middle', class: 'exprlab-const-text', 'data-value': exactText(node.value) }, short(node.title, 8)));

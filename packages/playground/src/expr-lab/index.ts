@@ -11,7 +11,7 @@ import { replayControls, variableControls } from './controls.js';
 import { graphSvg } from './graph-view.js';
 import { type Layout, layoutGraph } from './layout.js';
 import { buildTrace, type LabTrace } from './model.js';
-import { canMove, clampPos, forwardEnd, frameAt, move, type Move } from './replay.js';
+import { canMove, clampPos, forwardEnd, frameAt, move, type Move, positionOf } from './replay.js';
 import { stepPanel } from './step-panel.js';
 import { readState, writeState } from './url.js';
 
@@ -65,7 +65,7 @@ export const exprLab: View = {
         vars.el,
       ),
       controls.el,
-      h('div', { class: 'panel exprlab-graph-panel' }, graph, h('p', { class: 'muted exprlab-hint' }, 'Each box: the value it holds and, once the backward pass reaches it, ∂out/∂value. With the graph focused, ← → step.')),
+      h('div', { class: 'panel exprlab-graph-panel' }, graph, h('p', { class: 'muted exprlab-hint' }, 'Each box: the value it holds and, once the backward pass reaches it, ∂out/∂value. Click a box to go to its step; with the graph focused, ← → step.')),
       panel,
     );
 
@@ -97,7 +97,23 @@ export const exprLab: View = {
     function go(m: Move): void {
       if (trace === null || !canMove(trace, pos, m)) return;
       pos = move(trace, pos, m);
+      renderKeepingFocus();
+    }
+
+    /** Renders; a box that had the focus (the SVG is rebuilt) gets it back, so arrow keys keep working. */
+    function renderKeepingFocus(entry: string | null = null): void {
+      const active = document.activeElement;
+      const had = entry ?? (active instanceof SVGElement && graph.contains(active) ? active.getAttribute('data-entry') : null);
       render();
+      const box = had === null ? null : graph.querySelector(`[data-entry="${had}"]`);
+      if (box instanceof SVGElement) box.focus();
+    }
+
+    /** A click (or Enter) on a value's box: go to its step, and keep the keyboard focus on that box. */
+    function pick(entry: number): void {
+      if (trace === null) return;
+      pos = positionOf(trace, entry, pos > forwardEnd(trace));
+      renderKeepingFocus(String(entry));
     }
 
     function render(): void {
@@ -113,7 +129,7 @@ export const exprLab: View = {
       const dir = root.clientWidth > 0 && root.clientWidth < NARROW ? 'TB' : 'LR';
       if (layout === null || layout.shape !== t.shapeKey || layout.dir !== dir) layout = { shape: t.shapeKey, dir, layout: layoutGraph(t.nodes, t.edges, dir) };
       if (t.nodes.length === 0) replace(graph, h('p', { class: 'muted' }, 'No graph: with no variable, nothing is traced.'));
-      else replace(graph, graphSvg(t, layout.layout, frame, graph.clientWidth));
+      else replace(graph, graphSvg(t, layout.layout, frame, graph.clientWidth, pick));
       replace(panel, ...stepPanel(t, frame));
       const f = forwardEnd(t);
       const where = pos <= f ? `forward: ${pos} of ${f} ops run` : `backward: ${pos - f} of ${t.steps.backward.length} steps`;

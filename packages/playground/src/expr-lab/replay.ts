@@ -119,3 +119,22 @@ export function frameAt(t: LabTrace, at: number): Frame {
   const current = backward?.entry ?? forward?.entry ?? null;
   return { pos, phase: phaseOf(t, pos), known, current, forward, backward, grads };
 }
+
+/**
+ * Where clicking a value's box takes the cursor. In the forward pass (and at its end): to the
+ * op that computes it (a variable: the start). In the backward pass: to the step where its
+ * gradient is complete (the last contribution arrives; the output: the end of the forward pass,
+ * where its seed ∂out/∂out = 1 is set).
+ * @param backward whether the cursor is in the backward pass
+ */
+export function positionOf(t: LabTrace, entry: number, backward: boolean): number {
+  if (!backward) {
+    const k = t.forwardOps.indexOf(entry);
+    return k < 0 ? 0 : k + 1;
+  }
+  let last = -1;
+  t.steps.backward.forEach((s, k) => {
+    if (s.inputs.some((i) => i.from === entry && i.total !== null)) last = k;
+  });
+  return last < 0 ? forwardEnd(t) : forwardEnd(t) + last + 1;
+}
