@@ -31,6 +31,10 @@ describe('the derivative lab', () => {
     expect(await site.page.locator('.deriv-lab-headline').textContent()).toMatch(/disagrees with the tape's at \d+ of 400 points/);
     expect(await site.page.locator('.deriv-lab-tolerance').textContent()).toContain(`${ATOL} + ${RTOL}·max`);
     expect(await site.page.locator('rect.deriv-lab-flag').count()).toBeGreaterThan(390);
+    await site.page.click('.deriv-lab-functions summary');
+    const names = await site.page.locator('.deriv-lab-functions li code').allTextContents();
+    expect(names).toContain('tanh');
+    expect(names).not.toContain('softmax');
     await site.screenshot('deriv-lab');
     expect(site.errors).toEqual([]);
   });

@@ -64,13 +64,13 @@ export function renderReadout(c: Curves, i: number): HTMLElement {
   );
 }
 
-/** The functions an expression may call, as one muted line. */
+/** The elementwise functions an expression may call, in a collapsed list. */
 export function functionsHint(): HTMLElement {
   return h(
     'details',
     { class: 'muted deriv-lab-functions' },
     h('summary', {}, 'What can I type?'),
-    h('p', {}, "Numbers, the variables (z, and a = f(z) in your f'; for a loss a and y), + − * / ^ and parentheses, and these functions (those that mix entries, such as sum and softmax, are refused):"),
-    h('ul', {}, ...[...EXPR_FUNCTIONS].map(([name, fn]) => h('li', {}, h('code', {}, name), ` ${fn.help}`))),
+    h('p', {}, "Numbers, the variables (z, and a = f(z) in your f'; for a loss a and y), + − * / ^ and parentheses, and these functions (they work entry by entry, as an activation or a loss term must):"),
+    h('ul', {}, ...[...EXPR_FUNCTIONS].filter(([, fn]) => fn.elementwise).map(([name, fn]) => h('li', {}, h('code', {}, name), ` ${fn.help}`))),
   );
 }
