@@ -17,8 +17,9 @@ describe('the shell', () => {
     for (const [i, id] of ['expr', 'net', 'deriv', 'worked'].entries()) {
       await tabs.nth(i).focus();
       await site.page.keyboard.press('Enter');
-      await site.page.waitForFunction((v) => location.hash.startsWith(`#/${v}`), id);
-      expect(await tabs.nth(i).getAttribute('aria-current')).toBe('page');
+      // The hash changes before the page's hashchange handler runs: wait for the handler's mark.
+      await site.page.waitForFunction((v) => location.hash.startsWith(`#/${v}`) && document.querySelector(`#tabs a[data-view="${v}"]`)?.getAttribute('aria-current') === 'page', id);
+      expect(await site.page.locator('#tabs a[aria-current=page]').count()).toBe(1);
     }
     expect(site.errors).toEqual([]);
   });
