@@ -24,19 +24,27 @@ describe('the network lab', () => {
     expect(await site.page.locator('.net-lab-play').textContent()).toBe('Play');
     await site.page.locator('.net-lab-play').click();
     expect(await site.page.locator('.net-lab-play').textContent()).toBe('Pause');
-    const agreements: number[] = [];
-    for (let i = 0; i < 15; i++) {
-      await site.page.waitForTimeout(100);
-      const tc = await value(site, '.net-lab-agree-tc');
-      if (!Number.isNaN(tc)) agreements.push(tc);
-    }
+    // Sample the shown agreement every 50 ms inside the page (one round trip, not 20).
+    const agreements = await site.page.evaluate(
+      () =>
+        new Promise<number[]>((resolve) => {
+          const seen: number[] = [];
+          const id = setInterval(() => {
+            const v = Number(document.querySelector('.net-lab-agree-tc')?.getAttribute('data-value'));
+            if (!Number.isNaN(v)) seen.push(v);
+            if (seen.length >= 20) {
+              clearInterval(id);
+              resolve(seen);
+            }
+          }, 50);
+        }),
+    );
     await site.page.locator('.net-lab-play').click();
     const steps = await value(site, '.net-lab-steps');
     const after = await value(site, '.net-lab-lossval');
     console.log(`net-lab xor: ${steps} steps, loss ${before} -> ${after}, max tape/closed-form difference ${Math.max(...agreements)}`);
     expect(steps).toBeGreaterThan(20);
     expect(after).toBeLessThan(before / 2);
-    expect(agreements.length).toBeGreaterThan(10);
     for (const a of agreements) expect(a).toBeLessThan(1e-10);
     expect(await value(site, '.net-lab-agree-fd')).toBeLessThan(1e-6);
     expect(await value(site, '.net-lab-acc')).toBeGreaterThan(0.9);
@@ -59,7 +67,7 @@ describe('the network lab', () => {
   it('runs at least 30 steps/s for a 2-8-8-1 network on 500 points (full batch)', async () => {
     await site.open('#/net?data=spiral&n=500&seed=2&layers=8,8&act=tanh&loss=bce&opt=adam&lr=0.03&batch=500&grad=tape');
     await site.page.locator('.net-lab-play').click();
-    await site.page.waitForTimeout(2500);
+    await site.page.waitForTimeout(3000);
     const rate = await value(site, '.net-lab-rate');
     await site.page.locator('.net-lab-play').click();
     console.log(`net-lab speed: ${rate.toFixed(1)} steps/s (2-8-8-1, 500 points, batch 500, tape gradient, closed-form agreement every 4 steps)`);
@@ -73,6 +81,16 @@ describe('the network lab', () => {
     await site.page.locator('.net-lab-stepbtn').click();
     expect(await value(site, '.net-lab-agree-tc')).toBeGreaterThan(1e-3);
     expect(await site.page.locator('.net-lab-agree-tc.bad').count()).toBe(1);
+    // A typo in f is shown beside the custom activation, and tanh stands in meanwhile.
+    await site.page.locator('input[name=af]').fill('tanh(z');
+    await site.page.locator('input[name=af]').press('Tab');
+    expect(await site.page.locator('.net-lab-custom .error').textContent()).toMatch(/Using tanh for the custom layers/);
+    expect(site.page.url()).toContain('af=tanh%28z');
+    // Editing a width keeps the keyboard where it was.
+    await site.page.locator('input[name=width1]').fill('6');
+    await site.page.locator('input[name=width1]').press('Tab');
+    expect(await site.page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('act1');
+    expect(await site.page.locator('.net-lab-node[data-layer="1"]').count()).toBe(6);
     await site.page.locator('select[name=data]').selectOption('csv');
     await site.page.locator('textarea[name=csv]').fill('x1,x2,label\n0,1,1\n1,oops,0\n2,2');
     await site.page.getByRole('button', { name: 'Use this CSV' }).click();

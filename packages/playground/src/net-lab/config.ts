@@ -87,6 +87,11 @@ function oneOf<T extends string>(keys: readonly T[], v: string): v is T {
   return (keys as readonly string[]).includes(v);
 }
 
+/** Whether `v` names an offered hidden activation. */
+export function isActivationKey(v: string): v is ActivationKey {
+  return oneOf(ACTIVATION_KEYS, v);
+}
+
 /**
  * Reads the network lab's parameters: `data n noise seed csv layers act af adf loss opt lr batch wd grad`.
  * `layers` lists hidden widths (`8,8`; empty for none); `act` is one activation for every hidden
@@ -165,9 +170,10 @@ function parseHidden(layers: string | undefined, act: string | undefined, messag
     if (bad !== undefined) {
       messages.push(`act: "${clip(bad)}" is not one of ${ACTIVATION_KEYS.join(', ')}; using ${base}`);
     } else if (parts.length === 1) {
-      acts = widths.map(() => parts[0] as ActivationKey);
+      const one = parts[0];
+      if (one !== undefined && isActivationKey(one)) acts = widths.map(() => one);
     } else if (parts.length === widths.length) {
-      acts = parts.filter((p): p is ActivationKey => oneOf(ACTIVATION_KEYS, p));
+      acts = parts.filter(isActivationKey);
     } else {
       messages.push(`act: ${parts.length} activations for ${widths.length} hidden layers; give one, or one per layer; using ${base}`);
     }

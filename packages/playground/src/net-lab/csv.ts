@@ -55,7 +55,7 @@ export function parseCsv(text: string): CsvResult {
       }
       vals.push(v);
     }
-    const [x1, x2, label] = vals as [number, number, number];
+    const [x1 = NaN, x2 = NaN, label = NaN] = vals;
     if (label !== 0 && label !== 1) {
       fail(`line ${no}: label is ${label}; labels are 0 or 1`);
       return;

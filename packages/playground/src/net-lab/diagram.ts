@@ -27,7 +27,7 @@ interface Edge {
   readonly from: number;
 }
 
-/** Subscripted layer and unit names as the page writes them: W²[3,1] is layer 2, row 3, column 1 (from 1). */
+/** A weight's name as the page writes it: W2[3,1] is layer 2's weight from unit 1 below to unit 3 (counted from 1). */
 export function weightName(layer: number, to: number, from: number): string {
   return `W${layer}[${to + 1},${from + 1}]`;
 }

@@ -15,8 +15,8 @@ import {
   OPTIMIZER_KEYS,
   WIDTH,
   formatConfig,
+  isActivationKey,
   parseConfig,
-  type ActivationKey,
   type HiddenLayer,
   type NetConfig,
 } from './config.js';
@@ -147,15 +147,18 @@ export function createEditor(initial: NetConfig, onChange: (c: NetConfig) => voi
         const rm = h('button', { type: 'button', 'aria-label': `Remove layer ${i + 1}`, title: 'Remove this layer' }, '−');
         w.addEventListener('change', () => {
           layers[i] = { width: Number(w.value), act: layers[i]?.act ?? l.act };
-          emit(netMsg);
+          emit(netMsg, false);
         });
         a.addEventListener('change', () => {
-          layers[i] = { width: layers[i]?.width ?? l.width, act: a.value as ActivationKey };
-          emit(netMsg);
+          const v = a.value;
+          if (isActivationKey(v)) layers[i] = { width: layers[i]?.width ?? l.width, act: v };
+          emit(netMsg, false);
         });
         rm.addEventListener('click', () => {
           layers.splice(i, 1);
           emit(netMsg);
+          // The button is gone with its row: keep the keyboard in the layer list.
+          (layerList.querySelector('button') ?? addLayer).focus();
         });
         return h('div', { class: 'row net-lab-layer' }, h('span', { class: 'muted' }, `Layer ${i + 1}`), w, a, rm);
       }),
@@ -185,10 +188,12 @@ export function createEditor(initial: NetConfig, onChange: (c: NetConfig) => voi
     return p;
   }
 
-  function emit(msgEl: HTMLElement): void {
+  /** Applies the form; `rerender` rebuilds the layer rows (after adding or removing one; not while one is being edited, which would drop its focus). */
+  function emit(msgEl: HTMLElement, rerender = true): void {
     for (const m of [dataMsg, netMsg, trainMsg]) m.textContent = '';
     const { config: next, messages } = parseConfig(read());
-    renderLayers();
+    if (rerender) renderLayers();
+    customBox.hidden = !layers.some((l) => l.act === 'custom');
     if (messages.length > 0) {
       msgEl.textContent = messages.join('\n');
       return;
@@ -227,8 +232,8 @@ export function createEditor(initial: NetConfig, onChange: (c: NetConfig) => voi
   });
   allAct.addEventListener('change', () => {
     const v = allAct.value;
-    if (v === '') return;
-    layers = layers.map((l) => ({ ...l, act: v as ActivationKey }));
+    if (!isActivationKey(v)) return;
+    layers = layers.map((l) => ({ ...l, act: v }));
     allAct.value = '';
     emit(netMsg);
   });

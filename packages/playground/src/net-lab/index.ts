@@ -23,6 +23,8 @@ import { AGREE_EVERY, FD_BATCH, FD_EVERY, FD_TRAIN_BATCH, Trainer } from './trai
 const TC_OK = 1e-10;
 const FD_OK = 1e-6;
 const INSPECT_EVERY_MS = 250;
+/** Steps/s is measured over this much wall time (drawing included). */
+const RATE_WINDOW_MS = 2000;
 /** While training, the heatmap, loss curve, diagram and numbers are redrawn at most this often. */
 const DRAW_EVERY_MS = 80;
 
@@ -72,7 +74,7 @@ export const netLab: View = {
     };
     let lastInspect = 0;
     let lastDraw = 0;
-    const rate = new StepRate();
+    const rate = new StepRate(RATE_WINDOW_MS);
 
     const play = h('button', { type: 'button', class: 'primary net-lab-play', 'aria-pressed': 'false' }, 'Play');
     const stepBtn = h('button', { type: 'button', class: 'net-lab-stepbtn' }, 'One step');

@@ -131,7 +131,7 @@ export function createInspector(initialSample: number, onSample: (i: number) => 
       ),
       h('div', { class: 'scroll-x' }, tex(f.general), tex(f.numbers)),
       termsTable(ins),
-      h('p', { class: 'muted' }, `δ is nn's closed-form backprop for this one sample; the line above recomputes it from the substituted numbers.`),
+      h('p', { class: 'muted' }, `δ is nn's closed-form backprop for this one sample; the formula and table above recompute it from the substituted numbers.`),
       h('h3', {}, 'Incoming weights (this sample)'),
       h(
         'div',

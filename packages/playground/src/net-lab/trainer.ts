@@ -123,6 +123,7 @@ export class Trainer {
   readonly #order: Uint32Array;
   readonly #rng: Rng;
   #cursor = 0;
+  readonly #full: boolean;
   readonly #Xb: Float64Array;
   readonly #Yb: Float64Array;
   readonly #XbT: Tensor;
@@ -152,8 +153,10 @@ export class Trainer {
     this.#rng = new Rng(spec.seed + 1);
     this.#order = Uint32Array.from({ length: n }, (_, i) => i);
     this.#shuffle();
-    this.#Xb = new Float64Array(2 * this.batch);
-    this.#Yb = new Float64Array(this.batch);
+    // A full batch is the data itself, in its own order: nothing to shuffle or copy per step.
+    this.#full = this.batch === n;
+    this.#Xb = this.#full ? spec.data.X : new Float64Array(2 * this.batch);
+    this.#Yb = this.#full ? spec.data.y : new Float64Array(this.batch);
     this.#XbT = tensorView(this.#Xb, [this.batch, 2]);
     this.#YbT = tensorView(this.#Yb, [this.batch, 1]);
     this.#Xall = tensorView(spec.data.X, [n, 2]);
@@ -171,8 +174,9 @@ export class Trainer {
     }
   }
 
-  /** Fills the reused batch buffers with the next `batch` samples of the shuffled order. */
+  /** Fills the reused batch buffers with the next `batch` samples of the shuffled order (a full batch is used as it is). */
   #nextBatch(): void {
+    if (this.#full) return;
     const { X, y } = this.data;
     for (let r = 0; r < this.batch; r++) {
       if (this.#cursor >= this.#order.length) {
