@@ -70,6 +70,7 @@ describe('the worked 2-3-2 network view', () => {
     expect(await given('b1_2')).toBe(ex.params[0]?.b[2]);
     // Opened with no number named, a hidden error term's formula is showing already.
     expect(await formulaTitle(site)).toMatch(/^δ₀⁽¹⁾/);
+    expect(await site.page.locator('.worked-edge-label:visible').allTextContents()).toEqual(['w₀₀⁽²⁾ 0.4', 'w₁₀⁽²⁾ 0.55']);
     await site.screenshot('worked');
     expect(site.errors).toEqual([]);
   });
@@ -88,8 +89,8 @@ describe('the worked 2-3-2 network view', () => {
     expect(Number(await site.page.locator('.worked-formula [data-value]').getAttribute('data-value'))).toBe(check?.tape);
     expect(Number(await site.page.locator('.worked-formula [data-tape-value]').getAttribute('data-tape-value'))).toBe(check?.tape);
     expect(await site.page.evaluate(() => location.hash)).toBe('#/worked?n=dw2_01');
-    // Its ingredients are marked: δ₀⁽²⁾ and a₁⁽¹⁾ in the tables and the diagram, and the weight (its edge and its value).
-    expect(await site.page.locator('.worked-main .is-used').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')).sort())).toEqual(['a1_1', 'a1_1', 'd2_0', 'd2_0', 'w2_01', 'w2_01']);
+    // Its ingredients are marked: δ₀⁽²⁾ and a₁⁽¹⁾ in the tables and the diagram, and the weight (its edge with its value, and in the table).
+    expect(await site.page.locator('.worked-main .is-used').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')).sort())).toEqual(['a1_1', 'a1_1', 'd2_0', 'd2_0', 'w2_01', 'w2_01', 'w2_01']);
     // A "made from" chip walks back along the chain.
     await site.page.locator('.worked-formula .worked-chip', { hasText: 'δ₀⁽²⁾' }).click();
     expect(await formulaTitle(site)).toMatch(/^δ₀⁽²⁾ — /);
@@ -138,14 +139,20 @@ describe('the worked 2-3-2 network view', () => {
       const wide = await phone.page.$$eval('body *', (els) => els.filter((e) => e.getBoundingClientRect().right > 391 && e.closest('.scroll-x') === null).map((e) => `${e.tagName}.${e.getAttribute('class') ?? ''}`).slice(0, 8));
       expect(wide).toEqual([]);
       expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-      await phone.page.locator('.worked-main button.worked-num[data-quantity="∂C₀/∂w₂₁⁽¹⁾"]').click();
+      // The formula sheet covers the screen's lower part: bring a number to the top before tapping it.
+      const tap = async (name: string): Promise<void> => {
+        const b = phone.page.locator(`.worked-main button.worked-num[data-quantity="${name}"]`);
+        await b.evaluate((e) => e.scrollIntoView({ block: 'start' }));
+        await b.click();
+      };
+      await tap('∂C₀/∂w₂₁⁽¹⁾');
       expect(await phone.page.locator('.worked-formula-title').textContent()).toMatch(/^∂C₀\/∂w₂₁⁽¹⁾/);
       expect(await phone.page.locator('.worked-side').isVisible()).toBe(true);
       await phone.page.evaluate(() => window.scrollTo(0, 0));
       await phone.screenshot('worked-phone');
       // A full-page capture draws the bottom sheet where the screen's bottom was; this is what the phone shows.
-      await phone.page.locator('.worked-main button.worked-num[data-quantity="δ₁⁽¹⁾"]').scrollIntoViewIfNeeded();
-      await phone.page.locator('.worked-main button.worked-num[data-quantity="δ₁⁽¹⁾"]').click();
+      await tap('δ₁⁽¹⁾');
+      await phone.page.evaluate(() => window.scrollBy(0, -300));
       await phone.page.screenshot({ path: `${SCREENSHOTS}worked-phone-screen.png` });
       expect(phone.errors).toEqual([]);
     } finally {

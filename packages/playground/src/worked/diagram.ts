@@ -1,7 +1,7 @@
 /**
  * The 2-3-2 network drawn as an SVG: input values, each neuron's activation a and error term
- * δ (both clickable to their formula), the weights as edges (highlighted when the selected
- * number uses them), the targets and the cost.
+ * δ (both clickable to their formula), the weights as edges (highlighted, with their values,
+ * when the selected number uses them), the targets and the cost.
  */
 import { s } from '../dom.js';
 import { type WorkedNumbers } from './model.js';
@@ -52,6 +52,7 @@ export function networkDiagram(n: WorkedNumbers, byId: ReadonlyMap<string, Quant
   const sizes = n.sizes;
   const L = sizes.length - 1;
   const edges: SVGElement[] = [];
+  const labels: SVGElement[] = [];
   const nodes: SVGElement[] = [];
   for (let l = 1; l <= L; l++) {
     const nIn = sizes[l - 1] ?? 0;
@@ -59,13 +60,14 @@ export function networkDiagram(n: WorkedNumbers, byId: ReadonlyMap<string, Quant
     for (let j = 0; j < nOut; j++) {
       for (let k = 0; k < nIn; k++) {
         const w = n.W[l]?.[j * nIn + k] ?? NaN;
-        edges.push(
-          s(
-            'line',
-            { class: 'worked-edge', 'data-id': `w${l}_${j}${k}`, x1: (COL_X[l - 1] ?? 0) + R, y1: nodeY(k, nIn), x2: (COL_X[l] ?? 0) - R, y2: nodeY(j, nOut) },
-            s('title', {}, `w${sub(j, k)}${sup(l)} = ${w}`),
-          ),
-        );
+        const x1 = (COL_X[l - 1] ?? 0) + R;
+        const y1 = nodeY(k, nIn);
+        const x2 = (COL_X[l] ?? 0) - R;
+        const y2 = nodeY(j, nOut);
+        edges.push(s('line', { class: 'worked-edge', 'data-id': `w${l}_${j}${k}`, x1, y1, x2, y2 }, s('title', {}, `w${sub(j, k)}${sup(l)} = ${w}`)));
+        // The weight's value, shown (by CSS) only while the selected number uses it: near the
+        // neuron it feeds, where the edges into one neuron are spread apart.
+        labels.push(s('text', { class: 'worked-edge-label', 'data-id': `w${l}_${j}${k}`, x: x1 + 0.68 * (x2 - x1), y: y1 + 0.68 * (y2 - y1) - 4 }, `w${sub(j, k)}${sup(l)} ${show(w)}`));
       }
     }
   }
@@ -121,5 +123,6 @@ export function networkDiagram(n: WorkedNumbers, byId: ReadonlyMap<string, Quant
     ...edges,
     ...extras,
     ...nodes,
+    ...labels,
   );
 }
