@@ -2,8 +2,13 @@
  * Once per `npm test`: build the site with Vite exactly as `npm run playground:build` does,
  * serve the built files on localhost (Vite's own preview server), and unpack the browser
  * that @sparticuz/chromium ships inside its npm package (nothing is downloaded).
+ *
+ * The site is built into a fresh temporary folder, not packages/playground/dist: a second
+ * test run started meanwhile (or `npm run playground:build`) would empty the folder this
+ * run is serving.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, preview } from 'vite';
@@ -37,15 +42,18 @@ function sizes(dir: string): { files: number; bytes: number } {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
-  const { files, bytes } = sizes(join(root, 'dist'));
-  console.log(`playground: built ${files} files, ${(bytes / 1024).toFixed(0)} KiB in packages/playground/dist`);
-  const server = await preview({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn', preview: { port: 0, host: '127.0.0.1', open: false } });
+  const outDir = mkdtempSync(join(tmpdir(), 'tapegrad-playground-'));
+  const configFile = join(root, 'vite.config.ts');
+  await build({ configFile, logLevel: 'warn', build: { outDir } });
+  const { files, bytes } = sizes(outDir);
+  console.log(`playground: built ${files} files, ${(bytes / 1024).toFixed(0)} KiB`);
+  const server = await preview({ configFile, logLevel: 'warn', build: { outDir }, preview: { port: 0, host: '127.0.0.1', open: false } });
   const url = server.resolvedUrls?.local[0];
   if (url === undefined) throw new Error('playground e2e: the preview server did not report a local address');
   project.provide('siteUrl', url);
   project.provide('chromiumPath', await browserExecutable());
   return async () => {
     await server.close();
+    rmSync(outDir, { recursive: true, force: true });
   };
 }
