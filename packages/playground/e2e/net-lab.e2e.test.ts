@@ -101,6 +101,11 @@ describe('the network lab', () => {
     await site.page.getByRole('button', { name: 'Use this CSV' }).click();
     expect(await site.page.locator('.net-lab-csvbox .error').textContent()).toBe('');
     expect(site.page.url()).toContain('data=csv');
+    // Finite differences on a network too big for them: refused with the reason, the tape shown meanwhile.
+    await site.open('#/net?layers=32,32&grad=fd');
+    expect(await site.page.locator('.net-lab-bar .error').textContent()).toMatch(/1185 parameters .*Showing the tape’s gradient meanwhile/);
+    await site.page.locator('.net-lab-stepbtn').click();
+    expect(await value(site, '.net-lab-steps')).toBe(1);
     expect(site.errors).toEqual([]);
   });
 

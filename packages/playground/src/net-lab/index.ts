@@ -17,7 +17,7 @@ import { type NeuronRef } from './inspect.js';
 import { createInspector } from './inspector.js';
 import { createLossPlot } from './loss-plot.js';
 import { StepRate, runSlice } from './runner.js';
-import { AGREE_EVERY, FD_BATCH, FD_EVERY, FD_TRAIN_BATCH, Trainer } from './trainer.js';
+import { AGREE_EVERY, FD_BATCH, FD_EVERY, FD_MAX_PARAMS, FD_TRAIN_BATCH, Trainer } from './trainer.js';
 
 /** Tape vs closed form agree when below this (float64 rounding is ~1e-15); finite differences when below FD_OK. */
 const TC_OK = 1e-10;
@@ -125,15 +125,27 @@ export const netLab: View = {
       editor.customError(customError);
       const prev = trainer;
       let next: Trainer;
+      let problem = '';
       try {
         next = new Trainer({ ...config, data, hidden });
         if (keep && prev !== null) next.continueFrom(prev);
       } catch (err) {
-        runMsg.textContent = err instanceof Error ? err.message : String(err);
+        problem = err instanceof Error ? err.message : String(err);
         pause();
-        return;
+        // Keep the last working run; on first load, show the setup trained by the tape instead.
+        if (prev !== null || config.gradient === 'tape') {
+          runMsg.textContent = problem;
+          return;
+        }
+        try {
+          next = new Trainer({ ...config, data, hidden, gradient: 'tape' });
+        } catch {
+          runMsg.textContent = problem;
+          return;
+        }
+        problem += '. Showing the tape’s gradient meanwhile.';
       }
-      runMsg.textContent = '';
+      runMsg.textContent = problem;
       trainer = next;
       const sizes = next.model.layers.map((l) => l.outputSize);
       if (neuron !== null && (neuron.layer < 1 || neuron.layer > sizes.length || neuron.unit >= (sizes[neuron.layer - 1] ?? 0))) neuron = null;
@@ -176,7 +188,7 @@ export const netLab: View = {
       setStat(sFd.value, fd, agreementText(fd));
       sFd.value.classList.toggle('bad', fd >= FD_OK);
       sFd.value.classList.toggle('ok', fd < FD_OK);
-      const fdNote = t.gradient === 'fd' ? `, on the step's batch (finite differences train on at most ${FD_TRAIN_BATCH} samples a step: 2 forward passes per parameter)` : ` on ≤ ${FD_BATCH} samples`;
+      const fdNote = t.params > FD_MAX_PARAMS ? ` — skipped: ${t.params} parameters, over ${FD_MAX_PARAMS}` : t.gradient === 'fd' ? `, on the step's batch (finite differences train on at most ${FD_TRAIN_BATCH} samples a step: 2 forward passes per parameter)` : ` on ≤ ${FD_BATCH} samples`;
       agreeNote.textContent =
         t.steps === 0
           ? `Agreement: the max relative difference between two methods’ gradients, checked every ${AGREE_EVERY} steps (tape vs closed form) and every ${FD_EVERY} (finite differences vs tape).`

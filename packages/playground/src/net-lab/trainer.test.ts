@@ -74,6 +74,18 @@ describe('Trainer', () => {
     expect(new Trainer(spec({ batch: 7, seed: 4 })).step()).not.toBe(new Trainer(spec({ batch: 7 })).step());
   });
 
+  it('refuses finite differences past 1000 parameters, and skips their check there', () => {
+    const wide = [
+      { width: 32, activation: activations.tanh },
+      { width: 32, activation: activations.tanh },
+    ];
+    expect(() => new Trainer(spec({ hidden: wide, gradient: 'fd' }))).toThrow(/1185 parameters \(at most 1000 here\)/);
+    const t = new Trainer(spec({ hidden: wide }));
+    t.step();
+    expect(t.agreement.fdStep).toBe(0);
+    expect(t.agreement.fdVsTape).toBeNaN();
+  });
+
   it('checks finite differences every 20 steps and finds them close to the tape', () => {
     const t = new Trainer(spec({ batch: 30 }));
     t.step();

@@ -22,6 +22,7 @@ import {
   finiteDifferenceGradients,
   getLoss,
   momentum,
+  paramCount,
   predict,
   sgd,
 } from '@tapegrad/nn';
@@ -30,6 +31,12 @@ import { type Dataset } from './datasets.js';
 
 /** Training by finite differences uses at most this many samples per step: it costs 2 forward passes per parameter. */
 export const FD_TRAIN_BATCH = 64;
+/**
+ * Finite differences cost 2 forward passes per parameter, about 2·P²·m multiply-adds for P
+ * parameters and m samples: past this many parameters they would stall the page, so the
+ * check is skipped and training by them refused.
+ */
+export const FD_MAX_PARAMS = 1000;
 /** Tape and closed form are both computed, and compared, every this many steps (the first included). */
 export const AGREE_EVERY = 4;
 /** Finite differences are compared with the tape every this many steps, on at most FD_BATCH samples. */
@@ -40,7 +47,7 @@ export const FD_BATCH = 16;
  * separates their noise from a real disagreement; maxRelError's floor follows rtol and atol.
  */
 const FD_TOLERANCE = { rtol: 1e-7, atol: 1e-10 } as const;
-/** The loss history keeps at most this many points (older ones are thinned by halves). */
+/** The loss history keeps at most this many points (past it, thinned to every other point). */
 export const HISTORY_MAX = 1000;
 
 /** What a Trainer needs: the data, the network, and the optimizer settings. */
@@ -116,6 +123,8 @@ export class Trainer {
   /** The gradient the last step used (∂C/∂W, ∂C/∂b per layer; live views, overwritten by the next step). */
   lastGrads: readonly LayerGrads[] | null = null;
   agreement: Agreement = { tapeVsClosed: NaN, fdVsTape: NaN, fdStep: 0, checkStep: 0 };
+  /** The number of parameters; finite differences run only when it is at most FD_MAX_PARAMS. */
+  readonly params: number;
 
   readonly #optimizer: Optimizer;
   readonly #cf: ClosedFormBackprop;
@@ -147,6 +156,12 @@ export class Trainer {
       activations: [...spec.hidden.map((l) => l.activation), output],
       seed: spec.seed,
     });
+    this.params = paramCount(this.model);
+    if (spec.gradient === 'fd' && this.params > FD_MAX_PARAMS) {
+      throw new RangeError(
+        `Finite differences need 2 forward passes per parameter and this network has ${this.params} parameters (at most ${FD_MAX_PARAMS} here): use a smaller network, or the tape or the closed form`,
+      );
+    }
     this.#optimizer = optimizerOf(spec.optimizer, spec.lr, spec.weightDecay);
     this.#cf = new ClosedFormBackprop(this.model, loss, 'mean');
     this.#cfGrads = gradViews(this.model, this.#cf);
@@ -242,7 +257,7 @@ export class Trainer {
         fdStep = this.steps + 1;
       }
     } else {
-      if (this.steps % FD_EVERY === 0) {
+      if (this.steps % FD_EVERY === 0 && this.params <= FD_MAX_PARAMS) {
         fdVsTape = this.fdCheck();
         fdStep = this.steps + 1;
       }
