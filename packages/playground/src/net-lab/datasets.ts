@@ -29,6 +29,11 @@ export const NOISE = { min: 0, max: 1, default: 0.1 } as const;
 
 type Sampler = (rng: Rng, i: number, n: number) => [number, number, number];
 
+/**
+ * Turns of each spiral arm. One turn is learnable by a 2-16-16-1 tanh network on inputs in [-1, 1]
+ * within ~1000 Adam steps; 1.5 turns sat on a plateau (loss 0.656, 66% accuracy) for 3000.
+ */
+const TURNS = 1;
 const samplers: ReadonlyMap<DatasetName, Sampler> = new Map<DatasetName, Sampler>([
   // Class 1 inside r < 0.5, class 0 on the ring 0.7 ≤ r ≤ 1.
   [
@@ -53,14 +58,14 @@ const samplers: ReadonlyMap<DatasetName, Sampler> = new Map<DatasetName, Sampler
       return [x1, x2, x1 * x2 > 0 ? 1 : 0];
     },
   ],
-  // Two interleaved arms of 1.5 turns each, the second the first turned by π.
+  // Two interleaved arms of TURNS turns each, the second the first turned by π.
   [
     'spiral',
     (rng, i, n) => {
       const arm = i % 2;
       const t = Math.floor(i / 2) / Math.max(1, Math.ceil(n / 2) - 1);
       const r = 0.1 + 0.9 * t;
-      const angle = 3 * Math.PI * t + arm * Math.PI;
+      const angle = TURNS * 2 * Math.PI * t + arm * Math.PI;
       return [r * Math.cos(angle), r * Math.sin(angle), arm === 0 ? 1 : 0];
     },
   ],

@@ -66,6 +66,13 @@ describe('Trainer', () => {
     }
   });
 
+  it('two spirals (one turn each, noise 0.1) are learnable by a 2-16-16-1 tanh network', () => {
+    const wide = [16, 16].map((width) => ({ width, activation: activations.tanh }));
+    const t = new Trainer(spec({ data: makeDataset('spiral', 300, 0.1, 1), hidden: wide, optimizer: 'adam', lr: 0.03, batch: 32, gradient: 'closed' }));
+    for (let i = 0; i < 2000; i++) t.step();
+    expect(t.accuracy()).toBeGreaterThan(0.9);
+  });
+
   it('the same spec gives the same run (seeded init and batches)', () => {
     const a = new Trainer(spec({ batch: 7 }));
     const b = new Trainer(spec({ batch: 7 }));
