@@ -26,7 +26,7 @@ import {
   predict,
   sgd,
 } from '@tapegrad/nn';
-import { type GradientKey, type LossKey, type OptimizerKey } from './config.js';
+import { type GradientKey, type LossKey, type NetConfig, type OptimizerKey } from './config.js';
 import { type Dataset } from './datasets.js';
 
 /** Training by finite differences uses at most this many samples per step: it costs 2 forward passes per parameter. */
@@ -50,20 +50,14 @@ const FD_TOLERANCE = { rtol: 1e-7, atol: 1e-10 } as const;
 /** The loss history keeps at most this many points (past it, thinned to every other point). */
 export const HISTORY_MAX = 1000;
 
-/** What a Trainer needs: the data, the network, and the optimizer settings. */
-export interface TrainerSpec {
+/**
+ * What a Trainer needs: the data, the network, and the setup's training settings (`batch` is
+ * capped at the data's size; `seed` seeds the initial weights and the batch order).
+ */
+export interface TrainerSpec extends Pick<NetConfig, 'loss' | 'optimizer' | 'lr' | 'batch' | 'weightDecay' | 'gradient' | 'seed'> {
   readonly data: Dataset;
   /** Hidden widths and their activations (the output is one unit). */
   readonly hidden: readonly { readonly width: number; readonly activation: Activation }[];
-  readonly loss: LossKey;
-  readonly optimizer: OptimizerKey;
-  readonly lr: number;
-  /** Samples per step (capped at the data's size). */
-  readonly batch: number;
-  readonly weightDecay: number;
-  readonly gradient: GradientKey;
-  /** Seeds the initial weights and the batch order. */
-  readonly seed: number;
 }
 
 /** The live agreement of the methods: max relative difference, as nn's compareGradients measures it. */
