@@ -115,6 +115,28 @@ describe('the network lab', () => {
     expect(site.errors).toEqual([]);
   });
 
+  it('a custom loss: (a−y)² with dL/da = 2(a−y) agrees with the tape; dL/da = a−y does not', async () => {
+    const custom = (ldf: string): string => `#/net?data=xor&layers=4&loss=custom&lf=${encodeURIComponent('(a-y)^2')}&ldf=${encodeURIComponent(ldf)}&grad=tape`;
+    await site.open(custom('2*(a-y)'));
+    expect(await site.page.locator('select[name=loss]').inputValue()).toBe('custom');
+    expect(await site.page.locator('.net-lab-customloss').isVisible()).toBe(true);
+    expect(await site.page.locator('.net-lab-customloss').textContent()).toContain('a is in (0, 1)');
+    for (let i = 0; i < 5; i++) await site.page.locator('.net-lab-stepbtn').click();
+    expect(await value(site, '.net-lab-steps')).toBe(5);
+    expect(await value(site, '.net-lab-agree-tc')).toBeLessThan(1e-10);
+    await site.open(custom('a-y'));
+    await site.page.locator('.net-lab-stepbtn').click();
+    expect(await value(site, '.net-lab-agree-tc')).toBeGreaterThan(1e-3);
+    expect(await site.page.locator('.net-lab-agree-tc.bad').count()).toBe(1);
+    // A typo in dL/da is shown under dL/da only, and recorded in the address.
+    await site.page.locator('input[name=ldf]').fill('a-b');
+    await site.page.locator('input[name=ldf]').press('Tab');
+    expect(await site.page.locator('input[name=ldf] + .error').textContent()).toMatch(/'b' is not one of them/);
+    expect(await site.page.locator('input[name=lf] + .error').textContent()).toBe('');
+    expect(site.page.url()).toContain('ldf=a-b');
+    expect(site.errors).toEqual([]);
+  });
+
   it('a shared link rebuilds the same setup', async () => {
     await site.open('#/net?data=gauss&n=100&seed=5&layers=3,5&act=relu,sigmoid&loss=mse&opt=sgd&lr=0.5&batch=10&wd=0.001&grad=closed');
     expect(await site.page.locator('select[name=data]').inputValue()).toBe('gauss');

@@ -3,8 +3,8 @@
  * layer's activation (nn's built-ins, or the user's f and f′ through customActivation). Problems
  * come back as messages for the page, with a working fallback, never as a throw.
  */
-import { type Activation, getActivation } from '@tapegrad/nn';
-import { customActivation } from '../custom.js';
+import { type Activation, type Loss, getActivation, getLoss } from '@tapegrad/nn';
+import { customActivation, customLoss, customPartError } from '../custom.js';
 import { type NetConfig } from './config.js';
 import { parseCsv } from './csv.js';
 import { type Dataset, makeDataset } from './datasets.js';
@@ -32,10 +32,25 @@ export function hiddenFor(c: NetConfig): { hidden: { width: number; activation: 
   return { hidden, customError };
 }
 
+/**
+ * The custom loss of a setup (undefined unless its loss is `custom`): built from `lf` and `ldf`
+ * with customLoss; when either does not parse, each text's own message (null when it is fine)
+ * and mean squared error meanwhile.
+ */
+export function lossFor(c: NetConfig): { customLoss?: Loss; lfError: string | null; ldfError: string | null } {
+  if (c.loss !== 'custom') return { lfError: null, ldfError: null };
+  const lfError = customPartError('loss', c.lf)?.message ?? null;
+  const ldfError = customPartError('grad', c.ldf)?.message ?? null;
+  if (lfError === null && ldfError === null) return { customLoss: customLoss(c.lf, c.ldf), lfError, ldfError };
+  const note = 'Using mean squared error until it is fixed.';
+  return { customLoss: getLoss('meanSquared'), lfError: lfError === null ? null : `${lfError}\n${note}`, ldfError: ldfError === null ? null : `${ldfError}\n${note}` };
+}
+
 /** Whether two setups train the same network on the same data (so a change of optimizer settings can keep the weights). */
 export function sameModel(a: NetConfig, b: NetConfig): boolean {
   const sameData = a.data === b.data && a.seed === b.seed && (a.data === 'csv' ? a.csv === b.csv : a.points === b.points && a.noise === b.noise);
   const sameNet = a.hidden.length === b.hidden.length && a.hidden.every((l, i) => l.width === b.hidden[i]?.width && l.act === b.hidden[i]?.act);
   const usesCustom = a.hidden.some((l) => l.act === 'custom');
-  return sameData && sameNet && a.loss === b.loss && (!usesCustom || (a.af === b.af && a.adf === b.adf));
+  const sameLoss = a.loss === b.loss && (a.loss !== 'custom' || (a.lf === b.lf && a.ldf === b.ldf));
+  return sameData && sameNet && sameLoss && (!usesCustom || (a.af === b.af && a.adf === b.adf));
 }

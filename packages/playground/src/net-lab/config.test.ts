@@ -26,12 +26,15 @@ describe('network config ⇄ URL', () => {
       weightDecay: 0.001,
       gradient: 'fd',
     };
-    for (const cfg of [DEFAULT_CONFIG, c, { ...DEFAULT_CONFIG, hidden: [] }]) {
+    const customLoss: NetConfig = { ...DEFAULT_CONFIG, loss: 'custom', lf: '-y*log(a) - (1-y)*log(1-a)', ldf: '(a-y)/(a*(1-a))' };
+    expect(formatConfig(customLoss).get('lf')).toBe(customLoss.lf);
+    for (const cfg of [DEFAULT_CONFIG, c, { ...DEFAULT_CONFIG, hidden: [] }, customLoss]) {
       const url = formatConfig(cfg).toString();
       expect(parseConfig(new URLSearchParams(url))).toEqual({ config: cfg, messages: [] });
     }
     expect(formatConfig(DEFAULT_CONFIG).has('af')).toBe(false);
     expect(formatConfig(DEFAULT_CONFIG).has('csv')).toBe(false);
+    expect(formatConfig(DEFAULT_CONFIG).has('lf')).toBe(false);
   });
 
   it('one act applies to every hidden layer', () => {

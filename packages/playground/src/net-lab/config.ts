@@ -11,9 +11,10 @@ export type ActivationKey = (typeof ACTIVATION_KEYS)[number];
 
 /**
  * Losses offered. `bce` is binaryCrossEntropy on a logit (the output layer is identity and the
- * probability is σ(output)); the others compare a sigmoid output with the 0/1 label.
+ * probability is σ(output)); the others compare a sigmoid output with the 0/1 label; `custom`
+ * is the user's L(a, y) and dL/da (a the sigmoid output, y the label).
  */
-export const LOSS_KEYS = ['bce', 'mse', 'halfSumSquares', 'huber'] as const;
+export const LOSS_KEYS = ['bce', 'mse', 'halfSumSquares', 'huber', 'custom'] as const;
 export type LossKey = (typeof LOSS_KEYS)[number];
 
 export const OPTIMIZER_KEYS = ['sgd', 'momentum', 'adam', 'adamw'] as const;
@@ -50,6 +51,9 @@ export interface NetConfig {
   readonly af: string;
   readonly adf: string;
   readonly loss: LossKey;
+  /** The custom loss's L in a (the sigmoid output) and y (the 0/1 label), and its dL/da (used when loss is `custom`). */
+  readonly lf: string;
+  readonly ldf: string;
   readonly optimizer: OptimizerKey;
   readonly lr: number;
   readonly batch: number;
@@ -70,6 +74,8 @@ export const DEFAULT_CONFIG: NetConfig = {
   af: 'z / (1 + abs(z))',
   adf: '1 / (1 + abs(z))^2',
   loss: 'bce',
+  lf: '(a - y)^2',
+  ldf: '2*(a - y)',
   optimizer: 'adam',
   lr: 0.03,
   batch: 32,
@@ -93,7 +99,7 @@ export function isActivationKey(v: string): v is ActivationKey {
 }
 
 /**
- * Reads the network lab's parameters: `data n noise seed csv layers act af adf loss opt lr batch wd grad`.
+ * Reads the network lab's parameters: `data n noise seed csv layers act af adf loss lf ldf opt lr batch wd grad`.
  * `layers` lists hidden widths (`8,8`; empty for none); `act` is one activation for every hidden
  * layer or one per layer (`tanh,relu`).
  * @returns the setup (defaults where a value is missing or bad) and a message per bad value
@@ -134,6 +140,8 @@ export function parseConfig(params: URLSearchParams): ParsedConfig {
       af: str('af') ?? d.af,
       adf: str('adf') ?? d.adf,
       loss: choice('loss', LOSS_KEYS, d.loss),
+      lf: str('lf') ?? d.lf,
+      ldf: str('ldf') ?? d.ldf,
       optimizer: choice('opt', OPTIMIZER_KEYS, d.optimizer),
       lr: num('lr', LR, d.lr),
       batch: num('batch', BATCH, d.batch, true),
@@ -183,7 +191,8 @@ function parseHidden(layers: string | undefined, act: string | undefined, messag
 
 /**
  * Writes a setup as the lab's parameters (the inverse of {@link parseConfig}): `csv` only for
- * the CSV data set, `af`/`adf` only when a layer uses the custom activation, `act` once when
+ * the CSV data set, `af`/`adf` only when a layer uses the custom activation, `lf`/`ldf` only
+ * for the custom loss, `act` once when
  * every hidden layer shares it.
  * @example formatConfig(DEFAULT_CONFIG).toString() // 'data=xor&n=200&noise=0.1&seed=1&layers=8%2C8&act=tanh&…'
  */
@@ -205,6 +214,10 @@ export function formatConfig(c: NetConfig): URLSearchParams {
     p.set('adf', c.adf);
   }
   p.set('loss', c.loss);
+  if (c.loss === 'custom') {
+    p.set('lf', c.lf);
+    p.set('ldf', c.ldf);
+  }
   p.set('opt', c.optimizer);
   p.set('lr', String(c.lr));
   p.set('batch', String(c.batch));

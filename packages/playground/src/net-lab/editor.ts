@@ -27,6 +27,7 @@ const LOSS_TITLES: ReadonlyMap<string, string> = new Map([
   ['mse', 'mean squared error (sigmoid output)'],
   ['halfSumSquares', '½ sum of squares (sigmoid output)'],
   ['huber', 'Huber (sigmoid output)'],
+  ['custom', 'custom…'],
 ]);
 const GRADIENT_TITLES: ReadonlyMap<string, string> = new Map([
   ['tape', 'tape (backpropTape)'],
@@ -43,6 +44,8 @@ export interface Editor {
   csvErrors(errors: readonly string[]): void;
   /** A problem with the custom activation (its parse error), or null. */
   customError(message: string | null): void;
+  /** The custom loss's problems: one for L, one for dL/da (null where the text is fine). */
+  lossErrors(lf: string | null, ldf: string | null): void;
 }
 
 let uid = 0;
@@ -127,12 +130,31 @@ export function createEditor(initial: NetConfig, onChange: (c: NetConfig) => voi
   const batch = numberInput(config.batch, BATCH, '1', 'batch');
   const wd = numberInput(config.weightDecay, DECAY, 'any', 'wd');
   const gradRadios = GRADIENT_KEYS.map((k) => h('input', { type: 'radio', name: `${id}-grad`, value: k, checked: k === config.gradient }));
+  const lf = h('input', { type: 'text', class: 'expr', name: 'lf', value: config.lf, spellcheck: 'false', autocomplete: 'off', id: `${id}-lf` });
+  const ldf = h('input', { type: 'text', class: 'expr', name: 'ldf', value: config.ldf, spellcheck: 'false', autocomplete: 'off', id: `${id}-ldf` });
+  const lfMsg = h('div', { class: 'error', role: 'alert', id: `${id}-lf-msg` });
+  const ldfMsg = h('div', { class: 'error', role: 'alert', id: `${id}-ldf-msg` });
+  lf.setAttribute('aria-describedby', lfMsg.id);
+  ldf.setAttribute('aria-describedby', ldfMsg.id);
+  const lossBox = h(
+    'div',
+    { class: 'net-lab-customloss' },
+    h('p', { class: 'muted' }, 'a is the network’s output after a sigmoid, so a is in (0, 1); y is the point’s label, 0 or 1.'),
+    h('label', { class: 'net-lab-block', for: lf.id }, 'Loss L(a, y) ='),
+    lf,
+    lfMsg,
+    h('label', { class: 'net-lab-block', for: ldf.id }, 'Your dL/da (in a and y) ='),
+    ldf,
+    ldfMsg,
+    h('p', { class: 'muted' }, 'The tape differentiates L itself; the closed form uses your dL/da. A wrong dL/da breaks their agreement.'),
+  );
   const trainMsg = h('div', { class: 'error', role: 'alert' });
   const training = h(
     'section',
     { class: 'panel', 'aria-label': 'Training' },
     h('h3', {}, 'Training'),
     h('div', { class: 'net-lab-fields' }, field('Loss', loss), field('Optimizer', opt), field('Learning rate', lr), field('Batch size', batch), field('Weight decay', wd)),
+    lossBox,
     h('fieldset', { class: 'net-lab-grad' }, h('legend', {}, 'Gradient used for training'), ...gradRadios.map((r, i) => h('label', {}, r, GRADIENT_TITLES.get(GRADIENT_KEYS[i] ?? '') ?? ''))),
     trainMsg,
   );
@@ -170,7 +192,7 @@ export function createEditor(initial: NetConfig, onChange: (c: NetConfig) => voi
 
   /** The form as the address would hold it. */
   function read(): URLSearchParams {
-    const p = formatConfig({ ...config, hidden: layers, af: af.value, adf: adf.value, csv: csvText.value });
+    const p = formatConfig({ ...config, hidden: layers, af: af.value, adf: adf.value, lf: lf.value, ldf: ldf.value, csv: csvText.value });
     p.set('data', dataSel.value);
     if (dataSel.value === 'csv') p.set('csv', csvText.value);
     else {
@@ -180,6 +202,10 @@ export function createEditor(initial: NetConfig, onChange: (c: NetConfig) => voi
     }
     p.set('seed', seed.value);
     p.set('loss', loss.value);
+    if (loss.value === 'custom') {
+      p.set('lf', lf.value);
+      p.set('ldf', ldf.value);
+    }
     p.set('opt', opt.value);
     p.set('lr', lr.value);
     p.set('batch', batch.value);
@@ -208,6 +234,7 @@ export function createEditor(initial: NetConfig, onChange: (c: NetConfig) => voi
     const csv = dataSel.value === 'csv';
     csvBox.hidden = !csv;
     generated.hidden = csv;
+    lossBox.hidden = loss.value !== 'custom';
     noiseOut.textContent = noise.value;
   }
 
@@ -238,6 +265,7 @@ export function createEditor(initial: NetConfig, onChange: (c: NetConfig) => voi
     emit(netMsg);
   });
   for (const el of [af, adf]) el.addEventListener('change', () => emit(customMsg));
+  for (const el of [lf, ldf]) el.addEventListener('change', () => emit(trainMsg));
   for (const el of [loss, opt, lr, batch, wd, ...gradRadios]) el.addEventListener('change', () => emit(trainMsg));
 
   renderLayers();
@@ -251,6 +279,12 @@ export function createEditor(initial: NetConfig, onChange: (c: NetConfig) => voi
     },
     customError(message) {
       customMsg.textContent = message ?? '';
+    },
+    lossErrors(lfError, ldfError) {
+      lfMsg.textContent = lfError ?? '';
+      ldfMsg.textContent = ldfError ?? '';
+      lf.setAttribute('aria-invalid', String(lfError !== null));
+      ldf.setAttribute('aria-invalid', String(ldfError !== null));
     },
   };
 }

@@ -7,7 +7,7 @@ import './net-lab.css';
 import { fmtNumber } from '@tapegrad/core';
 import { h, replace } from '../dom.js';
 import { type View } from '../view.js';
-import { dataFor, hiddenFor, sameModel } from './build.js';
+import { dataFor, hiddenFor, lossFor, sameModel } from './build.js';
 import { formatConfig, parseConfig, type NetConfig } from './config.js';
 import { extentOf } from './datasets.js';
 import { createDiagram, type Diagram } from './diagram.js';
@@ -123,11 +123,13 @@ export const netLab: View = {
       editor.csvErrors(csvErrors);
       const { hidden, customError } = hiddenFor(config);
       editor.customError(customError);
+      const { customLoss, lfError, ldfError } = lossFor(config);
+      editor.lossErrors(lfError, ldfError);
       const prev = trainer;
       let next: Trainer;
       let problem = '';
       try {
-        next = new Trainer({ ...config, data, hidden });
+        next = new Trainer({ ...config, data, hidden, ...(customLoss === undefined ? {} : { customLoss }) });
         if (keep && prev !== null) next.continueFrom(prev);
       } catch (err) {
         problem = err instanceof Error ? err.message : String(err);
@@ -138,7 +140,7 @@ export const netLab: View = {
           return;
         }
         try {
-          next = new Trainer({ ...config, data, hidden, gradient: 'tape' });
+          next = new Trainer({ ...config, data, hidden, gradient: 'tape', ...(customLoss === undefined ? {} : { customLoss }) });
         } catch {
           runMsg.textContent = problem;
           return;

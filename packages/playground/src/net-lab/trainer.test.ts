@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, tensorView } from '@tapegrad/core';
 import { activations, backpropClosedForm, backpropTape, compareGradients, createMLP, getActivation } from '@tapegrad/nn';
+import { customLoss } from '../custom.js';
 import { GRADIENT_KEYS, LOSS_KEYS, OPTIMIZER_KEYS } from './config.js';
 import { makeDataset } from './datasets.js';
 import { inspectNeuron, recurrence } from './inspect.js';
@@ -54,7 +55,8 @@ describe('Trainer', () => {
   it('every loss and optimizer trains (xor loss falls over 60 steps) with tape and closed form agreeing', () => {
     for (const loss of LOSS_KEYS) {
       for (const optimizer of OPTIMIZER_KEYS) {
-        const t = new Trainer(spec({ loss, optimizer, lr: optimizer === 'sgd' || optimizer === 'momentum' ? 0.3 : 0.03, batch: 16, weightDecay: 1e-4 }));
+        const custom = loss === 'custom' ? { customLoss: customLoss('(a - y)^2 / 2', 'a - y') } : {};
+        const t = new Trainer(spec({ loss, optimizer, lr: optimizer === 'sgd' || optimizer === 'momentum' ? 0.3 : 0.03, batch: 16, weightDecay: 1e-4, ...custom }));
         const before = t.cost();
         for (let i = 0; i < 60; i++) {
           t.step();

@@ -58,6 +58,8 @@ export interface TrainerSpec extends Pick<NetConfig, 'loss' | 'optimizer' | 'lr'
   readonly data: Dataset;
   /** Hidden widths and their activations (the output is one unit). */
   readonly hidden: readonly { readonly width: number; readonly activation: Activation }[];
+  /** The loss used when `loss` is `custom` (from customLoss; see build.ts's lossFor). */
+  readonly customLoss?: Loss;
 }
 
 /** The live agreement of the methods: max relative difference, as nn's compareGradients measures it. */
@@ -72,9 +74,17 @@ export interface Agreement {
   readonly checkStep: number;
 }
 
-/** The nn loss for a key, and the output layer's activation it needs. */
-export function lossOf(key: LossKey): { loss: Loss; output: 'identity' | 'sigmoid' } {
+/**
+ * The nn loss for a key, and the output layer's activation it needs.
+ * @param custom the user's loss, for `custom` (its a is the sigmoid output)
+ * @throws RangeError for `custom` without `custom`
+ */
+export function lossOf(key: LossKey, custom?: Loss): { loss: Loss; output: 'identity' | 'sigmoid' } {
   if (key === 'bce') return { loss: getLoss('binaryCrossEntropy'), output: 'identity' };
+  if (key === 'custom') {
+    if (custom === undefined) throw new RangeError('the custom loss needs its L and dL/da');
+    return { loss: custom, output: 'sigmoid' };
+  }
   return { loss: getLoss(key === 'mse' ? 'meanSquared' : key), output: 'sigmoid' };
 }
 
@@ -138,7 +148,7 @@ export class Trainer {
    * @throws the nn errors of createMLP or the optimizers for a bad setup (the page shows their messages).
    */
   constructor(spec: TrainerSpec) {
-    const { loss, output } = lossOf(spec.loss);
+    const { loss, output } = lossOf(spec.loss, spec.customLoss);
     this.loss = loss;
     this.output = output;
     this.data = spec.data;
