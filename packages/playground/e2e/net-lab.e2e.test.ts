@@ -60,6 +60,21 @@ describe('the network lab', () => {
     // Hovering a weight shows its value and gradient.
     await site.page.locator('.net-lab-edge').nth(5).hover({ force: true });
     expect(Number.isFinite(await value(site, '.net-lab-dw'))).toBe(true);
+    // And by keyboard: the weights are one tab stop (just before the neurons); arrows move between them.
+    await site.page.locator('.net-lab-node[data-layer="1"][data-unit="0"]').focus();
+    await site.page.keyboard.press('Shift+Tab');
+    expect(await site.page.evaluate(() => document.activeElement?.getAttribute('data-name'))).toBe('W1[1,1]');
+    expect(await site.page.locator('.net-lab-readout').textContent()).toMatch(/^W1\[1,1\] = /);
+    await site.page.keyboard.press('ArrowRight');
+    await site.page.keyboard.press('ArrowRight');
+    expect(await site.page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('W1[2,1]: show its value and ∂C/∂w');
+    expect(await site.page.locator('.net-lab-readout').textContent()).toMatch(/^W1\[2,1\] = /);
+    expect(await site.page.locator('.net-lab-edge[tabindex="0"]').count()).toBe(1);
+    await site.page.keyboard.press('End');
+    await site.page.keyboard.press('Enter');
+    expect(await site.page.locator('.net-lab-readout').textContent()).toMatch(/^W3\[1,8\] = /);
+    expect(Number.isFinite(await value(site, '.net-lab-w'))).toBe(true);
+    expect(Number.isFinite(await value(site, '.net-lab-dw'))).toBe(true);
     await site.screenshot('net-lab');
     expect(site.errors).toEqual([]);
   });

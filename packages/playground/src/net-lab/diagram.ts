@@ -2,7 +2,9 @@
  * The network diagram (SVG): a column of neurons per layer and a line per weight, coloured by
  * the weight's sign (blue +, orange −) with width and opacity by its magnitude. Hovering or
  * clicking a weight shows its value and ∂C/∂w (the gradient the last step used) in a readout;
- * neurons are buttons (click, or focus and Enter/Space) that open the inspector.
+ * by keyboard the weights are one tab stop (a roving tabindex: arrow keys move between them,
+ * focus or Enter/Space shows one). Neurons are buttons (click, or focus and Enter/Space) that
+ * open the inspector.
  */
 import { fmtNumber } from '@tapegrad/core';
 import { type LayerGrads, type MLP } from '@tapegrad/nn';
@@ -43,7 +45,7 @@ export function createDiagram(sizes: readonly number[], actNames: readonly strin
   const r = Math.min(11, gap * 0.36);
   const colX = (l: number): number => PAD_X + (l * (W - 2 * PAD_X)) / Math.max(1, sizes.length - 1);
   const rowY = (l: number, j: number): number => H / 2 + (j - ((sizes[l] ?? 1) - 1) / 2) * gap;
-  const readout = h('p', { class: 'net-lab-readout mono', 'aria-live': 'polite' }, 'Hover or click a weight to see its value and ∂C/∂w.');
+  const readout = h('p', { class: 'net-lab-readout mono', 'aria-live': 'polite' }, 'Hover or click a weight (or Tab to the weights and use the arrow keys) to see its value and ∂C/∂w.');
   const edges: Edge[] = [];
   const edgeGroup = s('g', {});
   const nodeGroup = s('g', {});
@@ -72,10 +74,28 @@ export function createDiagram(sizes: readonly number[], actNames: readonly strin
   for (let l = 1; l < sizes.length; l++) {
     for (let to = 0; to < sizes[l]!; to++) {
       for (let from = 0; from < sizes[l - 1]!; from++) {
-        const e: Edge = { layer: l, to, from, line: s('line', { x1: colX(l - 1), y1: rowY(l - 1, from), x2: colX(l), y2: rowY(l, to), class: 'net-lab-edge' }) };
+        const name = weightName(l, to, from);
+        const line = s('line', { x1: colX(l - 1), y1: rowY(l - 1, from), x2: colX(l), y2: rowY(l, to), class: 'net-lab-edge', role: 'button', 'aria-label': `${name}: show its value and ∂C/∂w`, tabindex: edges.length === 0 ? 0 : -1, 'data-name': name });
+        const e: Edge = { layer: l, to, from, line };
+        const index = edges.length;
         const pick = (): void => showEdge(e);
-        e.line.addEventListener('mouseenter', pick);
-        e.line.addEventListener('click', pick);
+        line.addEventListener('mouseenter', pick);
+        line.addEventListener('click', pick);
+        line.addEventListener('focus', pick);
+        line.addEventListener('keydown', (ev) => {
+          if (ev.key === 'Enter' || ev.key === ' ') {
+            ev.preventDefault();
+            pick();
+            return;
+          }
+          const step = ev.key === 'ArrowRight' || ev.key === 'ArrowDown' ? 1 : ev.key === 'ArrowLeft' || ev.key === 'ArrowUp' ? -1 : ev.key === 'Home' ? -index : ev.key === 'End' ? edges.length - 1 - index : 0;
+          const next = edges[index + step];
+          if (step === 0 || next === undefined) return;
+          ev.preventDefault();
+          line.setAttribute('tabindex', '-1');
+          next.line.setAttribute('tabindex', '0');
+          next.line.focus();
+        });
         edges.push(e);
         edgeGroup.append(e.line);
       }
