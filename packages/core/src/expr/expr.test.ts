@@ -172,8 +172,14 @@ describe('the public API in core', () => {
   });
 
   it('lists the functions, each marked elementwise or not', () => {
-    expect(exprFunctionNames()).toEqual([...EXPR_FUNCTIONS.keys()]);
-    expect(exprFunctionNames()).toEqual(expect.arrayContaining(['exp', 'tanh', 'sigmoid', 'leakyRelu', 'sum', 'softmax', 'matmul', 'dot']));
+    // Written out: the 24 functions the grammar documents, in the order help lists them.
+    const names = ['exp', 'log', 'log1p', 'sqrt', 'abs', 'square', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'softplus', 'leakyRelu',
+      'sum', 'mean', 'max', 'min', 'logSumExp', 'softmax', 'logSoftmax', 'maximum', 'minimum', 'matmul', 'dot'];
+    expect(names.length).toBe(24);
+    expect(exprFunctionNames()).toEqual(names);
+    expect([...EXPR_FUNCTIONS.keys()]).toEqual(names);
+    expect([...EXPR_FUNCTIONS].map(([n]) => n)).toEqual(names);
+    expect(EXPR_FUNCTIONS.size).toBe(24);
     const reducing = exprFunctionNames().filter((n) => !EXPR_FUNCTIONS.get(n)!.elementwise);
     expect(reducing).toEqual(['sum', 'mean', 'max', 'min', 'logSumExp', 'softmax', 'logSoftmax', 'matmul', 'dot']);
     // An elementwise function maps a vector entry by entry (the same as on each entry alone).
@@ -184,5 +190,47 @@ describe('the public API in core', () => {
       const whole = fn.call(args(z)).data;
       for (let i = 0; i < 3; i++) expect(whole[i], n).toBe(fn.call(args(scalar(z.data[i]!))).data[0]);
     }
+  });
+
+  it('cannot be changed by an importer: no set, delete or clear, nor a replaced method or entry', () => {
+    const exp = EXPR_FUNCTIONS.get('exp')!;
+    const planted = { arity: [1, 1] as const, call: ([x]: readonly Tensor[]) => x!, help: 'planted', elementwise: true };
+    // Not a Map: Map's own methods refuse it, and it has none of its own that write.
+    expect(() => Reflect.apply(Map.prototype.set, EXPR_FUNCTIONS, ['planted', planted])).toThrow(TypeError);
+    expect(() => Reflect.apply(Map.prototype.delete, EXPR_FUNCTIONS, ['exp'])).toThrow(TypeError);
+    expect(() => Reflect.apply(Map.prototype.clear, EXPR_FUNCTIONS, [])).toThrow(TypeError);
+    for (const m of ['set', 'delete', 'clear']) expect(Reflect.get(EXPR_FUNCTIONS, m), m).toBeUndefined();
+    // Frozen: no method can be added or replaced, on the table or on its prototype.
+    expect(Reflect.set(EXPR_FUNCTIONS, 'set', () => undefined)).toBe(false);
+    expect(Reflect.set(EXPR_FUNCTIONS, 'get', () => planted)).toBe(false);
+    const proto: unknown = Object.getPrototypeOf(EXPR_FUNCTIONS);
+    expect(typeof proto === 'object' && proto !== null && Object.isFrozen(proto)).toBe(true);
+    if (typeof proto === 'object' && proto !== null) expect(Reflect.set(proto, 'get', () => planted)).toBe(false);
+    // Each function too: what it computes and whether the playground treats it as elementwise.
+    expect(Reflect.set(exp, 'elementwise', false)).toBe(false);
+    expect(Reflect.set(exp, 'call', planted.call)).toBe(false);
+    expect(Reflect.set(exp.arity, 0, 2)).toBe(false);
+    expect(EXPR_FUNCTIONS.size).toBe(24);
+    expect(EXPR_FUNCTIONS.has('planted')).toBe(false);
+    expect(EXPR_FUNCTIONS.get('exp')).toBe(exp);
+    expect(exp.elementwise).toBe(true);
+    expect(exp.arity).toEqual([1, 1]);
+    expect(() => parseExpr('planted(x)')).toThrow("unknown function 'planted'");
+    expect(evaluate('exp(x)', parseExpr('exp(x)'), new Map([['x', scalar(1)]])).data[0]).toBe(Math.exp(1));
+  });
+
+  it('reads like a Map: get, has, forEach, entries, values', () => {
+    expect(EXPR_FUNCTIONS.has('tanh')).toBe(true);
+    expect(EXPR_FUNCTIONS.has('constructor')).toBe(false);
+    expect(EXPR_FUNCTIONS.get('__proto__')).toBeUndefined();
+    const seen: string[] = [];
+    EXPR_FUNCTIONS.forEach((fn, name, table) => {
+      expect(table).toBe(EXPR_FUNCTIONS);
+      expect(fn).toBe(EXPR_FUNCTIONS.get(name));
+      seen.push(name);
+    });
+    expect(seen).toEqual(exprFunctionNames());
+    expect([...EXPR_FUNCTIONS.entries()].map(([n]) => n)).toEqual(seen);
+    expect([...EXPR_FUNCTIONS.values()].map((f) => f.help)).toEqual(seen.map((n) => EXPR_FUNCTIONS.get(n)!.help));
   });
 });

@@ -9,6 +9,7 @@ import { logSoftmax, mean, softmax } from '../ops/composite.js';
 import { matmul } from '../ops/linalg.js';
 import { type Tensor } from '../tensor.js';
 import { ExprError } from './error.js';
+import { ReadonlyTable } from './readonly-table.js';
 
 /**
  * A function the expression language can call: its arity range `[min, max]`, its
@@ -22,15 +23,19 @@ export interface ExprFunction {
   readonly elementwise: boolean;
 }
 
-const unary = (f: (x: Tensor) => Tensor, help: string, elementwise = true): ExprFunction => ({ arity: [1, 1], call: ([x]) => f(x!), help, elementwise });
-const binary = (f: (a: Tensor, b: Tensor) => Tensor, help: string, elementwise = true): ExprFunction => ({ arity: [2, 2], call: ([a, b]) => f(a!, b!), help, elementwise });
+// Frozen (and their arity too), so that no importer can change what the language computes or how the playground classifies it.
+const fn = (arity: readonly [number, number], call: ExprFunction['call'], help: string, elementwise: boolean): ExprFunction =>
+  Object.freeze({ arity: Object.freeze(arity), call, help, elementwise });
+const unary = (f: (x: Tensor) => Tensor, help: string, elementwise = true): ExprFunction => fn([1, 1], ([x]) => f(x!), help, elementwise);
+const binary = (f: (a: Tensor, b: Tensor) => Tensor, help: string, elementwise = true): ExprFunction => fn([2, 2], ([a, b]) => f(a!, b!), help, elementwise);
 
 /**
- * Functions an expression may call, by name. A `Map`, so a name like `constructor` or
- * `__proto__` is simply unknown. The elementwise ones (exp … leakyRelu, maximum, minimum)
+ * Functions an expression may call, by name. A read-only map (not a `Map`: it has no `set`,
+ * `delete` or `clear`, and `Map.prototype.set` applied to it throws), so the language is the
+ * same for every importer; a name like `constructor` or `__proto__` is simply unknown. The elementwise ones (exp … leakyRelu, maximum, minimum)
  * work on whole tensors entry by entry; sum … logSoftmax reduce or mix entries.
  */
-export const EXPR_FUNCTIONS: ReadonlyMap<string, ExprFunction> = new Map(Object.entries({
+export const EXPR_FUNCTIONS: ReadonlyMap<string, ExprFunction> = new ReadonlyTable(Object.entries({
   exp: unary(exp, 'e^x'),
   log: unary(log, 'natural log'),
   log1p: unary(log1p, 'log(1 + x)'),
