@@ -115,8 +115,7 @@ Examples:
  * @example traceExpression('sigmoid(w*x + b)', ['w=0.5', 'x=2', 'b=-1']).toTable()
  */
 export function traceExpression(source: string, varSpecs: readonly string[]): TapeRecord {
-  const { ast, vars } = prepareExpression('graph', source, varSpecs);
-  return traceTape.named((traced) => evaluateExpr(source, ast, new Map(Object.entries(traced))), vars);
+  return tracedExpression(source, varSpecs, false);
 }
 
 /**
@@ -144,21 +143,8 @@ export function prepareExpression(command: string, source: string, varSpecs: rea
 
 /** traceExpression, the traced evaluation (forward and gradient) in anomaly mode when `checkNan`. */
 function tracedExpression(source: string, varSpecs: readonly string[], checkNan: boolean): TapeRecord {
-  if (!Array.isArray(varSpecs)) throw new ArgumentError(`traceExpression: varSpecs must be an array of 'name=value' strings, got ${describeValue(varSpecs)}`);
-  const ast = parseExpr(source);
-  const given = new Map<string, Tensor>();
-  for (const [name, value] of varSpecs.map(parseVar)) {
-    if (given.has(name)) throw new UsageError(`graph --var: '${name}' is given twice; pass each variable once`);
-    given.set(name, value);
-  }
-  const names = variablesOf(ast);
-  const unused = [...given.keys()].filter((k) => !names.includes(k));
-  if (unused.length > 0) throw new UsageError(`graph --var: ${unused.map((u) => `'${u}'`).join(', ')} not used by the expression '${source}'; remove it or fix the expression`);
-  // Evaluate once untraced first, so undefined variables and shape errors surface with their column.
-  evaluateExpr(source, ast, given);
-  // Own properties even for a variable named __proto__ (an assignment would set the prototype).
-  const vars: Record<string, Tensor> = Object.fromEntries(names.map((n) => [n, given.get(n)!]));
+  // prepareExpression's untraced evaluation lets NaN through; the traced one is checked, so the report names the variables.
+  const { ast, vars } = prepareExpression('graph', source, varSpecs);
   const trace = (): TapeRecord => traceTape.named((traced) => evaluateExpr(source, ast, new Map(Object.entries(traced))), vars);
-  // The untraced evaluation above lets NaN through; the traced one is checked, so the report names the variables.
   return checkNan ? checkingNan('tapegrad graph --check-nan', trace) : trace();
 }
