@@ -17,6 +17,13 @@ function expected(): { steps: ReturnType<ReturnType<typeof traceTape.named>['ste
   return { steps, grads: new Map(Object.entries(g).map(([k, t]) => [k, t.data[0]!])) };
 }
 
+/** ((x+x)+(x+x))+… with `leaves` x's (a power of 2): wide, not deep, so the nesting limit does not stop it. */
+function balancedSum(leaves: number): string {
+  let parts = Array.from({ length: leaves }, () => 'x');
+  while (parts.length > 1) parts = Array.from({ length: parts.length / 2 }, (_, i) => `(${parts[2 * i]}+${parts[2 * i + 1]})`);
+  return parts[0] ?? 'x';
+}
+
 describe('the expression lab', () => {
   let site: Site;
   beforeAll(async () => {
@@ -26,6 +33,8 @@ describe('the expression lab', () => {
     await site?.close();
   });
 
+  /** Typing is debounced (150 ms): waits until the re-trace it schedules has run. */
+  const settled = (): Promise<unknown> => site.page.waitForSelector('.exprlab-graph-panel:not([aria-busy])');
   const dataValues = (sel: string): Promise<number[]> => site.page.locator(sel).evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
 
   it('opens on the default with every value shown, and its screenshot', async () => {
@@ -61,6 +70,7 @@ describe('the expression lab', () => {
     const page = site.page;
     await page.fill('#exprlab-expr', '');
     await page.locator('#exprlab-expr').pressSequentially(EXPR);
+    await settled();
     for (const [name, v] of VALUES) await page.fill(`input.exprlab-box[data-var="${name}"]`, String(v));
     const { steps, grads } = expected();
     // After typing, the cursor is at the end of the forward pass: every value shown.
@@ -69,8 +79,11 @@ describe('the expression lab', () => {
     expect(await page.locator('.exprlab-value[data-value]').count()).toBe(steps.forward.length);
     for (let k = 0; k < 3; k++) await page.click('button[data-move=step]');
     const s3 = steps.backward[2]!;
-    // The panel: the upstream g and each input's running total, the tape's own numbers (same
-    // ops in the same order in the page and here, so equal as float64s, not just close).
+    // The panel: the upstream g and each input's running total, the tape's own numbers, equal
+    // as float64s, not just close. That holds because Chromium and Node both run V8, whose
+    // Math.sin/exp/log/… are the same fdlibm port (ieee754.cc), every + - * / is IEEE-754
+    // correctly rounded, and page and test evaluate the same core code with the same op order
+    // in float64; a different engine (Firefox) could differ by an ulp in a transcendental.
     expect(await dataValues('.exprlab-panel .exprlab-g')).toEqual([s3.g.data[0]]);
     const totals = s3.inputs.filter((i) => i.total !== null).map((i) => i.total!.data[0]!);
     expect(await dataValues('.exprlab-panel .exprlab-running')).toEqual(totals);
@@ -105,17 +118,21 @@ describe('the expression lab', () => {
     const before = await page.locator('.exprlab-node').count();
     // One edit (as a paste would be): while typing, "tanh" alone is a valid variable name.
     await page.fill('#exprlab-expr', `${EXPR} + tanh(`);
+    await settled();
     const err = await page.locator('#exprlab-error').innerText();
     expect(err).toMatch(/column \d+/);
     expect(err).toContain('^');
     expect(await page.getAttribute('#exprlab-expr', 'aria-invalid')).toBe('true');
     expect(await page.locator('.exprlab-node').count()).toBe(before);
     await page.locator('#exprlab-expr').pressSequentially('y)');
+    await settled();
     expect(await page.locator('#exprlab-error').innerText()).toBe('');
     // A variable edited away and typed back gets its value back.
     await page.fill('#exprlab-expr', 'y*2');
+    await settled();
     expect(await page.locator('input.exprlab-box').count()).toBe(1);
     await page.fill('#exprlab-expr', EXPR);
+    await settled();
     expect(await page.inputValue('input.exprlab-box[data-var="x"]')).toBe('0.7');
     expect(site.errors).toEqual([]);
   });
@@ -153,6 +170,7 @@ describe('the expression lab', () => {
     // Into the boxes: Tab from the graph reaches w, x, b, #3, #4, #5 in order; Enter on tanh (#5)
     // goes to the op that computes it, and the box keeps the focus through arrow-key steps.
     for (let k = 0; k < 6; k++) await page.keyboard.press('Tab');
+    expect(await page.getByRole('group', { name: /^The tape of / }).getByRole('button').count()).toBe(7);
     const focused = (): Promise<string | null> => page.evaluate(() => document.activeElement?.getAttribute('data-entry') ?? null);
     expect(await focused()).toBe('5');
     await page.keyboard.press('Enter');
@@ -162,8 +180,34 @@ describe('the expression lab', () => {
     expect(await focused()).toBe('5');
     // In the backward pass a click goes to where the value's gradient is complete: tanh's at step 1.
     await page.keyboard.press('End');
-    await page.click('[data-entry="5"]');
+    // The boxes are buttons to a screen reader (the SVG is a group, not an img that would hide them).
+    await page.getByRole('button', { name: /^#5 = tanh\(…\): go to the step where its gradient is complete$/ }).click();
     expect(await position()).toContain('position 5 of 8');
+    expect(site.errors).toEqual([]);
+  });
+
+  it('refuses a graph too large to lay out, promptly, from a shared link and while typing', async () => {
+    const page = site.page;
+    // A balanced sum of 2048 x's: 2048 tape entries, once most of a minute of layout on open.
+    const big = balancedSum(2048);
+    const t0 = Date.now();
+    await site.open(`#/expr?e=${encodeURIComponent(big)}&v.x=1`);
+    // Fails by its own timeout (10 s) if the page hangs in a layout.
+    await page.waitForFunction(() => (document.querySelector('#exprlab-error')?.textContent ?? '').includes('values on the tape'), undefined, { timeout: 10_000 });
+    console.info(`expr-lab: a 2048-value link showed its message in ${Date.now() - t0} ms`);
+    const err = await page.locator('#exprlab-error').innerText();
+    expect(err).toContain('puts 2048 values on the tape');
+    expect(err).toContain('at most 64 boxes');
+    expect(await page.locator('.exprlab-node').count()).toBe(0);
+    await site.screenshot('expr-lab-too-large');
+    // Typed after a good graph: the message, and the last good graph stays.
+    await page.fill('#exprlab-expr', 'x*x');
+    await settled();
+    expect(await page.locator('.exprlab-node').count()).toBe(2);
+    await page.fill('#exprlab-expr', balancedSum(128));
+    await settled();
+    expect(await page.locator('#exprlab-error').innerText()).toMatch(/^This expression puts \d+ values on the tape/);
+    expect(await page.locator('.exprlab-node').count()).toBe(2);
     expect(site.errors).toEqual([]);
   });
 

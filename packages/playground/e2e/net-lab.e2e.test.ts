@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FD_OK } from '../src/net-lab/thresholds.js';
 import { openSite, type Site } from './site.js';
 
 const XOR = '#/net?data=xor&n=200&noise=0.1&seed=1&layers=8,8&act=tanh&loss=bce&opt=adam&lr=0.03&batch=32&wd=0&grad=tape';
@@ -46,7 +47,8 @@ describe('the network lab', () => {
     expect(steps).toBeGreaterThan(20);
     expect(after).toBeLessThan(before / 2);
     for (const a of agreements) expect(a).toBeLessThan(1e-10);
-    expect(await value(site, '.net-lab-agree-fd')).toBeLessThan(1e-6);
+    expect(await value(site, '.net-lab-agree-fd')).toBeLessThan(FD_OK);
+    expect(await site.page.locator('.net-lab-agree-fd.ok').count()).toBe(1);
     expect(await value(site, '.net-lab-acc')).toBeGreaterThan(0.9);
     // Inspect the first hidden layer's third neuron from the keyboard.
     await site.page.locator('.net-lab-node[data-layer="1"][data-unit="2"]').focus();

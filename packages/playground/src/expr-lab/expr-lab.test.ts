@@ -1,7 +1,8 @@
 import { type Tensor, ExprError, evaluateExpr, grad, parseExpr, scalar } from '@tapegrad/core';
-import { describe, expect, it } from 'vitest';
+import dagre from '@dagrejs/dagre';
+import { describe, expect, it, vi } from 'vitest';
 import { layoutGraph } from './layout.js';
-import { DEFAULT_EXPR, DEFAULT_VALUES, NEW_VARIABLE_VALUE, buildTrace } from './model.js';
+import { DEFAULT_EXPR, DEFAULT_VALUES, GraphTooLargeError, MAX_BOXES, NEW_VARIABLE_VALUE, buildTrace, localFactor } from './model.js';
 import { type Move, canMove, clampPos, forwardEnd, frameAt, move, positionOf } from './replay.js';
 import { readState, writeState } from './url.js';
 
@@ -180,5 +181,63 @@ describe('clicking a value', () => {
     }
     // x: its second contribution arrives at the last step.
     expect(positionOf(t, 1, true)).toBe(t.length);
+  });
+});
+
+/** A balanced sum of `leaves` copies of `leaf`: ((x+x)+(x+x))+…, wide rather than deep. */
+function balanced(leaves: number, leaf = 'x'): string {
+  let parts = Array.from({ length: leaves }, () => leaf);
+  while (parts.length > 1) {
+    const next: string[] = [];
+    for (let i = 0; i < parts.length; i += 2) next.push(i + 1 < parts.length ? `(${parts[i]}+${parts[i + 1]})` : parts[i]!);
+    parts = next;
+  }
+  return parts[0]!;
+}
+
+describe('a graph too large to draw', () => {
+  it('is refused with how many values it has and what to do, before any layout', () => {
+    const layout = vi.spyOn(dagre, 'layout');
+    try {
+      // 2048 leaves: 2047 adds and x, once a tab-freezing minute of dagre layout.
+      expect(() => buildTrace(balanced(2048), new Map([['x', 1]]))).toThrow(GraphTooLargeError);
+      expect(() => buildTrace(balanced(2048), new Map([['x', 1]]))).toThrow(`This expression puts 2048 values on the tape; the lab draws at most ${MAX_BOXES} boxes, so its graph is not shown. Shorten it, or explore one part of it at a time.`);
+      // Constants are boxes too: x, 32 muls and 31 adds are 64 entries, with the 32 twos 96 boxes.
+      expect(() => buildTrace(balanced(32, '(x*2)'), new Map())).toThrow(/puts 64 values on the tape \(96 boxes/);
+      expect(layout).not.toHaveBeenCalled();
+    } finally {
+      layout.mockRestore();
+    }
+  });
+
+  it('is drawn up to the limit', () => {
+    const t = buildTrace(balanced(MAX_BOXES), new Map([['x', 1]]));
+    expect(t.nodes).toHaveLength(MAX_BOXES);
+    expect(layoutGraph(t.nodes, t.edges, 'LR').boxes.size).toBe(MAX_BOXES);
+    expect(() => buildTrace(balanced(MAX_BOXES + 1), new Map([['x', 1]]))).toThrow(GraphTooLargeError);
+  });
+});
+
+describe('the factor in "g × local = contribution"', () => {
+  it('is the op\'s local derivative for ordinary numbers', () => {
+    const t = buildTrace('w*x', new Map([['w', 0.8], ['x', 1.5]]));
+    const step = t.steps.backward[0]!;
+    const factors = step.inputs.map((i) => localFactor(step.g.data[0]!, i.contribution!.data[0]!));
+    expect(factors).toEqual([1.5, 0.8]);
+  });
+
+  it('is left out when g is too small or large to divide by, or the quotient is not finite', () => {
+    // y*(x*1e-300) at y = 1e-300: the inner mul's g is 1e-300 and x's contribution 1e-600
+    // underflows to 0, which divided back would read "g × 0" instead of g × 1e-300.
+    const t = buildTrace('y*(x*1e-300)', new Map([['y', 1e-300], ['x', 0.5]]));
+    const inner = t.steps.backward.find((s) => s.g.data[0] === 1e-300)!;
+    const toX = inner.inputs.find((i) => i.from !== null)!;
+    expect(toX.contribution?.data[0]).toBe(0);
+    expect(localFactor(inner.g.data[0]!, toX.contribution!.data[0]!)).toBeNull();
+    expect(localFactor(0, 0)).toBeNull();
+    expect(localFactor(1e300, 1)).toBeNull();
+    expect(localFactor(Number.NaN, 1)).toBeNull();
+    expect(localFactor(1e-100, Number.POSITIVE_INFINITY)).toBeNull();
+    expect(localFactor(1e-140, 3e-140)).toBeCloseTo(3, 12);
   });
 });

@@ -27,7 +27,8 @@ export function graphSvg(trace: LabTrace, layout: Layout, frame: Frame, availabl
     width: Math.floor(layout.width * scale),
     height: Math.ceil(layout.height * scale),
     viewBox: `0 0 ${layout.width} ${layout.height}`,
-    role: 'img',
+    // A group, not an img: an img's children are hidden from screen readers, and the boxes are buttons.
+    role: 'group',
     'aria-label': `The tape of ${trace.source}: ${trace.record.entries.length} values, the output last`,
   });
   svg.append(

@@ -15,6 +15,9 @@ import { canMove, clampPos, forwardEnd, frameAt, move, type Move, positionOf } f
 import { stepPanel } from './step-panel.js';
 import { readState, writeState } from './url.js';
 
+/** How long typing must pause before the expression is re-traced and laid out (as in the derivative lab). */
+export const TYPING_DELAY_MS = 150;
+
 /** Below this width the graph is laid out top to bottom. */
 const NARROW = 640;
 
@@ -136,10 +139,20 @@ export const exprLab: View = {
       controls.update((m) => canMove(t, pos, m), `${where} · position ${pos} of ${t.length}`);
     }
 
+    // Typing is debounced: each keystroke would re-trace and re-lay out the graph. While a
+    // re-trace is pending the graph panel is aria-busy (the e2e waits for it to clear).
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const graphPanel = graph.parentElement;
     input.addEventListener('input', () => {
       source = input.value;
-      // A syntax error is shown under the input and the last good graph stays.
-      retrace(true);
+      clearTimeout(timer);
+      graphPanel?.setAttribute('aria-busy', 'true');
+      timer = setTimeout(() => {
+        timer = undefined;
+        graphPanel?.removeAttribute('aria-busy');
+        // A syntax error is shown under the input and the last good graph stays.
+        retrace(true);
+      }, TYPING_DELAY_MS);
     });
     graph.addEventListener('keydown', (ev) => {
       const m = KEYS.get(ev.key);
@@ -157,6 +170,7 @@ export const exprLab: View = {
     retrace(false, initial.at);
     if (trace === null) render();
     return () => {
+      clearTimeout(timer);
       window.removeEventListener('resize', onResize);
       cancelAnimationFrame(raf);
     };

@@ -2,13 +2,13 @@
  * The step panel: what the step just taken did, in words and numbers. Forward: the op and
  * the values it was applied to. Backward: the upstream g = ∂out/∂value, then for each input
  * the op's local rule (typeset with KaTeX, its plain text as the accessible name), the
- * contribution g × local and the input's running total, with "2 of 2: they add up" where a
+ * contribution g × local (the factor left out when g is too small or large to divide by) and the input's running total, with "2 of 2: they add up" where a
  * value is used more than once. At the end, the gradient of every variable.
  */
 import { type BackwardStep, type Tensor, fmtNumber, fmtValue } from '@tapegrad/core';
 import katex from 'katex';
 import { h } from '../dom.js';
-import { entryLabel, exactText, type LabTrace } from './model.js';
+import { entryLabel, exactText, type LabTrace, localFactor } from './model.js';
 import { type Frame, forwardEnd } from './replay.js';
 
 /** A value shown briefly, with its full-precision text in `data-value` for tests and copying. */
@@ -87,7 +87,8 @@ function backwardStep(trace: LabTrace, step: BackwardStep, k: number, total: num
     else {
       const arrival = trace.arrivals[step.step]?.[i];
       const uses = trace.uses.get(inp.from) ?? 1;
-      const local = inp.contribution.size === 1 && step.g.size === 1 && step.g.data[0] !== 0 ? `g × ${fmtNumber(inp.contribution.data[0]! / step.g.data[0]!)} = ` : '';
+      const factor = inp.contribution.size === 1 && step.g.size === 1 ? localFactor(step.g.data[0] ?? 0, inp.contribution.data[0] ?? 0) : null;
+      const local = factor === null ? '' : `g × ${fmtNumber(factor)} = `;
       const before = arrival?.before ?? null;
       rows.push(
         h('dt', {}, 'contribution'),
