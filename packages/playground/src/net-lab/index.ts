@@ -17,11 +17,9 @@ import { type NeuronRef } from './inspect.js';
 import { createInspector } from './inspector.js';
 import { createLossPlot } from './loss-plot.js';
 import { StepRate, runSlice } from './runner.js';
+import { FD_OK, TC_OK } from './thresholds.js';
 import { AGREE_EVERY, FD_BATCH, FD_EVERY, FD_MAX_PARAMS, FD_TRAIN_BATCH, Trainer } from './trainer.js';
 
-/** Tape vs closed form agree when below this (float64 rounding is ~1e-15); finite differences when below FD_OK. */
-const TC_OK = 1e-10;
-const FD_OK = 1e-6;
 const INSPECT_EVERY_MS = 250;
 /** Steps/s is measured over this much wall time (drawing included). */
 const RATE_WINDOW_MS = 2000;

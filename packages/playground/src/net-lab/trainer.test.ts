@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, tensorView } from '@tapegrad/core';
 import { activations, backpropClosedForm, backpropTape, compareGradients, createMLP, getActivation } from '@tapegrad/nn';
-import { customLoss } from '../custom.js';
+import { customActivation, customLoss } from '../custom.js';
+import { FD_OK } from './thresholds.js';
 import { GRADIENT_KEYS, LOSS_KEYS, OPTIMIZER_KEYS } from './config.js';
 import { makeDataset } from './datasets.js';
 import { inspectNeuron, recurrence } from './inspect.js';
@@ -99,9 +100,33 @@ describe('Trainer', () => {
     const t = new Trainer(spec({ batch: 30 }));
     t.step();
     expect(t.agreement.fdStep).toBe(1);
-    expect(t.agreement.fdVsTape).toBeLessThan(1e-6);
+    expect(t.agreement.fdVsTape).toBeLessThan(FD_OK);
     for (let i = 0; i < 20; i++) t.step();
     expect(t.agreement.fdStep).toBe(21);
+  });
+
+  it('finite differences stay below FD_OK through 200 steps on spiral with smooth activations and both losses', () => {
+    for (const act of ['tanh', 'softplus'] as const) {
+      for (const loss of ['bce', 'mse'] as const) {
+        const hidden = [8, 8].map((width) => ({ width, activation: activations[act] }));
+        const t = new Trainer(spec({ data: makeDataset('spiral', 300, 0.1, 2), hidden, loss, optimizer: 'adam', lr: 0.03, batch: 32, seed: 2 }));
+        let worst = 0;
+        for (let i = 0; i < 200; i++) {
+          t.step();
+          if (i % 5 === 0) worst = Math.max(worst, t.fdCheck());
+        }
+        expect(worst, `${act} ${loss}`).toBeLessThan(FD_OK);
+        expect(worst).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('a wrong derivative is far above FD_OK', () => {
+    const wrong = customActivation('tanh(z)', '1 - a');
+    const t = new Trainer(spec({ hidden: [{ width: 4, activation: wrong }], gradient: 'closed' }));
+    t.step();
+    expect(t.agreement.fdVsTape).toBeLessThan(FD_OK);
+    expect(t.agreement.tapeVsClosed).toBeGreaterThan(100 * FD_OK);
   });
 
   it('a batch larger than the data is capped (finite differences at 64); the history is thinned past 1000 points', () => {

@@ -43,8 +43,9 @@ export const AGREE_EVERY = 4;
 export const FD_EVERY = 20;
 export const FD_BATCH = 16;
 /**
- * Central differences err by about 1e-10 relative (ε = 1e-6), so 1e-7 is the tolerance that
- * separates their noise from a real disagreement; maxRelError's floor follows rtol and atol.
+ * compareGradients' rtol and atol for finite differences vs the tape: they set the floor of its
+ * relative difference, (atol/rtol) × the largest entry = 1e-3 × it, so entries near zero are
+ * compared on the gradient's own scale. The page's verdict is thresholds.ts's FD_OK (measured there).
  */
 const FD_TOLERANCE = { rtol: 1e-7, atol: 1e-10 } as const;
 /** The loss history keeps at most this many points (past it, thinned to every other point). */
