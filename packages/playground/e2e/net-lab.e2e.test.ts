@@ -83,18 +83,41 @@ describe('the network lab', () => {
 
   // The issue asks for at least 30 steps/s here, measured and reported. The figure is printed,
   // not asserted: speed on a shared two-core machine is noise for a test (our rule: speed is
-  // measured, never asserted in a timed test). What is asserted is that training ran while the
-  // page kept serving input (a frozen page would count no steps).
+  // measured, never asserted in a timed test). What is asserted is that the page never froze:
+  // a ticker in the page (a MessageChannel ping-pong, which timers' background throttling does
+  // not slow) records the largest gap between its ticks while training runs. Training in one
+  // synchronous loop would give gaps of seconds; slices of ~16 ms give gaps of tens of ms.
   it('measures steps/s for a 2-8-8-1 network on 500 points (full batch) and keeps the page responsive', async () => {
     await site.open('#/net?data=spiral&n=500&seed=2&layers=8,8&act=tanh&loss=bce&opt=adam&lr=0.03&batch=500&grad=tape');
-    await site.page.locator('.net-lab-play').click();
-    await site.page.waitForTimeout(3000);
+    const { maxGap, ticks } = await site.page.evaluate(
+      () =>
+        new Promise<{ maxGap: number; ticks: number }>((resolve) => {
+          const channel = new MessageChannel();
+          const t0 = performance.now();
+          let last = t0;
+          let maxGap = 0;
+          let ticks = 0;
+          channel.port1.onmessage = () => {
+            const now = performance.now();
+            maxGap = Math.max(maxGap, now - last);
+            last = now;
+            ticks++;
+            if (now - t0 < 3000) channel.port2.postMessage(null);
+            else {
+              channel.port1.close();
+              resolve({ maxGap, ticks });
+            }
+          };
+          document.querySelector<HTMLButtonElement>('.net-lab-play')?.click();
+          channel.port2.postMessage(null);
+        }),
+    );
     const rate = await value(site, '.net-lab-rate');
     const steps = await value(site, '.net-lab-steps');
     await site.page.locator('.net-lab-play').click();
-    console.log(`net-lab speed: ${rate.toFixed(1)} steps/s, ${steps} steps in about 3 s (2-8-8-1, 500 points, batch 500, tape gradient, closed-form agreement every 4 steps)`);
+    console.log(`net-lab speed: ${rate.toFixed(1)} steps/s, ${steps} steps in about 3 s (2-8-8-1, 500 points, batch 500, tape gradient, closed-form agreement every 4 steps); longest gap between page ticks ${maxGap.toFixed(0)} ms over ${ticks} ticks`);
     expect(steps).toBeGreaterThan(0);
-    expect(rate).toBeGreaterThan(0);
+    expect(maxGap).toBeLessThan(1000);
     expect(site.errors).toEqual([]);
   });
 
