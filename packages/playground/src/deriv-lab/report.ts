@@ -96,8 +96,14 @@ export function yExtent(series: readonly Float64Array[]): Extent {
   return { lo: lo - pad, hi: hi + pad };
 }
 
+/** The most ticks {@link niceTicks} returns; past it (only a degenerate range gets there) it returns none. */
+export const MAX_TICKS = 1000;
+
 /**
  * About `count` round tick values inside [lo, hi]: steps of 1, 2 or 5 × 10^k, the one nearest (on a log scale) to (hi − lo)/count.
+ * The number of ticks is computed before the loop: when the step is not a positive finite
+ * number, the tick indices are past exact integers (2^53), or there would be more than
+ * {@link MAX_TICKS} of them (a range too narrow for its floats, as [1, 1 + 2^-52]), it returns [].
  * @example niceTicks(-4, 4, 8) // [-4, -3, ..., 4]
  */
 export function niceTicks(lo: number, hi: number, count: number): number[] {
@@ -105,7 +111,13 @@ export function niceTicks(lo: number, hi: number, count: number): number[] {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const err = raw / mag;
   const step = mag * (err >= Math.sqrt(50) ? 10 : err >= Math.sqrt(10) ? 5 : err >= Math.SQRT2 ? 2 : 1);
+  if (!Number.isFinite(step) || !(step > 0)) return [];
+  const first = Math.ceil(lo / step);
+  const last = Math.floor((hi + step * 1e-9) / step);
+  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last)) return [];
+  const n = last - first + 1;
+  if (n <= 0 || n > MAX_TICKS) return [];
   const out: number[] = [];
-  for (let k = Math.ceil(lo / step); k * step <= hi + step * 1e-9; k++) out.push(Number((k * step).toPrecision(12)));
+  for (let i = 0; i < n; i++) out.push(Number(((first + i) * step).toPrecision(12)));
   return out;
 }

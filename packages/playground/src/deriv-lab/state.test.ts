@@ -54,6 +54,17 @@ describe('parseRange', () => {
     expect(parseRange('0', 'x')).toEqual({ ok: false, error: "to must be a number, got 'x'" });
     expect(parseRange('0', '1e9').ok).toBe(false);
   });
+
+  it('refuses a range narrower than 1e-9 of its size (one ulp at 1 hung the page), keeps one just wide enough', () => {
+    expect(parseRange('1', '1.0000000000000002')).toEqual({ ok: false, error: 'the range from 1 to 1.0000000000000002 is too narrow: to − from must be at least 1e-9' });
+    expect(parseRange('-1e4', '-9999.999999')).toEqual({ ok: false, error: 'the range from -10000 to -9999.999999 is too narrow: to − from must be at least 0.00001' });
+    expect(parseRange('0', '1e-10').ok).toBe(false);
+    expect(parseRange('0', '1e-9')).toEqual({ ok: true, lo: 0, hi: 1e-9 });
+    expect(parseRange('-1e4', '-9999.9999')).toEqual({ ok: true, lo: -1e4, hi: -9999.9999 });
+    expect(parseRange('-1e4', '1e4')).toEqual({ ok: true, lo: -1e4, hi: 1e4 });
+    expect(parseRange('-1e4', '10001').ok).toBe(false);
+    expect(parseRange('-Infinity', '0').ok).toBe(false);
+  });
 });
 
 describe('readoutIndex', () => {

@@ -131,8 +131,16 @@ export function parseBounded(t: string, name: string): number | string {
 }
 
 /**
- * Parses the typed range: two finite numbers with lo < hi, each within ±{@link MAX_RANGE}.
+ * The narrowest range, relative to the size of its ends: below it the 400 sample points
+ * would be a handful of repeated floats (and the axis has no room for a tick step).
+ */
+export const MIN_RELATIVE_WIDTH = 1e-9;
+
+/**
+ * Parses the typed range: two finite numbers, each within ±{@link MAX_RANGE} (so the span is
+ * at most 2·MAX_RANGE), with to − from ≥ {@link MIN_RELATIVE_WIDTH}·max(1, |from|, |to|).
  * @example parseRange('-4', '4') // { ok: true, lo: -4, hi: 4 }
+ * @example parseRange('1', '1.0000000000000002').ok // false: too narrow
  */
 export function parseRange(loText: string, hiText: string): RangeResult {
   const lo = parseBounded(loText, 'from');
@@ -140,6 +148,8 @@ export function parseRange(loText: string, hiText: string): RangeResult {
   const hi = parseBounded(hiText, 'to');
   if (typeof hi === 'string') return { ok: false, error: hi };
   if (!(lo < hi)) return { ok: false, error: `the range needs from < to, got from ${lo}, to ${hi}` };
+  const minWidth = MIN_RELATIVE_WIDTH * Math.max(1, Math.abs(lo), Math.abs(hi));
+  if (!(hi - lo >= minWidth)) return { ok: false, error: `the range from ${lo} to ${hi} is too narrow: to − from must be at least ${Number(minWidth.toPrecision(3))}` };
   return { ok: true, lo, hi };
 }
 
