@@ -66,6 +66,11 @@ describe('the derivative lab', () => {
     const worstZ = Number(await page.locator('.deriv-lab-worst [data-value]').first().getAttribute('data-value'));
     const cells = await page.locator('.deriv-lab-readout tbody td [data-value]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
     expect(cells[0]).toBe(worstZ);
+    // Exact equality between a value computed in Chromium and one computed here in Node holds:
+    // both are V8, whose Math.tanh is the same fdlibm port in both, and the tape's tanh rule does
+    // the same float operations in the same order (g·(1 − y²) with g = 1 and y = Math.tanh(z)).
+    // The same goes for the flagged points above: the sample points and 1 − z² are computed by
+    // the same formulas in the same order here and in the page.
     expect(cells[3]).toBe(1 - Math.tanh(worstZ) ** 2);
     expect(site.errors).toEqual([]);
   });
@@ -121,7 +126,8 @@ describe('the derivative lab', () => {
     await page.waitForFunction(() => location.hash.includes('mode=loss'));
     expect(await page.locator('label[for=deriv-f]').textContent()).toBe('L(a, y) =');
     expect(await page.locator('.deriv-lab-diagnosis').textContent()).toMatch(/^Diagnosis: .*2/);
-    expect(await page.locator('#deriv-use').isVisible()).toBe(false);
+    expect(await page.locator('.deriv-lab-lossnote').textContent()).toContain('sigmoid output, in (0, 1), and y ∈ {0, 1}');
+    expect(await page.locator('body').textContent()).not.toContain('checked here');
     // The hinge loss max(0, 1 − a·y) at y = 1 with the gradient −y typed in: its flat part (a > 1) forgotten.
     await page.fill('#deriv-lo', '-3');
     await page.fill('#deriv-hi', '5');
@@ -140,6 +146,52 @@ describe('the derivative lab', () => {
     expect(Math.min(...want)).toBeGreaterThan(1);
     expect(await page.locator('.deriv-lab-where').textContent()).toBe('Fails for a in [1.01, 4.99].');
     await site.screenshot('deriv-lab-loss');
+    // The loss and its gradient go to the network lab, which trains with them.
+    await page.click('#deriv-use');
+    await page.waitForFunction(() => location.hash.startsWith('#/net?'));
+    const p = new URLSearchParams(await page.evaluate(() => location.hash.slice(location.hash.indexOf('?') + 1)));
+    expect([...p]).toEqual([
+      ['loss', 'custom'],
+      ['lf', 'maximum(0, 1 - a*y)'],
+      ['ldf', '-y'],
+    ]);
+    await page.goto('about:blank');
+    expect(site.errors).toEqual([]);
+  });
+
+  it('sends what was just typed when the network lab button is clicked at once, before the plot caught up', async () => {
+    const { page } = site;
+    await site.open('#/deriv?f=tanh(z)&df=1+-+a%5E2');
+    // Type and click in one task, so the 150 ms debounce cannot have run in between.
+    await page.evaluate(() => {
+      const df = document.querySelector('#deriv-df');
+      const use = document.querySelector('#deriv-use');
+      if (!(df instanceof HTMLInputElement) || !(use instanceof HTMLButtonElement)) throw new Error('no #deriv-df or #deriv-use');
+      df.value = 'a^2 - 1';
+      df.dispatchEvent(new Event('input', { bubbles: true }));
+      use.click();
+    });
+    await page.waitForFunction(() => location.hash.startsWith('#/net?'));
+    const p = new URLSearchParams(await page.evaluate(() => location.hash.slice(location.hash.indexOf('?') + 1)));
+    expect([p.get('act'), p.get('af'), p.get('adf')]).toEqual(['custom', 'tanh(z)', 'a^2 - 1']);
+    await page.goto('about:blank');
+    expect(site.errors).toEqual([]);
+  });
+
+  it('explains a range one float wide (this link used to hang the tab) instead of plotting it', async () => {
+    const { page } = site;
+    const started = Date.now();
+    await site.open('#/deriv?lo=1&hi=1.0000000000000002');
+    await page.waitForFunction(() => (document.querySelector('#deriv-range-error')?.textContent ?? '') !== '', undefined, { timeout: 3000 });
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(await page.locator('#deriv-range-error').textContent()).toBe('the range from 1 to 1.0000000000000002 is too narrow: to − from must be at least 1e-9');
+    expect(await page.locator('#deriv-lo').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('svg.deriv-lab-plot').count()).toBe(0);
+    expect(await page.locator('#deriv-use').isDisabled()).toBe(true);
+    // Widened, it plots again.
+    await page.fill('#deriv-hi', '2');
+    await page.waitForFunction(() => document.querySelector('svg.deriv-lab-plot') !== null);
+    expect(await page.locator('#deriv-range-error').textContent()).toBe('');
     expect(site.errors).toEqual([]);
   });
 

@@ -1,8 +1,8 @@
 /**
  * View 3, the derivative lab: type an activation f(z) and your hand derivative f'(z) (or a loss
  * L(a, y) and your ∂L/∂a); the plot shows the function, yours and the tape's derivative, the
- * points where they disagree marked in red with nn's diagnosis; then hand the activation to the
- * network lab.
+ * points where they disagree marked in red with nn's diagnosis; then hand the activation (or the
+ * loss and its gradient) to the network lab.
  */
 import './deriv-lab.css';
 import { h, replace } from '../dom.js';
@@ -46,8 +46,8 @@ function mount(root: HTMLElement, ctx: ViewContext): () => void {
   const modes = (['act', 'loss'] as const).map((m) => h('input', { type: 'radio', name: 'deriv-mode', id: `deriv-mode-${m}`, value: m }));
   const verdict = h('div', { class: 'deriv-lab-verdict', 'aria-live': 'polite' });
   const stale = h('p', { class: 'muted deriv-lab-stale', hidden: true }, 'The plot shows the last expressions that worked; fix the one marked above to update it.');
-  const useIt = h('button', { type: 'button', class: 'primary', id: 'deriv-use', onclick: () => ctx.go('net', new URLSearchParams({ act: 'custom', af: state.f, adf: state.df })) }, 'Use it in the network lab');
-  const lossNote = h('p', { class: 'muted' }, 'The network lab takes custom activations; a loss is checked here.');
+  const useIt = h('button', { type: 'button', class: 'primary', id: 'deriv-use' }, 'Use it in the network lab');
+  const lossNote = h('p', { class: 'muted deriv-lab-lossnote' }, 'The network lab trains with your loss on a = its sigmoid output, in (0, 1), and y ∈ {0, 1}: check it on that range.');
   const legend = h('div', { class: 'row deriv-lab-legend', 'aria-hidden': 'true' });
   const plotBox = h('div', { class: 'deriv-lab-plotbox' });
   const slider = h('input', { type: 'range', id: 'deriv-at', min: 0, max: 0, step: 1, value: 0 });
@@ -68,7 +68,6 @@ function mount(root: HTMLElement, ctx: ViewContext): () => void {
     hi.value = state.hi;
     yIn.value = state.y;
     yRow.hidden = state.mode !== 'loss';
-    useIt.hidden = state.mode === 'loss';
     lossNote.hidden = state.mode !== 'loss';
     replace(preset, ...presetsOf(state.mode).map((p) => h('option', { value: p.id }, `${p.label}${p.right ? '' : ' (wrong)'}`)), h('option', { value: OWN }, 'your own'));
     const key = (cls: string, label: string): HTMLElement => h('span', {}, h('i', { class: `deriv-lab-key ${cls}` }), label);
@@ -125,32 +124,51 @@ function mount(root: HTMLElement, ctx: ViewContext): () => void {
     show(yError, [yIn], e.y);
   };
 
-  const update = (): void => {
+  /** Analyses the state, shows the result (or the errors under the inputs); true when it worked. */
+  const update = (): boolean => {
     ctx.setParams(paramsFromState(state));
     preset.value = presetOf(state)?.id ?? OWN;
     const result: Analysis<Curves> = state.mode === 'loss' ? analyseLoss(state) : analyse(state);
     showErrors(result.ok ? {} : result.errors);
     useIt.disabled = !result.ok;
     stale.hidden = result.ok || good === null;
-    if (!result.ok) return;
+    if (!result.ok) return false;
     const c = result.curves;
     good = c;
     slider.max = String(c.z.length - 1);
     redraw();
     replace(verdict, renderVerdict(c));
     showReadout(readoutIndex(c.z, state.at, c.verdict.ok ? null : c.worst.x));
+    return true;
   };
 
+  /** Whether typed text waits for the debounce below (the state does not have it yet). */
+  let pending = false;
   const later = (): void => {
     clearTimeout(timer);
+    pending = true;
     timer = setTimeout(() => {
+      pending = false;
       state = { ...readState(), at: '' };
       update();
     }, 150);
   };
+  // A click right after typing must send what is typed, not the state of the last debounce:
+  // take the inputs now, and go only if they check out (else their messages are shown).
+  useIt.addEventListener('click', () => {
+    if (pending) {
+      clearTimeout(timer);
+      pending = false;
+      state = { ...readState(), at: '' };
+      if (!update()) return;
+    }
+    const to = state.mode === 'loss' ? { loss: 'custom', lf: state.f, ldf: state.df } : { act: 'custom', af: state.f, adf: state.df };
+    ctx.go('net', new URLSearchParams(to));
+  });
   for (const el of [fIn, dfIn, lo, hi, yIn]) el.addEventListener('input', later);
   const load = (next: DerivState): void => {
     clearTimeout(timer);
+    pending = false;
     state = next;
     good = null;
     fill();
