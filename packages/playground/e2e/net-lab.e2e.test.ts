@@ -174,6 +174,9 @@ describe('the network lab', () => {
     expect(await site.page.locator('input[name=ldf] + .error').textContent()).toMatch(/'b' is not one of them/);
     expect(await site.page.locator('input[name=lf] + .error').textContent()).toBe('');
     expect(site.page.url()).toContain('ldf=a-b');
+    // AdamW at weight decay 0 would be Adam: choosing it sets the field to 0.01.
+    await site.page.locator('select[name=opt]').selectOption('adamw');
+    expect(await site.page.locator('input[name=wd]').inputValue()).toBe('0.01');
     expect(site.errors).toEqual([]);
   });
 

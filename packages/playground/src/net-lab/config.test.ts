@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, formatConfig, parseConfig, type NetConfig } from './config.js';
+import { ADAMW_DECAY, DEFAULT_CONFIG, decayOnSwitch, formatConfig, parseConfig, type NetConfig } from './config.js';
 
 describe('network config ⇄ URL', () => {
   it('an empty address gives the defaults with no message', () => {
@@ -62,5 +62,18 @@ describe('network config ⇄ URL', () => {
     const b = parseConfig(new URLSearchParams('layers=4,4,4&act=relu,tanh'));
     expect(b.config.hidden.map((l) => l.act)).toEqual(['tanh', 'tanh', 'tanh']);
     expect(b.messages[0]).toMatch(/2 activations for 3 hidden layers/);
+  });
+
+  it('AdamW without a wd in the address decays by 0.01 (at 0 it would be Adam); a given wd, even 0, is kept', () => {
+    expect(ADAMW_DECAY).toBe(0.01);
+    expect(parseConfig(new URLSearchParams('opt=adamw')).config.weightDecay).toBe(0.01);
+    expect(parseConfig(new URLSearchParams('opt=adamw&wd=0')).config.weightDecay).toBe(0);
+    expect(parseConfig(new URLSearchParams('opt=adamw&wd=0.2')).config.weightDecay).toBe(0.2);
+    expect(parseConfig(new URLSearchParams('opt=adam')).config.weightDecay).toBe(0);
+    // Switching the select to adamw while the decay is 0 sets 0.01; otherwise the decay stays.
+    expect(decayOnSwitch('adamw', 0)).toBe(0.01);
+    expect(decayOnSwitch('adamw', 0.3)).toBe(0.3);
+    expect(decayOnSwitch('adam', 0)).toBe(0);
+    expect(decayOnSwitch('sgd', 0.01)).toBe(0.01);
   });
 });

@@ -30,6 +30,17 @@ export const LR = { min: 1e-6, max: 10 } as const;
 export const BATCH = { min: 1, max: 2000 } as const;
 export const DECAY = { min: 0, max: 1 } as const;
 export const SEED = { min: 0, max: 1e9 } as const;
+/** AdamW's weight decay when none is given (PyTorch's and nn's default): at 0 AdamW is Adam. */
+export const ADAMW_DECAY = 0.01;
+
+/**
+ * The weight decay to show after the optimizer select changes to `optimizer`: AdamW with a
+ * decay of 0 would be Adam, so it gets ADAMW_DECAY; any other case keeps `weightDecay`.
+ * @example decayOnSwitch('adamw', 0) // 0.01
+ */
+export function decayOnSwitch(optimizer: OptimizerKey, weightDecay: number): number {
+  return optimizer === 'adamw' && weightDecay === 0 ? ADAMW_DECAY : weightDecay;
+}
 
 /** One hidden layer: its width and activation. */
 export interface HiddenLayer {
@@ -93,6 +104,11 @@ function oneOf<T extends string>(keys: readonly T[], v: string): v is T {
   return (keys as readonly string[]).includes(v);
 }
 
+/** Whether `v` names an offered optimizer. */
+export function isOptimizerKey(v: string): v is OptimizerKey {
+  return oneOf(OPTIMIZER_KEYS, v);
+}
+
 /** Whether `v` names an offered hidden activation. */
 export function isActivationKey(v: string): v is ActivationKey {
   return oneOf(ACTIVATION_KEYS, v);
@@ -128,6 +144,7 @@ export function parseConfig(params: URLSearchParams): ParsedConfig {
   };
 
   const data = choice('data', [...DATASET_NAMES, 'csv'] as const, d.data);
+  const optimizer = choice('opt', OPTIMIZER_KEYS, d.optimizer);
   const hidden = parseHidden(str('layers'), str('act'), messages);
   return {
     config: {
@@ -142,10 +159,10 @@ export function parseConfig(params: URLSearchParams): ParsedConfig {
       loss: choice('loss', LOSS_KEYS, d.loss),
       lf: str('lf') ?? d.lf,
       ldf: str('ldf') ?? d.ldf,
-      optimizer: choice('opt', OPTIMIZER_KEYS, d.optimizer),
+      optimizer,
       lr: num('lr', LR, d.lr),
       batch: num('batch', BATCH, d.batch, true),
-      weightDecay: num('wd', DECAY, d.weightDecay),
+      weightDecay: num('wd', DECAY, optimizer === 'adamw' ? ADAMW_DECAY : d.weightDecay),
       gradient: choice('grad', GRADIENT_KEYS, d.gradient),
     },
     messages,

@@ -14,8 +14,10 @@ import {
   MAX_HIDDEN_LAYERS,
   OPTIMIZER_KEYS,
   WIDTH,
+  decayOnSwitch,
   formatConfig,
   isActivationKey,
+  isOptimizerKey,
   parseConfig,
   type HiddenLayer,
   type NetConfig,
@@ -266,6 +268,11 @@ export function createEditor(initial: NetConfig, onChange: (c: NetConfig) => voi
   });
   for (const el of [af, adf]) el.addEventListener('change', () => emit(customMsg));
   for (const el of [lf, ldf]) el.addEventListener('change', () => emit(trainMsg));
+  opt.addEventListener('change', () => {
+    const o = opt.value;
+    const w = Number(wd.value);
+    if (isOptimizerKey(o) && wd.value.trim() !== '' && Number.isFinite(w)) wd.value = String(decayOnSwitch(o, w));
+  });
   for (const el of [loss, opt, lr, batch, wd, ...gradRadios]) el.addEventListener('change', () => emit(trainMsg));
 
   renderLayers();
