@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NOISE } from './datasets.js';
 import { ADAMW_DECAY, DEFAULT_CONFIG, decayOnSwitch, formatConfig, parseConfig, type NetConfig } from './config.js';
 
 describe('network config ⇄ URL', () => {
@@ -75,5 +76,14 @@ describe('network config ⇄ URL', () => {
     expect(decayOnSwitch('adamw', 0.3)).toBe(0.3);
     expect(decayOnSwitch('adam', 0)).toBe(0);
     expect(decayOnSwitch('sgd', 0.01)).toBe(0.01);
+  });
+
+  it('noise is rounded to the slider step 0.01, so a value from an address survives the next edit', () => {
+    expect(NOISE.step).toBe(0.01);
+    for (const [v, want] of [['0.123', 0.12], ['0.57', 0.57], ['0.355', 0.36], ['1', 1], ['0', 0], ['0.35', 0.35]] as const) {
+      const { config } = parseConfig(new URLSearchParams(`noise=${v}`));
+      expect(config.noise).toBe(want);
+      expect(parseConfig(formatConfig(config)).config.noise).toBe(want);
+    }
   });
 });

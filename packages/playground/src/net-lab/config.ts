@@ -150,7 +150,7 @@ export function parseConfig(params: URLSearchParams): ParsedConfig {
     config: {
       data,
       points: num('n', POINTS, d.points, true),
-      noise: num('noise', NOISE, d.noise),
+      noise: roundToStep(num('noise', NOISE, d.noise), NOISE.step),
       seed: num('seed', SEED, d.seed, true),
       csv: str('csv') ?? '',
       hidden,
@@ -167,6 +167,11 @@ export function parseConfig(params: URLSearchParams): ParsedConfig {
     },
     messages,
   };
+}
+
+/** `x` rounded to a multiple of `step` (a step like 0.01, so k / 100 is the nearest float to the decimal). */
+function roundToStep(x: number, step: number): number {
+  return Math.round(x / step) / Math.round(1 / step);
 }
 
 function clip(v: string): string {

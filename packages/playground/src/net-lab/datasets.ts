@@ -25,7 +25,8 @@ export const DATASET_TITLES: ReadonlyMap<DatasetName, string> = new Map([
 
 /** Points per set and noise: the ranges the page (and the URL) accept. */
 export const POINTS = { min: 10, max: 2000, default: 200 } as const;
-export const NOISE = { min: 0, max: 1, default: 0.1 } as const;
+/** Noise is kept to NOISE.step (the slider's step), so an address's value survives the next edit. */
+export const NOISE = { min: 0, max: 1, default: 0.1, step: 0.01 } as const;
 
 type Sampler = (rng: Rng, i: number, n: number) => [number, number, number];
 

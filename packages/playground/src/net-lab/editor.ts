@@ -78,7 +78,7 @@ export function createEditor(initial: NetConfig, onChange: (c: NetConfig) => voi
   // Data.
   const dataSel = select([...DATASET_NAMES, 'csv'], config.data, new Map([...DATASET_TITLES, ['csv', 'Your CSV']]), { name: 'data' });
   const points = numberInput(config.points, POINTS, '1', 'n');
-  const noise = h('input', { type: 'range', min: NOISE.min, max: NOISE.max, step: 0.05, value: String(config.noise), name: 'noise' });
+  const noise = h('input', { type: 'range', min: NOISE.min, max: NOISE.max, step: NOISE.step, value: String(config.noise), name: 'noise' });
   const noiseOut = h('output', { class: 'mono' }, String(config.noise));
   const seed = numberInput(config.seed, { min: 0, max: 1e9 }, '1', 'seed');
   const csvText = h('textarea', { class: 'expr net-lab-csv', rows: 5, name: 'csv', id: `${id}-csv`, placeholder: 'x1,x2,label\n0.5,-0.2,1\n-0.7,0.1,0' });
