@@ -180,6 +180,40 @@ describe('the network lab', () => {
     expect(site.errors).toEqual([]);
   });
 
+  it('a bad field shows its message at that field and does not block other edits', async () => {
+    await site.open(XOR);
+    await site.page.locator('input[name=width1]').fill('');
+    await site.page.locator('input[name=width1]').press('Tab');
+    const net = site.page.locator('section[aria-label=Network] > .error');
+    expect(await net.textContent()).toMatch(/^layers: "0,8" must list widths/);
+    expect(await site.page.locator('input[name=width1]').getAttribute('aria-invalid')).toBe('true');
+    expect(await site.page.locator('input[name=width2]').getAttribute('aria-invalid')).toBe(null);
+    // Another panel's edit applies, and the width's message stays at the layers, not there.
+    await site.page.locator('input[name=lr]').fill('0.05');
+    await site.page.locator('input[name=lr]').press('Tab');
+    expect(site.page.url()).toContain('lr=0.05');
+    expect(site.page.url()).toContain('layers=8%2C8');
+    expect(await site.page.locator('section[aria-label=Training] > .error').textContent()).toBe('');
+    expect(await net.textContent()).toMatch(/^layers: /);
+    // A second bad field: its message sits beside it; a third field's edit still applies.
+    await site.page.locator('input[name=batch]').fill('0');
+    await site.page.locator('input[name=batch]').press('Tab');
+    expect(await site.page.locator('input[name=batch]').getAttribute('aria-invalid')).toBe('true');
+    const batchErr = await site.page.locator('input[name=batch]').getAttribute('aria-describedby');
+    expect(await site.page.locator(`[id="${batchErr}"]`).textContent()).toMatch(/^batch: "0" is not an integer/);
+    await site.page.locator('input[name=seed]').fill('7');
+    await site.page.locator('input[name=seed]').press('Tab');
+    expect(site.page.url()).toContain('seed=7');
+    expect(site.page.url()).toContain('batch=32');
+    // Fixing the width clears its message and applies it.
+    await site.page.locator('input[name=width1]').fill('5');
+    await site.page.locator('input[name=width1]').press('Tab');
+    expect(await net.textContent()).toBe('');
+    expect(site.page.url()).toContain('layers=5%2C8');
+    expect(await site.page.locator('.net-lab-node[data-layer="1"]').count()).toBe(5);
+    expect(site.errors).toEqual([]);
+  });
+
   it('a shared link rebuilds the same setup', async () => {
     await site.open('#/net?data=gauss&n=100&seed=5&layers=3,5&act=relu,sigmoid&loss=mse&opt=sgd&lr=0.5&batch=10&wd=0.001&grad=closed');
     expect(await site.page.locator('select[name=data]').inputValue()).toBe('gauss');

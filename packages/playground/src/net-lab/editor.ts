@@ -1,7 +1,8 @@
 /**
  * The setup forms: data, network and training. Every change is read back through the same
  * parser as the address (formatConfig → parseConfig), so the form accepts exactly what a link
- * does; a bad value is shown next to its panel and not applied.
+ * does; a bad value is shown at its own field (aria-invalid) and that field keeps its last valid
+ * value, while edits of the other fields still apply.
  */
 import { h, replace } from '../dom.js';
 import {
@@ -161,12 +162,15 @@ export function createEditor(initial: NetConfig, onChange: (c: NetConfig) => voi
     trainMsg,
   );
 
+  let widthInputs: HTMLInputElement[] = [];
   function renderLayers(): void {
+    widthInputs = [];
     replace(
       layerList,
       ...layers.map((l, i) => {
         const w = numberInput(l.width, WIDTH, '1', `width${i + 1}`);
         w.setAttribute('aria-label', `Layer ${i + 1} width`);
+        widthInputs.push(w);
         const a = select(ACTIVATION_KEYS, l.act, new Map([['custom', 'custom f(z)']]), { 'aria-label': `Layer ${i + 1} activation`, name: `act${i + 1}` });
         const rm = h('button', { type: 'button', 'aria-label': `Remove layer ${i + 1}`, title: 'Remove this layer' }, '−');
         w.addEventListener('change', () => {
@@ -216,20 +220,80 @@ export function createEditor(initial: NetConfig, onChange: (c: NetConfig) => voi
     return p;
   }
 
-  /** Applies the form; `rerender` rebuilds the layer rows (after adding or removing one; not while one is being edited, which would drop its focus). */
-  function emit(msgEl: HTMLElement, rerender = true): void {
+  /** The fields a parameter's message is shown at. */
+  const fields: ReadonlyMap<string, HTMLElement> = new Map<string, HTMLElement>([
+    ['data', dataSel],
+    ['n', points],
+    ['noise', noise],
+    ['seed', seed],
+    ['loss', loss],
+    ['opt', opt],
+    ['lr', lr],
+    ['batch', batch],
+    ['wd', wd],
+  ]);
+  const shownErrors: HTMLElement[] = [];
+  const invalid: HTMLElement[] = [];
+
+  function clearFieldErrors(): void {
     for (const m of [dataMsg, netMsg, trainMsg]) m.textContent = '';
-    const { config: next, messages } = parseConfig(read());
-    if (rerender) renderLayers();
-    customBox.hidden = !layers.some((l) => l.act === 'custom');
-    if (messages.length > 0) {
-      msgEl.textContent = messages.join('\n');
+    for (const e of shownErrors.splice(0)) e.remove();
+    for (const el of invalid.splice(0)) {
+      el.removeAttribute('aria-invalid');
+      el.removeAttribute('aria-describedby');
+    }
+  }
+
+  function markInvalid(el: HTMLElement, describedBy?: string): void {
+    el.setAttribute('aria-invalid', 'true');
+    if (describedBy !== undefined) el.setAttribute('aria-describedby', describedBy);
+    invalid.push(el);
+  }
+
+  /** Shows a parameter's message at its field (widths and activations: under the layer list; otherwise `fallback`). */
+  function showFieldError(key: string, message: string, fallback: HTMLElement): void {
+    const el = fields.get(key);
+    if (el !== undefined) {
+      const msg = h('div', { class: 'error net-lab-fielderr', role: 'alert', id: `${id}-err-${key}` }, message);
+      (el.closest('label') ?? el).after(msg);
+      shownErrors.push(msg);
+      markInvalid(el, msg.id);
       return;
     }
+    const panel = key === 'layers' || key === 'act' ? netMsg : fallback;
+    panel.textContent = panel.textContent === '' ? message : `${panel.textContent}\n${message}`;
+    if (key === 'layers') for (const w of widthInputs) if (!(Number.isInteger(Number(w.value)) && w.value.trim() !== '' && Number(w.value) >= WIDTH.min && Number(w.value) <= WIDTH.max)) markInvalid(w);
+  }
+
+  /**
+   * Applies the form: each refused value is shown at its field and replaced, for this setup, by
+   * the running setup's value; the rest applies. `rerender` rebuilds the layer rows (after adding
+   * or removing one; not while one is being edited, which would drop its focus).
+   */
+  function emit(msgEl: HTMLElement, rerender = true): void {
+    clearFieldErrors();
+    const p = read();
+    const running = formatConfig(config);
+    const bad = new Set<string>();
+    for (const m of parseConfig(p).messages) {
+      const key = m.slice(0, Math.max(0, m.indexOf(':')));
+      bad.add(key);
+      showFieldError(key, m, msgEl);
+    }
+    for (const key of bad) {
+      const v = running.get(key);
+      if (v === null) p.delete(key);
+      else p.set(key, v);
+    }
+    const { config: next } = parseConfig(p);
+    if (rerender) renderLayers();
+    customBox.hidden = !layers.some((l) => l.act === 'custom');
+    const changed = formatConfig(next).toString() !== running.toString();
     config = next;
-    layers = next.hidden.map((l) => ({ ...l }));
+    // A refused width keeps its text (and its message on the next edit) until it is fixed.
+    if (!bad.has('layers') && !bad.has('act')) layers = next.hidden.map((l) => ({ ...l }));
     showData();
-    onChange(config);
+    if (changed) onChange(config);
   }
 
   function showData(): void {
