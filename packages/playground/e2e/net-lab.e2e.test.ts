@@ -152,6 +152,16 @@ describe('the network lab', () => {
     expect(await site.page.locator('.net-lab-bar .error').textContent()).toMatch(/1185 parameters .*Showing the tape’s gradient meanwhile/);
     await site.page.locator('.net-lab-stepbtn').click();
     expect(await value(site, '.net-lab-steps')).toBe(1);
+    // Choosing them for a running network that is too big: refused, and the address keeps the running setup.
+    await site.open('#/net?layers=32,32&grad=tape');
+    await site.page.locator('.net-lab-stepbtn').click();
+    await site.page.getByLabel('finite differences (slow)').check();
+    expect(await site.page.locator('.net-lab-bar .error').textContent()).toMatch(/1185 parameters .*The previous setup keeps running, and the address keeps it/);
+    expect(site.page.url()).toContain('grad=tape');
+    await site.page.locator('input[name=lr]').fill('0.05');
+    await site.page.locator('input[name=lr]').press('Tab');
+    expect(site.page.url()).toContain('grad=tape');
+    expect(await value(site, '.net-lab-steps')).toBe(1);
     expect(site.errors).toEqual([]);
   });
 

@@ -92,9 +92,11 @@ export const netLab: View = {
     });
     const editor = createEditor(config, (next) => {
       const keep = trainer !== null && sameModel(config, next);
+      const running = config;
       config = next;
-      record();
-      rebuild(keep);
+      // The address records the setup that runs: written only once its Trainer is built.
+      if (rebuild(keep)) record();
+      else config = running;
     });
 
     let trainer: Trainer | null = null;
@@ -116,7 +118,8 @@ export const netLab: View = {
       drawInspector();
     }
 
-    function rebuild(keep: boolean): void {
+    /** Builds the setup's run; false (the last working run kept, the reason shown) when its Trainer cannot be built. */
+    function rebuild(keep: boolean): boolean {
       const { data, csvErrors } = dataFor(config);
       editor.csvErrors(csvErrors);
       const { hidden, customError } = hiddenFor(config);
@@ -134,14 +137,14 @@ export const netLab: View = {
         pause();
         // Keep the last working run; on first load, show the setup trained by the tape instead.
         if (prev !== null || config.gradient === 'tape') {
-          runMsg.textContent = problem;
-          return;
+          runMsg.textContent = prev === null ? problem : `${problem}. The previous setup keeps running, and the address keeps it.`;
+          return false;
         }
         try {
           next = new Trainer({ ...config, data, hidden, gradient: 'tape', ...(customLoss === undefined ? {} : { customLoss }) });
         } catch {
           runMsg.textContent = problem;
-          return;
+          return false;
         }
         problem += '. Showing the tape’s gradient meanwhile.';
       }
@@ -157,6 +160,7 @@ export const netLab: View = {
       rate.reset();
       draw();
       drawInspector();
+      return true;
     }
 
     function drawInspector(): void {
