@@ -147,6 +147,13 @@ describe('the network lab', () => {
     await site.page.getByRole('button', { name: 'Use this CSV' }).click();
     expect(await site.page.locator('.net-lab-csvbox .error').textContent()).toBe('');
     expect(site.page.url()).toContain('data=csv');
+    expect(site.page.url()).toContain('std=1');
+    await site.page.getByLabel(/Standardise inputs/).uncheck();
+    expect(site.page.url()).toContain('std=0');
+    expect(await site.page.locator('.net-lab-csvbox').textContent()).toContain('Inputs are used as given');
+    await site.page.locator('textarea[name=csv]').fill('1e308,0,1\n-1e308,1,0');
+    await site.page.getByRole('button', { name: 'Use this CSV' }).click();
+    expect(await site.page.locator('.net-lab-csvbox .error').textContent()).toContain('the span overflows float64');
     // Finite differences on a network too big for them: refused with the reason, the tape shown meanwhile.
     await site.open('#/net?layers=32,32&grad=fd');
     expect(await site.page.locator('.net-lab-bar .error').textContent()).toMatch(/1185 parameters .*Showing the tape’s gradient meanwhile/);

@@ -6,14 +6,14 @@
 import { type Activation, type Loss, getActivation, getLoss } from '@tapegrad/nn';
 import { customActivation, customLoss, customPartError } from '../custom.js';
 import { type NetConfig } from './config.js';
-import { parseCsv } from './csv.js';
+import { parseCsv, standardise } from './csv.js';
 import { type Dataset, makeDataset } from './datasets.js';
 
-/** The data for a setup; a bad CSV gives its errors and the default XOR set meanwhile. */
+/** The data for a setup (a CSV z-scored when `standardise`); a bad CSV gives its errors and the default XOR set meanwhile. */
 export function dataFor(c: NetConfig): { data: Dataset; csvErrors: readonly string[] } {
   if (c.data !== 'csv') return { data: makeDataset(c.data, c.points, c.noise, c.seed), csvErrors: [] };
   const r = parseCsv(c.csv);
-  if (r.ok) return { data: r.data, csvErrors: [] };
+  if (r.ok) return { data: c.standardise ? standardise(r.data) : r.data, csvErrors: [] };
   return { data: makeDataset('xor', c.points, c.noise, c.seed), csvErrors: [...r.errors, 'Showing the XOR set until the CSV is fixed.'] };
 }
 
@@ -48,7 +48,7 @@ export function lossFor(c: NetConfig): { customLoss?: Loss; lfError: string | nu
 
 /** Whether two setups train the same network on the same data (so a change of optimizer settings can keep the weights). */
 export function sameModel(a: NetConfig, b: NetConfig): boolean {
-  const sameData = a.data === b.data && a.seed === b.seed && (a.data === 'csv' ? a.csv === b.csv : a.points === b.points && a.noise === b.noise);
+  const sameData = a.data === b.data && a.seed === b.seed && (a.data === 'csv' ? a.csv === b.csv && a.standardise === b.standardise : a.points === b.points && a.noise === b.noise);
   const sameNet = a.hidden.length === b.hidden.length && a.hidden.every((l, i) => l.width === b.hidden[i]?.width && l.act === b.hidden[i]?.act);
   const usesCustom = a.hidden.some((l) => l.act === 'custom');
   const sameLoss = a.loss === b.loss && (a.loss !== 'custom' || (a.lf === b.lf && a.ldf === b.ldf));

@@ -57,6 +57,8 @@ export interface NetConfig {
   readonly seed: number;
   /** The user's CSV text (used when data is `csv`). */
   readonly csv: string;
+  /** Whether the CSV's x1 and x2 are z-scored before training (URL `std=1|0`, with the CSV only). */
+  readonly standardise: boolean;
   readonly hidden: readonly HiddenLayer[];
   /** The custom activation's f in z and f′ in z and a (used by layers whose act is `custom`). */
   readonly af: string;
@@ -78,6 +80,7 @@ export const DEFAULT_CONFIG: NetConfig = {
   noise: NOISE.default,
   seed: 1,
   csv: '',
+  standardise: true,
   hidden: [
     { width: 8, act: 'tanh' },
     { width: 8, act: 'tanh' },
@@ -115,7 +118,7 @@ export function isActivationKey(v: string): v is ActivationKey {
 }
 
 /**
- * Reads the network lab's parameters: `data n noise seed csv layers act af adf loss lf ldf opt lr batch wd grad`.
+ * Reads the network lab's parameters: `data n noise seed csv std layers act af adf loss lf ldf opt lr batch wd grad`.
  * `layers` lists hidden widths (`8,8`; empty for none); `act` is one activation for every hidden
  * layer or one per layer (`tanh,relu`).
  * @returns the setup (defaults where a value is missing or bad) and a message per bad value
@@ -153,6 +156,7 @@ export function parseConfig(params: URLSearchParams): ParsedConfig {
       noise: roundToStep(num('noise', NOISE, d.noise), NOISE.step),
       seed: num('seed', SEED, d.seed, true),
       csv: str('csv') ?? '',
+      standardise: choice('std', ['1', '0'] as const, d.standardise ? '1' : '0') === '1',
       hidden,
       af: str('af') ?? d.af,
       adf: str('adf') ?? d.adf,
@@ -221,8 +225,10 @@ function parseHidden(layers: string | undefined, act: string | undefined, messag
 export function formatConfig(c: NetConfig): URLSearchParams {
   const p = new URLSearchParams();
   p.set('data', c.data);
-  if (c.data === 'csv') p.set('csv', c.csv);
-  else {
+  if (c.data === 'csv') {
+    p.set('csv', c.csv);
+    p.set('std', c.standardise ? '1' : '0');
+  } else {
     p.set('n', String(c.points));
     p.set('noise', String(c.noise));
   }

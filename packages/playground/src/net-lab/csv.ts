@@ -69,7 +69,38 @@ export function parseCsv(text: string): CsvResult {
   if (n === 0) return { ok: false, errors: ['no data rows: paste lines like 0.5,-0.2,1 (x1,x2,label)'] };
   if (n < 2) return { ok: false, errors: ['only one data row: give at least two points'] };
   if (n > MAX_CSV_ROWS) return { ok: false, errors: [`${n} rows: the lab takes at most ${MAX_CSV_ROWS}`] };
-  return { ok: true, data: { X: Float64Array.from(xs), y: Float64Array.from(ys), n } };
+  const X = Float64Array.from(xs);
+  for (const [k, name] of ['x1', 'x2'].entries()) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = k; i < X.length; i += 2) {
+      lo = Math.min(lo, X[i]!);
+      hi = Math.max(hi, X[i]!);
+    }
+    if (!Number.isFinite(hi - lo)) return { ok: false, errors: [`${name} spans ${lo} to ${hi}: the span overflows float64; rescale the column`] };
+  }
+  return { ok: true, data: { X, y: Float64Array.from(ys), n } };
+}
+
+/**
+ * The data with x1 and x2 z-scored: each column minus its mean, divided by its standard
+ * deviation (population; a constant column is only centred). Labels are kept.
+ * @param data `X: [n, 2]` @returns a new data set, `X: [n, 2]` with mean 0 and std 1 per column
+ * @example standardise(parseCsv('0,100,1\n2,300,0').data).X // [-1, -1, 1, 1]
+ */
+export function standardise(data: Dataset): Dataset {
+  const X = new Float64Array(data.X.length);
+  for (let k = 0; k < 2; k++) {
+    let mean = 0;
+    for (let i = 0; i < data.n; i++) mean += data.X[2 * i + k]!;
+    mean /= data.n;
+    let v = 0;
+    for (let i = 0; i < data.n; i++) v += (data.X[2 * i + k]! - mean) ** 2;
+    const sd = Math.sqrt(v / data.n);
+    const scale = sd > 0 && Number.isFinite(sd) ? sd : 1;
+    for (let i = 0; i < data.n; i++) X[2 * i + k] = (data.X[2 * i + k]! - mean) / scale;
+  }
+  return { X, y: data.y, n: data.n };
 }
 
 /**

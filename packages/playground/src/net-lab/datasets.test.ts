@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DATASET_NAMES, extentOf, makeDataset } from './datasets.js';
-import { MAX_CSV_ROWS, parseCsv, toCsv } from './csv.js';
+import { MAX_CSV_ROWS, parseCsv, standardise, toCsv } from './csv.js';
+import { dataFor } from './build.js';
+import { DEFAULT_CONFIG, formatConfig, parseConfig } from './config.js';
 
 describe('data sets', () => {
   for (const name of DATASET_NAMES) {
@@ -71,5 +73,34 @@ describe('CSV', () => {
     const r = parseCsv(Array.from({ length: 12 }, () => 'a,b,c').join('\n'));
     expect(r.ok === false && r.errors.length).toBe(9);
     expect(r.ok === false && r.errors[8]).toBe('… and 4 more bad lines');
+  });
+
+  it('refuses coordinates whose span overflows float64 (the heatmap would be NaN)', () => {
+    const r = parseCsv('1e308,0,1\n-1e308,1,0');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[0]).toBe('x1 spans -1e+308 to 1e+308: the span overflows float64; rescale the column');
+    const fine = parseCsv('1e307,0,1\n-1e307,1,0');
+    expect(fine.ok).toBe(true);
+    if (fine.ok) expect(Number.isFinite(extentOf(fine.data).hi - extentOf(fine.data).lo)).toBe(true);
+  });
+
+  it('standardise z-scores x1 and x2 (a constant column is only centred); a CSV is standardised by default, std=0 keeps it as given', () => {
+    const r = parseCsv('0,100,1\n2,300,0\n4,200,1');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const z = standardise(r.data);
+    const sd = Math.sqrt(8 / 3);
+    expect([...z.X].map((v) => +v.toFixed(12))).toEqual([-2 / sd, -100 / Math.sqrt(20000 / 3), 0, 100 / Math.sqrt(20000 / 3), 2 / sd, 0].map((v) => +v.toFixed(12)));
+    expect([...z.y]).toEqual([1, 0, 1]);
+    expect([...standardise({ X: Float64Array.of(5, 1, 5, 3), y: Float64Array.of(0, 1), n: 2 }).X]).toEqual([0, -1, 0, 1]);
+    const csv = '0,100,1\n2,300,0\n4,200,1';
+    const on = parseConfig(new URLSearchParams(`data=csv&csv=${encodeURIComponent(csv)}`)).config;
+    expect(on.standardise).toBe(true);
+    expect(dataFor(on).data.X).toEqual(z.X);
+    const off = { ...on, standardise: false };
+    expect(formatConfig(off).get('std')).toBe('0');
+    expect(parseConfig(formatConfig(off)).config).toEqual(off);
+    expect(dataFor(off).data.X).toEqual(r.data.X);
+    expect(formatConfig(DEFAULT_CONFIG).has('std')).toBe(false);
   });
 });

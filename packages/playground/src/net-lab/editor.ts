@@ -87,12 +87,16 @@ export function createEditor(initial: NetConfig, onChange: (c: NetConfig) => voi
   const csvFile = h('input', { type: 'file', accept: '.csv,text/csv,text/plain', name: 'csvfile' });
   const csvUse = h('button', { type: 'button' }, 'Use this CSV');
   const csvMsg = h('div', { class: 'error', role: 'alert' });
+  const std = h('input', { type: 'checkbox', name: 'std', checked: config.standardise });
+  const stdNote = h('p', { class: 'muted net-lab-small' });
   const csvBox = h(
     'div',
     { class: 'net-lab-csvbox' },
     h('label', { for: `${id}-csv`, class: 'net-lab-block' }, 'Paste rows x1,x2,label (label 0 or 1), or pick a file:'),
     csvText,
     h('div', { class: 'row' }, csvUse, h('label', {}, 'File', csvFile)),
+    h('label', { class: 'net-lab-block' }, std, ' Standardise inputs (x1 and x2 minus their mean, over their standard deviation)'),
+    stdNote,
     csvMsg,
   );
   const generated = h('div', { class: 'row' }, field('Points', points), field('Noise', noise), noiseOut);
@@ -200,9 +204,12 @@ export function createEditor(initial: NetConfig, onChange: (c: NetConfig) => voi
   function read(): URLSearchParams {
     const p = formatConfig({ ...config, hidden: layers, af: af.value, adf: adf.value, lf: lf.value, ldf: ldf.value, csv: csvText.value });
     p.set('data', dataSel.value);
-    if (dataSel.value === 'csv') p.set('csv', csvText.value);
-    else {
+    if (dataSel.value === 'csv') {
+      p.set('csv', csvText.value);
+      p.set('std', std.checked ? '1' : '0');
+    } else {
       p.delete('csv');
+      p.delete('std');
       p.set('n', points.value);
       p.set('noise', noise.value);
     }
@@ -300,6 +307,7 @@ export function createEditor(initial: NetConfig, onChange: (c: NetConfig) => voi
     const csv = dataSel.value === 'csv';
     csvBox.hidden = !csv;
     generated.hidden = csv;
+    stdNote.textContent = std.checked ? 'The network sees z-scores: each input has mean 0 and standard deviation 1.' : 'Inputs are used as given: values far from [-1, 1] saturate tanh and sigmoid.';
     lossBox.hidden = loss.value !== 'custom';
     noiseOut.textContent = noise.value;
   }
@@ -307,6 +315,7 @@ export function createEditor(initial: NetConfig, onChange: (c: NetConfig) => voi
   for (const el of [dataSel, points, noise, seed]) el.addEventListener('change', () => emit(dataMsg));
   noise.addEventListener('input', () => (noiseOut.textContent = noise.value));
   csvUse.addEventListener('click', () => emit(csvMsg));
+  std.addEventListener('change', () => emit(csvMsg));
   csvFile.addEventListener('change', () => {
     const file = csvFile.files?.[0];
     if (file === undefined) return;
