@@ -194,6 +194,7 @@ describe('the network lab', () => {
     // AdamW at weight decay 0 would be Adam: choosing it sets the field to 0.01.
     await site.page.locator('select[name=opt]').selectOption('adamw');
     expect(await site.page.locator('input[name=wd]').inputValue()).toBe('0.01');
+    await site.page.locator('section[aria-label=Training]').screenshot({ path: 'packages/playground/e2e/screenshots/net-lab-custom-loss.png' });
     expect(site.errors).toEqual([]);
   });
 
