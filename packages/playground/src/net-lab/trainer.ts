@@ -134,7 +134,7 @@ export class Trainer {
   readonly #optimizer: Optimizer;
   readonly #cf: ClosedFormBackprop;
   readonly #cfGrads: LayerGrads[];
-  readonly #order: Uint32Array;
+  #order: Int32Array;
   readonly #rng: Rng;
   #cursor = 0;
   readonly #full: boolean;
@@ -171,8 +171,7 @@ export class Trainer {
     this.#cf = new ClosedFormBackprop(this.model, loss, 'mean');
     this.#cfGrads = gradViews(this.model, this.#cf);
     this.#rng = new Rng(spec.seed + 1);
-    this.#order = Uint32Array.from({ length: n }, (_, i) => i);
-    this.#shuffle();
+    this.#order = this.#rng.permutation(n);
     // A full batch is the data itself, in its own order: nothing to shuffle or copy per step.
     this.#full = this.batch === n;
     this.#Xb = this.#full ? spec.data.X : new Float64Array(2 * this.batch);
@@ -184,23 +183,13 @@ export class Trainer {
     this.record();
   }
 
-  #shuffle(): void {
-    const o = this.#order;
-    for (let i = o.length - 1; i > 0; i--) {
-      const j = Math.floor(this.#rng.next() * (i + 1));
-      const t = o[i]!;
-      o[i] = o[j]!;
-      o[j] = t;
-    }
-  }
-
   /** Fills the reused batch buffers with the next `batch` samples of the shuffled order (a full batch is used as it is). */
   #nextBatch(): void {
     if (this.#full) return;
     const { X, y } = this.data;
     for (let r = 0; r < this.batch; r++) {
       if (this.#cursor >= this.#order.length) {
-        this.#shuffle();
+        this.#order = this.#rng.permutation(this.#order.length);
         this.#cursor = 0;
       }
       const i = this.#order[this.#cursor++]!;
