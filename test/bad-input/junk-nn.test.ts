@@ -163,4 +163,35 @@ describe('nn: real models and tensors, junk in the other arguments', () => {
       { numRuns: RUNS },
     );
   });
+
+  it('saveModel(model, { metadata: junk }) and readModelFile(a file whose metadata is junk)', async () => {
+    const metadata = or(
+      fc.record(
+        {
+          featureNames: or(fc.constantFrom(['a', 'b'], ['a', 'a'], ['a'])),
+          target: or(fc.constant('y')),
+          task: or(fc.constantFrom('classification', 'regression')),
+          classNames: or(fc.constantFrom(['p'], ['p', 'q'])),
+          standardizer: or(fc.record({ mean: or(fc.constant([0, 1])), std: or(fc.constantFrom([1, 2], [0, 1])) }, { requiredKeys: [] })),
+          targetStandardizer: or(fc.record({ mean: or(fc.constant(0)), std: or(fc.constantFrom(1, 0)) }, { requiredKeys: [] })),
+          loss: or(fc.constant('mse')),
+          constructor: junk,
+        },
+        { requiredKeys: [] },
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(metadata, async (meta) => {
+        await callJunk('saveModel', nn.saveModel as never, [model(), { metadata: meta }]);
+        const d = JSON.parse(nn.saveModel(model())) as Record<string, unknown>;
+        try {
+          d['metadata'] = JSON.parse(JSON.stringify(meta) ?? 'null');
+        } catch {
+          d['metadata'] = null;
+        }
+        await callJunk('readModelFile', nn.readModelFile as never, [JSON.stringify(d)]);
+      }),
+      { numRuns: RUNS },
+    );
+  });
 });

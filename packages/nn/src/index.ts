@@ -34,4 +34,5 @@ export { finiteDifferenceGradients } from './finite-diff.js';
 export { compareGradients, type GradientComparison, type ParamComparison, type CompareOptions } from './compare.js';
 export { sgd, momentum, adam, adamw, type Optimizer, type SgdOptions, type MomentumOptions, type AdamOptions } from './optimizers.js';
 export { train, evaluate, accuracy, MAX_EPOCHS, type TrainOptions, type EpochInfo } from './train.js';
-export { saveModel, loadModel } from './serialize.js';
+export { saveModel, loadModel, readModelFile, type SaveModelOptions, type LoadModelOptions, type ModelFile } from './serialize.js';
+export { type ModelMetadata } from './model-metadata.js';

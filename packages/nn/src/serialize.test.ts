@@ -37,7 +37,7 @@ describe('saveModel / loadModel', () => {
       ['{"format": "tapegrad-mlp", "version": 1, "sizes": [2, 3', /not valid JSON/],
       ['[1, 2]', /must hold a JSON object/],
       [variant((d) => (d.format = 'keras')), /format is "keras", expected "tapegrad-mlp"/],
-      [variant((d) => (d.version = 2)), /version 2 is not supported/],
+      [variant((d) => (d.version = 3)), /version 3 is not supported \(this tapegrad reads versions 1 and 2\)/],
       [variant((d) => (d.layers[1]!.W = [1, 2])), /layer 2 W \(\[1,3\]\) has 2 values but its shape needs 3/],
       [variant((d) => ((d.layers[0]!.b as unknown[])[1] = 'x')), /layer 1 b \(\[3\]\)\[1\] must be a finite number, got "x"/],
       [variant((d) => (d.layers[1]!.inputSize = 4)), /layer 2 is 4→1 but "sizes" \[2,3,1\] says 3→1; the widths must chain/],
@@ -96,7 +96,7 @@ describe('saveModel → loadModel is bit-exact', () => {
   it('writes the documented JSON shape', () => {
     const m = mlp([dense(2, 1, 'sigmoid', { W: Float64Array.of(0.5, -0), b: Float64Array.of(1) })]);
     expect(saveModel(m)).toBe(
-      '{"format":"tapegrad-mlp","version":1,"sizes":[2,1],"layers":[{"activation":"sigmoid","inputSize":2,"outputSize":1,"W":[0.5,-0],"b":[1]}]}',
+      '{"format":"tapegrad-mlp","version":2,"sizes":[2,1],"layers":[{"activation":"sigmoid","inputSize":2,"outputSize":1,"W":[0.5,-0],"b":[1]}]}',
     );
   });
 });
