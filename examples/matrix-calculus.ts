@@ -1,6 +1,7 @@
 /**
- * The matrix-calculus identities of the backprop derivation (seed 001's "aside" on
- * matrix derivatives, seed 000's base case, seed 001's single-neuron chain), each
+ * The matrix-calculus identities of the backprop derivation (the matrix-form derivation's
+ * "aside" on matrix derivatives, the unrolled-recursion notes' base case, the matrix-form
+ * derivation's single-neuron chain; docs/sources.md names both), each
  * computed twice: by the tape (`grad` / `vjp`) and by the closed form written with
  * plain tensor ops outside any trace. Every row must agree to rounding error.
  *
@@ -65,7 +66,7 @@ function check(name: string, formula: string, tape: Tensor, closed: Tensor): voi
   rows.push({ name, formula, shape: `[${tape.shape.join(',')}]`, maxAbsError: maxAbs, ok: maxAbs <= REL_TOL * Math.max(scale, 1) });
 }
 
-// ---- C = yᵀAx: ∂C/∂A = y xᵀ (seed 001, "cost linear in weights")
+// ---- C = yᵀAx: ∂C/∂A = y xᵀ (the matrix-form derivation, "cost linear in weights")
 {
   const x = randn(4);
   const y = randn(3);
@@ -89,7 +90,7 @@ function check(name: string, formula: string, tape: Tensor, closed: Tensor): voi
   check('C = yᵀABx', '∂C/∂B = Aᵀy xᵀ', dB, outer(matmul(T(A), y), x));
 }
 
-// ---- C = ½ xᵀAᵀAx: ∂C/∂A = A x xᵀ (seed 001, "cost quadratic in weights")
+// ---- C = ½ xᵀAᵀAx: ∂C/∂A = A x xᵀ (the matrix-form derivation, "cost quadratic in weights")
 {
   const x = randn(4);
   const A = randn(3, 4);
@@ -108,7 +109,7 @@ function check(name: string, formula: string, tape: Tensor, closed: Tensor): voi
   check('C = ½xᵀBᵀAᵀABx', '∂C/∂B = AᵀA B x xᵀ', dB, matmul(matmul(T(A), A), matmul(B, outer(x, x))));
 }
 
-// ---- C = yᵀσ(A)x: ∂C/∂A = y xᵀ ⊙ σ'(A) (seed 001, the Hadamard product appears)
+// ---- C = yᵀσ(A)x: ∂C/∂A = y xᵀ ⊙ σ'(A) (the matrix-form derivation, the Hadamard product appears)
 {
   const x = randn(4);
   const y = randn(3);
@@ -118,7 +119,7 @@ function check(name: string, formula: string, tape: Tensor, closed: Tensor): voi
   check("C = yᵀσ(A)x", "∂C/∂A = y xᵀ ⊙ σ'(A)", dA, mul(outer(y, x), mul(s, sub(1, s))));
 }
 
-// ---- ∂(Wx)/∂W: row i of Wx depends only on row i of W (seed 000's indicator 1{k = i})
+// ---- ∂(Wx)/∂W: row i of Wx depends only on row i of W (the unrolled-recursion notes' indicator 1{k = i})
 {
   const x = randn(3);
   const W = randn(2, 3);
@@ -141,7 +142,7 @@ function check(name: string, formula: string, tape: Tensor, closed: Tensor): voi
   check('C = xᵀAx', '∂C/∂x = (A + Aᵀ)x', dx, matmul(add(A, T(A)), x));
 }
 
-// ---- the linear multi-node network of seed 001 (section III): x1 = W01 x0, x2 = W12 x1, x3 = W23 x2,
+// ---- the linear multi-node network of the matrix-form derivation (section III): x1 = W01 x0, x2 = W12 x1, x3 = W23 x2,
 //      C = ½|x3 - y|²: ∂C/∂W_{i,i+1} = Δ_{2-i} x_iᵀ with backward chains Δ0 = x3 - y, Δ1 = W23ᵀΔ0, Δ2 = W12ᵀΔ1
 {
   const x0 = randn(3);
@@ -162,7 +163,7 @@ function check(name: string, formula: string, tape: Tensor, closed: Tensor): voi
   check('linear net', '∂C/∂W01 = Δ2 x0ᵀ', g01, outer(D2, x0));
 }
 
-// ---- one neuron per layer with activations (seed 001, section II): p_{i+1} = w q_i, q = σ(p),
+// ---- one neuron per layer with activations (the matrix-form derivation, section II): p_{i+1} = w q_i, q = σ(p),
 //      C = ½(q3 - y)²; δ0 = (q3 - y)σ'(p3), δ1 = δ0 w23 σ'(p2), δ2 = δ1 w12 σ'(p1); ∂C/∂w_{i,i+1} = δ_{2-i} q_i
 {
   const p0 = 0.8;

@@ -75,7 +75,7 @@ function wellFormedXml(text: string): { ok: boolean; reason: string; tags: Map<s
 
 describe('examples', () => {
   it('every example in examples/ has a smoke test here', () => {
-    const covered = ['quickstart', 'xor', 'seed003-network', 'custom-activation', 'custom-loss', 'matrix-calculus', 'regression', 'iris'];
+    const covered = ['quickstart', 'xor', 'worked-2-3-2-network', 'custom-activation', 'custom-loss', 'matrix-calculus', 'regression', 'iris'];
     const present = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''));
     expect(present.sort()).toEqual([...covered].sort());
   });
@@ -113,8 +113,8 @@ describe('examples', () => {
     expect(out).not.toContain('DISAGREE');
   });
 
-  it.concurrent('seed003-network: every forward, δ and ∂C/∂w number agrees with the tape', async () => {
-    const out = await ok('seed003-network');
+  it.concurrent('worked-2-3-2-network: every forward, δ and ∂C/∂w number agrees with the tape', async () => {
+    const out = await ok('worked-2-3-2-network');
     expect(out).toMatch(/C₀\s+= Σ_j \(a_j\(L\) - y_j\)²\s+=\s+0\.650942\s+tape\s+0\.650942 ok/);
     expect(out).toMatch(/δ_0\(L\)\s+= .*=\s+0\.250789\s+tape\s+0\.250789 ok/);
     expect(out).toMatch(/∂C₀\/∂w_00\(L\)\s+= 0\.250789 × 0\.59327\s+=\s+0\.148786\s+tape\s+0\.148786 ok/);
@@ -143,7 +143,7 @@ describe('examples', () => {
     expect(out).toContain('custom loss checks: all as expected');
   });
 
-  it.concurrent('matrix-calculus: every identity of seed 001 agrees with the tape', async () => {
+  it.concurrent('matrix-calculus: every identity of the matrix-form derivation agrees with the tape', async () => {
     const out = await ok('matrix-calculus');
     expect(out).toMatch(/C = yᵀAx\s+∂C\/∂A = y xᵀ\s+\[3,4\]\s+\S+\s+yes/);
     expect(out).toMatch(/C = xᵀAx\s+∂C\/∂x = \(A \+ Aᵀ\)x\s+\[4\]\s+\S+\s+yes/);

@@ -1,15 +1,16 @@
 /**
- * The 2-3-2 sigmoid network of seed 003, worked by hand the way the seed writes it:
+ * The worked 2-3-2 example (docs/sources.md): its 2-3-2 sigmoid network, worked by hand
+ * the way that derivation writes it:
  * the forward chain (z and a per layer), the error terms δ per layer, and every
  * ∂C₀/∂w_jk = δ_j · a_k product, with C₀ = Σ_j (a_j - y_j)². Each number is checked
  * against the tape (`backpropTape`) and against the closed form (`backpropClosedForm`),
  * then one gradient-descent step shows the cost going down.
  *
- * Layers are numbered as in the seed: (L) the output layer, (L-1) the hidden layer,
- * (L-2) the input; neurons from 0. The seed gives the structure and formulas but no
+ * Layers are numbered as in the derivation: (L) the output layer, (L-1) the hidden layer,
+ * (L-2) the input; neurons from 0. It gives the structure and formulas but no
  * numbers: the weights, input and target here are ours (`tapegrad explain` uses the same).
  *
- * Run: node --conditions=@tapegrad/source --import tsx examples/seed003-network.ts
+ * Run: node --conditions=@tapegrad/source --import tsx examples/worked-2-3-2-network.ts
  */
 import { tensor, fmtNumber } from '@tapegrad/core';
 import { createMLP, forward, backpropTape, backpropClosedForm, compareGradients, sgd, evaluate } from '@tapegrad/nn';
@@ -21,7 +22,7 @@ const b1 = [0.35, 0.35, 0.35];
 const W2 = [[0.4, 0.45, 0.5], [0.55, 0.6, 0.65]]; // w_jk(L): output neuron j, hidden neuron k
 const b2 = [0.6, 0.6];
 
-// By hand, in plain numbers: seed 003's formulas, nothing from the library.
+// By hand, in plain numbers: the worked 2-3-2 example's formulas, nothing from the library.
 const sigma = (z: number): number => 1 / (1 + Math.exp(-z));
 const layer = (W: number[][], b: number[], a: number[]): number[] => W.map((row, j) => row.reduce((s, w, k) => s + w * a[k]!, b[j]!));
 const z1 = layer(W1, b1, x);
@@ -58,7 +59,7 @@ function show(label: string, expr: string, mine: number, lib: number, libName: s
   console.log(`  ${label.padEnd(16)} = ${expr.padEnd(33)} = ${f(mine)}   ${libName.padEnd(7)} ${f(lib)} ${ok ? 'ok' : 'MISMATCH'}`);
 }
 
-console.log('Forward chain (seed 003, figure 1: 2 inputs, 3 hidden, 2 outputs, sigmoid)');
+console.log('Forward chain (the worked 2-3-2 example: 2 inputs, 3 hidden, 2 outputs, sigmoid)');
 console.log(`  x = [${x.join(', ')}]   y = [${y.join(', ')}]`);
 z1.forEach((z, k) => show(`z_${k}(L-1)`, `Σ_l w_${k}l x_l + b_${k}`, z, trace.zs[1]![k]!, 'forward'));
 a1.forEach((a, k) => show(`a_${k}(L-1)`, `σ(z_${k}(L-1))`, a, trace.as[1]![k]!, 'forward'));
@@ -83,7 +84,7 @@ const cmp = compareGradients(taped, closed);
 console.log(cmp.toTable());
 if (!cmp.ok) failed++;
 
-// One step of gradient descent, θ ← θ - α ∂C₀/∂θ (seed 003), must lower the cost.
+// One step of gradient descent, θ ← θ - α ∂C₀/∂θ (as in the worked 2-3-2 example), must lower the cost.
 const alpha = 0.5;
 sgd({ lr: alpha }).step(model, closed.grads);
 const after = evaluate(model, X, Y, 'sumSquares');
