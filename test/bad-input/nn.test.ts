@@ -55,7 +55,7 @@ const logit = (): MLP => createMLP({ sizes: [2, 1], activations: ['identity'], s
 const Y2 = tensor([[1, 0], [0, 1], [0, 1], [1, 0]]);
 const X0 = tensor(new Float64Array(0), [0, 2]);
 const Y0 = tensor(new Float64Array(0), [0, 1]);
-const base = () => ({ epochs: 1, loss: 'mse', optimizer: sgd({ lr: 0.1 }) });
+const base = () => ({ epochs: 1, loss: 'mse' as const, optimizer: sgd({ lr: 0.1 }) });
 const saved = (): string => saveModel(model());
 const edited = (f: (d: { layers: Record<string, unknown>[]; sizes: unknown }) => void): string => {
   const d = JSON.parse(saved()) as { layers: Record<string, unknown>[]; sizes: unknown };
@@ -76,14 +76,23 @@ const cases: BadCase[] = [
   // 1: user strings indexing tables
   ...protoKeys.map((k): BadCase => ({ name: `getActivation('${k}')`, cls: 1, run: () => getActivation(k), error: ArgumentError, message: [`getActivation: unknown activation '${k}'`, 'use one of identity, sigmoid'] })),
   ...protoKeys.map((k): BadCase => ({ name: `getLoss('${k}')`, cls: 1, run: () => getLoss(k), error: ArgumentError, message: [`getLoss: unknown loss '${k}'`, 'use one of halfSumSquares'] })),
+  // @ts-expect-error not a loss/activation name: the types refuse it, and so must the runtime check (for JS callers)
   { name: "dense(2, 2, 'toString')", cls: 1, run: () => dense(2, 2, 'toString'), error: ArgumentError, message: ["dense: unknown activation 'toString'", 'defineActivation()'] },
+  // @ts-expect-error not a loss/activation name: the types refuse it, and so must the runtime check (for JS callers)
   { name: "createMLP({activations: 'valueOf'})", cls: 1, run: () => createMLP({ sizes: [2, 1], activations: 'valueOf' }), error: ArgumentError, message: ["createMLP: unknown activation 'valueOf'"] },
+  // @ts-expect-error not a loss/activation name: the types refuse it, and so must the runtime check (for JS callers)
   { name: "createMLP({output: '__proto__'})", cls: 1, run: () => createMLP({ sizes: [2, 3, 1], activations: 'tanh', output: '__proto__' }), error: ArgumentError, message: ["createMLP: unknown activation '__proto__'"] },
+  // @ts-expect-error not a loss/activation name: the types refuse it, and so must the runtime check (for JS callers)
   { name: "createMLP({activations: ['constructor']})", cls: 1, run: () => createMLP({ sizes: [2, 1], activations: ['constructor'] }), error: ArgumentError, message: ["createMLP: unknown activation 'constructor'"] },
+  // @ts-expect-error not a loss/activation name: the types refuse it, and so must the runtime check (for JS callers)
   { name: "train(..., {loss: 'hasOwnProperty'})", cls: 1, run: () => train(model(), { X, Y }, { ...base(), loss: 'hasOwnProperty' }), error: ArgumentError, message: ["train: unknown loss 'hasOwnProperty'", 'use one of'] },
+  // @ts-expect-error not a loss/activation name: the types refuse it, and so must the runtime check (for JS callers)
   { name: "backpropTape(..., '__proto__')", cls: 1, run: () => backpropTape(model(), X, Y, '__proto__'), error: ArgumentError, message: ["backpropTape: unknown loss '__proto__'"] },
+  // @ts-expect-error not a loss/activation name: the types refuse it, and so must the runtime check (for JS callers)
   { name: "backpropClosedForm(..., 'constructor')", cls: 1, run: () => backpropClosedForm(model(), X, Y, 'constructor'), error: ArgumentError, message: ["backpropClosedForm: unknown loss 'constructor'"] },
+  // @ts-expect-error not a loss/activation name: the types refuse it, and so must the runtime check (for JS callers)
   { name: "evaluate(..., 'toString')", cls: 1, run: () => evaluate(model(), X, Y, 'toString'), error: ArgumentError, message: ["evaluate: unknown loss 'toString'"] },
+  // @ts-expect-error not a loss/activation name: the types refuse it, and so must the runtime check (for JS callers)
   { name: "new ClosedFormBackprop(model, 'valueOf')", cls: 1, run: () => new ClosedFormBackprop(model(), 'valueOf'), error: ArgumentError, message: ["ClosedFormBackprop: unknown loss 'valueOf'"] },
   { name: "getActivation('CONSTRUCTOR') (the lower-cased alias lookup)", cls: 1, run: () => getActivation('CONSTRUCTOR'), error: ArgumentError, message: ["unknown activation 'CONSTRUCTOR'"] },
   { name: "getLoss('__PROTO__') (the lower-cased alias lookup)", cls: 1, run: () => getLoss('__PROTO__'), error: ArgumentError, message: ["unknown loss '__PROTO__'"] },

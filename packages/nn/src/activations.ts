@@ -29,6 +29,10 @@ import {
   showValue,
 } from '@tapegrad/core';
 import { isActivation } from './args.js';
+import { UnknownNameError } from './errors.js';
+import { ACTIVATION_ALIASES, type ActivationAlias, type ActivationName, type ParameterisedActivationName } from './names.js';
+
+export type { ActivationAlias, ActivationName, ParameterisedActivationName };
 import { sigmoidOf, softplusOf } from './stable.js';
 
 /**
@@ -57,8 +61,12 @@ export interface Activation {
   readonly d2f?: (z: Float64Array, a: Float64Array, out: Float64Array) => void;
 }
 
-/** Names of the built-in activations. */
-export type ActivationName = 'identity' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'softplus' | 'elu' | 'gelu' | 'swish' | 'softmax';
+/**
+ * An activation as the API takes it: a built-in name, an alias, a parameterised name, or an
+ * Activation object (`activations.tanh`, `leakyReluActivation(0.2)`, `defineActivation(...)`).
+ * A string from elsewhere (a command line, a file) goes through `getActivation` first.
+ */
+export type ActivationOrName = ActivationName | ActivationAlias | ParameterisedActivationName | Activation;
 
 interface ElementwiseSpec {
   name: string;
@@ -82,8 +90,8 @@ function elementwise(spec: ElementwiseSpec): Activation {
 
 const LEAKY_ALPHA = 0.01;
 const ELU_ALPHA = 1;
-const GELU_C = Math.sqrt(2 / Math.PI);
-const GELU_K = 0.044715;
+export const GELU_C = Math.sqrt(2 / Math.PI);
+export const GELU_K = 0.044715;
 
 const identity = elementwise({
   name: 'identity',
@@ -320,20 +328,25 @@ export const activations: Readonly<Record<ActivationName, Activation>> = Object.
 // A Map, not an object literal: a user string such as 'constructor' or '__proto__' must never
 // reach Object.prototype (it did, and crashed later with a TypeError).
 const builtins: ReadonlyMap<string, Activation> = new Map(Object.entries(activations));
-const aliases: ReadonlyMap<string, ActivationName> = new Map([
-  ['linear', 'identity'],
-  ['none', 'identity'],
-  ['leaky-relu', 'leakyRelu'],
-  ['leakyrelu', 'leakyRelu'],
-  ['leaky_relu', 'leakyRelu'],
-  ['logistic', 'sigmoid'],
-  ['silu', 'swish'],
-]);
+const aliases: ReadonlyMap<string, ActivationName> = new Map(ACTIVATION_ALIASES);
+const NAMES = Object.freeze(Object.keys(activations) as ActivationName[]);
 
-function unknownActivation(shown: string, where: string): ArgumentError {
-  return new ArgumentError(
-    `${where}: unknown activation ${shown}; use one of ${[...builtins.keys()].join(', ')} (or leakyRelu(α), elu(α)), or defineActivation() for your own`,
-  );
+/**
+ * The built-in activations' names, for a program that lists them in its own words (the CLI's help and errors).
+ * @returns `['identity', 'sigmoid', ..., 'softmax']`; the parameterised forms `leakyRelu(α)`, `elu(α)` also resolve
+ * @example activationNames().includes('tanh') // true
+ */
+export function activationNames(): readonly ActivationName[] {
+  return NAMES;
+}
+
+function unknownActivation(name: string, where: string): UnknownNameError {
+  const shown = `'${name.length > 40 ? `${name.slice(0, 40)}…` : name}'`;
+  return new UnknownNameError(`${where}: unknown activation ${shown}; use one of ${NAMES.join(', ')} (or leakyRelu(α), elu(α)), or defineActivation() for your own`, {
+    kind: 'activation',
+    given: name,
+    known: NAMES,
+  });
 }
 
 /**
@@ -342,7 +355,8 @@ function unknownActivation(shown: string, where: string): ArgumentError {
  * is unknown, never an `Object.prototype` member.
  * @param name e.g. `'sigmoid'`
  * @returns the activation
- * @throws ArgumentError for an unknown name, listing the valid ones.
+ * @throws UnknownNameError (an ArgumentError) for an unknown name, listing the valid ones; ArgumentError
+ *   for a parameterised name with a bad parameter (`elu(0)`).
  * @example getActivation('tanh').name // 'tanh'
  */
 export function getActivation(name: string): Activation {
@@ -363,11 +377,11 @@ function lookupActivation(name: unknown, where: string): Activation {
     if (!ok) throw new ArgumentError(`${where}: activation '${name}' needs ${m[1] === 'leakyRelu' ? 'a finite slope' : 'a finite α > 0'} in the parentheses, like ${m[1]}(0.2)`);
     return m[1] === 'leakyRelu' ? leakyReluActivation(p) : eluActivation(p);
   }
-  throw unknownActivation(`'${name.length > 40 ? `${name.slice(0, 40)}…` : name}'`, where);
+  throw unknownActivation(name, where);
 }
 
-/** An activation given by name or as an object. */
-export function resolveActivation(act: Activation | string, where: string): Activation {
+/** An activation given by name or as an object (a string from a JS caller is checked here too). */
+export function resolveActivation(act: ActivationOrName | string, where: string): Activation {
   if (typeof act === 'string') return lookupActivation(act, where);
   if (isActivation(act)) return act;
   throw new ArgumentError(`${where}: an activation must be a name or an Activation object (name, tape, forward, backward), got ${describeValue(act)}`);

@@ -15,7 +15,7 @@ import { type Tensor, tensorView, ArgumentError, checkOptions, checkSize, descri
 import { checkNumber } from './args.js';
 import { affineBackwardInput, affineBackwardParams } from './dense-kernels.js';
 import type { LayerGrads, GradResult } from './grads.js';
-import { type Loss, type Reduction, batchCost } from './losses.js';
+import { type Loss, type LossOrName, type Reduction, batchCost } from './losses.js';
 import { type MLP, forwardInto } from './model.js';
 import { prepare, prepareObjective } from './validate.js';
 
@@ -133,7 +133,7 @@ export class ClosedFormBackprop {
    * @param reduction `mean` (default) or `sum` over the batch
    * @throws ArgumentError for an unknown loss or reduction; LossCompatibilityError for a logits loss after a non-identity output layer.
    */
-  constructor(model: MLP, loss: Loss | string, reduction: Reduction = 'mean') {
+  constructor(model: MLP, loss: LossOrName, reduction: Reduction = 'mean') {
     const o = prepareObjective(model, loss, reduction, 'ClosedFormBackprop');
     this.#rec = new DeltaRecurrence(model, o.loss, o.reduction, 'ClosedFormBackprop');
     this.model = model;
@@ -188,7 +188,7 @@ export class ClosedFormBackprop {
  *   ArgumentError for an empty batch, NaN/±Infinity in X or Y, targets the loss rejects, or an unknown option.
  * @example backpropClosedForm(model, X, Y, 'halfSumSquares', { reduction: 'sum' }).grads[0].W
  */
-export function backpropClosedForm(model: MLP, X: Tensor, Y: Tensor, loss: Loss | string, opts: { reduction?: Reduction } = {}): GradResult {
+export function backpropClosedForm(model: MLP, X: Tensor, Y: Tensor, loss: LossOrName, opts: { reduction?: Reduction } = {}): GradResult {
   checkOptions('backpropClosedForm', opts, ['reduction']);
   const p = prepare(model, X, Y, loss, opts.reduction, 'backpropClosedForm');
   const rec = new DeltaRecurrence(model, p.loss, p.reduction);

@@ -7,7 +7,7 @@ import { type Tensor, ArgumentError, add, checkOptions, describeValue, fmtShape,
 import { checkModel, checkTensor, isLoss, isObject } from './args.js';
 import { LayerShapeError } from './errors.js';
 import type { GradResult } from './grads.js';
-import type { Loss, Reduction } from './losses.js';
+import type { Loss, LossOrName, Reduction } from './losses.js';
 import type { MLP } from './model.js';
 import { prepare } from './validate.js';
 
@@ -90,7 +90,7 @@ export function tapeCost(model: MLP, params: Params, X: Tensor, Y: Tensor, loss:
  *   ArgumentError for an empty batch, NaN/±Infinity in X or Y, targets the loss rejects, or an unknown option.
  * @example backpropTape(model, X, Y, 'softmaxCrossEntropy').grads[1].b
  */
-export function backpropTape(model: MLP, X: Tensor, Y: Tensor, loss: Loss | string, opts: { reduction?: Reduction } = {}): GradResult {
+export function backpropTape(model: MLP, X: Tensor, Y: Tensor, loss: LossOrName, opts: { reduction?: Reduction } = {}): GradResult {
   checkOptions('backpropTape', opts, ['reduction']);
   const p = prepare(model, X, Y, loss, opts.reduction, 'backpropTape');
   const [c, grads] = valueAndGrad((ps: Params) => tapeCost(model, ps, X, Y, p.loss, p.reduction))(parameterViews(model));

@@ -14,6 +14,27 @@ export class LayerShapeError extends ShapeError {
   }
 }
 
+/**
+ * A loss or activation name that is not built in. The message is the library's (it points to
+ * `defineLoss()` / `defineActivation()`); a program that words its own, such as the CLI, reads
+ * `kind`, `given` and `known` (the built-in names, as `lossNames()` / `activationNames()` list them).
+ * (`name` is the error class's name, as on every Error, so the unknown string is `given`.)
+ */
+export class UnknownNameError extends ArgumentError {
+  /** What was looked up. */
+  readonly kind: 'loss' | 'activation';
+  /** The string that matched nothing. */
+  readonly given: string;
+  /** The built-in names. */
+  readonly known: readonly string[];
+  constructor(message: string, info: { readonly kind: 'loss' | 'activation'; readonly given: string; readonly known: readonly string[] }) {
+    super(message);
+    this.kind = info.kind;
+    this.given = info.given;
+    this.known = Object.freeze([...info.known]);
+  }
+}
+
 /** A loss that cannot follow the network's output activation (e.g. softmaxCrossEntropy after sigmoid). */
 export class LossCompatibilityError extends ArgumentError {}
 

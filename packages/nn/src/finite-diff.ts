@@ -5,7 +5,7 @@
 import { type Tensor, checkOptions, checkSize, tensorView } from '@tapegrad/core';
 import { checkNumber } from './args.js';
 import type { GradResult, LayerGrads } from './grads.js';
-import { type Loss, type Reduction, batchCost } from './losses.js';
+import { type LossOrName, type Reduction, batchCost } from './losses.js';
 import { type MLP, forwardInto } from './model.js';
 import { prepare } from './validate.js';
 
@@ -23,7 +23,7 @@ export function finiteDifferenceGradients(
   model: MLP,
   X: Tensor,
   Y: Tensor,
-  loss: Loss | string,
+  loss: LossOrName,
   opts: { reduction?: Reduction; eps?: number } = {},
 ): GradResult {
   const where = 'finiteDifferenceGradients';

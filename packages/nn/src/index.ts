@@ -7,10 +7,21 @@
  * a batch is one sample per row, `Z = A_prev Wᵀ + b`.
  * @packageDocumentation
  */
-export { LayerShapeError, LossCompatibilityError, ModelFormatError, TrainingDivergedError } from './errors.js';
-export { activations, getActivation, leakyReluActivation, eluActivation, type Activation, type ActivationName } from './activations.js';
+export { LayerShapeError, LossCompatibilityError, ModelFormatError, TrainingDivergedError, UnknownNameError } from './errors.js';
+export {
+  activations,
+  activationNames,
+  getActivation,
+  leakyReluActivation,
+  eluActivation,
+  type Activation,
+  type ActivationName,
+  type ActivationAlias,
+  type ParameterisedActivationName,
+  type ActivationOrName,
+} from './activations.js';
 export { defineActivation, type ActivationSpec } from './define-activation.js';
-export { losses, getLoss, defineLoss, huberLoss, type Loss, type LossName, type LossSpec, type Reduction } from './losses.js';
+export { losses, lossNames, getLoss, defineLoss, huberLoss, type Loss, type LossName, type LossAlias, type LossOrName, type LossSpec, type Reduction } from './losses.js';
 export { checkActivation, checkLoss, type ActivationCheck, type LossCheck, type SecondDerivativeCheck } from './check.js';
 export {
   createMLP,

@@ -26,7 +26,11 @@ import {
   showValue,
 } from '@tapegrad/core';
 import { isLoss } from './args.js';
+import { UnknownNameError } from './errors.js';
+import { LOSS_ALIASES, type LossAlias, type LossName } from './names.js';
 import { sigmoidOf, softplusOf } from './stable.js';
+
+export type { LossAlias, LossName };
 
 /** How per-sample losses become the cost: `sum` C = Σ_i C_i (seed 004's 𝓛), `mean` C = (1/N) Σ_i C_i (seeds 002, 003). */
 export type Reduction = 'sum' | 'mean';
@@ -73,9 +77,6 @@ function checkUnitInterval(y: Float64Array, batch: number, n: number, where: str
     }
   }
 }
-
-/** Names of the built-in losses. */
-export type LossName = 'halfSumSquares' | 'sumSquares' | 'meanSquared' | 'softmaxCrossEntropy' | 'binaryCrossEntropy' | 'huber';
 
 /**
  * The squared-error family, C_i = c Σ_j (a_j - y_j)² and ∇_a C_i = 2c (a - y), with the
@@ -259,25 +260,25 @@ export const losses: Readonly<Record<LossName, Loss>> = Object.freeze({
 // Maps, not object literals: a user string such as '__proto__' or 'hasOwnProperty' must never
 // reach Object.prototype (it did, and crashed later with a TypeError).
 const builtins: ReadonlyMap<string, Loss> = new Map(Object.entries(losses));
-const aliases: ReadonlyMap<string, LossName> = new Map([
-  ['half-sum-squares', 'halfSumSquares'],
-  ['halfsumsquares', 'halfSumSquares'],
-  ['half_sum_squares', 'halfSumSquares'],
-  ['sum-squares', 'sumSquares'],
-  ['sumsquares', 'sumSquares'],
-  ['sse', 'sumSquares'],
-  ['mse', 'meanSquared'],
-  ['mean-squared', 'meanSquared'],
-  ['meansquared', 'meanSquared'],
-  ['softmax-ce', 'softmaxCrossEntropy'],
-  ['softmax-cross-entropy', 'softmaxCrossEntropy'],
-  ['softmaxcrossentropy', 'softmaxCrossEntropy'],
-  ['cross-entropy', 'softmaxCrossEntropy'],
-  ['ce', 'softmaxCrossEntropy'],
-  ['bce', 'binaryCrossEntropy'],
-  ['binary-cross-entropy', 'binaryCrossEntropy'],
-  ['binarycrossentropy', 'binaryCrossEntropy'],
-]);
+const aliases: ReadonlyMap<string, LossName> = new Map(LOSS_ALIASES);
+
+const NAMES = Object.freeze(Object.keys(losses) as LossName[]);
+
+/**
+ * The built-in losses' names, for a program that lists them in its own words (the CLI's help and errors).
+ * @returns `['halfSumSquares', 'sumSquares', 'meanSquared', 'softmaxCrossEntropy', 'binaryCrossEntropy', 'huber']`
+ * @example lossNames().includes('huber') // true
+ */
+export function lossNames(): readonly LossName[] {
+  return NAMES;
+}
+
+/**
+ * A loss as the API takes it: a built-in name, an alias (`mse`, `bce`, `softmax-ce`, ...) or a
+ * Loss object (`losses.huber`, `huberLoss(0.5)`, `defineLoss(...)`). A string from elsewhere (a
+ * command line, a file) goes through `getLoss` first.
+ */
+export type LossOrName = LossName | LossAlias | Loss;
 
 function lookupLoss(name: unknown, where: string): Loss {
   if (typeof name === 'string') {
@@ -287,24 +288,22 @@ function lookupLoss(name: unknown, where: string): Loss {
     if (alias !== undefined) return losses[alias];
   }
   const shown = typeof name === 'string' ? `'${name.length > 40 ? `${name.slice(0, 40)}…` : name}'` : describeValue(name);
-  throw new ArgumentError(
-    `${where}: unknown loss ${shown}; use one of ${[...builtins.keys()].join(', ')} ` +
-      `(or half-sum-squares, sum-squares, mse, softmax-ce, bce), or defineLoss() for your own`,
-  );
+  const message = `${where}: unknown loss ${shown}; use one of ${NAMES.join(', ')} (or half-sum-squares, sum-squares, mse, softmax-ce, bce), or defineLoss() for your own`;
+  throw typeof name === 'string' ? new UnknownNameError(message, { kind: 'loss', given: name, known: NAMES }) : new ArgumentError(message);
 }
 
 /**
  * Looks up a built-in loss by name or CLI spelling (`half-sum-squares`, `mse`, `softmax-ce`, `bce`, `huber`, ...).
  * Only these names resolve: `'__proto__'` is unknown, never an `Object.prototype` member.
- * @throws ArgumentError for an unknown name, listing the valid ones.
+ * @throws UnknownNameError (an ArgumentError) for an unknown name, listing the valid ones.
  * @example getLoss('mse').name // 'meanSquared'
  */
 export function getLoss(name: string): Loss {
   return lookupLoss(name, 'getLoss');
 }
 
-/** A loss given by name or as an object. */
-export function resolveLoss(loss: Loss | string, where: string): Loss {
+/** A loss given by name or as an object (a string from a JS caller is checked here too). */
+export function resolveLoss(loss: LossOrName | string, where: string): Loss {
   if (typeof loss === 'string') return lookupLoss(loss, where);
   if (isLoss(loss)) return loss;
   throw new ArgumentError(`${where}: a loss must be a name or a Loss object (name, tape, value, gradient), got ${describeValue(loss)}`);

@@ -58,6 +58,7 @@ describe('createMLP', () => {
     expect(() => createMLP({ sizes: [3], activations: 'tanh' })).toThrow(/sizes must list at least an input and an output width/);
     expect(() => createMLP({ sizes: [3, 0], activations: 'tanh' })).toThrow(/sizes\[1\] must be a positive integer, got 0/);
     expect(() => createMLP({ sizes: [3, 4, 2], activations: ['tanh'] })).toThrow(/got 1 activations for 2 layers/);
+    // @ts-expect-error a misspelt name is a type error, and still a clear runtime error for JS callers
     expect(() => createMLP({ sizes: [3, 2], activations: 'tnah' })).toThrow(/unknown activation 'tnah'/);
   });
 

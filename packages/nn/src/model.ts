@@ -16,7 +16,7 @@
  * Seed 000's first part writes a layer as f(W g(x|Θ) + b), g being the previous layer's output.
  */
 import { type Tensor, tensor, tensorView, ArgumentError, MAX_ELEMENTS, ShapeError, checkOptions, checkSize, describeValue, showValue } from '@tapegrad/core';
-import { type Activation, resolveActivation } from './activations.js';
+import { type Activation, type ActivationOrName, resolveActivation } from './activations.js';
 import { checkModel, isObject, preview, seededRng } from './args.js';
 import { affineForward } from './dense-kernels.js';
 import { inputMatrix } from './validate.js';
@@ -45,9 +45,9 @@ export interface MLPSpec {
   /** Layer widths `[in, h1, ..., out]` (at least two entries). */
   readonly sizes: readonly number[];
   /** One activation per layer, or one for every hidden layer (then `output` names the last layer's). */
-  readonly activations: ReadonlyArray<Activation | string> | Activation | string;
+  readonly activations: readonly ActivationOrName[] | ActivationOrName;
   /** Output-layer activation when `activations` is a single one (default `identity`). */
-  readonly output?: Activation | string;
+  readonly output?: ActivationOrName;
   /** Default `auto`. */
   readonly init?: Init;
   /** Seed of the initialisation's generator (default 0): the same seed gives the same network. */
@@ -73,7 +73,7 @@ function checkWidth(v: unknown, what: string, where: string): number {
 export function dense(
   inputSize: number,
   outputSize: number,
-  activation: Activation | string,
+  activation: ActivationOrName,
   params: { W?: Float64Array; b?: Float64Array } = {},
 ): DenseLayer {
   checkWidth(inputSize, 'inputSize', 'dense');
@@ -154,7 +154,7 @@ export function createMLP(spec: MLPSpec): MLP {
     if (spec.output !== undefined) throw new ArgumentError("createMLP: 'output' is only used with a single hidden activation; with a list, its last entry is the output activation");
     acts = list.map((a) => resolveActivation(a, 'createMLP'));
   } else {
-    const hidden = resolveActivation(spec.activations as Activation | string, 'createMLP');
+    const hidden = resolveActivation(spec.activations as ActivationOrName, 'createMLP');
     const out = resolveActivation(spec.output ?? 'identity', 'createMLP');
     acts = Array.from({ length: nLayers }, (_, l) => (l === nLayers - 1 ? out : hidden));
   }

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { tensor } from '@tapegrad/core';
-import { ClosedFormBackprop, backpropClosedForm, backpropTape, dense, mlp, paramCount, createMLP, type GradResult } from './index.js';
+import { ClosedFormBackprop, backpropClosedForm, backpropTape, dense, mlp, paramCount, createMLP, type ActivationName, type GradResult } from './index.js';
 
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 
@@ -62,7 +62,7 @@ describe('seed 001: single-neuron chains, ∂C/∂w_(i,i+1) = δ_(2-i) q_i', () 
   const [w01, w12, w23] = [0.8, -1.3, 0.6];
   const x0 = 1.7;
   const y = 0.25;
-  const chain = (acts: [string, string, string]) =>
+  const chain = (acts: [ActivationName, ActivationName, ActivationName]) =>
     mlp([
       dense(1, 1, acts[0], { W: Float64Array.of(w01) }),
       dense(1, 1, acts[1], { W: Float64Array.of(w12) }),

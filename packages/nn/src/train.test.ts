@@ -64,7 +64,7 @@ describe('train', () => {
 
   it('rejects bad options', () => {
     const model = createMLP({ sizes: [2, 1], activations: ['identity'] });
-    const base = { epochs: 1, loss: 'mse', optimizer: sgd({ lr: 0.1 }) };
+    const base = { epochs: 1, loss: 'mse' as const, optimizer: sgd({ lr: 0.1 }) };
     expect(() => train(model, { X, Y }, { ...base, epochs: 1.5 })).toThrow('train: epochs must be an integer in [0, 10000000], got 1.5');
     expect(() => train(model, { X, Y }, { ...base, batchSize: 0 })).toThrow('train: batchSize must be an integer >= 1, got 0');
     expect(() => train(model, { X, Y }, { ...base, gradients: 'numeric' as 'tape' })).toThrow(/gradients must be 'tape' or 'closed-form', got 'numeric'/);

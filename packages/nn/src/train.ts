@@ -7,7 +7,7 @@ import { DeltaRecurrence } from './backprop-closed-form.js';
 import { parameterViews, tapeCost } from './backprop-tape.js';
 import { TrainingDivergedError } from './errors.js';
 import type { LayerGrads } from './grads.js';
-import { type Loss, type Reduction, batchCost } from './losses.js';
+import { type Loss, type LossOrName, type Reduction, batchCost } from './losses.js';
 import { type MLP, traceForward } from './model.js';
 import type { Optimizer } from './optimizers.js';
 import { prepare, prepareBatch } from './validate.js';
@@ -26,7 +26,7 @@ export interface TrainOptions {
   epochs: number;
   /** Samples per step (default min(32, N)); the last batch of an epoch may be smaller. */
   batchSize?: number;
-  loss: Loss | string;
+  loss: LossOrName;
   /** `mean` (default) or `sum` over each batch. */
   reduction?: Reduction;
   optimizer: Optimizer;
@@ -211,7 +211,7 @@ function diverged(opt: Optimizer, d: Divergence): TrainingDivergedError {
  * @throws LayerShapeError / LossCompatibilityError as the backprops do; ArgumentError for an empty batch, non-finite data or an unknown option.
  * @example evaluate(model, X, Y, 'halfSumSquares', { reduction: 'sum' })
  */
-export function evaluate(model: MLP, X: Tensor, Y: Tensor, loss: Loss | string, opts: { reduction?: Reduction } = {}): number {
+export function evaluate(model: MLP, X: Tensor, Y: Tensor, loss: LossOrName, opts: { reduction?: Reduction } = {}): number {
   checkOptions('evaluate', opts, ['reduction']);
   const p = prepare(model, X, Y, loss, opts.reduction, 'evaluate');
   const t = traceForward(model, p.x.data, p.x.batch);

@@ -176,7 +176,7 @@ describe('tape vs closed form on random networks', () => {
   // still catches any real mistake (a missing f′, a transposed W), which is off by O(1).
   it('agree to 1e-12 relative', () => {
     const rng = new Rng(11);
-    const acts = ['tanh', 'sigmoid', 'relu', 'softplus', 'gelu', 'swish', 'elu'];
+    const acts = ['tanh', 'sigmoid', 'relu', 'softplus', 'gelu', 'swish', 'elu'] as const;
     for (let trial = 0; trial < 20; trial++) {
       const depth = 1 + Math.floor(rng.next() * 3);
       const sizes = [2, ...Array.from({ length: depth }, () => 1 + Math.floor(rng.next() * 9)), 1];
