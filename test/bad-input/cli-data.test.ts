@@ -129,14 +129,14 @@ const fileCases: FileCase[] = [
     message: ["nan.csv: target column 'y' has 12,000 classes", "numeric apart from 1 text value such as 'NaN' (line 43): fix those cells and use --task regression"],
   },
   {
-    name: '--layers too wide for the data (2000 features x 70000)',
+    name: '--hidden too wide for the data (2000 features x 70000)',
     cls: 2,
     file: 'wide.csv',
     text: `${lines(2000, (i) => `f${i}`).replaceAll('\n', ',')},y\n${lines(2000, (i) => String(i % 5)).replaceAll('\n', ',')},0\n${lines(2000, (i) => String(i % 3)).replaceAll('\n', ',')},1\n`,
-    argv: ['--layers', '70000'],
+    argv: ['--hidden', '70000'],
     exit: EXIT.usage,
     error: UsageError,
-    message: ['tapegrad train --layers: layer 1 (2000 → 70000) would have 140,000,000 weights, more than the limit of 134,217,728', 'use narrower layers'],
+    message: ['tapegrad train --hidden: layer 1 (2000 → 70000) would have 140,000,000 weights, more than the limit of 134,217,728', 'use narrower layers'],
   },
 ];
 

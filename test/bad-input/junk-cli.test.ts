@@ -32,13 +32,13 @@ const junkValue: fc.Arbitrary<string> = fc.oneof(
   fc.stringMatching(/^[-+]?[0-9.eE,x]{0,8}$/),
 );
 
-const TRAIN_OPTIONS = ['--data', '--target', '--task', '--layers', '--activation', '--loss', '--epochs', '--lr', '--optimizer', '--batch-size', '--seed', '--test-fraction', '--check-every', '--save', '--json', '--check-nan', '-d', '-t', '-l', '-a', '-e', '-b', '-s'];
+const TRAIN_OPTIONS = ['--data', '--target', '--task', '--hidden', '--sizes', '--layers', '--activation', '--loss', '--epochs', '--lr', '--optimizer', '--batch-size', '--batch', '--seed', '--test-fraction', '--check-every', '--save', '--json', '--check-nan', '-d', '-t', '-l', '-a', '-e', '-b', '-s'];
 const OPTIONS: Readonly<Record<string, readonly string[]>> = {
   iris: TRAIN_OPTIONS,
   train: TRAIN_OPTIONS,
-  compare: ['--layers', '--activation', '--loss', '--batch', '--seed', '--eps', '--json', '-l', '-a', '-b', '-s'],
-  explain: ['--layers', '--activation', '--seed', '--x', '--y', '--json', '--expr', '--var', '-l', '-a', '-s', '-e'],
-  graph: ['--expr', '--var', '--model', '--activation', '--loss', '--batch', '--seed', '--format', '--values', '--check-nan', '-e', '-f', '--json'],
+  compare: ['--hidden', '--sizes', '--layers', '--activation', '--loss', '--batch-size', '--batch', '--seed', '--eps', '--json', '-l', '-a', '-b', '-s'],
+  explain: ['--hidden', '--sizes', '--layers', '--activation', '--seed', '--x', '--y', '--json', '--expr', '--var', '-l', '-a', '-s', '-e'],
+  graph: ['--expr', '--var', '--hidden', '--sizes', '--layers', '--model', '--activation', '--loss', '--batch-size', '--batch', '--seed', '--format', '--values', '--check-nan', '--json', '-e', '-f', '-b', '-l'],
 };
 
 /** `--data` values: prepared files, a folder, a missing file, and junk names (relative, so inside the scratch folder). */

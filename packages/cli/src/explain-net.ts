@@ -1,6 +1,6 @@
 /**
- * The worked example behind `tapegrad explain`: seed 003's derivation carried out with
- * numbers. The closed-form side follows the seed's equations on plain arrays; the tape
+ * The worked example behind `tapegrad explain`: the worked 2-3-2 example's derivation
+ * (docs/sources.md) carried out with numbers. The closed-form side follows its equations on plain arrays; the tape
  * side is nn's own tape forward and cost (`tapeForward`, `tapeCost`) on the same network,
  * recorded once; every number is compared.
  */
@@ -17,7 +17,7 @@ export interface ExplainNet {
   readonly y: readonly number[];
 }
 
-/** One number computed by the seed's formula and by the tape. */
+/** One number computed by the derivation's formula and by the tape. */
 export interface NumberCheck {
   readonly quantity: string;
   readonly closedForm: number;
@@ -57,7 +57,7 @@ const v = (x: number): string => {
 const show = (x: number): string => String(Number(x.toPrecision(6)));
 
 /**
- * How the seeds write f'(z): through a where that is how the derivative is computed
+ * How the derivations write f'(z): through a where that is how the derivative is computed
  * (σ' = a(1 − a), tanh' = 1 − a²), otherwise as f'(z). `a` and `z` are the symbols or the
  * numbers to show.
  */
@@ -76,15 +76,15 @@ function derivativeText(act: Activation, z: string, a: string): string {
 
 /**
  * Walks through forward pass, cost, deltas and gradients of `net` for one sample with
- * C₀ = Σ_j (a_j⁽ᴸ⁾ − y_j)² (seed 003, eq. costZero), checking each number against the tape.
+ * C₀ = Σ_j (a_j⁽ᴸ⁾ − y_j)² (the worked 2-3-2 example, eq. costZero), checking each number against the tape.
  * @param net sizes `[n_0, ..., n_L]`, `W[l-1]: [n_l, n_(l-1)]`, `b[l-1]: [n_l]`, activation, x: [n_0], y: [n_L]
  * @returns the printable lines, every check, and the numbers (z, a, δ per layer, ∂C/∂W, ∂C/∂b)
- * @example explainNetwork({ ...SEED_003_NET, activation: getActivation('sigmoid') }).ok // true
+ * @example explainNetwork({ ...WORKED_EXAMPLE_NET, activation: getActivation('sigmoid') }).ok // true
  */
 export function explainNetwork(net: ExplainNet): Explanation {
   const L = net.sizes.length - 1;
   const act = net.activation;
-  // ---- closed form, following seed 003 on plain arrays
+  // ---- closed form, following the worked 2-3-2 example on plain arrays
   const a: Float64Array[] = [Float64Array.from(net.x)];
   const z: Float64Array[] = [new Float64Array(0)];
   const fp: Float64Array[] = [new Float64Array(0)];
@@ -147,8 +147,8 @@ export function explainNetwork(net: ExplainNet): Explanation {
     lines.push([`  ${text}`, mark]);
   };
   const fname = act.name === 'sigmoid' ? 'σ' : act.name;
-  const seedNames = Array.from({ length: L + 1 }, (_, i) => `${sup(L - i)} = (L${i === 0 ? '' : `−${i}`})`);
-  lines.push(`Layer numbers here and in seed 003: ${seedNames.join(', ')}, the input.`, '');
+  const sourceNames = Array.from({ length: L + 1 }, (_, i) => `${sup(L - i)} = (L${i === 0 ? '' : `−${i}`})`);
+  lines.push(`Layer numbers here and in the worked 2-3-2 example (docs/sources.md): ${sourceNames.join(', ')}, the input.`, '');
   lines.push(`Forward pass: z_j⁽ˡ⁾ = Σ_k w_jk⁽ˡ⁾ a_k⁽ˡ⁻¹⁾ + b_j⁽ˡ⁾,  a_j⁽ˡ⁾ = ${fname}(z_j⁽ˡ⁾)`);
   for (let l = 1; l <= L; l++) {
     const nIn = net.sizes[l - 1]!;
@@ -229,7 +229,7 @@ function tapeSide(net: ExplainNet): TapeNumbers {
     const W = find(`argument [${i}].W`, (e) => e.argument === `[${i}].W`);
     const b = find(`argument [${i}].b`, (e) => e.argument === `[${i}].b`);
     // tapeForward computes Z = A Wᵀ + b, so the op fed by b is z⁽ˡ⁾, and its gradient is
-    // ∂C₀/∂z⁽ˡ⁾ = δ⁽ˡ⁾ by definition (seed 003's deltaDef), not by the recurrence.
+    // ∂C₀/∂z⁽ˡ⁾ = δ⁽ˡ⁾ by definition (the worked example's deltaDef), not by the recurrence.
     const Z = find(`op fed by [${i}].b`, (e) => e.argument === null && e.inputs.some((x) => x.from === b.index));
     const A = tapeForward({ layers: model.layers.slice(0, i + 1) }, params.slice(0, i + 1), X);
     return { z: Float64Array.from(Z.value.data), delta: gradOf(Z), a: Float64Array.from(A.data), dW: gradOf(W), db: gradOf(b) };

@@ -18,7 +18,7 @@ export { parseExpr, EXPR_FUNCTIONS as FUNCTIONS, MAX_EXPR_DEPTH, ExprError, type
 export { parseVar, MAX_VAR_DEPTH } from './vars.js';
 export { traceExpression } from './commands/graph.js';
 export { explainNetwork, type ExplainNet, type Explanation, type NumberCheck } from './explain-net.js';
-export { SEED_003_NET, explainReport } from './commands/explain.js';
+export { WORKED_EXAMPLE_NET, explainReport } from './commands/explain.js';
 export { plotSeries, progressBar, table } from './render.js';
 export { type Command } from './command.js';
 export { type SavedModel } from './commands/train.js';

@@ -42,11 +42,11 @@ describe('help, errors and exit codes', () => {
   });
 
   it('with --json, every error is one JSON object on stdout with the same exit code, stderr empty', () => {
-    const usage = runIo(['compare', '--layers', 'x', '--json']);
+    const usage = runIo(['compare', '--sizes', 'x', '--json']);
     expect(usage.code).toBe(2);
     expect(usage.err).toBe('');
     expect(JSON.parse(usage.out)).toEqual({
-      error: { type: 'UsageError', message: "tapegrad compare --layers: expected comma-separated positive integers like 16,8, got 'x'; see `tapegrad compare --help`", exitCode: 2 },
+      error: { type: 'UsageError', message: "tapegrad compare --sizes: expected comma-separated positive integers like 16,8, got 'x'; see `tapegrad compare --help`", exitCode: 2 },
     });
     // Found before any command runs: an unknown command, --json given first.
     expect(JSON.parse(runIo(['--json', 'nope']).out).error.type).toBe('UsageError');
@@ -62,7 +62,7 @@ describe('help, errors and exit codes', () => {
     });
     expect(io.err()).toBe('');
     // --debug still adds the stack, on stderr, so stdout stays one JSON object.
-    const dbg = runIo(['compare', '--layers', 'x', '--json', '--debug']);
+    const dbg = runIo(['compare', '--sizes', 'x', '--json', '--debug']);
     expect(JSON.parse(dbg.out).error.exitCode).toBe(2);
     expect(dbg.err).toMatch(/\n\s+at /);
   });
@@ -87,8 +87,8 @@ describe('help, errors and exit codes', () => {
   });
 
   it('--debug adds the stack trace', () => {
-    const { err } = runIo(['compare', '--layers', 'x', '--debug']);
-    expect(err.split('\n')[0]).toContain('tapegrad compare --layers');
+    const { err } = runIo(['compare', '--sizes', 'x', '--debug']);
+    expect(err.split('\n')[0]).toContain('tapegrad compare --sizes');
     expect(err).toMatch(/\n\s+at /);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The training run behind `tapegrad` and `tapegrad train`: nn's `train` with tape
  * gradients, a progress display, and, every few epochs, the tape's gradients checked
- * against the closed-form delta recurrence (seed 003's δ·a products).
+ * against the closed-form delta recurrence (the δ·a products of the worked 2-3-2 example, docs/sources.md).
  */
 import { tensor, type Tensor } from '@tapegrad/core';
 import {

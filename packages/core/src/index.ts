@@ -28,7 +28,7 @@ export { jacobian, hessian, type Jacobian, type Hessian, type NestTree } from '.
 export { noGrad, isRecording, type OpDef, type KernelOp, type RuleText, type Vjp, type VjpContext, type Node, type Recorded } from './tape.js';
 export { type Tree } from './pytree.js';
 export { traceTape, fmtValue, type TraceTape, type TapeEntry, type TapeInput, type TapeRecord, type TapeTableOptions, type GraphOptions } from './inspect.js';
-export { type Steps, type StepsJSON, type TensorJSON, type ForwardStep, type BackwardStep, type StepInput } from './steps.js';
+export { tensorJSON, type Steps, type StepsJSON, type TensorJSON, type ForwardStep, type BackwardStep, type StepInput } from './steps.js';
 export { checkGrads, type GradCheckReport, type ArgGradReport, type GradCheckOptions } from './check.js';
 export { diagnose, DIAGNOSE_RTOL, DIAGNOSE_ATOL, type Diagnosis, type DiagnosisKind, type DiagnoseContext } from './diagnose.js';
 export { compareAt, type CompareAtOptions, type CompareAtReport, type CompareAtRow, type CompareAtJSON, type CompareStatus } from './compare-at.js';

@@ -6,10 +6,10 @@
  * walk as every gradient (same ops, same order), so the last total of an entry is its gradient
  * bit for bit.
  */
-import { GradError, fmtShape } from './errors.js';
+import { ArgumentError, GradError, describeValue, fmtShape } from './errors.js';
 import { brief, type TapeEntry } from './inspect-render.js';
 import { type Node, type RuleText, backward, noGrad } from './tape.js';
-import { type Tensor, ones } from './tensor.js';
+import { type Tensor, isTensor, ones } from './tensor.js';
 import { add } from './ops/elementwise.js';
 
 /** One input of a backward step. */
@@ -156,8 +156,13 @@ export function buildSteps(src: StepsSource): Steps {
   };
 }
 
-/** A tensor as `{ shape, data }`, with the values JSON cannot hold as strings `Number()` reads back. */
+/**
+ * A tensor as `{ shape, data }`, with the values JSON cannot hold as strings `Number()` reads back.
+ * @throws ArgumentError when `t` is not a Tensor
+ * @example tensorJSON(tensor([1, NaN])) // { shape: [2], data: [1, 'NaN'] }
+ */
 export function tensorJSON(t: Tensor): TensorJSON {
+  if (!isTensor(t)) throw new ArgumentError(`tensorJSON: t must be a Tensor, got ${describeValue(t)}`);
   return { shape: [...t.shape], data: Array.from(t.data, (v) => (Number.isFinite(v) && !Object.is(v, -0) ? v : String(Object.is(v, -0) ? '-0' : v))) };
 }
 

@@ -7,7 +7,7 @@ import { diagnosisLines } from './compare.js';
 
 describe('tapegrad compare', () => {
   it('agrees three ways and prints the per-parameter table and timings', () => {
-    const { code, out } = runIo(['compare', '--layers', '4,8,3', '--activation', 'relu', '--loss', 'softmax-ce', '--batch', '16', '--seed', '1']);
+    const { code, out } = runIo(['compare', '--sizes', '4,8,3', '--activation', 'relu', '--loss', 'softmax-ce', '--batch-size', '16', '--seed', '1']);
     expect(code).toBe(0);
     expect(out).toContain('network 4-8-3 (relu, identity) · 67 parameters · loss softmaxCrossEntropy (mean over 16)');
     for (const p of ['W1', 'b1', 'W2', 'b2']) expect(out).toMatch(new RegExp(`^${p} +\\[[\\d,]+\\] .* ✓$`, 'm'));
@@ -18,7 +18,7 @@ describe('tapegrad compare', () => {
   });
 
   it('--json carries every row, the timings and ok', () => {
-    const { code, out } = runIo(['compare', '--layers', '3,5,4,2', '--loss', 'mse', '--activation', 'sigmoid', '--batch', '3', '--json']);
+    const { code, out } = runIo(['compare', '--sizes', '3,5,4,2', '--loss', 'mse', '--activation', 'sigmoid', '--batch-size', '3', '--json']);
     expect(code).toBe(0);
     const r = JSON.parse(out) as { ok: boolean; rows: { param: string; tapeVsClosedForm: { maxRelError: number }; tapeVsFiniteDiff: { ok: boolean } }[]; timings: { method: string }[] };
     expect(r.ok).toBe(true);
@@ -36,15 +36,15 @@ describe('tapegrad compare', () => {
     expect(err).toMatch(/^tapegrad compare: gradients disagree \(tape vs closed form max rel \d\.\de-\d+, tape vs finite differences max rel \d\.\de-\d+\)\n$/);
   });
 
-  it('exits 2 on a too-short --layers', () => {
-    expect(runIo(['compare', '--layers', '4']).err).toBe("tapegrad compare --layers: needs at least 2 sizes, got 1 ('4'); see `tapegrad compare --help`\n");
+  it('exits 2 on a too-short --sizes', () => {
+    expect(runIo(['compare', '--sizes', '4']).err).toBe("tapegrad compare --sizes: needs at least 2 sizes, got 1 ('4'); see `tapegrad compare --help`\n");
   });
 });
 
 describe('tapegrad compare: the diagnosis', () => {
   it('prints no diagnosis when all three agree, and --json carries null for each comparison', () => {
-    expect(runIo(['compare', '--batch', '4']).out).not.toContain('diagnosis');
-    const r = JSON.parse(runIo(['compare', '--batch', '4', '--json']).out) as { diagnosis: Record<string, unknown>; rows: { tapeVsClosedForm: { diagnosis: unknown } }[] };
+    expect(runIo(['compare', '--batch-size', '4']).out).not.toContain('diagnosis');
+    const r = JSON.parse(runIo(['compare', '--batch-size', '4', '--json']).out) as { diagnosis: Record<string, unknown>; rows: { tapeVsClosedForm: { diagnosis: unknown } }[] };
     expect(r.diagnosis).toEqual({ tapeVsClosedForm: null, tapeVsFiniteDiff: null, closedFormVsFiniteDiff: null });
     expect(r.rows[0]!.tapeVsClosedForm.diagnosis).toBeNull();
   });

@@ -8,14 +8,15 @@ import { OptionReader, parseOptions } from '../args.js';
 import { type Command } from '../command.js';
 import { EXIT, UsageError } from '../errors.js';
 import { type Io } from '../io.js';
-import { randomProblem } from '../problem.js';
+import { HIDDEN_ACTIVATION_HELP, randomProblem } from '../problem.js';
+import { BATCH_OPTIONS, readBatchSize, readFreeWidths, WIDTH_OPTIONS } from '../widths.js';
 import { fmt, fmtErr, table } from '../render.js';
 
 const OPTIONS = {
-  layers: { type: 'string', short: 'l' },
+  ...WIDTH_OPTIONS,
   activation: { type: 'string', short: 'a' },
   loss: { type: 'string' },
-  batch: { type: 'string', short: 'b' },
+  ...BATCH_OPTIONS,
   seed: { type: 'string', short: 's' },
   eps: { type: 'string' },
   json: { type: 'boolean' },
@@ -37,7 +38,7 @@ export const MAX_FD_WORK = 1e10;
 export const compareCommand: Command = {
   name: 'compare',
   summary: 'gradients by tape, closed form and finite differences, side by side, with errors and timings',
-  help: `Usage: tapegrad compare [--layers 4,8,3] [--activation tanh] [--loss softmax-ce] [--batch 16] [--seed 1] [--json]
+  help: `Usage: tapegrad compare [--sizes 4,8,3 | --hidden 8] [--activation tanh] [--loss softmax-ce] [--batch-size 16] [--seed 1] [--json]
 
 Builds a seeded random MLP and batch, computes ∂C/∂W and ∂C/∂b for every layer three ways
 (the tape, the closed-form delta recurrence, central finite differences), prints sample
@@ -51,30 +52,34 @@ parameter, about 2·P²·batch multiply-adds for P parameters; above ${MAX_FD_WO
 with a usage error instead of running for minutes.
 
 Options:
-  -l, --layers <sizes>      all layer widths, input first: 4,8,3 is 4 inputs, 8 hidden, 3 outputs (default 4,8,3)
-  -a, --activation <name>   hidden activation (default tanh); the output layer uses it too unless
+  --sizes <widths>          every width, input to output: 4,8,3 is 4 inputs, 8 hidden, 3 outputs
+                            (default 4,8,3)
+  --hidden <widths>         instead of --sizes: the hidden widths, between 4 inputs and 3 outputs
+                            (--hidden 16,16 is --sizes 4,16,16,3; '' for none)
+  -a, --activation <name>   hidden activation (default tanh), one of
+                            ${HIDDEN_ACTIVATION_HELP}; the output layer uses it too unless
                             the loss works on logits (softmax-ce, bce: identity output), so
                             with no hidden layer and such a loss it is an error to pass it
   --loss <name>             softmax-ce (default), mse, half-sum-squares, sum-squares, bce, huber
-  -b, --batch <n>           samples in the batch (default 16)
+  -b, --batch-size <n>      samples in the batch (default 16)
   -s, --seed <n>            seed of the weights and the batch, an integer >= 0 (default 1)
   --eps <x>                 finite-difference step (default 1e-6)
   --json                    print one JSON object instead of the tables (with the diagnoses)
 
 Example:
-  tapegrad compare --layers 4,8,3 --activation relu --loss softmax-ce --batch 16 --seed 1`,
+  tapegrad compare --sizes 4,8,3 --activation relu --loss softmax-ce --batch-size 16 --seed 1`,
   run(argv: readonly string[], io: Io): number {
     const cmd = 'tapegrad compare';
     const o = new OptionReader(cmd, parseOptions(cmd, argv, OPTIONS));
-    const sizes = o.sizes('layers', [4, 8, 3], { minLength: 2 });
-    const spec = { sizes, sizesOption: '--layers' as const, activation: o.string('activation') ?? 'tanh', activationGiven: o.string('activation') !== undefined, loss: o.string('loss') ?? 'softmax-ce', batch: o.number('batch', 16, { integer: true, min: 1 }), seed: o.seed('seed', 1) };
+    const { sizes, option } = readFreeWidths(o, [4, 8, 3]);
+    const spec = { sizes, sizesOption: option, activation: o.string('activation') ?? 'tanh', activationGiven: o.string('activation') !== undefined, loss: o.string('loss') ?? 'softmax-ce', batch: readBatchSize(o, 16), seed: o.seed('seed', 1) };
     const eps = o.number('eps', 1e-6, { min: 0, exclusiveMin: true, max: 0.1 });
     const json = o.flag('json');
     const params = sizes.slice(1).reduce((acc, n, i) => acc + n * (sizes[i]! + 1), 0);
     const work = 2 * params * spec.batch * params;
     if (work > MAX_FD_WORK) {
       throw new UsageError(
-        `${cmd} --layers: finite differences for ${params.toLocaleString('en-US')} parameters and a batch of ${spec.batch} take about ${work.toExponential(1)} multiply-adds (2 forward passes per parameter), more than the ${MAX_FD_WORK.toExponential(0)} compare allows; use smaller --layers or --batch`,
+        `${cmd} ${option}: finite differences for ${params.toLocaleString('en-US')} parameters and a batch of ${spec.batch} take about ${work.toExponential(1)} multiply-adds (2 forward passes per parameter), more than the ${MAX_FD_WORK.toExponential(0)} compare allows; use a smaller network or --batch-size`,
       );
     }
     const p = randomProblem(cmd, spec);
@@ -117,7 +122,7 @@ Example:
         closedFormVsFiniteDiff: pick(cf, i),
       }));
       const diagnosis = Object.fromEntries(pairs.map((q) => [q.key, q.cmp.diagnosis]));
-      io.stdout.write(JSON.stringify({ ok, sizes, activation: p.activation.name, loss: p.loss.name, batch: spec.batch, seed: spec.seed, eps, loss_value: tape.r.loss, parameters: paramCount(p.model), rows, diagnosis, timings }) + '\n');
+      io.stdout.write(JSON.stringify({ ok, sizes, activation: p.activation.name, loss: p.loss.name, batchSize: spec.batch, seed: spec.seed, eps, loss_value: tape.r.loss, parameters: paramCount(p.model), rows, diagnosis, timings }) + '\n');
     } else {
       const out: string[] = [];
       out.push(

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { mul, sigmoid } from '@tapegrad/core';
 import { defineActivation, getActivation } from '@tapegrad/nn';
-import { EXIT, explainReport, memoryIo, SEED_003_NET } from '../index.js';
+import { EXIT, explainReport, memoryIo, WORKED_EXAMPLE_NET } from '../index.js';
 import { runIo } from '../testing/run-io.js';
 
 describe('tapegrad explain', () => {
-  it("walks seed 003's network with the seed's formulas and checks every number", () => {
+  it("walks the worked 2-3-2 example's network with its formulas and checks every number", () => {
     const { code, out } = runIo(['explain']);
     expect(code).toBe(0);
     expect(out).toMatch(/z₀⁽¹⁾ = 0\.15·0\.05 \+ 0\.2·0\.1 \+ 0\.35 = 0\.3775 +✓/);
-    // Independent arithmetic for a few printed numbers (seed 003's equations by hand).
+    // Independent arithmetic for a few printed numbers (the worked example's equations by hand).
     const s = (v: number): number => 1 / (1 + Math.exp(-v));
     const a1 = [0.3775, 0.3925, 0.4075].map(s);
     const z2 = [0.4 * a1[0]! + 0.45 * a1[1]! + 0.5 * a1[2]! + 0.6, 0.55 * a1[0]! + 0.6 * a1[1]! + 0.65 * a1[2]! + 0.6];
@@ -34,7 +34,7 @@ describe('tapegrad explain', () => {
   });
 
   it('takes other sizes and activations, and --x/--y lengths are checked', () => {
-    expect(runIo(['explain', '--layers', '3,4,4,2', '--activation', 'tanh', '--seed', '5']).out).toContain('· (1 − a_k⁽²⁾²)');
+    expect(runIo(['explain', '--sizes', '3,4,4,2', '--activation', 'tanh', '--seed', '5']).out).toContain('· (1 − a_k⁽²⁾²)');
     const leaky = runIo(['explain', '--activation', 'leakyRelu']);
     expect(leaky.code).toBe(0);
     expect(leaky.out).toContain("2(a_j⁽²⁾ − y_j) · leakyRelu'(z_j⁽²⁾)");
@@ -45,7 +45,7 @@ describe('tapegrad explain', () => {
     // σ' written as σ(1+σ): the forward pass still agrees, every δ and gradient must not.
     const wrong = defineActivation({ name: 'sigmoid', f: (z) => sigmoid(mul(z, 1)), df: (_z, a) => a * (1 + a) });
     const io = memoryIo();
-    const net = { ...SEED_003_NET, sizes: [...SEED_003_NET.sizes], W: [...SEED_003_NET.W], b: [...SEED_003_NET.b], x: [...SEED_003_NET.x], y: [...SEED_003_NET.y], activation: wrong };
+    const net = { ...WORKED_EXAMPLE_NET, sizes: [...WORKED_EXAMPLE_NET.sizes], W: [...WORKED_EXAMPLE_NET.W], b: [...WORKED_EXAMPLE_NET.b], x: [...WORKED_EXAMPLE_NET.x], y: [...WORKED_EXAMPLE_NET.y], activation: wrong };
     expect(explainReport(net, io, { json: false, title: 'wrong derivative' })).toBe(EXIT.checkFailed);
     expect(io.out()).toMatch(/z₀⁽¹⁾ = .* ✓/);
     expect(io.out()).toMatch(/δ₀⁽²⁾ = .* ✗ tape says 0\.25078\d+/);

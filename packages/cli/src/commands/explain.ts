@@ -1,6 +1,6 @@
 /**
- * `tapegrad explain`: backpropagation worked by hand on seed 003's 2-3-2 sigmoid network,
- * with every number checked against the tape.
+ * `tapegrad explain`: backpropagation worked by hand on the worked 2-3-2 example's sigmoid
+ * network (docs/sources.md), with every number checked against the tape.
  */
 import { Rng } from '@tapegrad/core';
 import { createMLP } from '@tapegrad/nn';
@@ -12,11 +12,12 @@ import { explainExpression } from '../explain-expr.js';
 import { withExprErrors } from '../expr-usage.js';
 import { prepareExpression } from './graph.js';
 import { type Io } from '../io.js';
-import { activationOption } from '../problem.js';
+import { activationOption, HIDDEN_ACTIVATION_HELP } from '../problem.js';
+import { readFreeWidths, WIDTH_OPTIONS } from '../widths.js';
 import { fmtErr } from '../render.js';
 
 const OPTIONS = {
-  layers: { type: 'string', short: 'l' },
+  ...WIDTH_OPTIONS,
   activation: { type: 'string', short: 'a' },
   seed: { type: 'string', short: 's' },
   x: { type: 'string' },
@@ -27,12 +28,13 @@ const OPTIONS = {
 } as const;
 
 /**
- * The default numbers for seed 003's network. The seed derives the 2-3-2 sigmoid network
- * symbolically and gives no values; these are the ones examples/seed003-network.ts uses
- * (the classic worked-example values x = (0.05, 0.1), y = (0.01, 0.99)), so the example and
- * this walk-through print the same numbers.
+ * The default numbers for the worked 2-3-2 example's network (docs/sources.md). The source
+ * derives the 2-3-2 sigmoid network symbolically and gives no values; these are the ones the
+ * repository's 2-3-2 example program uses (the classic worked-example values x = (0.05, 0.1),
+ * y = (0.01, 0.99)), so the example and this walk-through print the same numbers.
+ * @group Explaining
  */
-export const SEED_003_NET = {
+export const WORKED_EXAMPLE_NET = {
   sizes: [2, 3, 2],
   W: [Float64Array.of(0.15, 0.2, 0.25, 0.3, 0.35, 0.4), Float64Array.of(0.4, 0.45, 0.5, 0.55, 0.6, 0.65)],
   b: [Float64Array.of(0.35, 0.35, 0.35), Float64Array.of(0.6, 0.6)],
@@ -45,9 +47,9 @@ export const MAX_EXPLAIN_PARAMS = 1000;
 
 export const explainCommand: Command = {
   name: 'explain',
-  summary: "backprop worked by hand on seed 003's 2-3-2 network, every number checked against the tape",
+  summary: 'backprop worked by hand on the worked 2-3-2 example, every number checked against the tape',
   help: `Usage:
-  tapegrad explain [--layers 2,3,2] [--activation sigmoid] [--seed n] [--x 0.05,0.1] [--y 0.01,0.99] [--json]
+  tapegrad explain [--sizes 2,3,2 | --hidden 3] [--activation sigmoid] [--seed n] [--x 0.05,0.1] [--y 0.01,0.99] [--json]
   tapegrad explain --expr '<expression>' [--var name=value ...] [--json]
 
 With --expr, any expression of the language tapegrad graph takes (see tapegrad graph --help):
@@ -59,7 +61,7 @@ checked by central differences; exits 1 if any disagrees. Example:
 
 Without --expr:
 
-Prints seed 003's derivation with numbers, for one sample and the cost C₀ = Σ_j (a_j⁽ᴸ⁾ − y_j)²:
+Prints the derivation of the worked 2-3-2 example (see docs/sources.md) with numbers, for one sample and the cost C₀ = Σ_j (a_j⁽ᴸ⁾ − y_j)²:
   forward   z_j⁽ˡ⁾ = Σ_k w_jk⁽ˡ⁾ a_k⁽ˡ⁻¹⁾ + b_j⁽ˡ⁾,   a_j⁽ˡ⁾ = σ(z_j⁽ˡ⁾)
   output    δ_j⁽ᴸ⁾ = 2(a_j⁽ᴸ⁾ − y_j) · a_j⁽ᴸ⁾(1 − a_j⁽ᴸ⁾)
   hidden    δ_k⁽ˡ⁾ = (Σ_j δ_j⁽ˡ⁺¹⁾ w_jk⁽ˡ⁺¹⁾) · a_k⁽ˡ⁾(1 − a_k⁽ˡ⁾)
@@ -68,16 +70,18 @@ Each number is computed from these formulas and again by the tape (z and a by ta
 ∂C₀/∂z, the gradients as ∂C₀/∂W and ∂C₀/∂b), and marked ✓ when they agree to 1e-12
 (relative). Exits 1 if any number disagrees.
 
-The default network is seed 003's 2-3-2 sigmoid network; the seed gives no numbers, so it
-uses those of examples/seed003-network.ts: W⁽¹⁾ = [[0.15, 0.2], [0.25, 0.3], [0.35, 0.4]],
+The default network is that example's 2-3-2 sigmoid network; the derivation gives no numbers,
+so it uses the classic worked-example values: W⁽¹⁾ = [[0.15, 0.2], [0.25, 0.3], [0.35, 0.4]],
 b⁽¹⁾ = [0.35, 0.35, 0.35], W⁽²⁾ = [[0.4, 0.45, 0.5], [0.55, 0.6, 0.65]], b⁽²⁾ = [0.6, 0.6],
 x = [0.05, 0.1], y = [0.01, 0.99].
 
 Options:
-  -l, --layers <sizes>      all widths, input first (default 2,3,2); other sizes get seeded random
-                            weights; at most ${MAX_EXPLAIN_PARAMS} parameters (a line per number)
-  -a, --activation <name>   every layer's activation (default sigmoid): identity, sigmoid, tanh,
-                            relu, leakyRelu, softplus, elu, gelu, swish
+  --sizes <widths>          every width, input to output (default 2,3,2); other sizes get seeded
+                            random weights; at most ${MAX_EXPLAIN_PARAMS} parameters (a line per number)
+  --hidden <widths>         instead of --sizes: the hidden widths, between 2 inputs and 2 outputs
+                            (--hidden 4 is --sizes 2,4,2)
+  -a, --activation <name>   every layer's activation (default sigmoid), one of
+                            ${HIDDEN_ACTIVATION_HELP}
   -s, --seed <n>            random weights (and x, y unless given) from this seed, an integer >= 0
   --x <values>              the input, comma-separated (length = first width)
   --y <values>              the target, comma-separated (length = last width)
@@ -89,39 +93,39 @@ Options:
     const o = new OptionReader(cmd, parseOptions(cmd, argv, OPTIONS));
     const expr = o.string('expr');
     if (expr !== undefined) {
-      for (const name of ['layers', 'activation', 'seed', 'x', 'y'] as const) {
+      for (const name of ['hidden', 'sizes', 'layers', 'activation', 'seed', 'x', 'y'] as const) {
         if (o.values[name] !== undefined) throw new UsageError(`${cmd} --${name}: only applies to the network walk-through, not --expr (give the expression's variables with --var)`);
       }
       return explainExpressionReport(expr, o.strings('var'), io, o.flag('json'));
     }
     if (o.strings('var').length > 0) throw new UsageError(`${cmd} --var: only applies to --expr '<expression>'`);
-    const sizes = o.sizes('layers', SEED_003_NET.sizes, { minLength: 2 });
+    const { sizes, option } = readFreeWidths(o, WORKED_EXAMPLE_NET.sizes);
     const params = sizes.slice(1).reduce((acc, n, i) => acc + n * (sizes[i]! + 1), 0);
     if (params > MAX_EXPLAIN_PARAMS) {
-      throw new UsageError(`${cmd} --layers: the network ${sizes.join(',')} has ${params.toLocaleString('en-US')} parameters, more than the ${MAX_EXPLAIN_PARAMS} explain writes out (a line per number); use a smaller network, or tapegrad compare for large ones`);
+      throw new UsageError(`${cmd} ${option}: the network ${sizes.join(',')} has ${params.toLocaleString('en-US')} parameters, more than the ${MAX_EXPLAIN_PARAMS} explain writes out (a line per number); use a smaller network, or tapegrad compare for large ones`);
     }
     const activation = activationOption(cmd, o.string('activation') ?? 'sigmoid');
     if (!activation.elementwise) throw new UsageError(`${cmd} --activation: '${activation.name}' is not elementwise; the walk-through needs f'(z) per neuron`);
     const seedGiven = o.string('seed') !== undefined;
     const seed = o.seed('seed', 1);
-    const fixed = !seedGiven && sizes.length === 3 && sizes.every((s, i) => s === SEED_003_NET.sizes[i]);
+    const fixed = !seedGiven && sizes.length === 3 && sizes.every((s, i) => s === WORKED_EXAMPLE_NET.sizes[i]);
     const rng = new Rng(derivedSeed(seed, 7));
-    const x = o.numbers('x', fixed ? SEED_003_NET.x : Array.from({ length: sizes[0]! }, () => Number((2 * rng.next() - 1).toFixed(2))));
-    const y = o.numbers('y', fixed ? SEED_003_NET.y : Array.from({ length: sizes[sizes.length - 1]! }, () => Number(rng.next().toFixed(2))));
+    const x = o.numbers('x', fixed ? WORKED_EXAMPLE_NET.x : Array.from({ length: sizes[0]! }, () => Number((2 * rng.next() - 1).toFixed(2))));
+    const y = o.numbers('y', fixed ? WORKED_EXAMPLE_NET.y : Array.from({ length: sizes[sizes.length - 1]! }, () => Number(rng.next().toFixed(2))));
     if (x.length !== sizes[0]) throw new UsageError(`${cmd} --x: got ${x.length} values for an input layer of width ${sizes[0]}; give one per input`);
     if (y.length !== sizes[sizes.length - 1]) throw new UsageError(`${cmd} --y: got ${y.length} values for an output layer of width ${sizes[sizes.length - 1]}; give one per output`);
     let W: Float64Array[];
     let b: Float64Array[];
     if (fixed) {
-      W = SEED_003_NET.W.map((w) => Float64Array.from(w));
-      b = SEED_003_NET.b.map((v) => Float64Array.from(v));
+      W = WORKED_EXAMPLE_NET.W.map((w) => Float64Array.from(w));
+      b = WORKED_EXAMPLE_NET.b.map((v) => Float64Array.from(v));
     } else {
       // Round the random weights to two decimals so the printed products stay readable.
       const m = createMLP({ sizes, activations: activation, output: activation, seed });
       W = m.layers.map((l) => l.W.map((w) => Number(w.toFixed(2))));
       b = m.layers.map((l) => l.b.map(() => Number((rng.next() - 0.5).toFixed(2))));
     }
-    const title = `${fixed ? "seed 003's " : ''}${sizes.join('-')} network, ${activation.name} everywhere`;
+    const title = `${fixed ? "the worked example's " : ''}${sizes.join('-')} network, ${activation.name} everywhere`;
     return explainReport({ sizes, W, b, activation, x, y }, io, { json: o.flag('json'), title });
   },
 };
@@ -153,7 +157,7 @@ export function explainExpressionReport(source: string, varSpecs: readonly strin
  * @param net sizes, parameters `W[l]: [n_(l+1), n_l]`, activation, one sample x, y
  * @param opts `json` for one JSON object, `title` for the header line
  * @returns the exit code (EXIT.ok or EXIT.checkFailed)
- * @example explainReport({ ...SEED_003_NET, activation: getActivation('sigmoid') }, memoryIo(), { json: false, title: 'seed 003' })
+ * @example explainReport({ ...WORKED_EXAMPLE_NET, activation: getActivation('sigmoid') }, memoryIo(), { json: false, title: 'the worked example' })
  */
 export function explainReport(net: ExplainNet, io: Io, opts: { json: boolean; title: string }): number {
   const { sizes, W, b, activation, x, y } = net;

@@ -30,19 +30,19 @@ describe('tapegrad graph', () => {
   });
 
   it('DOT and Mermaid edges only join declared nodes', () => {
-    const dot = runIo(['graph', '--model', '3,4,2', '--loss', 'softmax-ce', '--batch', '2', '--values']).out;
+    const dot = runIo(['graph', '--sizes', '3,4,2', '--loss', 'softmax-ce', '--batch-size', '2', '--values']).out;
     const declared = new Set([...dot.matchAll(/^ {2}(\w+) \[label=/gm)].map((m) => m[1]));
     const edges = [...dot.matchAll(/^ {2}(\w+) -> (\w+);$/gm)];
     expect(edges.length).toBeGreaterThan(10);
     for (const [, a, b] of edges) expect([declared.has(a), declared.has(b)]).toEqual([true, true]);
     expect(dot.trimEnd().endsWith('}')).toBe(true);
-    const mer = runIo(['graph', '--model', '3,4,2', '--format', 'mermaid']).out;
+    const mer = runIo(['graph', '--sizes', '3,4,2', '--format', 'mermaid']).out;
     const nodes = new Set([...mer.matchAll(/^ {2}(n\d+)\[/gm)].map((m) => m[1]));
     for (const [, a, b] of mer.matchAll(/^ {2}(n\d+) --> (n\d+)$/gm)) expect([nodes.has(a), nodes.has(b)]).toEqual([true, true]);
   });
 
-  it('--model traces one MLP loss evaluation', () => {
-    const { code, out } = runIo(['graph', '--model', '2,3,2', '--format', 'table']);
+  it('--sizes traces one MLP loss evaluation', () => {
+    const { code, out } = runIo(['graph', '--sizes', '2,3,2', '--format', 'table']);
     expect(code).toBe(0);
     for (const name of ['X', 'Y', 'W1', 'b1', 'W2', 'b2']) expect(out).toMatch(new RegExp(`^\\d+ +${name} `, 'm'));
     expect(out).toMatch(/matmul +X\[1,2\] W1\[3,2\]/);
@@ -72,7 +72,7 @@ describe('tapegrad graph', () => {
     expect(err).toContain('at column 5');
     const args = ['graph', '-e', 'sum(sqrt(x))', '--var', 'x=1,4', '--format', 'table', '--values'];
     expect(runIo([...args, '--check-nan'])).toEqual(runIo(args));
-    const model = ['graph', '--model', '2,3,2', '--format', 'table', '--values'];
+    const model = ['graph', '--sizes', '2,3,2', '--format', 'table', '--values'];
     expect(runIo([...model, '--check-nan'])).toEqual(runIo(model));
   });
 
@@ -80,6 +80,6 @@ describe('tapegrad graph', () => {
     const { code, err } = runIo(['graph', '-e', 'sigmoid(w*)', '--var', 'w=1']);
     expect(code).toBe(EXIT.usage);
     expect(err).toBe("tapegrad: graph --expr: expected a number, a name or '(', got ')' at column 11\n  sigmoid(w*)\n            ^\n");
-    expect(runIo(['graph']).err).toContain("pass exactly one of --expr '<expression>' or --model <sizes>");
+    expect(runIo(['graph']).err).toContain("pass exactly one of --expr '<expression>' or --sizes <widths> (or --hidden)");
   });
 });

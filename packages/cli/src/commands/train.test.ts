@@ -49,7 +49,7 @@ describe('tapegrad train', () => {
 
   it('classifies a CSV with text labels and saves a model loadModel accepts', () => {
     const csv = file('blobs.csv', `x1,x2,label\n${rows(60, (i) => `${(i % 2 === 0 ? 2 : -2) + Math.sin(i)},${Math.cos(i * 1.7)},${i % 2 === 0 ? 'pos' : 'neg'}`)}\n`);
-    const { code, out } = runIo(['train', '--data', csv, '--target', 'label', '--layers', '4', '--epochs', '30', '--save', 'm.json'], { cwd: dir });
+    const { code, out } = runIo(['train', '--data', csv, '--target', 'label', '--hidden', '4', '--epochs', '30', '--save', 'm.json'], { cwd: dir });
     expect(code).toBe(0);
     expect(out).toContain('classification, 2 classes: neg, pos');
     expect(out).toMatch(/Accuracy: train 100\.0%/);
@@ -101,7 +101,7 @@ describe('tapegrad train', () => {
 
   it('standardises a regression target and reports RMSE in target units', () => {
     const csv = file('line.csv', `x,y\n${rows(50, (i) => `${i / 10},${(3 * i) / 10 + 100}`)}\n`);
-    const { code, out } = runIo(['train', '--data', csv, '--target', 'y', '--epochs', '80', '--layers', '', '--json', '--test-fraction', '0'], { cwd: dir });
+    const { code, out } = runIo(['train', '--data', csv, '--target', 'y', '--epochs', '80', '--hidden', '', '--json', '--test-fraction', '0'], { cwd: dir });
     expect(code).toBe(0);
     const r = JSON.parse(out) as { task: string; loss: string; metrics: { kind: string; train: number }; sizes: number[] };
     expect([r.task, r.loss, r.metrics.kind]).toEqual(['regression', 'meanSquared', 'rmse']);
@@ -143,7 +143,7 @@ describe('tapegrad train', () => {
   it('exits 1 when the loss diverges: the options were valid, the training failed', () => {
     // sgd with lr 1e6 on a standardised linear target multiplies the error at every step until it overflows.
     const csv = file('diverge.csv', `x,y\n${rows(20, (i) => `${i},${2 * i}`)}\n`);
-    const { code, err } = runIo(['train', '--data', csv, '--target', 'y', '--optimizer', 'sgd', '--lr', '1e6', '--epochs', '50', '--layers', ''], { cwd: dir });
+    const { code, err } = runIo(['train', '--data', csv, '--target', 'y', '--optimizer', 'sgd', '--lr', '1e6', '--epochs', '50', '--hidden', ''], { cwd: dir });
     expect(code).toBe(EXIT.checkFailed);
     expect(err).toMatch(/^tapegrad: train: the loss became (NaN|-?Infinity) at epoch \d+; lower the learning rate of sgd or check the data for NaN\/Infinity \(step \d+/);
     expect(err).not.toContain('internal error');
@@ -154,8 +154,8 @@ describe('tapegrad train', () => {
     const cases: [string[], string][] = [
       [['train', '--epochs', 'ten'], "tapegrad train --epochs: expected an integer, got 'ten'"],
       [['train', '--optimizer', 'rmsprop'], "tapegrad train --optimizer: expected one of adam, adamw, sgd, momentum, got 'rmsprop'"],
-      [['train', '--layers', '16,x'], "tapegrad train --layers: expected comma-separated positive integers like 16,8, got '16,x'"],
-      [['train', '--activation', 'swoosh'], "tapegrad train --activation: getActivation: unknown activation 'swoosh'"],
+      [['train', '--hidden', '16,x'], "tapegrad train --hidden: expected comma-separated positive integers like 16,8, got '16,x'"],
+      [['train', '--activation', 'swoosh'], "tapegrad train --activation: unknown activation 'swoosh'; use one of identity, sigmoid, tanh, relu, leakyRelu, softplus, elu, gelu, swish (leakyRelu(0.2) and elu(0.5) take their parameter in parentheses)"],
       [['train', '--loss', 'bce', '--task', 'regression', '--data', 'num.csv', '--target', 'a'], "tapegrad train --loss: 'binaryCrossEntropy' is a classification loss on logits"],
       [['train', '--bogus'], "tapegrad train: Unknown option '--bogus'"],
     ];
@@ -205,13 +205,13 @@ describe('tapegrad train: bad data is exit 3, oversized requests exit 2 or 3, ne
     expect(runIo(['train', '--data', csv, '--epochs', '1', '--json', '--check-every', '0', '--batch-size', '4096'], { cwd: dir }).code).toBe(EXIT.ok);
   });
 
-  it('rejects a first layer too large to allocate (its width comes from the data) as a usage error naming --layers', () => {
+  it('rejects a first layer too large to allocate (its width comes from the data) as a usage error naming --hidden', () => {
     const cols = (f: (i: number) => string): string => Array.from({ length: 2000 }, (_, i) => f(i)).join(',');
     const wide = file('wide.csv', `${cols((i) => `f${i}`)},y\n${cols((i) => String(i % 5))},0\n${cols((i) => String(i % 3))},1\n`);
-    const { code, err } = one(['--data', wide, '--layers', '70000']);
+    const { code, err } = one(['--data', wide, '--hidden', '70000']);
     expect(code).toBe(EXIT.usage);
     expect(err).toBe(
-      'tapegrad train --layers: layer 1 (2000 → 70000) would have 140,000,000 weights, more than the limit of 134,217,728 (2^27, 1 GiB of float64); use narrower layers\n',
+      'tapegrad train --hidden: layer 1 (2000 → 70000) would have 140,000,000 weights, more than the limit of 134,217,728 (2^27, 1 GiB of float64); use narrower layers\n',
     );
   });
 

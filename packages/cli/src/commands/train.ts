@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { checkSize, MAX_ELEMENTS, ShapeError, tensorView, type Tensor } from '@tapegrad/core';
 import { accuracy, adam, adamw, createMLP, getActivation, momentum, paramCount, saveModel, sgd, type Loss, type MLP, type Optimizer } from '@tapegrad/nn';
 import { OptionReader, parseOptions } from '../args.js';
+import { BATCH_OPTIONS, readBatchSize, readDataWidths, sizesForData, WIDTH_OPTIONS, type DataEnds } from '../widths.js';
 import { type Command } from '../command.js';
 import { buildDataset, fitStandardizer, MAX_AUTO_CLASSES, splitIndices, takeRows, type Dataset, type Standardizer, type Task } from '../dataset.js';
 import { DataError, EXIT, UsageError } from '../errors.js';
@@ -14,23 +15,24 @@ import { irisTable } from '../iris.js';
 import { type Io } from '../io.js';
 import { loadDataset } from '../load.js';
 import { loadProgress } from '../progress.js';
-import { activationOption, lossOption } from '../problem.js';
+import { activationOption, HIDDEN_ACTIVATION_HELP, lossOption } from '../problem.js';
 import { checkingNan } from '../check-nan.js';
 import { fmt, fmtErr, plotSeries, table } from '../render.js';
 import { rmse, trainWithChecks, type TrainRunResult } from '../training.js';
+import { nextCommands, nextCommandsText } from '../next-steps.js';
 
 const OPTIONS = {
   data: { type: 'string', short: 'd' },
   target: { type: 'string', short: 't' },
   task: { type: 'string' },
-  layers: { type: 'string', short: 'l' },
+  ...WIDTH_OPTIONS,
   activation: { type: 'string', short: 'a' },
   loss: { type: 'string' },
   epochs: { type: 'string', short: 'e' },
   lr: { type: 'string' },
   optimizer: { type: 'string' },
   'weight-decay': { type: 'string' },
-  'batch-size': { type: 'string', short: 'b' },
+  ...BATCH_OPTIONS,
   seed: { type: 'string', short: 's' },
   'test-fraction': { type: 'string' },
   'check-every': { type: 'string' },
@@ -39,13 +41,20 @@ const OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
+/** Iris's widths with its default target, for the message that replaces --layers. */
+const IRIS_ENDS: DataEnds = { inputs: 4, outputs: 3, label: "Iris's 4 features and 3 classes" };
+
 const OPTION_HELP = `Options:
   -d, --data <file.csv>     a CSV file with a header row (default: the built-in Iris data set)
   -t, --target <column>     the column to predict (default: the last column)
   --task <t>                auto (default), classification or regression
-  -l, --layers <sizes>      hidden layer widths, comma-separated (default 8; '' for none)
-  -a, --activation <name>   hidden activation (default tanh): identity, sigmoid, tanh, relu,
-                            leakyRelu, softplus, elu, gelu, swish
+  --hidden <widths>         hidden layer widths, comma-separated (default 8; '' for none); the
+                            data fixes the input width (its features) and the output width
+  --sizes <widths>          instead of --hidden: every width, input to output (4,16,8,3 on Iris);
+                            it must start with the number of features and end with the number of
+                            outputs (the classes, or 1 for regression)
+  -a, --activation <name>   hidden activation (default tanh), one of
+                            ${HIDDEN_ACTIVATION_HELP}
   --loss <name>             default softmax-ce for classification, mse for regression; also
                             half-sum-squares, sum-squares, bce, huber
   -e, --epochs <n>          passes over the training rows (default 60)
@@ -92,7 +101,7 @@ ${OPTION_HELP}
 ${DATA_HELP}
 
 Example:
-  tapegrad train --data iris.csv --target species --layers 16,8 --activation tanh --epochs 100 --save model.json`,
+  tapegrad train --data iris.csv --target species --hidden 16,8 --activation tanh --epochs 100 --save model.json`,
   run: (argv, io) => runTrain('tapegrad train', argv, io),
 };
 
@@ -140,11 +149,11 @@ function readData(io: Io, file: string | undefined, opts: { target: string | und
 }
 
 /**
- * Checks the weight matrices next to the data (--layers checks those between hidden layers) against
- * core's size limit before createMLP allocates them: their widths are known once the data is.
- * @throws UsageError naming --layers, the layer, its weight count and the limit
+ * Checks the weight matrices next to the data (the option's reader checks those between hidden layers)
+ * against core's size limit before createMLP allocates them: their widths are known once the data is.
+ * @throws UsageError naming the option, the layer, its weight count and the limit
  */
-function checkLayerSizes(command: string, sizes: readonly number[]): void {
+function checkLayerSizes(command: string, option: string, sizes: readonly number[]): void {
   for (let l = 1; l < sizes.length; l++) {
     try {
       checkSize([sizes[l]!, sizes[l - 1]!], 'layer');
@@ -152,7 +161,7 @@ function checkLayerSizes(command: string, sizes: readonly number[]): void {
       if (!(e instanceof ShapeError)) throw e;
       const weights = sizes[l]! * sizes[l - 1]!;
       throw new UsageError(
-        `${command} --layers: layer ${l} (${sizes[l - 1]} → ${sizes[l]}) would have ${weights < 1e21 ? weights.toLocaleString('en-US') : weights.toExponential(3)} weights, ` +
+        `${command} ${option}: layer ${l} (${sizes[l - 1]} → ${sizes[l]}) would have ${weights < 1e21 ? weights.toLocaleString('en-US') : weights.toExponential(3)} weights, ` +
           `more than the limit of ${MAX_ELEMENTS.toLocaleString('en-US')} (2^27, 1 GiB of float64); use narrower layers`,
       );
     }
@@ -202,14 +211,14 @@ function runTrain(command: string, argv: readonly string[], io: Io): number {
   const file = o.string('data');
   const targetOpt = o.string('target');
   const taskOpt = o.choice('task', ['auto', 'classification', 'regression'], 'auto');
-  const hidden = o.sizes('layers', [8], { allowEmpty: true });
+  const widths = readDataWidths(o, [8], file === undefined && targetOpt === undefined ? IRIS_ENDS : null);
   const act = activationOption(command, o.string('activation') ?? 'tanh');
   if (!act.elementwise) throw new UsageError(`${command} --activation: '${act.name}' is not elementwise and cannot be a hidden activation; for a softmax output use --loss softmax-ce`);
   const epochs = o.number('epochs', 60, { integer: true, min: 1, max: 100_000 });
   const optName = o.choice('optimizer', ['adam', 'adamw', 'sgd', 'momentum'], 'adam');
   const lr = o.number('lr', optName === 'adam' || optName === 'adamw' ? 0.02 : 0.1, { min: 0, exclusiveMin: true });
   const weightDecay = o.number('weight-decay', optName === 'adamw' ? 0.01 : 0, { min: 0 });
-  const batchSize = o.number('batch-size', 16, { integer: true, min: 1 });
+  const batchSize = readBatchSize(o, 16);
   const seed = o.seed('seed', 1);
   const testFraction = o.number('test-fraction', 0.2, { min: 0, max: 0.9 });
   const checkEvery = o.number('check-every', 10, { integer: true, min: 0 });
@@ -233,9 +242,10 @@ function runTrain(command: string, argv: readonly string[], io: Io): number {
   }
   const outAct = loss.fromLogits || ds.task === 'regression' ? getActivation('identity') : getActivation('sigmoid');
   const f = ds.features.length;
-  const sizes = [f, ...hidden, ds.outputs];
-  checkLayerSizes(command, sizes);
-  const model = createMLP({ sizes, activations: hidden.length > 0 ? act : outAct, output: outAct, seed });
+  const what = ds.task === 'classification' ? `${f} features, ${ds.outputs} classes` : `${f} features, 1 regression target`;
+  const sizes = sizesForData(command, widths, f, ds.outputs, what);
+  checkLayerSizes(command, widths.option, sizes);
+  const model = createMLP({ sizes, activations: sizes.length > 2 ? act : outAct, output: outAct, seed });
 
   if (!json) {
     const what = ds.task === 'classification' ? `classification, ${ds.outputs} classes: ${ds.classes!.join(', ')}` : 'regression, standardised';
@@ -305,7 +315,8 @@ function runTrain(command: string, argv: readonly string[], io: Io): number {
       }) + '\n',
     );
   } else {
-    io.stdout.write(report(run, metrics, ok, saved, io));
+    const next = nextCommands({ sizes, activation: act.name, loss, saved: savePath ?? null, data: file ?? null });
+    io.stdout.write(`${report(run, metrics, ok, saved, io)}\n${nextCommandsText(next, io.program ?? 'tapegrad')}\n`);
   }
   if (!ok) {
     const bad = run.checks.find((c) => !c.ok)!;
