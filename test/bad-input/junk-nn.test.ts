@@ -6,7 +6,7 @@
  * remaining ones, so the checks beyond the first argument are exercised too.
  *
  * Excluded from the namespace walk, and why:
- * - the error classes (LayerShapeError, LossCompatibilityError, ModelFormatError, UnknownNameError,
+ * - the error classes (LayerShapeError, LossCompatibilityError, ModelFormatError, OnnxExportError, UnknownNameError,
  *   TrainingDivergedError): they are what the library throws, constructed by it with its own
  *   arguments, not operations on user input;
  * - the `activations` and `losses` tables are objects, not functions; their members' `forward`,
@@ -20,7 +20,7 @@ import { tensor } from '@tapegrad/core';
 import * as nn from '@tapegrad/nn';
 import { callJunk, junk, junkArgs } from './junk.js';
 
-const EXCLUDED = new Set(['LayerShapeError', 'LossCompatibilityError', 'ModelFormatError', 'TrainingDivergedError', 'UnknownNameError']);
+const EXCLUDED = new Set(['LayerShapeError', 'LossCompatibilityError', 'ModelFormatError', 'OnnxExportError', 'TrainingDivergedError', 'UnknownNameError']);
 
 /** A class is constructed with `new`, a function called. */
 function isClass(f: (...args: unknown[]) => unknown): boolean {

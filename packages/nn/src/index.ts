@@ -47,3 +47,5 @@ export { sgd, momentum, adam, adamw, type Optimizer, type SgdOptions, type Momen
 export { train, evaluate, accuracy, MAX_EPOCHS, type TrainOptions, type EpochInfo } from './train.js';
 export { saveModel, loadModel, readModelFile, type SaveModelOptions, type LoadModelOptions, type ModelFile } from './serialize.js';
 export { type ModelMetadata } from './model-metadata.js';
+export { saveOnnx, ONNX_OPSET, ONNX_IR_VERSION, type SaveOnnxOptions, type OnnxDtype } from './onnx/save-onnx.js';
+export { OnnxExportError } from './onnx/errors.js';
