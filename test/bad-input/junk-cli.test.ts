@@ -39,6 +39,7 @@ const OPTIONS: Readonly<Record<string, readonly string[]>> = {
   compare: ['--hidden', '--sizes', '--layers', '--activation', '--loss', '--batch-size', '--batch', '--seed', '--eps', '--json', '-l', '-a', '-b', '-s'],
   explain: ['--hidden', '--sizes', '--layers', '--activation', '--seed', '--x', '--y', '--json', '--expr', '--var', '-l', '-a', '-s', '-e'],
   graph: ['--expr', '--var', '--hidden', '--sizes', '--layers', '--model', '--activation', '--loss', '--batch-size', '--batch', '--seed', '--format', '--values', '--check-nan', '--json', '-e', '-f', '-b', '-l'],
+  export: ['--model', '--onnx', '--float32', '--json', '-m', '-o'],
 };
 
 /** `--data` values: prepared files, a folder, a missing file, and junk names (relative, so inside the scratch folder). */

@@ -7,13 +7,14 @@ import { ModelFormatError, TrainingDivergedError } from '@tapegrad/nn';
 import { type Command, HELP_FOOTER } from './command.js';
 import { compareCommand } from './commands/compare.js';
 import { explainCommand } from './commands/explain.js';
+import { exportCommand } from './commands/export.js';
 import { graphCommand } from './commands/graph.js';
 import { irisCommand, trainCommand } from './commands/train.js';
 import { DataError, EXIT, UsageError } from './errors.js';
 import { type Io, processIo } from './io.js';
 
 /** Every command, in the order `tapegrad --help` lists them. */
-export const COMMANDS: readonly Command[] = [irisCommand, trainCommand, compareCommand, explainCommand, graphCommand];
+export const COMMANDS: readonly Command[] = [irisCommand, trainCommand, compareCommand, explainCommand, graphCommand, exportCommand];
 
 const VERSION = '0.1.0';
 
