@@ -1,6 +1,6 @@
 /**
  * The dense layer's three products on row-major typed arrays (no tape, no allocation).
- * A batch has one sample per row, so seed 002's `z = W a + b` becomes `Z = A_prev Wᵀ + b`.
+ * A batch has one sample per row, so the diagonal-Jacobian derivation's `z = W a + b` becomes `Z = A_prev Wᵀ + b`.
  *
  * The products go through core's `gemmInto`, the same kernel `matmul` uses (blocked, with a
  * WebAssembly SIMD micro-kernel where available), called directly on Float64Arrays: it is
@@ -11,7 +11,7 @@
 import { gemmInto } from '@tapegrad/core';
 
 /**
- * Z = A Wᵀ + b: `Z[r,j] = b_j + Σ_k A[r,k] W[j,k]` (seed 003 eq. zLastLayer, one row per sample).
+ * Z = A Wᵀ + b: `Z[r,j] = b_j + Σ_k A[r,k] W[j,k]` (the worked 2-3-2 example's eq. zLastLayer, one row per sample).
  * A: [batch, nIn], W: [nOut, nIn], b: [nOut], Z: [batch, nOut].
  */
 export function affineForward(A: Float64Array, W: Float64Array, b: Float64Array, Z: Float64Array, batch: number, nIn: number, nOut: number): void {
@@ -24,8 +24,8 @@ export function affineForward(A: Float64Array, W: Float64Array, b: Float64Array,
 
 /**
  * ∂W = Δᵀ A_prev and ∂b = Σ_batch Δ (overwrites dW, db): `∂C/∂W_l = δ_l a_(l-1)ᵀ` summed over the
- * batch (seed 002's ∂L/∂W^l = ∂L/∂b^l (a^(l-1))ᵀ; seed 003 eq. gradientZeroLayerWeights), and
- * `∂C/∂b_l = δ_l` (seed 003 eq. gradientBiasLayerZero).
+ * batch (the diagonal-Jacobian derivation's ∂L/∂W^l = ∂L/∂b^l (a^(l-1))ᵀ; the worked 2-3-2 example's eq. gradientZeroLayerWeights), and
+ * `∂C/∂b_l = δ_l` (the worked 2-3-2 example's eq. gradientBiasLayerZero).
  * D: [batch, nOut], A: [batch, nIn], dW: [nOut, nIn], db: [nOut].
  */
 export function affineBackwardParams(D: Float64Array, A: Float64Array, dW: Float64Array, db: Float64Array, batch: number, nIn: number, nOut: number): void {
@@ -38,8 +38,8 @@ export function affineBackwardParams(D: Float64Array, A: Float64Array, dW: Float
 }
 
 /**
- * G = Δ W: `G[r,k] = Σ_j δ[r,j] W[j,k]`, the `W_(l+1)ᵀ δ_(l+1)` of the recurrence (seed 003 eq.
- * deltaHiddenLayer's Σ_j δ_j w_jk; seed 002's (W^(l+1))ᵀ ∂L/∂b^(l+1)), one row per sample.
+ * G = Δ W: `G[r,k] = Σ_j δ[r,j] W[j,k]`, the `W_(l+1)ᵀ δ_(l+1)` of the recurrence (the worked 2-3-2 example's eq.
+ * deltaHiddenLayer's Σ_j δ_j w_jk; the diagonal-Jacobian derivation's (W^(l+1))ᵀ ∂L/∂b^(l+1)), one row per sample.
  * D: [batch, nOut], W: [nOut, nIn], G: [batch, nIn].
  */
 export function affineBackwardInput(D: Float64Array, W: Float64Array, G: Float64Array, batch: number, nIn: number, nOut: number): void {

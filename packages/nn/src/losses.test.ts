@@ -31,7 +31,7 @@ describe('built-in losses', () => {
     });
   }
 
-  it('per-sample values follow the seeds’ formulas', () => {
+  it('per-sample values follow the derivations’ formulas (docs/sources.md)', () => {
     const a = tensor([[1, 2]]);
     const y = tensor([[0, 4]]);
     const v = (name: string) => {
@@ -39,8 +39,8 @@ describe('built-in losses', () => {
       getLoss(name).value(a.data, y.data, 1, 2, o);
       return o[0];
     };
-    expect(v('halfSumSquares')).toBe(0.5 * (1 + 4)); // ½‖a - y‖², seeds 000 and 004
-    expect(v('sumSquares')).toBe(5); // Σ (a - y)², seed 003
+    expect(v('halfSumSquares')).toBe(0.5 * (1 + 4)); // ½‖a - y‖², the unrolled-recursion notes and the sigmoid lecture notes
+    expect(v('sumSquares')).toBe(5); // Σ (a - y)², the worked 2-3-2 example
     expect(v('meanSquared')).toBe(2.5);
     expect(v('huber')).toBe(0.5 + (2 - 0.5)); // ½·1² + δ(|−2| − ½δ)
   });

@@ -1,9 +1,9 @@
 /**
- * The seed documents' worked cases, each computed here by the seed's own formula (scalar
- * loops, no library code) and compared with both backprops. The seeds derive symbols, not
+ * The worked cases of the derivations in docs/sources.md, each computed here by its own
+ * formula (scalar loops, no library code) and compared with both backprops. They derive symbols, not
  * numbers: none gives concrete weights, inputs or targets, so the values below are ours
  * (small, irrational-looking, all units active), and the expected gradients come from the
- * seeds' equations.
+ * derivations' equations.
  */
 import { describe, expect, it } from 'vitest';
 import { tensor } from '@tapegrad/core';
@@ -11,7 +11,7 @@ import { ClosedFormBackprop, backpropClosedForm, backpropTape, dense, mlp, param
 
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 
-/** Every entry of both backprops within 1e-12 relative (+1e-15 absolute) of the seed's value: float64 rounding only. */
+/** Every entry of both backprops within 1e-12 relative (+1e-15 absolute) of the derivation's value: float64 rounding only. */
 function expectGrads(r: GradResult, expected: { W: number[][]; b: number[] }[]): void {
   expected.forEach((e, l) => {
     const W = r.grads[l]!.W;
@@ -22,7 +22,7 @@ function expectGrads(r: GradResult, expected: { W: number[][]; b: number[] }[]):
   });
 }
 
-describe('seed 000: one hidden layer, E = ½‖f₃(W₂ f₂(W₁x + b₁) + b₂) - y‖²', () => {
+describe('the unrolled-recursion notes: one hidden layer, E = ½‖f₃(W₂ f₂(W₁x + b₁) + b₂) - y‖²', () => {
   // f₂ = tanh (hidden), f₃ = sigmoid (output); x ∈ R², hidden 3, output 2.
   const W1 = [[0.3, -0.8], [0.5, 0.1], [-0.6, 0.9]];
   const b1 = [0.05, -0.2, 0.1];
@@ -57,7 +57,7 @@ describe('seed 000: one hidden layer, E = ½‖f₃(W₂ f₂(W₁x + b₁) + b�
   });
 });
 
-describe('seed 001: single-neuron chains, ∂C/∂w_(i,i+1) = δ_(2-i) q_i', () => {
+describe('the matrix-form derivation: single-neuron chains, ∂C/∂w_(i,i+1) = δ_(2-i) q_i', () => {
   // x₀ → x₁ → x₂ → x₃ with one weight per link, no biases, C = (x₃ - y)²/2 (halfSumSquares).
   const [w01, w12, w23] = [0.8, -1.3, 0.6];
   const x0 = 1.7;
@@ -76,14 +76,14 @@ describe('seed 001: single-neuron chains, ∂C/∂w_(i,i+1) = δ_(2-i) q_i', () 
     const d0 = x3 - y;
     const d1 = w23 * d0;
     const d2 = w12 * d1;
-    // The seed's explicit products, before the δ shorthand:
+    // The derivation's explicit products, before the δ shorthand:
     expect(d0 * x2).toBeCloseTo((x3 - y) * w12 * w01 * x0, 15);
     const model = chain(['identity', 'identity', 'identity']);
     const expected = [d2 * x0, d1 * x1, d0 * x2];
     for (const bp of [backpropTape, backpropClosedForm]) {
       const r = bp(model, tensor([[x0]]), tensor([[y]]), 'halfSumSquares', { reduction: 'sum' });
       r.grads.forEach((g, i) => expect(Math.abs(g.W.data[0]! - expected[i]!)).toBeLessThanOrEqual(1e-15 * Math.abs(expected[i]!) + 1e-16));
-      // No bias in the seed's chain, but ∂C/∂b_(i+1) = δ_(2-i) is the same δ without the q_i.
+      // No bias in the derivation's chain, but ∂C/∂b_(i+1) = δ_(2-i) is the same δ without the q_i.
       r.grads.forEach((g, i) => expect(Math.abs(g.b.data[0]! - [d2, d1, d0][i]!)).toBeLessThanOrEqual(1e-15));
     }
   });
@@ -106,14 +106,14 @@ describe('seed 001: single-neuron chains, ∂C/∂w_(i,i+1) = δ_(2-i) q_i', () 
       const r = bp(model, tensor([[x0]]), tensor([[y]]), 'halfSumSquares', { reduction: 'sum' });
       r.grads.forEach((g, i) => expect(Math.abs(g.W.data[0]! - expected[i]!)).toBeLessThanOrEqual(1e-14 * Math.abs(expected[i]!)));
     }
-    // The closed form's error terms are the seed's δ's: layer l holds δ_(3-l).
+    // The closed form's error terms are the derivation's δ's: layer l holds δ_(3-l).
     const bp = new ClosedFormBackprop(model, 'halfSumSquares', 'sum');
     bp.run(Float64Array.of(x0), Float64Array.of(y), 1);
     [d2, d1, d0].forEach((d, i) => expect(Math.abs(bp.delta(i + 1, 1)[0]! - d)).toBeLessThanOrEqual(1e-15 * Math.abs(d)));
   });
 });
 
-describe('seed 003: the 2-3-2 sigmoid network with C₀ = Σ_j (a_j - y_j)²', () => {
+describe('the worked 2-3-2 example: the 2-3-2 sigmoid network with C₀ = Σ_j (a_j - y_j)²', () => {
   const W1 = [[0.15, 0.2], [0.25, 0.3], [-0.35, 0.4]];
   const b1 = [0.35, 0.35, -0.1];
   const W2 = [[0.4, 0.45, -0.5], [0.5, -0.55, 0.6]];
@@ -160,7 +160,7 @@ describe('seed 003: the 2-3-2 sigmoid network with C₀ = Σ_j (a_j - y_j)²', (
   });
 });
 
-describe('seed 002: averaged loss L = (1/N) Σ_i ½‖a^L(x_i) - y_i‖² and ∂L/∂W^l = ∂L/∂b^l (a^(l-1))ᵀ', () => {
+describe('the diagonal-Jacobian derivation: averaged loss L = (1/N) Σ_i ½‖a^L(x_i) - y_i‖² and ∂L/∂W^l = ∂L/∂b^l (a^(l-1))ᵀ', () => {
   it('the mean-reduced gradient is the average of per-sample outer products δ_i a_iᵀ', () => {
     const model = createMLP({ sizes: [3, 4, 2], activations: ['tanh', 'identity'], seed: 11 });
     const X = [[0.2, -0.7, 1.1], [0.9, 0.3, -0.4], [-1.2, 0.5, 0.05], [0.4, 0.4, 0.4]];
@@ -172,7 +172,7 @@ describe('seed 002: averaged loss L = (1/N) Σ_i ½‖a^L(x_i) - y_i‖² and �
       const bp = new ClosedFormBackprop(model, 'halfSumSquares', 'sum');
       bp.run(Float64Array.from(X[i]!), Float64Array.from(Y[i]!), 1);
       const as = [Float64Array.from(X[i]!)];
-      // a^(l-1) for l = 2 is layer 1's activation: recompute it from the seed's z = W a + b.
+      // a^(l-1) for l = 2 is layer 1's activation: recompute it from the derivation's z = W a + b.
       const l1 = model.layers[0]!;
       as.push(Float64Array.from({ length: l1.outputSize }, (_, j) => Math.tanh(X[i]!.reduce((s, v, k) => s + l1.W[j * 3 + k]! * v, l1.b[j]!))));
       model.layers.forEach((l, li) => {
@@ -193,7 +193,7 @@ describe('seed 002: averaged loss L = (1/N) Σ_i ½‖a^L(x_i) - y_i‖² and �
   });
 });
 
-describe('seed 004: sigmoid layers, 𝓛 = Σ_i ½‖ŷ_i - y_i‖² and the parameter count D', () => {
+describe('the sigmoid lecture notes: sigmoid layers, 𝓛 = Σ_i ½‖ŷ_i - y_i‖² and the parameter count D', () => {
   it('∂L/∂z^[M] = (a - y) a(1 - a) at the output, and the sum reduction adds per-sample gradients', () => {
     const model = createMLP({ sizes: [2, 3, 3, 2], activations: 'sigmoid', output: 'sigmoid', init: 'glorot', seed: 4 });
     const X = [[0.3, -0.2], [1, 0.5]];
@@ -215,7 +215,7 @@ describe('seed 004: sigmoid layers, 𝓛 = Σ_i ½‖ŷ_i - y_i‖² and the par
     bp.run(Float64Array.from(X[0]!), Float64Array.from(Y[0]!), 1);
     const out = bp.delta(3, 1);
     const a = [0, 1].map((j) => {
-      // a^[M] via the closed form's own output: rebuild from seed 004 eq. 1.
+      // a^[M] via the closed form's own output: rebuild from the sigmoid lecture notes' eq. 1.
       let v = X[0]!;
       for (const l of model.layers) v = Array.from({ length: l.outputSize }, (_, r) => sigmoid(v.reduce((s, u, k) => s + l.W[r * l.inputSize + k]! * u, l.b[r]!)));
       return v[j]!;
