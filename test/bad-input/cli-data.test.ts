@@ -34,8 +34,8 @@ const ok3 = (i: number): string => `${i % 5},${(i * 3) % 7},${i % 2 ? 'p' : 'q'}
 
 const fileCases: FileCase[] = [
   // The file and the CSV dialect.
-  { name: 'no such file', cls: 9, file: 'missing.csv', text: null, exit: EXIT.badData, error: DataError, message: ['missing.csv: cannot read the file (no such file); check the --data path'] },
-  { name: 'a directory', cls: 9, file: 'adir', text: null, exit: EXIT.badData, error: DataError, message: ['adir: cannot read the file (it is a directory)'] },
+  { name: 'no such file', cls: 9, file: 'missing.csv', text: null, exit: EXIT.badData, error: DataError, message: ['missing.csv: cannot read the file (no such file: ', 'missing.csv); check the --data path'] },
+  { name: 'a directory', cls: 9, file: 'adir', text: null, exit: EXIT.badData, error: DataError, message: ['adir: cannot read the file (it is a directory: '] },
   { name: 'an empty file', cls: 9, file: 'empty.csv', text: '', exit: EXIT.badData, error: CsvError, message: ['empty.csv: the file is empty; expected a header line'] },
   { name: 'only blank lines', cls: 9, file: 'blank.csv', text: '\n  \r\n\t\n', exit: EXIT.badData, error: CsvError, message: ['blank.csv: the file is empty'] },
   { name: 'a header without rows', cls: 9, file: 'head.csv', text: 'a,b,c\r\n', exit: EXIT.badData, error: CsvError, message: ['head.csv: the file has a header (a, b, c) but no data rows'] },

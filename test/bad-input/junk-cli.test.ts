@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isRecording } from '@tapegrad/core';
-import { evaluate, memoryIo, parseExpr, parseVar, run, traceExpression, variablesOf } from '@tapegrad/cli';
+import { createMLP, saveModel } from '@tapegrad/nn';
+import { COMMANDS, evaluate, memoryIo, parseExpr, parseVar, run, traceExpression, variablesOf } from '@tapegrad/cli';
 import { callJunk, junk, junkArgs } from './junk.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tapegrad-junk-cli-'));
@@ -24,6 +25,8 @@ writeFileSync(join(dir, 'good.csv'), 'a,b,y\n1,2,0\n2,1,1\n3,4,0\n4,3,1\n5,5,0\n
 writeFileSync(join(dir, 'ragged.csv'), 'a,b,y\n1,2\n');
 writeFileSync(join(dir, 'empty.csv'), '');
 mkdirSync(join(dir, 'folder'));
+// A model file for predict (and export): good.csv's features a, b and its two classes.
+writeFileSync(join(dir, 'model.json'), saveModel(createMLP({ sizes: [2, 3, 2], activations: 'tanh', seed: 1 }), { metadata: { featureNames: ['a', 'b'], target: 'y', task: 'classification', classNames: ['0', '1'], loss: 'softmaxCrossEntropy' } }));
 
 /** Option values users get wrong: prototype keys, non-decimal numbers, empty, huge, negative, fractional. */
 const junkValue: fc.Arbitrary<string> = fc.oneof(
@@ -40,6 +43,7 @@ const OPTIONS: Readonly<Record<string, readonly string[]>> = {
   explain: ['--hidden', '--sizes', '--layers', '--activation', '--seed', '--x', '--y', '--json', '--expr', '--var', '-l', '-a', '-s', '-e'],
   graph: ['--expr', '--var', '--hidden', '--sizes', '--layers', '--model', '--activation', '--loss', '--batch-size', '--batch', '--seed', '--format', '--values', '--check-nan', '--json', '-e', '-f', '-b', '-l'],
   export: ['--model', '--onnx', '--float32', '--json', '-m', '-o'],
+  predict: ['--model', '--data', '--out', '--json', '-m', '-d'],
 };
 
 /** `--data` values: prepared files, a folder, a missing file, and junk names (relative, so inside the scratch folder). */
@@ -60,12 +64,18 @@ function token(command: string): fc.Arbitrary<string[]> {
   );
 }
 
+/** `--model` values: the prepared model, other files, a folder, a missing file, junk names. */
+const modelValue = fc.oneof(fc.constantFrom('model.json', 'model.json', 'good.csv', 'folder', 'missing.json'), fc.string({ maxLength: 8 }).filter(safeRelative));
+
 function argvFor(command: string): fc.Arbitrary<string[]> {
   const training = command === 'train' || command === 'iris';
-  // Half the training runs read a prepared or junk --data file first, so bad data is reached often.
+  // Half the training runs read a prepared or junk --data file first, so bad data is reached often;
+  // the commands that read a model get a --model first as often (and predict a --data too).
   const data = training ? fc.option(dataValue.map((v) => ['--data', v]), { freq: 2 }) : fc.constant(null);
-  return fc.tuple(data, fc.array(token(command), { maxLength: 5 })).map(([d, ts]) => {
-    const argv = [command, ...(d ?? []), ...ts.flat()];
+  const model = command === 'predict' || command === 'export' ? fc.option(modelValue.map((v) => ['--model', v]), { freq: 2 }) : fc.constant(null);
+  const rows = command === 'predict' ? fc.option(dataValue.map((v) => ['--data', v]), { freq: 2 }) : fc.constant(null);
+  return fc.tuple(data, model, rows, fc.array(token(command), { maxLength: 5 })).map(([d, m, r, ts]) => {
+    const argv = [command, ...(d ?? []), ...(m ?? []), ...(r ?? []), ...ts.flat()];
     // Bound training: the last value of an option wins in parseArgs.
     return training ? [...argv, '--epochs', '1', '--check-every', '0'] : argv;
   });
@@ -108,7 +118,11 @@ function check(argv: string[]): void {
 }
 
 describe('tapegrad with junk command lines', () => {
-  for (const command of ['train', 'iris', 'compare', 'explain', 'graph']) {
+  it('walks every command', () => {
+    expect(Object.keys(OPTIONS).sort()).toEqual(COMMANDS.map((c) => c.name).sort());
+  });
+
+  for (const command of Object.keys(OPTIONS)) {
     it(`${command}: exits 0-3, never 4; --json failures are JSON`, () => {
       fc.assert(fc.property(argvFor(command), fc.boolean(), (argv, json) => check(json ? [...argv, '--json'] : argv)), { numRuns: command === 'train' || command === 'iris' ? 40 : 80 });
     });

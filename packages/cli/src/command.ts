@@ -15,6 +15,7 @@ export interface Command {
 export const HELP_FOOTER = `Common options:
   -h, --help     show this help
   --debug        on error, print the stack trace too
+  -v, --version  print tapegrad's version: \`tapegrad --version\`, with nothing after it
 
 Exit codes:
   0  success

@@ -191,6 +191,16 @@ export function noRowsError(file: string, header: readonly string[]): CsvError {
 }
 
 /**
+ * A value as one CSV field (RFC 4180): as it is, or in double quotes (inner quotes doubled)
+ * when it holds a comma, a quote, a line break or space at either end, which a reader would
+ * otherwise split or trim.
+ * @example csvField('a,b') // '"a,b"'
+ */
+export function csvField(v: string): string {
+  return /[",\r\n]|^\s|\s$/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+}
+
+/**
  * Parses CSV text whose first record is a header. Blank lines are skipped.
  * @param text the file's contents
  * @param file the name used in error messages

@@ -215,13 +215,7 @@ export class DatasetBuilder {
   }
 
   private featureError(cell: string, line: number, c: number): CsvError {
-    const x = parseDecimal(cell);
-    const shown = cell.trim() === '' ? 'an empty cell' : `'${shownCell(cell)}'`;
-    const rule =
-      x !== null
-        ? `is outside the float64 range (about ±1.8e308); rescale the column`
-        : `is not a number${notNumberHint(cell.trim())}; feature columns must be numeric (only the target column '${this.target}' may hold class labels)`;
-    return new CsvError(this.file, line, c + 1, `${shown} in feature column '${this.header[c]}' ${rule}`);
+    return featureCellError(this.file, line, c, this.header[c]!, cell, `feature columns must be numeric (only the target column '${this.target}' may hold class labels)`);
   }
 
   private tooManyRows(rows: number): never {
@@ -285,6 +279,16 @@ export class DatasetBuilder {
 }
 
 /** The first `len` entries: a view when the slack is small, a trimmed copy otherwise. */
+/**
+ * The CsvError for a feature cell that is no finite decimal number (`train`'s loader and `predict`).
+ * @param c the 0-based column @param rule what the command requires of feature columns
+ */
+export function featureCellError(file: string, line: number, c: number, column: string, cell: string, rule: string): CsvError {
+  const shown = cell.trim() === '' ? 'an empty cell' : `'${shownCell(cell)}'`;
+  const why = parseDecimal(cell) !== null ? 'is outside the float64 range (about ±1.8e308); rescale the column' : `is not a number${notNumberHint(cell.trim())}; ${rule}`;
+  return new CsvError(file, line, c + 1, `${shown} in feature column '${column}' ${why}`);
+}
+
 function fit<A extends Float64Array | Int32Array>(a: A, len: number): A {
   if (a.length === len) return a;
   return (a.length - len > len / 4 ? a.slice(0, len) : a.subarray(0, len)) as A;

@@ -21,4 +21,3 @@ export { explainNetwork, type ExplainNet, type Explanation, type NumberCheck } f
 export { WORKED_EXAMPLE_NET, explainReport } from './commands/explain.js';
 export { plotSeries, progressBar, table } from './render.js';
 export { type Command } from './command.js';
-export { type SavedModel } from './commands/train.js';

@@ -68,8 +68,8 @@ describe('loadDataset', () => {
     file('blank.csv', '\n \n');
     file('head.csv', 'a,b\n');
     const cases: [string, string][] = [
-      ['nope.csv', 'nope.csv: cannot read the file (no such file); check the --data path'],
-      ['folder', 'folder: cannot read the file (it is a directory); check the --data path'],
+      ['nope.csv', `nope.csv: cannot read the file (no such file: ${path('nope.csv')}); check the --data path`],
+      ['folder', `folder: cannot read the file (it is a directory: ${path('folder')}); check the --data path`],
       ['empty.csv', 'empty.csv: the file is empty; expected a header line of column names followed by data rows'],
       ['blank.csv', 'blank.csv: the file is empty'],
       ['head.csv', 'head.csv: the file has a header (a, b) but no data rows'],

@@ -24,10 +24,11 @@ export interface LoadOptions extends DatasetOptions {
  */
 export const CHUNK_SIZE = 1 << 16;
 
-function readError(file: string, e: unknown): DataError {
+/** The file's name as typed and, when a relative name was resolved elsewhere, where it was looked for. */
+function readError(file: string, path: string, e: unknown): DataError {
   const code = e instanceof Error && 'code' in e ? String(e.code) : '';
   const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : code || String(e);
-  return new DataError(`${file}: cannot read the file (${why}); check the --data path`);
+  return new DataError(`${file}: cannot read the file (${why}${path === file ? '' : `: ${path}`}); check the --data path`);
 }
 
 /**
@@ -47,11 +48,51 @@ export function loadDataset(path: string, file: string, opts: LoadOptions): Data
   if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') {
     throw new ArgumentError(`loadDataset: onProgress must be a function, got ${describeValue(opts.onProgress)}`);
   }
+  // The builder exists once the header record has been read.
+  const state: { builder: DatasetBuilder | null } = { builder: null };
+  let estimated = false;
+  streamCsv(path, file, {
+    onRecord: (cells, line) => {
+      if (state.builder === null) state.builder = new DatasetBuilder(file, checkHeader(cells, line, file), { target: opts.target, task: opts.task });
+      else state.builder.add(cells, line);
+    },
+    afterChunk: (read, total) => {
+      opts.onProgress?.(read, total);
+      // After the first chunk, size the arrays for the whole file at once (rows ≈ size × rows / bytes so far).
+      const b = state.builder;
+      if (!estimated && b !== null && b.rows >= 16 && total > read) {
+        estimated = true;
+        b.reserve(b.rows * (total / read) * 1.02 + 16);
+      }
+    },
+    ...(opts.chunkSize === undefined ? {} : { chunkSize: opts.chunkSize }),
+  });
+  const b = state.builder;
+  if (b === null) throw emptyFileError(file);
+  return b.finish();
+}
+
+/** What `streamCsv` calls: each record (the header first) with its line, and after each chunk the bytes read so far and the file's size. */
+export interface CsvStream {
+  readonly onRecord: (cells: string[], line: number) => void;
+  readonly afterChunk?: (bytesRead: number, totalBytes: number) => void;
+  /** Bytes read per chunk (default CHUNK_SIZE). */
+  readonly chunkSize?: number;
+}
+
+/**
+ * Reads a CSV file as it streams: chunks from a file descriptor, decoded as UTF-8, split into
+ * records, each handed to `onRecord` (the header too), so the text is never held whole.
+ * @param path the file's path @param file its name in messages (as the user wrote it)
+ * @throws DataError for a file that cannot be read (naming where a relative name was looked for);
+ *   CsvError for text that is not UTF-8 or a malformed record; whatever `onRecord` throws.
+ */
+export function streamCsv(path: string, file: string, s: CsvStream): void {
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (e) {
-    throw readError(file, e);
+    throw readError(file, path, e);
   }
   try {
     let total = 0;
@@ -60,19 +101,13 @@ export function loadDataset(path: string, file: string, opts: LoadOptions): Data
       if (st.isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
       total = st.size;
     } catch (e) {
-      throw readError(file, e);
+      throw readError(file, path, e);
     }
-    // The builder exists once the header record has been read.
-    const state: { builder: DatasetBuilder | null } = { builder: null };
-    const tokenizer = new CsvTokenizer(file, (cells, line) => {
-      if (state.builder === null) state.builder = new DatasetBuilder(file, checkHeader(cells, line, file), { target: opts.target, task: opts.task });
-      else state.builder.add(cells, line);
-    });
+    const tokenizer = new CsvTokenizer(file, s.onRecord);
     const decoder = new TextDecoder('utf-8', { fatal: true });
-    const chunk = opts.chunkSize ?? CHUNK_SIZE;
+    const chunk = s.chunkSize ?? CHUNK_SIZE;
     const buf = Buffer.allocUnsafe(chunk);
     let read = 0;
-    let estimated = false;
     // The bytes of a character split at the end of the last chunk, which the decoder holds back.
     let pending: Uint8Array = new Uint8Array(0);
     for (;;) {
@@ -80,7 +115,7 @@ export function loadDataset(path: string, file: string, opts: LoadOptions): Data
       try {
         got = readSync(fd, buf, 0, chunk, null);
       } catch (e) {
-        throw readError(file, e);
+        throw readError(file, path, e);
       }
       const bytes = buf.subarray(0, got);
       let text: string;
@@ -92,19 +127,10 @@ export function loadDataset(path: string, file: string, opts: LoadOptions): Data
       pending = Uint8Array.from(bytes.subarray(bytes.length - splitTail(bytes)));
       tokenizer.push(text);
       read += got;
-      opts.onProgress?.(read, total);
+      s.afterChunk?.(read, total);
       if (got === 0) break;
-      // After the first chunk, size the arrays for the whole file at once (rows ≈ size × rows / bytes so far).
-      const b = state.builder;
-      if (!estimated && b !== null && b.rows >= 16 && total > read) {
-        estimated = true;
-        b.reserve(b.rows * (total / read) * 1.02 + 16);
-      }
     }
     tokenizer.end();
-    const b = state.builder;
-    if (b === null) throw emptyFileError(file);
-    return b.finish();
   } finally {
     closeSync(fd);
   }

@@ -6,6 +6,8 @@ import { COMMANDS, CsvError, EXIT, exitCodeOf, memoryIo, reportError, run, Usage
 import { runIo, scratch } from './testing/run-io.js';
 
 const { dir } = scratch();
+/** The command names in --help order: the main job and training first. */
+const NAMES = COMMANDS.map((c) => c.name).join(', ');
 
 describe('help, errors and exit codes', () => {
   it('every command has --help with its options and the exit codes', () => {
@@ -18,10 +20,14 @@ describe('help, errors and exit codes', () => {
     const top = runIo(['--help']).out;
     for (const c of COMMANDS) expect(top).toContain(`  ${c.name} `);
     expect(runIo(['help', 'graph']).out).toContain("tapegrad graph --expr '<expression>'");
+    // --version is listed at the top and under every command's common options.
+    for (const argv of [['--help'], ['help'], ...COMMANDS.map((c) => [c.name, '--help'])]) {
+      expect(runIo(argv).out, argv.join(' ')).toContain("  -v, --version  print tapegrad's version: `tapegrad --version`, with nothing after it\n");
+    }
   });
 
   it('an unknown command is a usage error', () => {
-    expect(runIo(['trian'])).toEqual({ code: 2, out: '', err: "tapegrad: unknown command 'trian'; commands are iris, train, compare, explain, graph (see tapegrad --help)\n" });
+    expect(runIo(['trian'])).toEqual({ code: 2, out: '', err: `tapegrad: unknown command 'trian'; commands are ${NAMES} (see tapegrad --help)\n` });
   });
 
   it('maps error types to exit codes: a diverged training 1, usage 2, data 3, anything unexpected 4', () => {
@@ -50,7 +56,7 @@ describe('help, errors and exit codes', () => {
     });
     // Found before any command runs: an unknown command, --json given first.
     expect(JSON.parse(runIo(['--json', 'nope']).out).error.type).toBe('UsageError');
-    expect(JSON.parse(runIo(['trian', '--json']).out)).toEqual({ error: { type: 'UsageError', message: "tapegrad: unknown command 'trian'; commands are iris, train, compare, explain, graph (see tapegrad --help)", exitCode: 2 } });
+    expect(JSON.parse(runIo(['trian', '--json']).out)).toEqual({ error: { type: 'UsageError', message: `tapegrad: unknown command 'trian'; commands are ${NAMES} (see tapegrad --help)`, exitCode: 2 } });
     const data = runIo(['train', '--data', join(dir, 'missing.csv'), '--json']);
     expect(data.code).toBe(3);
     expect(JSON.parse(data.out).error).toMatchObject({ type: 'DataError', exitCode: 3 });
@@ -68,7 +74,7 @@ describe('help, errors and exit codes', () => {
   });
 
   it('takes nothing it would ignore: help takes one known command, --version nothing', () => {
-    expect(runIo(['help', 'nope']).err).toBe("tapegrad help: unknown command 'nope'; commands are iris, train, compare, explain, graph\n");
+    expect(runIo(['help', 'nope']).err).toBe(`tapegrad help: unknown command 'nope'; commands are ${NAMES}\n`);
     expect(runIo(['help', 'train', 'graph']).code).toBe(2);
     expect(runIo(['--version', 'x'])).toEqual({ code: 2, out: '', err: "tapegrad --version: takes nothing after it, got 'x'; run `tapegrad --version` alone\n" });
     expect(runIo(['-v']).out).toBe('0.1.0\n');

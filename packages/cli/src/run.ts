@@ -9,12 +9,13 @@ import { compareCommand } from './commands/compare.js';
 import { explainCommand } from './commands/explain.js';
 import { exportCommand } from './commands/export.js';
 import { graphCommand } from './commands/graph.js';
+import { predictCommand } from './commands/predict.js';
 import { irisCommand, trainCommand } from './commands/train.js';
 import { DataError, EXIT, UsageError } from './errors.js';
 import { type Io, processIo } from './io.js';
 
 /** Every command, in the order `tapegrad --help` lists them. */
-export const COMMANDS: readonly Command[] = [irisCommand, trainCommand, compareCommand, explainCommand, graphCommand, exportCommand];
+export const COMMANDS: readonly Command[] = [irisCommand, trainCommand, compareCommand, explainCommand, graphCommand, predictCommand, exportCommand];
 
 const VERSION = '0.1.0';
 
@@ -23,6 +24,7 @@ function topHelp(): string {
   return `tapegrad ${VERSION}: see backpropagation work. Reverse-mode autodiff checked against the chain rule.
 
 Usage: tapegrad [command] [options]
+       tapegrad --version
 
 With no command, runs the main job (\`tapegrad iris\`): trains a small network on the Iris data
 set with tape gradients, checked against the closed form as it goes.
@@ -30,8 +32,8 @@ set with tape gradients, checked against the closed form as it goes.
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`).join('\n')}
 
-Run \`tapegrad <command> --help\` for a command's options. Commands that print results also
-take --json for scripting: the result is one JSON object on stdout, and so is an error,
+Run \`tapegrad <command> --help\` for a command's options. Every command takes --json for
+scripting: the result is one JSON object on stdout, and so is an error,
 \`{"error": {"type": "UsageError", "message": "...", "exitCode": 2}}\` (same exit code, nothing
 on stderr), whenever --json is on the command line, even if the error is in another option.
 

@@ -82,4 +82,31 @@ describe('tapegrad graph', () => {
     expect(err).toBe("tapegrad: graph --expr: expected a number, a name or '(', got ')' at column 11\n  sigmoid(w*)\n            ^\n");
     expect(runIo(['graph']).err).toContain("pass exactly one of --expr '<expression>' or --sizes <widths> (or --hidden)");
   });
+
+  it('--json prints the tape as nodes a script can walk, the same graph DOT draws, with values and gradients under --values', () => {
+    const argv = ['graph', '-e', 'x*y + x', '--var', 'x=2', '--var', 'y=3'];
+    const { code, out, err } = runIo([...argv, '--json', '--values']);
+    expect([code, err]).toEqual([0, '']);
+    const g = JSON.parse(out) as { nodes: { id: number; op: string; name: string | null; inputs: { from: number | null }[]; value: { data: unknown[] }; grad: { data: unknown[] } | null }[]; output: { shape: number[]; data: unknown[] }; outputNode: number };
+    expect(g.output).toEqual({ shape: [], data: [8] });
+    expect(g.nodes.map((n) => [n.id, n.op, n.name])).toEqual([[0, 'variable', 'x'], [1, 'variable', 'y'], [2, 'mul', null], [3, 'add', null]]);
+    expect(g.nodes[3]!.inputs.map((i) => i.from)).toEqual([2, 0]);
+    expect(g.outputNode).toBe(3);
+    // ∂(xy + x)/∂x = y + 1 = 4, ∂/∂y = x = 2.
+    expect(g.nodes.map((n) => n.grad?.data[0])).toEqual([4, 2, 1, 1]);
+    expect(g.nodes.map((n) => n.value.data[0])).toEqual([2, 3, 6, 8]);
+    // Every edge DOT draws is an input of the JSON's nodes.
+    const dot = runIo(argv).out;
+    const edges = [...dot.matchAll(/n(\d+) -> n(\d+);/g)].map((m) => `${m[1]}->${m[2]}`).sort();
+    expect(g.nodes.flatMap((n) => n.inputs.filter((i) => i.from !== null).map((i) => `${i.from}->${n.id}`)).sort()).toEqual(edges);
+    // Without --values: the structure only. A constant input carries its value; NaN is a string.
+    const plain = JSON.parse(runIo(['graph', '-e', 'log(x) * 2', '--var', 'x=-1', '--json']).out) as { nodes: Record<string, unknown>[]; output: unknown };
+    expect(plain.nodes.every((n) => !('value' in n) && !('grad' in n))).toBe(true);
+    expect(plain.nodes[2]!['inputs']).toEqual([{ from: 1, shape: [] }, { from: null, shape: [], value: { shape: [], data: [2] } }]);
+    expect(plain.output).toEqual({ shape: [], data: ['NaN'] });
+    // The network mode too, and --json with --format is refused.
+    const net = JSON.parse(runIo(['graph', '--sizes', '2,3,2', '--json']).out) as { nodes: { name: string | null }[] };
+    expect(net.nodes.slice(0, 6).map((n) => n.name)).toEqual(['X', 'Y', 'W1', 'b1', 'W2', 'b2']);
+    expect(runIo([...argv, '--json', '--format', 'table']).code).toBe(EXIT.usage);
+  });
 });

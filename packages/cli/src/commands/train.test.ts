@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadModel } from '@tapegrad/nn';
-import { EXIT, run, type Io, type SavedModel } from '../index.js';
+import { loadModel, readModelFile } from '@tapegrad/nn';
+import { EXIT, run, type Io } from '../index.js';
 import { runIo, scratch } from '../testing/run-io.js';
 
 const { dir, file } = scratch();
@@ -53,15 +53,18 @@ describe('tapegrad train', () => {
     expect(code).toBe(0);
     expect(out).toContain('classification, 2 classes: neg, pos');
     expect(out).toMatch(/Accuracy: train 100\.0%/);
-    const saved = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')) as SavedModel;
-    expect(saved.classes).toEqual(['neg', 'pos']);
-    expect(saved.features).toEqual(['x1', 'x2']);
-    expect(loadModel(JSON.stringify(saved.model)).layers.map((l) => l.outputSize)).toEqual([4, 2]);
+    // nn's own reader takes the file: the network, and the metadata predict needs.
+    const text = readFileSync(join(dir, 'm.json'), 'utf8');
+    expect(loadModel(text).layers.map((l) => l.outputSize)).toEqual([4, 2]);
+    const { metadata } = readModelFile(text);
+    expect(metadata).toMatchObject({ featureNames: ['x1', 'x2'], target: 'label', task: 'classification', classNames: ['neg', 'pos'], loss: 'softmaxCrossEntropy' });
+    expect(metadata.standardizer?.mean).toHaveLength(2);
+    expect(metadata.targetStandardizer).toBeUndefined();
   });
 
   it('applies --weight-decay: the same run with decay ends with smaller weights, for sgd and for adamw', () => {
     const sumSquares = (name: string): number =>
-      loadModel(JSON.stringify((JSON.parse(readFileSync(join(dir, name), 'utf8')) as SavedModel).model)).layers.reduce((acc, l) => acc + l.W.reduce((a, w) => a + w * w, 0), 0);
+      loadModel(readFileSync(join(dir, name), 'utf8')).layers.reduce((acc, l) => acc + l.W.reduce((a, w) => a + w * w, 0), 0);
     const base = ['--epochs', '20', '--check-every', '0', '--json'];
     for (const opt of ['sgd', 'adamw']) {
       expect(runIo([...base, '--optimizer', opt, '--weight-decay', '0', '--save', `${opt}-0.json`], { cwd: dir }).code).toBe(0);
@@ -137,7 +140,8 @@ describe('tapegrad train', () => {
     expect(runIo(['train', '--data', csv, '--target', 'label'], { cwd: dir }).err).toBe("tapegrad: ok.csv: no column named 'label' in the header (columns: a, b); pass --target with one of them\n");
     const missing = runIo(['train', '--data', 'nope.csv'], { cwd: dir });
     expect(missing.code).toBe(3);
-    expect(missing.err).toBe('tapegrad: nope.csv: cannot read the file (no such file); check the --data path\n');
+    // The message says where a relative name was looked for: the caller's directory.
+    expect(missing.err).toBe(`tapegrad: nope.csv: cannot read the file (no such file: ${join(dir, 'nope.csv')}); check the --data path\n`);
   });
 
   it('exits 1 when the loss diverges: the options were valid, the training failed', () => {

@@ -5,7 +5,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { checkSize, MAX_ELEMENTS, ShapeError, tensorView, type Tensor } from '@tapegrad/core';
-import { accuracy, adam, adamw, createMLP, getActivation, momentum, paramCount, saveModel, sgd, type Loss, type MLP, type Optimizer } from '@tapegrad/nn';
+import { accuracy, adam, adamw, createMLP, getActivation, momentum, paramCount, saveModel, sgd, type Loss, type MLP, type ModelMetadata, type Optimizer } from '@tapegrad/nn';
 import { OptionReader, parseOptions } from '../args.js';
 import { BATCH_OPTIONS, readBatchSize, readDataWidths, sizesForData, WIDTH_OPTIONS, type DataEnds } from '../widths.js';
 import { type Command } from '../command.js';
@@ -67,7 +67,8 @@ const OPTION_HELP = `Options:
   -s, --seed <n>            seed (an integer >= 0) of the weights, the split and the shuffling (default 1)
   --test-fraction <x>       share of rows held out for testing, 0 to train on all (default 0.2)
   --check-every <n>         epochs between tape-vs-closed-form checks (default 10; 0: start and end only)
-  --save <model.json>       write the trained model and its preprocessing as JSON
+  --save <model.json>       write the trained model as JSON, with what predict needs: feature and
+                            class names, the standardisers (nn's loadModel reads it too)
   --check-nan               anomaly mode: run training in core's detectAnomaly, so the first op
                             whose value or gradient holds NaN or ±Infinity stops it (exit code 2)
                             with its name, forward or backward, the value ranges and a hint
@@ -118,23 +119,6 @@ against the closed form every 10 epochs. It accepts every \`tapegrad train\` opt
 ${OPTION_HELP}`,
   run: (argv, io) => runTrain('tapegrad', argv, io),
 };
-
-/** The preprocessing and the network, as `--save` writes them. */
-export interface SavedModel {
-  readonly format: 'tapegrad-cli-model';
-  readonly version: 1;
-  readonly features: readonly string[];
-  readonly target: string;
-  readonly task: 'classification' | 'regression';
-  readonly classes: readonly string[] | null;
-  readonly featureMean: number[];
-  readonly featureStd: number[];
-  readonly targetMean: number | null;
-  readonly targetStd: number | null;
-  readonly loss: string;
-  /** nn's `saveModel` JSON, parsed: pass `JSON.stringify(saved.model)` to `loadModel`. */
-  readonly model: unknown;
-}
 
 /** Streams `--data` into a Dataset (Iris without it), with a progress bar on a terminal's stderr for a long load. */
 function readData(io: Io, file: string | undefined, opts: { target: string | undefined; task: Task | 'auto'; progress: boolean }): Dataset {
@@ -267,23 +251,19 @@ function runTrain(command: string, argv: readonly string[], io: Io): number {
 
   let saved: string | null = null;
   if (savePath !== undefined) {
-    const out: SavedModel = {
-      format: 'tapegrad-cli-model',
-      version: 1,
-      features: ds.features,
+    const metadata: ModelMetadata = {
+      featureNames: ds.features,
       target,
       task: ds.task,
-      classes: ds.classes,
-      featureMean: Array.from(st.mean),
-      featureStd: Array.from(st.std),
-      targetMean: yStats === null ? null : yStats.mean[0]!,
-      targetStd: yStats === null ? null : yStats.std[0]!,
+      ...(ds.classes === null ? {} : { classNames: ds.classes }),
+      standardizer: { mean: Array.from(st.mean), std: Array.from(st.std) },
+      ...(yStats === null ? {} : { targetStandardizer: { mean: yStats.mean[0]!, std: yStats.std[0]! } }),
       loss: loss.name,
-      model: JSON.parse(saveModel(model)),
     };
+    const text = saveModel(model, { metadata });
     saved = resolve(io.cwd, savePath);
     try {
-      writeFileSync(saved, JSON.stringify(out, null, 2) + '\n');
+      writeFileSync(saved, text + '\n');
     } catch (e) {
       throw new DataError(`${command} --save: cannot write ${savePath} (${e instanceof Error ? e.message : String(e)})`);
     }
