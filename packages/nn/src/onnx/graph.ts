@@ -8,7 +8,10 @@ import { TapegradError } from '@tapegrad/core';
 /** ONNX element types (TensorProto.DataType) that the export writes. */
 export const ONNX_TYPE = { float32: 1, bool: 9, float64: 11 } as const;
 
-/** The tensor element type of an exported model. */
+/**
+ * The tensor element type of an exported model.
+ * @group Serialization
+ */
 export type OnnxDtype = 'float64' | 'float32';
 
 /** An attribute of a node (AttributeProto): one float or one int. */

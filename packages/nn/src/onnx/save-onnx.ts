@@ -16,9 +16,15 @@ import { ONNX_SCHEMA } from './schema.js';
 
 export type { OnnxDtype } from './graph.js';
 
-/** The ONNX operator set the export targets (the default domain, ai.onnx). */
+/**
+ * The ONNX operator set the export targets (the default domain, ai.onnx).
+ * @group Serialization
+ */
 export const ONNX_OPSET = 13;
-/** The ONNX IR version written: 7 is the one that goes with opset 13 (onnx 1.8). */
+/**
+ * The ONNX IR version written: 7 is the one that goes with opset 13 (onnx 1.8).
+ * @group Serialization
+ */
 export const ONNX_IR_VERSION = 7;
 
 /**
