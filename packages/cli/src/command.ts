@@ -1,6 +1,7 @@
 /** What every subcommand module provides, and the help footer they share. */
 import { type Io } from './io.js';
 
+/** @group Running */
 export interface Command {
   readonly name: string;
   /** One line for `tapegrad --help`. */

@@ -8,7 +8,10 @@ import { ArgumentError, describeValue } from '@tapegrad/core';
 import { needString } from './data-args.js';
 import { CsvError } from './errors.js';
 
-/** A parsed CSV: the header, then each data record with the line it starts on. */
+/**
+ * A parsed CSV: the header, then each data record with the line it starts on.
+ * @group Data
+ */
 export interface CsvTable {
   readonly file: string;
   readonly header: readonly string[];
@@ -30,6 +33,7 @@ const TAB = 0x09;
  * const rows: string[][] = [];
  * const t = new CsvTokenizer('x.csv', (cells) => rows.push(cells));
  * t.push('a,"b'); t.push('"\r'); t.push('\n1,2'); t.end(); // rows: [['a', 'b'], ['1', '2']]
+ * @internal
  */
 export class CsvTokenizer {
   private cells: string[] = [];
@@ -209,6 +213,7 @@ export function csvField(v: string): string {
  *   name, an unterminated quote, or a row whose field count differs from the header's
  *   (the first of these in file order).
  * @example parseCsv('a,b\n1,2\n', 'x.csv').rows[0] // { line: 2, cells: ['1', '2'] }
+ * @group Data
  */
 export function parseCsv(text: string, file: string): CsvTable {
   needString('parseCsv', 'text', text);

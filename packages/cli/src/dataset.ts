@@ -14,12 +14,19 @@ import { notNumberHint, parseDecimal, shownCell } from './numbers.js';
 export { parseDecimal } from './numbers.js';
 export { fitStandardizer, splitIndices, takeRows, type Standardizer, type StandardizerNames } from './standardize.js';
 
-/** Most distinct integer values a numeric target may have and still count as class labels under `task: 'auto'`. */
+/**
+ * Most distinct integer values a numeric target may have and still count as class labels under `task: 'auto'`.
+ * @group Data
+ */
 export const MAX_AUTO_CLASSES = 10;
 
+/** @group Data */
 export type Task = 'classification' | 'regression';
 
-/** Features and targets, row-major, one sample per row. */
+/**
+ * Features and targets, row-major, one sample per row.
+ * @group Data
+ */
 export interface Dataset {
   readonly n: number;
   readonly features: readonly string[];
@@ -44,6 +51,7 @@ export interface Dataset {
  * @param values the target column's cells
  * @returns 'classification' or 'regression'
  * @example inferTask(['0', '1', '1']) // 'classification'; inferTask(['0.5', '2']) // 'regression'
+ * @group Data
  */
 export function inferTask(values: readonly string[]): Task {
   needStrings('inferTask', 'values', values);
@@ -58,7 +66,10 @@ export function inferTask(values: readonly string[]): Task {
   return integers && distinct.size <= MAX_AUTO_CLASSES ? 'classification' : 'regression';
 }
 
-/** Options of `buildDataset`, `DatasetBuilder` and `loadDataset`. */
+/**
+ * Options of `buildDataset`, `DatasetBuilder` and `loadDataset`.
+ * @group Data
+ */
 export interface DatasetOptions {
   /** The target column (default: the last column). */
   readonly target?: string | undefined;
@@ -72,6 +83,7 @@ export interface DatasetOptions {
  * @example
  * const b = new DatasetBuilder('x.csv', ['a', 'y'], { task: 'auto' });
  * b.add(['1', 'no'], 2); b.add(['2', 'yes'], 3); b.finish().classes // ['no', 'yes']
+ * @internal
  */
 export class DatasetBuilder {
   readonly file: string;
@@ -303,6 +315,7 @@ function fit<A extends Float64Array | Int32Array>(a: A, len: number): A {
  *   regression) target cell; DataError when the target column is missing, the table has no
  *   feature column, a classification target has a single class or too many classes.
  * @example buildDataset(parseCsv('a,y\n1,x\n2,z\n', 'f.csv'), { task: 'auto' }).classes // ['x', 'z']
+ * @group Data
  */
 export function buildDataset(table: CsvTable, opts: DatasetOptions): Dataset {
   if (table === null || typeof table !== 'object' || !Array.isArray(table.rows)) {

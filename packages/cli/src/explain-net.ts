@@ -7,7 +7,10 @@
 import { tensor, traceTape, type TapeEntry } from '@tapegrad/core';
 import { type Activation, dense, losses, mlp, parameterViews, tapeCost, tapeForward } from '@tapegrad/nn';
 
-/** A network with explicit parameters: `W[l]: [sizes[l+1], sizes[l]]` row-major, one activation for every layer. */
+/**
+ * A network with explicit parameters: `W[l]: [sizes[l+1], sizes[l]]` row-major, one activation for every layer.
+ * @group Explaining
+ */
 export interface ExplainNet {
   readonly sizes: readonly number[];
   readonly W: readonly Float64Array[];
@@ -17,7 +20,10 @@ export interface ExplainNet {
   readonly y: readonly number[];
 }
 
-/** One number computed by the derivation's formula and by the tape. */
+/**
+ * One number computed by the derivation's formula and by the tape.
+ * @group Explaining
+ */
 export interface NumberCheck {
   readonly quantity: string;
   readonly closedForm: number;
@@ -25,6 +31,7 @@ export interface NumberCheck {
   readonly ok: boolean;
 }
 
+/** @group Explaining */
 export interface Explanation {
   readonly lines: string[];
   readonly checks: NumberCheck[];
@@ -80,6 +87,7 @@ function derivativeText(act: Activation, z: string, a: string): string {
  * @param net sizes `[n_0, ..., n_L]`, `W[l-1]: [n_l, n_(l-1)]`, `b[l-1]: [n_l]`, activation, x: [n_0], y: [n_L]
  * @returns the printable lines, every check, and the numbers (z, a, δ per layer, ∂C/∂W, ∂C/∂b)
  * @example explainNetwork({ ...WORKED_EXAMPLE_NET, activation: getActivation('sigmoid') }).ok // true
+ * @group Explaining
  */
 export function explainNetwork(net: ExplainNet): Explanation {
   const L = net.sizes.length - 1;

@@ -1,7 +1,8 @@
 /**
  * @tapegrad/cli: the `tapegrad` command as a library. `run(argv, io)` runs any command
- * line in-process; the building blocks (CSV reading, datasets, the expression language,
- * terminal plots) are exported for tests and embedding.
+ * line in-process (Running); the building blocks are exported for embedding: CSV reading and
+ * datasets (Data), `--var` values and traced expressions (Expressions), the worked example
+ * behind `tapegrad explain` (Explaining), terminal tables and plots (Rendering).
  * @packageDocumentation
  */
 export { run, exitCodeOf, reportError, COMMANDS } from './run.js';

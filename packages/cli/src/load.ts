@@ -10,7 +10,10 @@ import { ArgumentError, describeValue, intArg } from '@tapegrad/core';
 import { needDatasetOptions, needString } from './data-args.js';
 import { CsvError, DataError } from './errors.js';
 
-/** Options of `loadDataset`. */
+/**
+ * Options of `loadDataset`.
+ * @group Data
+ */
 export interface LoadOptions extends DatasetOptions {
   /** Bytes read per chunk (default 64 KiB); tests use tiny chunks to split quotes and CRLFs. */
   readonly chunkSize?: number;
@@ -39,6 +42,7 @@ function readError(file: string, path: string, e: unknown): DataError {
  * @throws DataError for a file that cannot be read; CsvError for text that is not UTF-8 and
  *   for every rule of `parseCsv` and `buildDataset`, naming the line (and column) at fault.
  * @example loadDataset('iris.csv', 'iris.csv', { target: 'species', task: 'auto' }).classes
+ * @group Data
  */
 export function loadDataset(path: string, file: string, opts: LoadOptions): Dataset {
   needString('loadDataset', 'path', path);

@@ -13,6 +13,7 @@ const DECIMAL = /^[ \t]*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[ \t]*$/;
  * an empty cell. A decimal too large for float64 (`1e400`) gives ±Infinity, for the caller
  * to reject with its own message.
  * @example parseDecimal(' 2.5 ') // 2.5; parseDecimal('0x10') // null; parseDecimal('1e400') // Infinity
+ * @group Data
  */
 export function parseDecimal(cell: string): number | null {
   return DECIMAL.test(cell) ? Number(cell) : null;

@@ -26,6 +26,7 @@ const MB = 1e6;
  * A progress bar for reading `file`, in megabytes, on `io.stderr`; null when stderr is not a
  * terminal (then nothing is drawn at all).
  * @example const p = loadProgress(io, 'big.csv'); p?.update(5e6, 50e6); p?.finish();
+ * @internal
  */
 export function loadProgress(io: Io, file: string, opts: LoadProgressOptions = {}): LoadProgress | null {
   if (!io.stderr.isTTY) return null;

@@ -25,6 +25,7 @@ export { fmtNumber };
  * @param head column titles @param rows cells as strings @param right indices of right-aligned (numeric) columns
  * @returns the table, lines joined with newlines
  * @example table(['a', 'n'], [['x', '1']], [1])
+ * @group Rendering
  */
 export function table(head: readonly string[], rows: readonly (readonly string[])[], right: readonly number[] = []): string {
   return formatTable(head, rows, { right, rule: '─' });
@@ -39,6 +40,7 @@ export function table(head: readonly string[], rows: readonly (readonly string[]
  *   (or 'auto': log when all values are positive and span a decade or more)
  * @returns the plot, lines joined with newlines
  * @example plotSeries(history, { width: 40, height: 8, xLabel: 'epoch', scale: 'auto' })
+ * @group Rendering
  */
 export function plotSeries(ys: readonly number[], opts: { width?: number; height?: number; xLabel?: string; scale?: 'linear' | 'log' | 'auto' } = {}): string {
   const finite = ys.filter(Number.isFinite);
@@ -87,6 +89,7 @@ export function plotSeries(ys: readonly number[], opts: { width?: number; height
  * A one-line progress bar.
  * @param done steps finished @param total all steps @param width bar width in characters
  * @example progressBar(5, 10, 10) // '[█████░░░░░]  5/10'
+ * @internal
  */
 export function progressBar(done: number, total: number, width = 28): string {
   const frac = total > 0 ? Math.min(1, done / total) : 1;

@@ -14,7 +14,10 @@ import { irisCommand, trainCommand } from './commands/train.js';
 import { DataError, EXIT, UsageError } from './errors.js';
 import { type Io, processIo } from './io.js';
 
-/** Every command, in the order `tapegrad --help` lists them. */
+/**
+ * Every command, in the order `tapegrad --help` lists them.
+ * @internal
+ */
 export const COMMANDS: readonly Command[] = [irisCommand, trainCommand, compareCommand, explainCommand, graphCommand, predictCommand, exportCommand];
 
 const VERSION = '0.1.0';
@@ -49,6 +52,7 @@ ${HELP_FOOTER}`;
  *   `{"error": {"type", "message", "exitCode"}}`, instead of a line on stderr.
  * @throws ArgumentError when `argv` is not an array of strings.
  * @example run(['explain'], memoryIo()) // 0
+ * @group Running
  */
 export function run(argv: readonly string[], io: Io = processIo()): number {
   // An embedder's mistake, not a command line: thrown, not turned into an exit code.
@@ -117,6 +121,7 @@ function runCommand(c: Command, argv: readonly string[], io: Io): number {
  * grad/vjp) and an error tapegrad did not raise on purpose (a native TypeError,
  * RangeError, ...) are internal (4).
  * @example exitCodeOf(new CsvError('x.csv', 3, null, 'ragged row')) // 3
+ * @group Running
  */
 export function exitCodeOf(e: unknown): number {
   if (e instanceof UsageError || e instanceof DataError) return e.exitCode;
@@ -139,6 +144,7 @@ function errorType(e: unknown): string {
  * Reports an error the way `run` does and returns its exit code: one line on stderr, or with
  * `json` one `{"error": {"type", "message", "exitCode"}}` object on stdout; `debug` adds the stack on stderr.
  * @example reportError(new UsageError('tapegrad train --epochs: ...'), memoryIo(), { debug: false, json: true }) // 2
+ * @group Running
  */
 export function reportError(e: unknown, io: Io, opts: { debug: boolean; json: boolean }): number {
   const code = exitCodeOf(e);

@@ -6,13 +6,19 @@ import { ArgumentError, describeValue, intArg, MAX_ELEMENTS, Rng, showValue } fr
 import { needF64, needRows, needString, needStrings } from './data-args.js';
 import { DataError } from './errors.js';
 
-/** Per-column mean and standard deviation, for z = (x - mean) / std. */
+/**
+ * Per-column mean and standard deviation, for z = (x - mean) / std.
+ * @group Data
+ */
 export interface Standardizer {
   readonly mean: Float64Array;
   readonly std: Float64Array;
 }
 
-/** What `fitStandardizer` names in a message: the file and each column's name. */
+/**
+ * What `fitStandardizer` names in a message: the file and each column's name.
+ * @group Data
+ */
 export interface StandardizerNames {
   readonly file: string;
   readonly columns: readonly string[];
@@ -28,6 +34,7 @@ export interface StandardizerNames {
  * @throws DataError naming the column when its mean or variance overflows float64 (values
  *   beyond about ±1e154 apart): such a column cannot be standardised and must be rescaled.
  * @example fitStandardizer(Float64Array.of(1, 2, 3), 1, [0, 1, 2]).mean // [2]
+ * @group Data
  */
 export function fitStandardizer(data: Float64Array, cols: number, idx: ArrayLike<number>, names?: StandardizerNames): Standardizer {
   checkMatrix('fitStandardizer', data, cols, idx);
@@ -78,6 +85,7 @@ export function fitStandardizer(data: Float64Array, cols: number, idx: ArrayLike
  * Gathers rows `idx` of `data: [n, cols]` into a new array, z = (x − mean) / std when `st` is given.
  * @returns `[idx.length, cols]` row-major
  * @example takeRows(Float64Array.of(1, 2, 3, 4), 2, [1]) // [3, 4]
+ * @group Data
  */
 export function takeRows(data: Float64Array, cols: number, idx: ArrayLike<number>, st?: Standardizer): Float64Array {
   checkMatrix('takeRows', data, cols, idx);
@@ -103,6 +111,7 @@ export function takeRows(data: Float64Array, cols: number, idx: ArrayLike<number
  * @returns disjoint row indices covering 0..n-1
  * @throws DataError when the split would leave no training rows.
  * @example splitIndices(150, 0.2, 1).test.length // 30
+ * @group Data
  */
 export function splitIndices(n: number, testFraction: number, seed: number): { train: Int32Array; test: Int32Array } {
   intArg('splitIndices', 'n', n, 0, MAX_ELEMENTS);

@@ -9,6 +9,7 @@ import { UsageError } from './errors.js';
 /**
  * How deeply a JSON `--var` value may nest. A tensor of rank 32 is already far beyond any
  * graph worth drawing; the limit is checked on the text, before anything walks the value.
+ * @group Expressions
  */
 export const MAX_VAR_DEPTH = 32;
 
@@ -18,6 +19,7 @@ export const MAX_VAR_DEPTH = 32;
  * @returns the name and the tensor
  * @throws UsageError naming the variable and the accepted forms.
  * @example parseVar('x=1,2,3') // ['x', tensor([1, 2, 3])]
+ * @group Expressions
  */
 export function parseVar(spec: string): [string, Tensor] {
   if (typeof spec !== 'string') throw new core.ArgumentError(`parseVar: spec must be a 'name=value' string, got ${core.describeValue(spec)}`);

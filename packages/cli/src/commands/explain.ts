@@ -158,6 +158,7 @@ export function explainExpressionReport(source: string, varSpecs: readonly strin
  * @param opts `json` for one JSON object, `title` for the header line
  * @returns the exit code (EXIT.ok or EXIT.checkFailed)
  * @example explainReport({ ...WORKED_EXAMPLE_NET, activation: getActivation('sigmoid') }, memoryIo(), { json: false, title: 'the worked example' })
+ * @group Explaining
  */
 export function explainReport(net: ExplainNet, io: Io, opts: { json: boolean; title: string }): number {
   const { sizes, W, b, activation, x, y } = net;

@@ -174,6 +174,7 @@ function graphJSON(rec: TapeRecord, values: boolean): { nodes: GraphNodeJSON[]; 
  * @throws ExprError for syntax errors and undefined variables, UsageError for bad, repeated or unused --var values,
  *   ArgumentError when `source` is not a string or `varSpecs` not an array of strings.
  * @example traceExpression('sigmoid(w*x + b)', ['w=0.5', 'x=2', 'b=-1']).toTable()
+ * @group Expressions
  */
 export function traceExpression(source: string, varSpecs: readonly string[]): TapeRecord {
   return tracedExpression(source, varSpecs, false);
