@@ -74,20 +74,44 @@ Load it:
     expect(r.out).toContain("output 'output' [batch, 2] float64: the last layer's sigmoid outputs");
   });
 
+  it("exports a file from 0.1.0's train --save (converted on read), its standardizer folded in", () => {
+    const model = createMLP({ sizes: [2, 3, 2], activations: 'tanh', seed: 5 });
+    const old = {
+      format: 'tapegrad-cli-model',
+      version: 1,
+      features: ['u', 'v'],
+      target: 'kind',
+      task: 'classification',
+      classes: ['p', 'q'],
+      featureMean: [1, 2],
+      featureStd: [3, 4],
+      targetMean: null,
+      targetStd: null,
+      loss: 'softmaxCrossEntropy',
+      model: JSON.parse(saveModel(model)),
+    };
+    writeFileSync(join(dir, 'old.json'), JSON.stringify(old));
+    const r = exportRun(['--model', 'old.json', '--onnx', 'old.onnx']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("input  'input' [batch, 2] float64: raw features (u, v); the standardizer is folded in");
+    const metadata: ModelMetadata = { featureNames: ['u', 'v'], target: 'kind', task: 'classification', classNames: ['p', 'q'], standardizer: { mean: [1, 2], std: [3, 4] }, loss: 'softmaxCrossEntropy' };
+    expect(new Uint8Array(readFileSync(join(dir, 'old.onnx')))).toEqual(saveOnnx(model, { metadata }));
+  });
+
   it('refuses a missing option, an unreadable or foreign file, and a folder that does not exist', () => {
-    expect(exportRun(['--onnx', 'x.onnx'])).toMatchObject({ code: 2, err: 'tapegrad: export --model: is required (the model file that `tapegrad train --save` wrote); see `export --help`\n' });
-    expect(exportRun(['--model', 'iris.json'])).toMatchObject({ code: 2, err: 'tapegrad: export --onnx: is required (where to write the .onnx file); see `export --help`\n' });
+    expect(exportRun(['--onnx', 'x.onnx'])).toMatchObject({ code: 2, err: 'tapegrad export --model: is required (the model file that `tapegrad train --save` wrote); see `tapegrad export --help`\n' });
+    expect(exportRun(['--model', 'iris.json'])).toMatchObject({ code: 2, err: 'tapegrad export --onnx: is required (where to write the .onnx file); see `tapegrad export --help`\n' });
     expect(exportRun(['--model', 'nope.json', '--onnx', 'x.onnx'])).toMatchObject({
       code: 3,
-      err: 'tapegrad: export --model: cannot read nope.json (ENOENT); give the file `tapegrad train --save` wrote\n',
+      err: `tapegrad export --model: cannot read nope.json (no such file: ${join(dir, 'nope.json')}); give the file \`tapegrad train --save\` wrote\n`,
     });
     writeFileSync(join(dir, 'other.json'), '{"format":"something-else"}');
     const foreign = exportRun(['--model', 'other.json', '--onnx', 'x.onnx']);
     expect(foreign.code).toBe(3);
-    expect(foreign.err).toMatch(/^tapegrad: export --model: other\.json: readModelFile: format is "something-else"/);
+    expect(foreign.err).toMatch(/^tapegrad export --model: other\.json: readModelFile: format is "something-else"/);
     expect(exportRun(['--model', 'iris.json', '--onnx', 'no/such/dir/x.onnx'])).toMatchObject({
       code: 3,
-      err: 'tapegrad: export --onnx: cannot write no/such/dir/x.onnx (ENOENT: its directory does not exist); create the directory or choose another path\n',
+      err: 'tapegrad export --onnx: cannot write no/such/dir/x.onnx (ENOENT: its directory does not exist); create the directory or choose another path\n',
     });
     const json = exportRun(['--model', 'nope.json', '--onnx', 'x.onnx', '--json']);
     expect(JSON.parse(json.out)).toMatchObject({ error: { type: 'DataError', exitCode: 3 } });

@@ -3,13 +3,14 @@
  * standardiser folded in, so onnxruntime, PyTorch (through a converter) or a browser runtime
  * can run it on raw features.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ModelFormatError, ONNX_IR_VERSION, ONNX_OPSET, readModelFile, saveOnnx, type ModelMetadata, type MLP } from '@tapegrad/nn';
+import { ONNX_IR_VERSION, ONNX_OPSET, saveOnnx, type ModelMetadata, type MLP } from '@tapegrad/nn';
 import { OptionReader, parseOptions } from '../args.js';
 import { type Command } from '../command.js';
 import { DataError, EXIT } from '../errors.js';
 import { type Io } from '../io.js';
+import { readModelOption } from '../model-file.js';
 
 const OPTIONS = {
   model: { type: 'string', short: 'm' },
@@ -28,22 +29,6 @@ interface Port {
   readonly shape: readonly [string, number];
   readonly dtype: 'float64' | 'float32';
   readonly means: string;
-}
-
-function readModel(command: string, io: Io, path: string): { model: MLP; metadata: ModelMetadata } {
-  let text: string;
-  try {
-    text = readFileSync(resolve(io.cwd, path), 'utf8');
-  } catch (e) {
-    const why = e instanceof Error && 'code' in e && typeof e.code === 'string' ? e.code : e instanceof Error ? e.message : String(e);
-    throw new DataError(`${command} --model: cannot read ${path} (${why}); give the file \`tapegrad train --save\` wrote`);
-  }
-  try {
-    return readModelFile(text);
-  } catch (e) {
-    if (e instanceof ModelFormatError) throw new DataError(`${command} --model: ${path}: ${e.message}`);
-    throw e;
-  }
 }
 
 function describePorts(model: MLP, meta: ModelMetadata, dtype: Port['dtype']): { input: Port; output: Port } {
@@ -70,7 +55,7 @@ function kilobytes(n: number): string {
 }
 
 function runExport(argv: readonly string[], io: Io): number {
-  const command = 'export';
+  const command = 'tapegrad export';
   const o = new OptionReader(command, parseOptions(command, argv, OPTIONS));
   const json = o.flag('json');
   const modelPath = o.requiredString('model', 'the model file that `tapegrad train --save` wrote');
@@ -80,7 +65,7 @@ function runExport(argv: readonly string[], io: Io): number {
   if (!existsSync(dirname(target))) {
     throw new DataError(`${command} --onnx: cannot write ${onnxPath} (ENOENT: its directory does not exist); create the directory or choose another path`);
   }
-  const { model, metadata } = readModel(command, io, modelPath);
+  const { model, metadata } = readModelOption(command, io, modelPath);
   const bytes = saveOnnx(model, { dtype, metadata });
   try {
     writeFileSync(target, bytes);
