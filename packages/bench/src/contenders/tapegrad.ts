@@ -7,7 +7,7 @@
  * the tape pays nothing for it when it is off.
  */
 import { type Tensor, detectAnomaly, matmul, matmulKernel, setMatmulKernel, tensor, tensorView, vjp } from '@tapegrad/core';
-import { type MLP, ClosedFormBackprop, backpropTape, createMLP, sgd, type LayerGrads } from '@tapegrad/nn';
+import { type MLP, ClosedFormBackprop, backpropTape, createMLP, sgd, type LayerGrads, type LossName } from '@tapegrad/nn';
 import { type Contender, type Instance } from '../harness.js';
 import { type MlpData, type WorkloadData, type WorkloadId, updatesParameters } from '../workloads.js';
 import { BenchError } from '../errors.js';
@@ -23,7 +23,7 @@ function buildModel(d: MlpData): MLP {
   return model;
 }
 
-function lossName(d: MlpData): string {
+function lossName(d: MlpData): LossName {
   return d.kind === 'sigmoid-squares' ? 'halfSumSquares' : 'softmaxCrossEntropy';
 }
 
