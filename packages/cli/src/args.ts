@@ -106,7 +106,7 @@ export class OptionReader {
   }
 
   /**
-   * A comma-separated list of layer widths (positive decimal integers), e.g. `--layers 16,8`.
+   * A comma-separated list of layer widths (positive decimal integers), e.g. `--hidden 16,8`.
    * The weight matrix between two consecutive widths must fit core's MAX_ELEMENTS, checked
    * here so the message names the option (the layers next to the data are checked by
    * createMLP once the data's widths are known).

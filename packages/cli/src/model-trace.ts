@@ -1,5 +1,5 @@
 /**
- * `graph --model`: one loss evaluation of a small MLP through nn's own tape forward
+ * `graph --sizes`: one loss evaluation of a small MLP through nn's own tape forward
  * (`tapeCost`: `Z_l = A_(l-1) W_lᵀ + b_l`, `A_l = f(Z_l)`, `C = mean_i C_i(A_L, Y)`), so the
  * graph shows the computation the library differentiates, not a copy of it.
  */
@@ -11,7 +11,7 @@ import { randomProblem } from './problem.js';
  * Traces the loss of a seeded random MLP on a random batch.
  * @returns the tape; its arguments are named X, Y, then W1, b1, W2, b2, ...
  * @throws UsageError for an unknown activation or loss name.
- * @example modelTrace({ sizes: [2, 3, 2], sizesOption: '--model', activation: 'sigmoid', activationGiven: false, loss: 'sum-squares', batch: 1, seed: 1 }).toTable()
+ * @example modelTrace({ sizes: [2, 3, 2], sizesOption: '--sizes', activation: 'sigmoid', activationGiven: false, loss: 'sum-squares', batch: 1, seed: 1 }).toTable()
  */
 export function modelTrace(spec: Parameters<typeof randomProblem>[1]): TapeRecord {
   const p = randomProblem('tapegrad graph', spec);
