@@ -192,6 +192,7 @@ const hook: AnomalyHook = {
  * @example
  * const f = (x: Tensor) => sum(where(greater(x, 0), sqrt(x), 0));
  * detectAnomaly(() => grad(f)(tensor([0, 4]))); // AnomalyError: sqrt ... backward ... hint: the double where
+ * @group Checking
  */
 export function detectAnomaly<T>(fn: () => T): T {
   functionArg('detectAnomaly', 'fn', fn);

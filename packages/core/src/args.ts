@@ -46,6 +46,7 @@ export function shapeArg(where: string, shape: unknown, what = 'shape'): Shape {
  * An integer in `[min, max]`; strings, fractions, NaN and infinities are refused by name.
  * @throws ArgumentError `where: name must be an integer >= min, got …` (a string is shown as a string).
  * @example intArg('splitIndices', 'n', 5, 0) // 5
+ * @group Errors
  */
 export function intArg(where: string, name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   // Public, so its own arguments are checked before a message interpolates them.

@@ -12,7 +12,10 @@ import { Tensor, ones, zeros } from './tensor.js';
 import { add, mul } from './ops/elementwise.js';
 import { sum } from './ops/structural.js';
 
-/** Argument positions to differentiate: one index, or several (gradients come back as a tuple). */
+/**
+ * Argument positions to differentiate: one index, or several (gradients come back as a tuple).
+ * @group Autodiff
+ */
 export type Argnums = number | readonly number[];
 
 /** A tensor that is not traced: a fresh handle on the same data. */
@@ -117,12 +120,18 @@ function checkScalar(where: string, out: unknown): Tensor {
   return out;
 }
 
-/** Gradients have the structure (and so the type) of the arguments they belong to. */
+/**
+ * Gradients have the structure (and so the type) of the arguments they belong to.
+ * @group Autodiff
+ */
 export type Grads<Args extends readonly unknown[], N extends Argnums> = N extends number
   ? Args[N]
   : { -readonly [K in keyof N]: N[K] extends number ? Args[N[K]] : never };
 
-/** Options of `grad` and `valueAndGrad`. */
+/**
+ * Options of `grad` and `valueAndGrad`.
+ * @group Autodiff
+ */
 export interface GradOptions {
   /**
    * Run every call in anomaly mode (`detectAnomaly`): the first op whose forward output or
@@ -145,6 +154,7 @@ export interface GradOptions {
  * const [loss, dW] = valueAndGrad((w: Tensor) => sum(square(w)))(tensor([1, 2]));
  * // loss = 5, dW = [2, 4]
  * valueAndGrad((w: Tensor) => sum(log(w)), 0, { detectAnomaly: true })(tensor([0, 1])); // AnomalyError: the forward pass of log ...
+ * @group Autodiff
  */
 export function valueAndGrad<Args extends readonly unknown[], const N extends Argnums = 0>(
   f: (...args: Args) => Tensor,
@@ -182,6 +192,7 @@ function valueAndGradNamed<Args extends readonly unknown[], const N extends Argn
  * `grad(f, argnums, { detectAnomaly: true })` runs each call in anomaly mode (see `detectAnomaly`).
  * @example grad((x: Tensor) => sum(mul(x, x)))(tensor([3])) // [6]
  * @example grad((x: Tensor) => sum(sqrt(x)), 0, { detectAnomaly: true })(tensor([0])) // AnomalyError: the backward pass of sqrt ...
+ * @group Autodiff
  */
 export function grad<Args extends readonly unknown[], const N extends Argnums = 0>(
   f: (...args: Args) => Tensor,
@@ -200,6 +211,7 @@ export function grad<Args extends readonly unknown[], const N extends Argnums = 
  * @example
  * const [y, pull] = vjp((x: Tensor) => mul(x, 2), tensor([1, 2]));
  * pull(tensor([1, 1])) // [[2, 2]]
+ * @group Autodiff
  */
 export function vjp<Args extends readonly Tree[], Out extends Tree>(
   f: (...args: Args) => Out,
@@ -225,6 +237,7 @@ export function vjp<Args extends readonly Tree[], Out extends Tree>(
  * Forward-mode product `J v` at `primals`, computed by transposing the pullback (the VJP
  * is linear in its cotangent, so differentiating it gives the JVP).
  * @returns `[f(primals), J·tangents]`
+ * @group Autodiff
  */
 export function jvp<Args extends readonly Tensor[]>(
   f: (...args: Args) => Tensor,
@@ -260,6 +273,7 @@ export function jvp<Args extends readonly Tensor[]>(
 /**
  * Hessian-vector product `∇²f(x) v` by reverse over reverse.
  * @param f scalar function of one tensor @param x [..] @param v same shape as x
+ * @group Autodiff
  */
 export function hvp(f: (x: Tensor) => Tensor, x: Tensor, v: Tensor): Tensor {
   functionArg('hvp', 'f', f);
@@ -276,7 +290,10 @@ function checkTangent(where: string, tName: string, xName: string, x: Tensor, t:
   }
 }
 
-/** `x` as a constant: the same values, no gradient flows back through it. */
+/**
+ * `x` as a constant: the same values, no gradient flows back through it.
+ * @group Autodiff
+ */
 export function stopGradient(x: Tensor): Tensor {
   if (!(x instanceof Tensor)) throw new ArgumentError(`stopGradient: x must be a Tensor, got ${describeValue(x)}`);
   return detach(x);

@@ -8,7 +8,10 @@ import { grad } from './autodiff.js';
 import { jacobian } from './second-order.js';
 import { unravelIndex } from './shape.js';
 
-/** The entry with the largest error relative to its tolerance, |a - n| / (atol + rtol·|n|), and both values there. */
+/**
+ * The entry with the largest error relative to its tolerance, |a - n| / (atol + rtol·|n|), and both values there.
+ * @group Checking
+ */
 export interface WorstEntry {
   /** Multi-index (`[]` for a scalar). */
   readonly index: readonly number[];
@@ -19,6 +22,7 @@ export interface WorstEntry {
 /**
  * Agreement of autodiff and central differences for one argument (order 1), or for one
  * block ∂²f/∂arg∂wrt of the Hessian (order 2, shaped `[...args[arg], ...args[wrt]]`).
+ * @group Checking
  */
 export interface ArgGradReport {
   readonly arg: number;
@@ -41,6 +45,10 @@ export interface ArgGradReport {
   readonly ok: boolean;
 }
 
+/**
+ * What `checkGrads` found: `ok` when every argument agrees, one report per argument (per block at order 2), and a readable summary from `toString()`.
+ * @group Checking
+ */
 export interface GradCheckReport {
   readonly ok: boolean;
   readonly order: 1 | 2;
@@ -49,6 +57,10 @@ export interface GradCheckReport {
   toString(): string;
 }
 
+/**
+ * Options of `checkGrads`: the central difference's step, the tolerances and the order.
+ * @group Checking
+ */
 export interface GradCheckOptions {
   /**
    * Step of the central difference. Order 1 (default 1e-6): on f, truncation O(eps²) ≈ 1e-12
@@ -131,6 +143,7 @@ function centralDiffs(a: Tensor, eps: number, h: (probe: Tensor) => Float64Array
  * @throws ArgumentError for bad arguments or options (order other than 1 or 2); GradError for a non-scalar f
  * @example checkGrads((x) => sum(sin(x)), [tensor([0.1, 0.2])]).ok // true
  * @example checkGrads((x) => sum(mul(x, mul(x, x))), [tensor([1, 2])], { order: 2 }).ok // true
+ * @group Checking
  */
 export function checkGrads(f: (...args: Tensor[]) => Tensor, args: readonly Tensor[], opts: GradCheckOptions = {}): GradCheckReport {
   functionArg('checkGrads', 'f', f);

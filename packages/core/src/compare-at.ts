@@ -14,7 +14,10 @@ import { type OpDef, type Recorded, noGrad, withListener } from './tape.js';
 import { Tensor, ones, zeros } from './tensor.js';
 import { opTable } from './ops/table.js';
 
-/** Options of {@link compareAt}. */
+/**
+ * Options of {@link compareAt}.
+ * @group Checking
+ */
 export interface CompareAtOptions {
   /** Relative tolerance of `close` (default 1e-6). */
   readonly rtol?: number;
@@ -24,10 +27,16 @@ export interface CompareAtOptions {
   readonly batch?: number;
 }
 
-/** `exact`: equal in every entry; `close`: within the tolerance; `WRONG`: neither, or another shape. */
+/**
+ * `exact`: equal in every entry; `close`: within the tolerance; `WRONG`: neither, or another shape.
+ * @group Checking
+ */
 export type CompareStatus = 'exact' | 'close' | 'WRONG';
 
-/** One compared value. */
+/**
+ * One compared value.
+ * @group Checking
+ */
 export interface CompareAtRow {
   readonly name: string;
   /** The tape entry of the value (rows go by this, descending). */
@@ -46,7 +55,10 @@ export interface CompareAtRow {
   readonly reference: Tensor;
 }
 
-/** What {@link CompareAtReport.toJSON} returns: plain data (the tensors left out). */
+/**
+ * What {@link CompareAtReport.toJSON} returns: plain data (the tensors left out).
+ * @group Checking
+ */
 export interface CompareAtJSON {
   readonly ok: boolean;
   readonly firstMismatch: string | null;
@@ -64,7 +76,10 @@ export interface CompareAtJSON {
   }[];
 }
 
-/** The comparison of every named gradient, loss side first. */
+/**
+ * The comparison of every named gradient, loss side first.
+ * @group Checking
+ */
 export interface CompareAtReport {
   /** No row is WRONG. */
   readonly ok: boolean;
@@ -234,6 +249,7 @@ function makeReport(rows: CompareAtRow[], batch: number | null, rtol: number, at
  * const report = compareAt(({ w }) => sum(tanh(named(mul(w, 2), 'z'))), { w }, { z: dz, w: dz }); // dw should be 2·dz
  * report.firstMismatch // 'w'
  * report.rows[1].diagnosis?.message // 'missing factor 2 (mine = reference / 2): multiply by 2'
+ * @group Checking
  */
 export function compareAt<P extends Tree>(f: (args: P) => Tensor, args: P, expected: Readonly<Record<string, Tensor>>, opts?: CompareAtOptions): CompareAtReport {
   functionArg('compareAt', 'f', f);

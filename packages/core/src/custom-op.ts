@@ -9,6 +9,7 @@ import { Tensor } from './tensor.js';
 /**
  * A user-defined op: a forward function and a hand-written VJP per input. `N` is the union
  * of the input names, `S` what the VJPs read (input names and/or `'out'`; default: all).
+ * @group Custom ops
  */
 export interface CustomOpSpec<I extends readonly Tensor[], N extends string = string, S extends N | 'out' = N | 'out'> {
   /** Shown in errors and on the tape. */
@@ -46,6 +47,7 @@ export interface CustomOpSpec<I extends readonly Tensor[], N extends string = st
  * @example
  * const cube = customOp({ name: 'cube', inputs: ['x'], forward: (x: Tensor) => mul(x, mul(x, x)),
  *   vjp: { x: (g, { saved: { x } }) => mul(g, mul(3, mul(x, x))) } });
+ * @group Custom ops
  */
 export function customOp<I extends readonly Tensor[], N extends string, S extends N | 'out' = N | 'out'>(spec: CustomOpSpec<I, N, S>): (...inputs: I) => Tensor {
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new ArgumentError(`customOp: spec must be an object { name, inputs, forward, vjp, saves? }, got ${describeValue(spec)}`);

@@ -26,10 +26,16 @@ import { noGrad } from './tape.js';
 import { Tensor } from './tensor.js';
 import { sumTo, transpose } from './ops/structural.js';
 
-/** The known mistakes `diagnose` recognises. */
+/**
+ * The known mistakes `diagnose` recognises.
+ * @group Checking
+ */
 export type DiagnosisKind = 'factor' | 'sign' | 'transpose' | 'unsummed-broadcast' | 'missing-derivative' | 'doubled-derivative' | 'zeros' | 'shape';
 
-/** A named mistake and its fix, in words. */
+/**
+ * A named mistake and its fix, in words.
+ * @group Checking
+ */
 export interface Diagnosis {
   readonly kind: DiagnosisKind;
   /** What is wrong and how to fix it: `"missing factor 1/N (N = 32, the batch size): divide by N"`. */
@@ -42,7 +48,10 @@ export interface Diagnosis {
   readonly axes?: readonly number[];
 }
 
-/** What `diagnose` may use besides the two tensors, to name what it finds. */
+/**
+ * What `diagnose` may use besides the two tensors, to name what it finds.
+ * @group Checking
+ */
 export interface DiagnoseContext {
   /** The batch size N, so a ratio of 1/N or N is named as such. */
   readonly batch?: number;
@@ -51,9 +60,15 @@ export interface DiagnoseContext {
   readonly derivatives?: readonly { readonly label: string; readonly values: Tensor }[];
 }
 
-/** Relative part of "≈" (see the module comment for why). */
+/**
+ * Relative part of "≈" (see the module comment for why).
+ * @group Checking
+ */
 export const DIAGNOSE_RTOL = 1e-6;
-/** Absolute part of "≈", as a fraction of the larger array's largest magnitude. */
+/**
+ * Absolute part of "≈", as a fraction of the larger array's largest magnitude.
+ * @group Checking
+ */
 export const DIAGNOSE_ATOL = 1e-9;
 
 function maxAbs(a: Float64Array): number {
@@ -274,6 +289,7 @@ function checkContext(given: DiagnoseContext | undefined, ref: Tensor): Diagnose
  * @example
  * diagnose(mul(g, 32), g, { batch: 32 })?.message
  * // "missing factor 1/N (N = 32, the batch size): divide by N"
+ * @group Checking
  */
 export function diagnose(mine: Tensor, reference: Tensor, ctx?: DiagnoseContext): Diagnosis | null {
   if (!(mine instanceof Tensor)) throw new ArgumentError(`diagnose: mine must be a Tensor (your gradient), got ${describeValue(mine)}`);

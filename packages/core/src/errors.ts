@@ -3,7 +3,10 @@
  * broken, the shapes or values involved, and how to fix the call.
  */
 
-/** Base class of every error tapegrad throws on purpose. */
+/**
+ * Base class of every error tapegrad throws on purpose.
+ * @group Errors
+ */
 export class TapegradError extends Error {
   constructor(message: string) {
     super(message);
@@ -11,16 +14,28 @@ export class TapegradError extends Error {
   }
 }
 
-/** Shapes that do not fit the op: mismatched dimensions, bad axes, wrong data length. */
+/**
+ * Shapes that do not fit the op: mismatched dimensions, bad axes, wrong data length.
+ * @group Errors
+ */
 export class ShapeError extends TapegradError {}
 
-/** An argument of the wrong kind or out of range: a non-integer index, NaN length, bad option. */
+/**
+ * An argument of the wrong kind or out of range: a non-integer index, NaN length, bad option.
+ * @group Errors
+ */
 export class ArgumentError extends TapegradError {}
 
-/** Misuse of the differentiation API: non-scalar output to `grad`, bad cotangent, bad argnums. */
+/**
+ * Misuse of the differentiation API: non-scalar output to `grad`, bad cotangent, bad argnums.
+ * @group Errors
+ */
 export class GradError extends TapegradError {}
 
-/** Formats a shape the way messages print it: `[2,3]`. */
+/**
+ * Formats a shape the way messages print it: `[2,3]`.
+ * @group Formatting
+ */
 export function fmtShape(shape: readonly number[]): string {
   if (!Array.isArray(shape)) throw new ArgumentError(`fmtShape: shape must be an array of numbers, got ${describeValue(shape)}`);
   const dims: readonly unknown[] = shape;
@@ -30,6 +45,7 @@ export function fmtShape(shape: readonly number[]): string {
 /**
  * What a wrong value is, for messages: `null`, `an array`, `the string "0.1"`, or its
  * `typeof` (`number`, `object`, ...). A string is quoted so that `'5'` never reads as 5.
+ * @group Formatting
  */
 export function describeValue(v: unknown): string {
   if (v === null) return 'null';
@@ -42,6 +58,7 @@ export function describeValue(v: unknown): string {
  * A value as a message shows it: a number as itself (`-1`, `NaN`, `0.5`), a string quoted
  * and named (`the string "5"`), anything else by {@link describeValue}. For "got …" clauses
  * about a value that should have been a number.
+ * @group Formatting
  */
 export function showValue(v: unknown): string {
   if (typeof v === 'number') return String(v);
@@ -59,6 +76,7 @@ function quote(s: string): string {
  * key is in `valid`. No public function accepts an option it would ignore.
  * @param where the function, as messages name it (`sgd`, `train`).
  * @example checkOptions('sgd', { lr: 0.1, wd: 1 }, ['lr', 'weightDecay']) // throws: unknown option 'wd'
+ * @group Errors
  */
 export function checkOptions(where: string, opts: unknown, valid: readonly string[]): void {
   if (typeof where !== 'string') throw new ArgumentError(`checkOptions: where must be the function's name, got ${describeValue(where)}`);
@@ -77,7 +95,10 @@ export function checkOptions(where: string, opts: unknown, valid: readonly strin
   }
 }
 
-/** Where values lie, for anomaly reports: min/max over the finite entries and counts of the rest. */
+/**
+ * Where values lie, for anomaly reports: min/max over the finite entries and counts of the rest.
+ * @group Errors
+ */
 export interface ValueRange {
   readonly shape: readonly number[];
   /** Smallest and largest finite entry; null when no entry is finite. */
@@ -90,7 +111,10 @@ export interface ValueRange {
   readonly zeros: number;
 }
 
-/** A tape entry as an anomaly report names it: its number, op and label (a `named()` label or an argument's path). */
+/**
+ * A tape entry as an anomaly report names it: its number, op and label (a `named()` label or an argument's path).
+ * @group Errors
+ */
 export interface AnomalyEntry {
   /** The node's id (a global creation counter). */
   readonly id: number;
@@ -104,7 +128,10 @@ export interface AnomalyEntry {
   readonly name: string | null;
 }
 
-/** One input of the op an anomaly report is about: its name, the entry that made it (null: a constant) and its range. */
+/**
+ * One input of the op an anomaly report is about: its name, the entry that made it (null: a constant) and its range.
+ * @group Errors
+ */
 export interface AnomalyInput {
   readonly name: string;
   readonly entry: AnomalyEntry | null;
@@ -112,7 +139,10 @@ export interface AnomalyInput {
   readonly range: ValueRange | null;
 }
 
-/** The structured part of an {@link AnomalyError}. */
+/**
+ * The structured part of an {@link AnomalyError}.
+ * @group Errors
+ */
 export interface AnomalyDetails {
   /** The op whose forward output, or whose VJP output, holds NaN or ±Infinity. */
   readonly op: string;
@@ -140,6 +170,7 @@ export interface AnomalyDetails {
  * A NaN or ±Infinity found by anomaly mode (`detectAnomaly`, or `grad(f, 0, { detectAnomaly: true })`):
  * the first op whose forward output or VJP output is not finite. The message says it all;
  * the same facts are fields, for programs (`e.op`, `e.phase`, `e.entry`, `e.hint`, ...).
+ * @group Errors
  */
 export class AnomalyError extends TapegradError implements AnomalyDetails {
   readonly op: string;

@@ -1,7 +1,10 @@
 import type { Tensor } from './tensor.js';
 import { ArgumentError, checkOptions, describeValue, fmtShape, showValue } from './errors.js';
 
-/** Up to 6 significant digits, trimmed; integers print without a decimal point. */
+/**
+ * Up to 6 significant digits, trimmed; integers print without a decimal point.
+ * @group Formatting
+ */
 export function fmtNumber(v: number): string {
   if (typeof v !== 'number') throw new ArgumentError(`fmtNumber: v must be a number, got ${showValue(v)}`);
   if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
@@ -30,7 +33,10 @@ export function formatTensor(t: Tensor): string {
   return `Tensor${fmtShape(shape)} ${render(0, 0)}`;
 }
 
-/** Options for {@link formatTable}. */
+/**
+ * Options for {@link formatTable}.
+ * @group Formatting
+ */
 export interface TableOptions {
   /** Column indexes to right-align (numbers). Others are left-aligned. */
   readonly right?: readonly number[];
@@ -43,6 +49,7 @@ export interface TableOptions {
  * trailing spaces trimmed. Widths count code points, so `∂` and `δ` line up.
  * @param head the column titles @param rows one string per column each
  * @example formatTable(['op', 'shape'], [['add', '[2]']]) // 'op   shape\n---  -----\nadd  [2]'
+ * @group Formatting
  */
 export function formatTable(head: readonly string[], rows: readonly (readonly string[])[], opts: TableOptions = {}): string {
   checkCells('formatTable: head', head);

@@ -13,7 +13,7 @@ export { add, sub, mul, div, pow, maximum, minimum, neg, abs, exp, log, log1p, s
 export { sigmoid, relu, leakyRelu, softplus } from './ops/activation.js';
 export { greater, greaterEqual, less, lessEqual, equal, step, sign, where, type Where } from './ops/compare.js';
 export { reshape, transpose, broadcastTo, sum, sumTo, named } from './ops/structural.js';
-export { slice, pad, concat, take, scatterAdd, type SliceRange, type Ranges } from './ops/indexing.js';
+export { slice, pad, concat, take, scatterAdd, type SliceRange, type Ranges, type SliceAttrs, type PadAttrs } from './ops/indexing.js';
 export { max, min, logSumExp, type ReduceAttrs } from './ops/reduce.js';
 export { mean, logSoftmax, softmax } from './ops/composite.js';
 export { matmul, type MatmulAttrs } from './ops/linalg.js';
@@ -29,7 +29,7 @@ export { noGrad, isRecording, type OpDef, type KernelOp, type RuleText, type Vjp
 export { type Tree } from './pytree.js';
 export { traceTape, fmtValue, type TraceTape, type TapeEntry, type TapeInput, type TapeRecord, type TapeTableOptions, type GraphOptions } from './inspect.js';
 export { tensorJSON, type Steps, type StepsJSON, type TensorJSON, type ForwardStep, type BackwardStep, type StepInput } from './steps.js';
-export { checkGrads, type GradCheckReport, type ArgGradReport, type GradCheckOptions } from './check.js';
+export { checkGrads, type GradCheckReport, type ArgGradReport, type GradCheckOptions, type WorstEntry } from './check.js';
 export { diagnose, DIAGNOSE_RTOL, DIAGNOSE_ATOL, type Diagnosis, type DiagnosisKind, type DiagnoseContext } from './diagnose.js';
 export { compareAt, type CompareAtOptions, type CompareAtReport, type CompareAtRow, type CompareAtJSON, type CompareStatus } from './compare-at.js';
 export { fmtNumber, formatTable, type TableOptions } from './format.js';

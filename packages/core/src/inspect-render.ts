@@ -11,12 +11,18 @@ import { boolArg } from './args.js';
 import { fmtNumber, formatTable } from './format.js';
 import type { Tensor } from './tensor.js';
 
-/** One input of a recorded op: the entry that made it, or a constant (a tensor not traced here) with its value. */
+/**
+ * One input of a recorded op: the entry that made it, or a constant (a tensor not traced here) with its value.
+ * @group Inspection
+ */
 export type TapeInput =
   | { readonly from: number; readonly shape: readonly number[] }
   | { readonly from: null; readonly shape: readonly number[]; readonly value: Tensor };
 
-/** One recorded op application. */
+/**
+ * One recorded op application.
+ * @group Inspection
+ */
 export interface TapeEntry {
   /** Position on this tape, from 0; also the node id in DOT and Mermaid (`n3`). */
   readonly index: number;
@@ -41,13 +47,19 @@ export interface TapeEntry {
   readonly grad: Tensor | null;
 }
 
-/** Options of `TapeRecord.toDot` and `toMermaid`. */
+/**
+ * Options of `TapeRecord.toDot` and `toMermaid`.
+ * @group Inspection
+ */
 export interface GraphOptions {
   /** Add each node's value and its gradient ∂output/∂node to its label. */
   readonly values?: boolean;
 }
 
-/** Options of `TapeRecord.toTable`. */
+/**
+ * Options of `TapeRecord.toTable`.
+ * @group Inspection
+ */
 export interface TapeTableOptions extends GraphOptions {
   /** The character of the rule under the header (default `'-'`), as `formatTable` takes it. */
   readonly rule?: string;

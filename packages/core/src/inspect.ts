@@ -14,7 +14,10 @@ import { type Steps, buildSteps } from './steps.js';
 
 export type { GraphOptions, TapeEntry, TapeInput, TapeTableOptions } from './inspect-render.js';
 
-/** The recording of one call: entries in execution order, the output, renderers. */
+/**
+ * The recording of one call: entries in execution order, the output, renderers.
+ * @group Inspection
+ */
 export interface TapeRecord {
   readonly entries: readonly TapeEntry[];
   readonly output: Tensor;
@@ -129,7 +132,10 @@ function traceNamed<P extends Tree>(f: (params: P) => Tensor, params: P): TapeRe
   return recordCall('traceTape.named', () => f(unflattenTree(params, leaves.map((t, k) => variable(t, paths[k]))) as P));
 }
 
-/** The type of {@link traceTape}: a function of positional arguments, and `named` for a parameter tree. */
+/**
+ * The type of {@link traceTape}: a function of positional arguments, and `named` for a parameter tree.
+ * @group Inspection
+ */
 export interface TraceTape {
   /**
    * Runs `f(...args)` with every argument traced and returns what the tape recorded.
@@ -160,6 +166,7 @@ export interface TraceTape {
  * `traceTape(f, ...args)` for positional arguments, `traceTape.named(f, params)` for a
  * parameter tree whose paths label the arguments.
  * @example traceTape.named(({ w }) => sum(mul(w, w)), { w: tensor([1, 2]) }).toTable()
+ * @group Inspection
  */
 export const traceTape: TraceTape = Object.assign(tracePositional, { named: traceNamed });
 
@@ -169,6 +176,7 @@ export const traceTape: TraceTape = Object.assign(tracePositional, { named: trac
  * @param t any shape @returns e.g. `0.25`, `[1, 2]`, `[8,4] (|max| 0.92)`
  * @throws ArgumentError when t is not a Tensor.
  * @example fmtValue(tensor([1, 2])) // '[1, 2]'
+ * @group Formatting
  */
 export function fmtValue(t: Tensor): string {
   if (!(t instanceof Tensor)) throw new ArgumentError(`fmtValue: t must be a Tensor, got ${describeValue(t)}`);

@@ -1,7 +1,10 @@
 import { ArgumentError, describeValue } from './errors.js';
 import { Tensor } from './tensor.js';
 
-/** A tensor, or arrays / plain objects nesting tensors: a parameter tree. */
+/**
+ * A tensor, or arrays / plain objects nesting tensors: a parameter tree.
+ * @group Autodiff
+ */
 export type Tree = Tensor | readonly Tree[] | { readonly [key: string]: Tree };
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -19,6 +19,7 @@ function mix32(z: number): number {
  * Negative, fractional, non-finite and non-number seeds are refused rather than folded
  * onto another seed (`Rng(-1)` used to equal `Rng(2 ** 32 - 1)`, `Rng(0.5)` `Rng(0)`).
  * Seeds below 2^32 give the same streams as before this rule.
+ * @group Random
  */
 export class Rng {
   private a: number;
@@ -114,7 +115,10 @@ export class Rng {
   }
 }
 
-/** Where random values come from: an existing generator, or a seed for a fresh one. */
+/**
+ * Where random values come from: an existing generator, or a seed for a fresh one.
+ * @group Random
+ */
 export type RandomSource = { readonly rng: Rng } | { readonly seed: number };
 
 /** Checks the options of uniform/normal: exactly one of `rng` and `seed`, and no unknown key. */
@@ -135,6 +139,7 @@ function rngOf(where: string, src: unknown, extra: readonly string[]): Rng {
  * Uniform values in `[low, high)`.
  * @throws ArgumentError for low > high, a bound that is not a finite number, or a bad seed or option.
  * @example uniform([2, 3], { seed: 0, low: -1, high: 1 })
+ * @group Random
  */
 export function uniform(shape: readonly number[], opts: RandomSource & { low?: number; high?: number }): Tensor {
   const s = shapeArg('uniform', shape);
@@ -151,6 +156,7 @@ export function uniform(shape: readonly number[], opts: RandomSource & { low?: n
  * Normal values with the given `mean` (default 0) and `std` (default 1).
  * @throws ArgumentError for a negative std, a parameter that is not a finite number, or a bad seed or option.
  * @example normal([3], { seed: 1, std: 0.1 })
+ * @group Random
  */
 export function normal(shape: readonly number[], opts: RandomSource & { mean?: number; std?: number }): Tensor {
   const s = shapeArg('normal', shape);

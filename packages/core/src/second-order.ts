@@ -13,13 +13,22 @@ import { type Argnums, type Grads, checkArgnumsKind, grad, jvp, normalizeArgnums
 import { concat, slice } from './ops/indexing.js';
 import { reshape } from './ops/structural.js';
 
-/** `T` with every Tensor leaf replaced by `U`: how a Jacobian of a tree output, or a Hessian of a tree argument, nests. */
+/**
+ * `T` with every Tensor leaf replaced by `U`: how a Jacobian of a tree output, or a Hessian of a tree argument, nests.
+ * @group Autodiff
+ */
 export type NestTree<T, U> = T extends Tensor ? U : { -readonly [K in keyof T]: NestTree<T[K], U> };
 
-/** What `jacobian(f, argnums)` returns: per output leaf, the gradients' structure, each leaf shaped `[...out, ...in]`. */
+/**
+ * What `jacobian(f, argnums)` returns: per output leaf, the gradients' structure, each leaf shaped `[...out, ...in]`.
+ * @group Autodiff
+ */
 export type Jacobian<Out, Args extends readonly unknown[], N extends Argnums> = NestTree<Out, Grads<Args, N>>;
 
-/** What `hessian(f, argnums)` returns: per argument leaf a, per argument leaf b, `∂²f/∂a∂b` shaped `[...a, ...b]`. */
+/**
+ * What `hessian(f, argnums)` returns: per argument leaf a, per argument leaf b, `∂²f/∂a∂b` shaped `[...a, ...b]`.
+ * @group Autodiff
+ */
 export type Hessian<Args extends readonly unknown[], N extends Argnums> = N extends number
   ? NestTree<Args[N], Args[N]>
   : { -readonly [K in keyof N]: N[K] extends number ? { -readonly [L in keyof N]: N[L] extends number ? NestTree<Args[N[K]], Args[N[L]]> : never } : never };
@@ -86,6 +95,7 @@ function stackRows(rows: readonly Tensor[], outShape: readonly number[], leaf: T
  * @throws GradError for bad `argnums` or an output that is not a Tensor tree
  * @example
  * jacobian((x: Tensor) => mul(x, x))(tensor([1, 2])) // Tensor[2,2] [[2, 0], [0, 4]]
+ * @group Autodiff
  */
 export function jacobian<Args extends readonly unknown[], Out extends Tree, const N extends Argnums = 0>(
   f: (...args: Args) => Out,
@@ -141,6 +151,7 @@ export function jacobian<Args extends readonly unknown[], Out extends Tree, cons
  * @throws GradError if f is not scalar, for bad `argnums`, or through a first-order-only customOp
  * @example
  * hessian((x: Tensor) => sum(mul(x, mul(x, x))))(tensor([1, 2])) // Tensor[2,2] [[6, 0], [0, 12]]
+ * @group Autodiff
  */
 export function hessian<Args extends readonly unknown[], const N extends Argnums = 0>(
   f: (...args: Args) => Tensor,

@@ -1,6 +1,9 @@
 import { ArgumentError, ShapeError, describeValue, fmtShape, showValue } from './errors.js';
 
-/** A tensor's dimensions, outermost first. `[]` is a scalar. */
+/**
+ * A tensor's dimensions, outermost first. `[]` is a scalar.
+ * @group Tensors
+ */
 export type Shape = readonly number[];
 
 /** Number of elements of a shape (1 for a scalar). */
@@ -15,12 +18,14 @@ export function sizeOf(shape: Shape): number {
  * Sizes come from user input (a shape, an arange bound, a layer width, a class count);
  * checking them before allocating turns a would-be `RangeError` or out-of-memory into
  * a typed error that says which op asked for how much.
+ * @group Tensors
  */
 export const MAX_ELEMENTS = 2 ** 27;
 
 /**
  * Throws a `ShapeError` if `shape` (whose dimensions are already known to be
  * non-negative integers) has more than {@link MAX_ELEMENTS} elements; returns the count.
+ * @group Tensors
  */
 export function checkSize(shape: Shape, where: string): number {
   if (!Array.isArray(shape)) throw new ArgumentError(`checkSize: shape must be an array of non-negative integers, got ${describeValue(shape)}`);
@@ -154,6 +159,7 @@ export function reducedShape(shape: Shape, axes: readonly number[], keepDims: bo
  * The multi-index of flat (row-major) position `i` in `shape`, like NumPy's `unravel_index`.
  * @param i flat index in [0, size) @param shape the tensor's shape @returns one index per axis (`[]` for a scalar)
  * @example unravelIndex(5, [2, 3]) // [1, 2]
+ * @group Tensors
  */
 export function unravelIndex(i: number, shape: Shape): number[] {
   if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {

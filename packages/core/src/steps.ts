@@ -12,7 +12,10 @@ import { type Node, type RuleText, backward, noGrad } from './tape.js';
 import { type Tensor, isTensor, ones } from './tensor.js';
 import { add } from './ops/elementwise.js';
 
-/** One input of a backward step. */
+/**
+ * One input of a backward step.
+ * @group Inspection
+ */
 export interface StepInput {
   /** The op's name for the input (`x`, `a`, `cond`; `xs[1]` for input 1 of a variadic op). */
   readonly input: string;
@@ -26,7 +29,10 @@ export interface StepInput {
   readonly total: Tensor | null;
 }
 
-/** One VJP application: entry `entry` passes its upstream cotangent `g` on to its inputs. */
+/**
+ * One VJP application: entry `entry` passes its upstream cotangent `g` on to its inputs.
+ * @group Inspection
+ */
 export interface BackwardStep {
   /** Position in the backward pass, from 0. */
   readonly step: number;
@@ -41,7 +47,10 @@ export interface BackwardStep {
   readonly inputs: readonly StepInput[];
 }
 
-/** One forward step: an entry, the values it was applied to and the value it made. */
+/**
+ * One forward step: an entry, the values it was applied to and the value it made.
+ * @group Inspection
+ */
 export interface ForwardStep {
   readonly step: number;
   readonly entry: number;
@@ -55,13 +64,17 @@ export interface ForwardStep {
 /**
  * A tensor in JSON: its shape and its values in row-major order. A value JSON cannot hold
  * exactly (`NaN`, `Infinity`, `-Infinity`, `-0`) is the string that `Number()` reads back.
+ * @group Inspection
  */
 export interface TensorJSON {
   readonly shape: number[];
   readonly data: (number | string)[];
 }
 
-/** `Steps.toJSON()`: plain objects, arrays, numbers and strings; `JSON.parse(JSON.stringify(j))` equals `j`. */
+/**
+ * `Steps.toJSON()`: plain objects, arrays, numbers and strings; `JSON.parse(JSON.stringify(j))` equals `j`.
+ * @group Inspection
+ */
 export interface StepsJSON {
   readonly output: TensorJSON;
   readonly forward: {
@@ -75,7 +88,10 @@ export interface StepsJSON {
   }[];
 }
 
-/** The forward and backward passes of one traced call, step by step. */
+/**
+ * The forward and backward passes of one traced call, step by step.
+ * @group Inspection
+ */
 export interface Steps {
   /** Every tape entry in execution order (arguments included), with its inputs' values. */
   readonly forward: readonly ForwardStep[];
@@ -160,6 +176,7 @@ export function buildSteps(src: StepsSource): Steps {
  * A tensor as `{ shape, data }`, with the values JSON cannot hold as strings `Number()` reads back.
  * @throws ArgumentError when `t` is not a Tensor
  * @example tensorJSON(tensor([1, NaN])) // { shape: [2], data: [1, 'NaN'] }
+ * @group Inspection
  */
 export function tensorJSON(t: Tensor): TensorJSON {
   if (!isTensor(t)) throw new ArgumentError(`tensorJSON: t must be a Tensor, got ${describeValue(t)}`);

@@ -8,6 +8,7 @@ import type { AnomalyHook } from './anomaly.js';
  * `out` for the output), every input's shape, and the op's attributes. Nothing else of the
  * forward pass is kept, so a declaration cannot lie: a VJP that reads an input it did not
  * save finds no such key (and does not compile when the op is typed by its names).
+ * @group Custom ops
  */
 export interface VjpContext<A = unknown, S extends string = string> {
   readonly saved: { readonly [K in S]: Tensor };
@@ -21,6 +22,7 @@ export interface VjpContext<A = unknown, S extends string = string> {
  * (shape of the output), return the cotangent of input `index` (shape of that input),
  * or `null` for "no gradient". Written with differentiable tensor ops, so it can itself
  * be recorded and differentiated.
+ * @group Custom ops
  */
 export type Vjp<A = unknown, S extends string = string> = {
   // Method syntax makes the parameters bivariant, so an op with concrete attribute and
@@ -31,6 +33,7 @@ export type Vjp<A = unknown, S extends string = string> = {
 /**
  * An op's local derivative for one input, for people to read: plain text
  * (`∂/∂x tanh(x) = 1 − tanh²(x)`) and the same as TeX for typesetting.
+ * @group Custom ops
  */
 export interface RuleText {
   readonly text: string;
@@ -41,6 +44,7 @@ export interface RuleText {
  * What every differentiable op has: a name, its input names, what its VJPs read (`saves`)
  * and one VJP per input, keyed by input name (`N`), so a mistyped or missing key is a type
  * error. A variadic op (concat) names one input and receives every position through `index`.
+ * @group Custom ops
  */
 export interface OpDef<A = unknown, N extends string = string, S extends string = string> {
   readonly name: string;
@@ -53,7 +57,10 @@ export interface OpDef<A = unknown, N extends string = string, S extends string 
   readonly rules?: { readonly [K in N]?: RuleText };
 }
 
-/** A primitive with its own kernel: the op table's entries. */
+/**
+ * A primitive with its own kernel: the op table's entries.
+ * @group Custom ops
+ */
 export interface KernelOp<I extends readonly Tensor[] = readonly Tensor[], A = unknown, N extends string = string, S extends string = string>
   extends OpDef<A, N, S> {
   /** Output shape from input shapes; throws `ShapeError` naming the op. */
@@ -99,7 +106,10 @@ export function checkOpNames(op: OpDef): void {
   }
 }
 
-/** A recorded application of an op: one entry of the tape. */
+/**
+ * A recorded application of an op: one entry of the tape.
+ * @group Custom ops
+ */
 export interface Node {
   /** Global creation order; inputs always have smaller ids than the nodes using them. */
   readonly id: number;
@@ -120,7 +130,10 @@ export interface Node {
   readonly argument: string | null;
 }
 
-/** What a tape listener is told of each recorded node: the node and the tensors it was applied to. */
+/**
+ * What a tape listener is told of each recorded node: the node and the tensors it was applied to.
+ * @group Custom ops
+ */
 export interface Recorded {
   readonly node: Node;
   readonly inputs: readonly Tensor[];
@@ -221,6 +234,7 @@ export function recordCustom(op: OpDef, inputs: readonly Tensor[], out: Tensor):
 /**
  * Runs `fn` without recording: nothing computed inside is differentiated.
  * @example const y = noGrad(() => mul(x, x)); // y is a constant to any enclosing grad
+ * @group Autodiff
  */
 export function noGrad<T>(fn: () => T): T {
   if (typeof fn !== 'function') throw new ArgumentError(`noGrad: fn must be a function, got ${describeValue(fn)}; wrap the computation: noGrad(() => ...)`);
@@ -233,7 +247,10 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
-/** True while ops are being recorded (inside grad/vjp and not inside noGrad). */
+/**
+ * True while ops are being recorded (inside grad/vjp and not inside noGrad).
+ * @group Autodiff
+ */
 export function isRecording(): boolean {
   return state.depth > 0 && state.enabled;
 }

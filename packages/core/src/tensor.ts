@@ -4,12 +4,16 @@ import { MAX_RANK, finiteArg, intArg, numberArg, shapeArg } from './args.js';
 import type { Node } from './tape.js';
 import { formatTensor } from './format.js';
 
-/** Nested arrays of numbers, as `tensor()` accepts and `toArray()` returns. */
+/**
+ * Nested arrays of numbers, as `tensor()` accepts and `toArray()` returns.
+ * @group Tensors
+ */
 export type NestedArray = number | readonly NestedArray[];
 
 /**
  * An immutable float64 tensor: row-major `data` and a `shape`. Ops never write into a
  * tensor after it is made, so tensors may share `data` (reshape does).
+ * @group Tensors
  */
 export class Tensor {
   /** Row-major values. Treat as read-only. */
@@ -74,6 +78,7 @@ export class Tensor {
  * optimizers update parameters in place between steps, never during one.
  * @param data row-major values, length = product of `shape`
  * @throws ArgumentError when `data` is not a Float64Array; ShapeError when the length does not match the shape.
+ * @group Tensors
  */
 export function tensorView(data: Float64Array, shape: readonly number[]): Tensor {
   if (!(data instanceof Float64Array)) throw new ArgumentError(`tensorView: data must be a Float64Array, got ${describeValue(data)}; use tensor() to copy other values`);
@@ -84,7 +89,10 @@ export function tensorView(data: Float64Array, shape: readonly number[]): Tensor
   return new Tensor(data, s);
 }
 
-/** True for a tensor made by this library. */
+/**
+ * True for a tensor made by this library.
+ * @group Tensors
+ */
 export function isTensor(x: unknown): x is Tensor {
   return x instanceof Tensor;
 }
@@ -221,6 +229,7 @@ function flatValues(values: unknown, where: string): unknown[] {
  * @throws ShapeError for ragged or too deep nesting, or a data length that does not match the shape;
  *   ArgumentError for a value that is not a number or an array that contains itself.
  * @example tensor([[1, 2], [3, 4]]).shape // [2, 2]
+ * @group Tensors
  */
 export function tensor(values: NestedArray | Float64Array | readonly number[], shape?: readonly number[]): Tensor {
   if (shape !== undefined) {
@@ -244,7 +253,10 @@ export function tensor(values: NestedArray | Float64Array | readonly number[], s
   return new Tensor(data, inferred);
 }
 
-/** A rank-0 tensor. @throws ArgumentError when `value` is not a number. */
+/**
+ * A rank-0 tensor. @throws ArgumentError when `value` is not a number.
+ * @group Tensors
+ */
 export function scalar(value: number): Tensor {
   return new Tensor(Float64Array.of(numberArg('scalar', 'value', value)), []);
 }
@@ -252,6 +264,7 @@ export function scalar(value: number): Tensor {
 /**
  * A tensor of `shape` filled with `value`.
  * @throws ShapeError for a bad dimension or more than `MAX_ELEMENTS` elements; ArgumentError when `value` is not a number.
+ * @group Tensors
  */
 export function full(shape: readonly number[], value: number): Tensor {
   return fill('full', shape, numberArg('full', 'value', value));
@@ -262,17 +275,26 @@ function fill(where: string, shape: unknown, value: number): Tensor {
   return new Tensor(new Float64Array(sizeOf(s)).fill(value), s);
 }
 
-/** A tensor of zeros. @throws ShapeError as `full` does. */
+/**
+ * A tensor of zeros. @throws ShapeError as `full` does.
+ * @group Tensors
+ */
 export function zeros(shape: readonly number[]): Tensor {
   return fill('zeros', shape, 0);
 }
 
-/** A tensor of ones. @throws ShapeError as `full` does. */
+/**
+ * A tensor of ones. @throws ShapeError as `full` does.
+ * @group Tensors
+ */
 export function ones(shape: readonly number[]): Tensor {
   return fill('ones', shape, 1);
 }
 
-/** The `[n, m]` identity (m defaults to n). @throws ArgumentError unless n and m are non-negative integers. */
+/**
+ * The `[n, m]` identity (m defaults to n). @throws ArgumentError unless n and m are non-negative integers.
+ * @group Tensors
+ */
 export function eye(n: number, m: number = n): Tensor {
   const s = shapeArg('eye', [intArg('eye', 'n', n, 0), intArg('eye', 'm', m, 0)]);
   const data = new Float64Array(n * m);
@@ -283,6 +305,7 @@ export function eye(n: number, m: number = n): Tensor {
 /**
  * `[start, start + step, ...)` up to but excluding `stop`; `arange(n)` is `0..n-1`.
  * @throws ArgumentError for a zero or non-finite step or bound; ShapeError for more than `MAX_ELEMENTS` values.
+ * @group Tensors
  */
 export function arange(start: number, stop?: number, step = 1): Tensor {
   finiteArg('arange', stop === undefined ? 'stop' : 'start', start);
@@ -297,7 +320,10 @@ export function arange(start: number, stop?: number, step = 1): Tensor {
   return new Tensor(data, [n]);
 }
 
-/** `n` evenly spaced values from `start` to `stop` inclusive. @throws ArgumentError for a non-finite bound or a bad count. */
+/**
+ * `n` evenly spaced values from `start` to `stop` inclusive. @throws ArgumentError for a non-finite bound or a bad count.
+ * @group Tensors
+ */
 export function linspace(start: number, stop: number, n: number): Tensor {
   finiteArg('linspace', 'start', start);
   finiteArg('linspace', 'stop', stop);

@@ -11,13 +11,17 @@ import type { Loss, LossOrName, Reduction } from './losses.js';
 import type { MLP } from './model.js';
 import { prepare } from './validate.js';
 
-/** The tape's view of a model: one `{ W: [out, in], b: [out] }` per layer. */
+/**
+ * The tape's view of a model: one `{ W: [out, in], b: [out] }` per layer.
+ * @group Backprop
+ */
 export type Params = { W: Tensor; b: Tensor }[];
 
 /**
  * Zero-copy tensor views of a model's parameters (they see in-place updates; do not update during a traced call).
  * @returns `[{ W: [n_l, n_(l-1)], b: [n_l] }, ...]`
  * @example valueAndGrad((ps) => tapeCost(model, ps, X, Y, losses.halfSumSquares, 'mean'))(parameterViews(model))
+ * @group Backprop
  */
 export function parameterViews(model: MLP): Params {
   checkModel(model, 'parameterViews');
@@ -46,6 +50,7 @@ function checkParams(model: MLP, params: Params, where: string): void {
  * @param params one `{ W: [n_l, n_(l-1)], b: [n_l] }` per layer (traced or not)
  * @param X `[batch, in]` @returns `[batch, out]`
  * @example tapeForward(model, parameterViews(model), X)
+ * @group Backprop
  */
 export function tapeForward(model: MLP, params: Params, X: Tensor): Tensor {
   checkParams(model, params, 'tapeForward');
@@ -64,6 +69,7 @@ export function tapeForward(model: MLP, params: Params, X: Tensor): Tensor {
  * @returns a scalar tensor C
  * @throws LayerShapeError when a (user) loss does not return one value per sample.
  * @example traceTape((W, b) => tapeCost(model, [{ W, b }], X, Y, losses.sumSquares, 'sum'), W, b).toTable()
+ * @group Backprop
  */
 export function tapeCost(model: MLP, params: Params, X: Tensor, Y: Tensor, loss: Loss, reduction: Reduction): Tensor {
   if (!isLoss(loss)) throw new ArgumentError(`tapeCost: loss must be a Loss object (see losses, getLoss), got ${describeValue(loss)}`);
@@ -89,6 +95,7 @@ export function tapeCost(model: MLP, params: Params, X: Tensor, Y: Tensor, loss:
  * @throws LayerShapeError for an X or Y that does not fit; LossCompatibilityError for a logits loss after a non-identity output;
  *   ArgumentError for an empty batch, NaN/±Infinity in X or Y, targets the loss rejects, or an unknown option.
  * @example backpropTape(model, X, Y, 'softmaxCrossEntropy').grads[1].b
+ * @group Backprop
  */
 export function backpropTape(model: MLP, X: Tensor, Y: Tensor, loss: LossOrName, opts: { reduction?: Reduction } = {}): GradResult {
   checkOptions('backpropTape', opts, ['reduction']);

@@ -24,7 +24,10 @@ interface OrderCheck {
   readonly diagnosis: Diagnosis | null;
 }
 
-/** The result of `checkActivation`. */
+/**
+ * The result of `checkActivation`.
+ * @group Checking
+ */
 export interface ActivationCheck extends OrderCheck {
   /** The first derivative agrees and, when the activation declares `d2f`, so does the second. */
   readonly ok: boolean;
@@ -39,7 +42,10 @@ export interface ActivationCheck extends OrderCheck {
   toString(): string;
 }
 
-/** `checkActivation`'s check of f'' (the activation's `d2f` against the tape's second derivative). */
+/**
+ * `checkActivation`'s check of f'' (the activation's `d2f` against the tape's second derivative).
+ * @group Checking
+ */
 export interface SecondDerivativeCheck extends OrderCheck {
   readonly worst: { readonly z: number; readonly d2f: number; readonly tape: number; readonly ratio: number };
 }
@@ -131,6 +137,7 @@ function tapeSecond(act: Activation, zt: Tensor): Float64Array {
  * @returns `{ ok, failures, ranges, maxAbsError, worst: { z, df, tape, ratio }, diagnosis, points, second, toString() }`
  * @throws ArgumentError for a non-activation, a non-function `d2f`, empty or non-finite points, negative tolerances or an unknown option.
  * @example checkActivation(defineActivation({ name: 'sq', f: (z) => mul(z, z), df: (z) => 2 * z, d2f: () => 2 })).ok // true
+ * @group Checking
  */
 export function checkActivation(act: Activation, opts: { points?: Float64Array | readonly number[]; rtol?: number; atol?: number } = {}): ActivationCheck {
   if (!isActivation(act)) throw new ArgumentError(`checkActivation: act must be an Activation (from activations or defineActivation), got ${describeValue(act)}`);
@@ -198,7 +205,10 @@ function checkSecond(
   return { ...orderCheck(z, mine, tape, ag, [z.length], derivativesAt(z, a, df)), worst: { z: z[ag.worst]!, d2f: mine[ag.worst]!, tape: tape[ag.worst]!, ratio: ag.worstRatio } };
 }
 
-/** The result of `checkLoss`. */
+/**
+ * The result of `checkLoss`.
+ * @group Checking
+ */
 export interface LossCheck {
   readonly ok: boolean;
   /** How many entries of ∇_a C fail the tolerance. */
@@ -225,6 +235,7 @@ export interface LossCheck {
  *   `diagnose` of your gradient against the tape's, with the batch size) when they disagree
  * @throws ArgumentError when a and y differ in shape or are not matrices, for a non-loss, negative tolerances or an unknown option.
  * @example checkLoss(losses.huber, tensor([[0.2, 3]]), tensor([[0, 0]])).ok // true
+ * @group Checking
  */
 export function checkLoss(loss: Loss, a: Tensor, y: Tensor, opts: { rtol?: number; atol?: number } = {}): LossCheck {
   if (!isLoss(loss)) throw new ArgumentError(`checkLoss: loss must be a Loss (from losses or defineLoss), got ${describeValue(loss)}`);

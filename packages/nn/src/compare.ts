@@ -4,9 +4,12 @@ import { checkNumber, isObject } from './args.js';
 import type { GradResult } from './grads.js';
 import { agreement } from './tolerance.js';
 
-/** Agreement of one parameter tensor. */
+/**
+ * Agreement of one parameter tensor.
+ * @group Checking
+ */
 export interface ParamComparison {
-  /** `W1`, `b1`, `W2`, ... (layer numbers from 1, as in the seeds). */
+  /** `W1`, `b1`, `W2`, ... (layer numbers from 1, as in the derivations of docs/sources.md). */
   readonly param: string;
   readonly shape: number[];
   /** max_i |a_i - b_i| */
@@ -28,7 +31,10 @@ export interface ParamComparison {
   readonly diagnosis: Diagnosis | null;
 }
 
-/** The result of `compareGradients`. */
+/**
+ * The result of `compareGradients`.
+ * @group Checking
+ */
 export interface GradientComparison {
   readonly ok: boolean;
   readonly maxAbsError: number;
@@ -46,7 +52,10 @@ export interface GradientComparison {
   toString(): string;
 }
 
-/** Tolerances of `compareGradients`. */
+/**
+ * Tolerances of `compareGradients`.
+ * @group Checking
+ */
 export interface CompareOptions {
   /** Relative tolerance (default 1e-10: tape vs closed form in float64). */
   rtol?: number;
@@ -99,6 +108,7 @@ function checkResult(r: unknown, name: string): void {
  * @returns per-parameter max abs/rel error, the worst entry, failures, `ok` and diagnosis; the overall `diagnosis`, and `toTable()`
  * @throws ArgumentError when the two results have different layers or shapes, are not gradient results, or for a bad or unknown option.
  * @example compareGradients(backpropTape(m, X, Y, 'mse'), backpropClosedForm(m, X, Y, 'mse')).toTable()
+ * @group Checking
  */
 export function compareGradients(a: GradResult, b: GradResult, opts: CompareOptions = {}): GradientComparison {
   checkOptions('compareGradients', opts, ['rtol', 'atol', 'scale', 'labels', 'batch']);

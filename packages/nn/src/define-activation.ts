@@ -5,7 +5,10 @@
 import { type Tensor, noGrad, tensorView, ArgumentError, checkOptions, describeValue, fmtShape } from '@tapegrad/core';
 import type { Activation } from './activations.js';
 
-/** What `defineActivation` needs: the function as core ops, and your hand-derived derivative. */
+/**
+ * What `defineActivation` needs: the function as core ops, and your hand-derived derivative.
+ * @group Activations
+ */
 export interface ActivationSpec {
   readonly name: string;
   /** f built from core ops (elementwise). The tape differentiates this. */
@@ -25,6 +28,7 @@ export interface ActivationSpec {
  * @throws ArgumentError for a missing name, non-function f/df/d2f, or an unknown key.
  * @example
  * const cube = defineActivation({ name: 'cube', f: (z) => mul(z, mul(z, z)), df: (z) => 3 * z * z, d2f: (z) => 6 * z });
+ * @group Activations
  */
 export function defineActivation(spec: ActivationSpec): Activation {
   if (spec === null || typeof spec !== 'object') throw new ArgumentError(`defineActivation: pass { name, f, df }, got ${describeValue(spec)}`);

@@ -5,7 +5,10 @@
  */
 import { ArgumentError, ShapeError, TapegradError } from '@tapegrad/core';
 
-/** An input or label whose shape does not fit the network (carries the offending layer, 1-based; 0 for the input). */
+/**
+ * An input or label whose shape does not fit the network (carries the offending layer, 1-based; 0 for the input).
+ * @group Errors
+ */
 export class LayerShapeError extends ShapeError {
   readonly layer: number;
   constructor(message: string, layer: number) {
@@ -19,6 +22,7 @@ export class LayerShapeError extends ShapeError {
  * `defineLoss()` / `defineActivation()`); a program that words its own, such as the CLI, reads
  * `kind`, `given` and `known` (the built-in names, as `lossNames()` / `activationNames()` list them).
  * (`name` is the error class's name, as on every Error, so the unknown string is `given`.)
+ * @group Errors
  */
 export class UnknownNameError extends ArgumentError {
   /** What was looked up. */
@@ -35,10 +39,16 @@ export class UnknownNameError extends ArgumentError {
   }
 }
 
-/** A loss that cannot follow the network's output activation (e.g. softmaxCrossEntropy after sigmoid). */
+/**
+ * A loss that cannot follow the network's output activation (e.g. softmaxCrossEntropy after sigmoid).
+ * @group Errors
+ */
 export class LossCompatibilityError extends ArgumentError {}
 
-/** A saved model that is not valid JSON, has the wrong format, or does not describe a consistent network. */
+/**
+ * A saved model that is not valid JSON, has the wrong format, or does not describe a consistent network.
+ * @group Errors
+ */
 export class ModelFormatError extends TapegradError {}
 
 /**
@@ -48,6 +58,7 @@ export class ModelFormatError extends TapegradError {}
  * options were valid, so this is not an `ArgumentError`. The model keeps finite parameters: those
  * at which the loss or gradient first diverged (no step is taken from them), or those before the
  * step that overflowed a parameter (the step is undone; the optimizer's state is not).
+ * @group Errors
  */
 export class TrainingDivergedError extends TapegradError {
   /** The epoch of the step that diverged, 1-based. */

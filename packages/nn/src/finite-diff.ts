@@ -18,6 +18,7 @@ import { prepare } from './validate.js';
  * @returns `{ loss, grads }` in the same shapes as `backpropTape`
  * @throws ArgumentError for eps ≤ 0 or an unknown option (and the data errors of the backprops); LayerShapeError / LossCompatibilityError as the backprops do.
  * @example finiteDifferenceGradients(model, X, Y, 'halfSumSquares', { eps: 1e-5 })
+ * @group Checking
  */
 export function finiteDifferenceGradients(
   model: MLP,

@@ -58,7 +58,10 @@ export function agreement(mine: Float64Array, ref: Float64Array, rtol: number, a
   return { failures, failing, worst, worstRatio, maxAbs };
 }
 
-/** A closed interval of probe inputs. */
+/**
+ * A closed interval of probe inputs.
+ * @group Checking
+ */
 export interface ZRange {
   readonly from: number;
   readonly to: number;

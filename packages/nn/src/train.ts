@@ -12,7 +12,10 @@ import { type MLP, traceForward } from './model.js';
 import type { Optimizer } from './optimizers.js';
 import { prepare, prepareBatch } from './validate.js';
 
-/** What `onEpoch` is told after each epoch. */
+/**
+ * What `onEpoch` is told after each epoch.
+ * @group Training
+ */
 export interface EpochInfo {
   /** 1 for the first epoch. */
   readonly epoch: number;
@@ -21,7 +24,10 @@ export interface EpochInfo {
   readonly model: MLP;
 }
 
-/** Options of `train`. */
+/**
+ * Options of `train`.
+ * @group Training
+ */
 export interface TrainOptions {
   epochs: number;
   /** Samples per step (default min(32, N)); the last batch of an epoch may be smaller. */
@@ -45,6 +51,7 @@ const TRAIN_KEYS = ['epochs', 'batchSize', 'loss', 'reduction', 'optimizer', 'gr
  * The most epochs one `train` call runs. A count beyond it would run for hours even on the
  * smallest network (~1 µs a step), and is almost always a slip (a sample count or a seed in the
  * wrong field); call `train` again to continue: the model and the optimizer's state carry over.
+ * @group Training
  */
 export const MAX_EPOCHS = 10_000_000;
 
@@ -60,6 +67,7 @@ export const MAX_EPOCHS = 10_000_000;
  *   parameters are those before it).
  * @example
  * train(model, { X, Y }, { epochs: 500, loss: 'halfSumSquares', optimizer: sgd({ lr: 0.5 }), gradients: 'tape' }).history
+ * @group Training
  */
 export function train(model: MLP, data: { X: Tensor; Y: Tensor }, opts: TrainOptions): { history: number[] } {
   const where = 'train';
@@ -210,6 +218,7 @@ function diverged(opt: Optimizer, d: Divergence): TrainingDivergedError {
  * @returns Σ or mean over samples of the per-sample loss (mean by default)
  * @throws LayerShapeError / LossCompatibilityError as the backprops do; ArgumentError for an empty batch, non-finite data or an unknown option.
  * @example evaluate(model, X, Y, 'halfSumSquares', { reduction: 'sum' })
+ * @group Training
  */
 export function evaluate(model: MLP, X: Tensor, Y: Tensor, loss: LossOrName, opts: { reduction?: Reduction } = {}): number {
   checkOptions('evaluate', opts, ['reduction']);
@@ -227,6 +236,7 @@ export function evaluate(model: MLP, X: Tensor, Y: Tensor, loss: LossOrName, opt
  * @returns a number in [0, 1]
  * @throws LayerShapeError when X or Y do not fit the model; ArgumentError for an empty batch, non-finite data or a bad threshold.
  * @example accuracy(model, X, Y) // 1 when every XOR case is right
+ * @group Training
  */
 export function accuracy(model: MLP, X: Tensor, Y: Tensor, opts: { threshold?: number } = {}): number {
   checkOptions('accuracy', opts, ['threshold']);

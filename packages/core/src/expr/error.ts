@@ -11,6 +11,7 @@ const EXCERPT = 60;
  * A syntax or evaluation error in an expression. The message reads
  * `expression: <rule> at column N`, then the expression (a window of it when long) and a
  * caret under column N. The fields let a UI highlight the spot instead of parsing the message.
+ * @group Expressions
  */
 export class ExprError extends ArgumentError {
   /** The expression's text. */

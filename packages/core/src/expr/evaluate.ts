@@ -95,6 +95,7 @@ function checkExpr(where: string, e: unknown): asserts e is Expr {
  * Names of the variables an expression reads, in order of first use.
  * @throws ArgumentError when `e` is not an expression tree (see {@link parseExpr}).
  * @example variablesOf(parseExpr('b + w*x')) // ['b', 'w', 'x']
+ * @group Expressions
  */
 export function variablesOf(e: Expr): string[] {
   checkExpr('variablesOf', e);
@@ -114,7 +115,10 @@ export function variablesOf(e: Expr): string[] {
   return out;
 }
 
-/** What {@link evaluateExpr} may be asked besides the value. */
+/**
+ * What {@link evaluateExpr} may be asked besides the value.
+ * @group Expressions
+ */
 export interface EvaluateExprOptions {
   /** Called with each subexpression's value as it is made (once per node, children first). */
   readonly onValue?: (e: Expr, value: Tensor) => void;
@@ -135,6 +139,7 @@ export interface EvaluateExprOptions {
  *   re-thrown with the column of the op that raised it (an AnomalyError keeps its class, the column added);
  *   ArgumentError when `source`, `tree`, `vars` or `options` is not what it should be.
  * @example evaluateExpr('2*x', parseExpr('2*x'), new Map([['x', scalar(3)]])) // 6
+ * @group Expressions
  */
 export function evaluateExpr(source: string, tree: Expr, vars: ReadonlyMap<string, Tensor>, options?: EvaluateExprOptions): Tensor {
   if (typeof source !== 'string') throw new ArgumentError(`evaluateExpr: source must be the expression's text (a string), got ${describeValue(source)}`);

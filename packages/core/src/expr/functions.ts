@@ -14,6 +14,7 @@ import { ReadonlyTable } from './readonly-table.js';
 /**
  * A function the expression language can call: its arity range `[min, max]`, its
  * implementation on tensors (recorded on the tape like any core op), and a one-line help.
+ * @group Expressions
  */
 export interface ExprFunction {
   readonly arity: readonly [number, number];
@@ -34,6 +35,7 @@ const binary = (f: (a: Tensor, b: Tensor) => Tensor, help: string, elementwise =
  * `delete` or `clear`, and `Map.prototype.set` applied to it throws), so the language is the
  * same for every importer; a name like `constructor` or `__proto__` is simply unknown. The elementwise ones (exp … leakyRelu, maximum, minimum)
  * work on whole tensors entry by entry; sum … logSoftmax reduce or mix entries.
+ * @group Expressions
  */
 export const EXPR_FUNCTIONS: ReadonlyMap<string, ExprFunction> = new ReadonlyTable(Object.entries({
   exp: unary(exp, 'e^x'),
@@ -65,6 +67,7 @@ export const EXPR_FUNCTIONS: ReadonlyMap<string, ExprFunction> = new ReadonlyTab
 /**
  * The names of the functions an expression may call, in the order help lists them.
  * @example exprFunctionNames().slice(0, 3) // ['exp', 'log', 'log1p']
+ * @group Expressions
  */
 export function exprFunctionNames(): string[] {
   return [...EXPR_FUNCTIONS.keys()];

@@ -17,6 +17,7 @@ import { callable } from './functions.js';
 /**
  * An expression's syntax tree, as {@link parseExpr} builds it. `pos` is the 0-based index in
  * the text of the node's token (an operator's symbol, a call's name), for messages.
+ * @group Expressions
  */
 export type Expr =
   | { readonly kind: 'num'; readonly value: number; readonly pos: number }
@@ -30,19 +31,21 @@ export type Expr =
  * chains of binary operators all count (`a+b+c` is two levels, `((a))` three). Parsing,
  * evaluation and the tape walk recurse this deep, far below the stack limit; a longer sum
  * of many terms is better written as `sum(x)` over a vector.
+ * @group Expressions
  */
 export const MAX_EXPR_DEPTH = 500;
 
 /**
  * Parses an expression of the language (grammar at the top of this file; functions in
- * {@link EXPR_FUNCTIONS}). Numbers are decimal literals; names are variables, given values
- * when the tree is evaluated ({@link evaluateExpr}).
+ * {@link @tapegrad/core!EXPR_FUNCTIONS}). Numbers are decimal literals; names are variables, given values
+ * when the tree is evaluated ({@link @tapegrad/core!evaluateExpr}).
  * @param source the expression's text
  * @returns its syntax tree
  * @throws ExprError with the column of the first token that does not fit the grammar (an unknown
  *   function, a wrong argument count, nesting past MAX_EXPR_DEPTH, a literal too large for a float64);
  *   ArgumentError when `source` is not a string.
  * @example parseExpr('sigmoid(w*x + b)')
+ * @group Expressions
  */
 export function parseExpr(source: string): Expr {
   if (typeof source !== 'string') throw new ArgumentError(`parseExpr: source must be the expression's text (a string), got ${describeValue(source)}`);

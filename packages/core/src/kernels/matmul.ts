@@ -44,6 +44,7 @@ let backend: 'auto' | 'typescript' = 'auto';
  * @param kind `'auto'` or `'typescript'`
  * @throws ArgumentError for any other value.
  * @example setMatmulKernel('typescript'); // time the pure TypeScript GEMM
+ * @group Ops: linear algebra
  */
 export function setMatmulKernel(kind: 'auto' | 'typescript'): void {
   if (kind !== 'auto' && kind !== 'typescript') {
@@ -55,6 +56,7 @@ export function setMatmulKernel(kind: 'auto' | 'typescript'): void {
 /**
  * The kernel large matrix products use right now.
  * @returns `'wasm'` (WebAssembly SIMD, f64x2) or `'typescript'`
+ * @group Ops: linear algebra
  */
 export function matmulKernel(): 'wasm' | 'typescript' {
   return backend === 'auto' && wasmGemmAvailable() ? 'wasm' : 'typescript';
@@ -92,6 +94,7 @@ function gemmOverwrite(a: Float64Array, b: Float64Array, c: Float64Array, m: num
  * @param c output, length at least `m·n`
  * @throws ArgumentError when an array is shorter than its shape needs.
  * @example gemmInto(x, w, z, batch, out, inp, false, true); // Z = X Wᵀ
+ * @group Ops: linear algebra
  */
 export function gemmInto(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number, transA = false, transB = false): void {
   intArg('gemmInto', 'm', m, 0);

@@ -28,7 +28,10 @@ export const sigmoidOp = unaryOp({
   // σ' = σ(1 - σ), fused into one pass (sigmoidGrad)
   vjp: (g, { saved: { out } }) => sigmoidGrad(g, out),
 });
-/** Logistic sigmoid `1/(1+e^-x)`, stable for large |x|. @param x any shape @returns same shape */
+/**
+ * Logistic sigmoid `1/(1+e^-x)`, stable for large |x|. @param x any shape @returns same shape
+ * @group Ops: activations
+ */
 export const sigmoid = (x: TensorLike): Tensor => apply(sigmoidOp, [lift(x)], undefined);
 
 // g ⊙ y(1 - y): sigmoid's VJP as one kernel instead of three ops.
@@ -67,7 +70,10 @@ export const reluOp = unaryOp({
   },
   vjp: (g, { saved: { x } }) => mul(g, step(x)),
 });
-/** `max(x, 0)`; gradient 0 at x = 0. */
+/**
+ * `max(x, 0)`; gradient 0 at x = 0.
+ * @group Ops: activations
+ */
 export const relu = (x: TensorLike): Tensor => apply(reluOp, [lift(x)], undefined);
 
 export const leakyReluOp = unaryOp<'x', { alpha: number }>({
@@ -86,6 +92,7 @@ export const leakyReluOp = unaryOp<'x', { alpha: number }>({
 /**
  * `x` for x > 0, `alpha·x` otherwise (alpha defaults to 0.01).
  * @throws ArgumentError if alpha is not finite.
+ * @group Ops: activations
  */
 export const leakyRelu = (x: TensorLike, alpha = 0.01): Tensor => {
   if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new ArgumentError(`leakyRelu: alpha must be a finite number, got ${showValue(alpha)}`);
@@ -105,7 +112,10 @@ export const softplusOp = unaryOp({
   },
   vjp: (g, { saved: { x } }) => mul(g, sigmoid(x)),
 });
-/** `ln(1 + e^x)`, stable for large |x|; its derivative is sigmoid. */
+/**
+ * `ln(1 + e^x)`, stable for large |x|; its derivative is sigmoid.
+ * @group Ops: activations
+ */
 export const softplus = (x: TensorLike): Tensor => apply(softplusOp, [lift(x)], undefined);
 
 /** This family's slice of the op table. */

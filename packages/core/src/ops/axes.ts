@@ -5,7 +5,10 @@ import { type Tensor } from '../tensor.js';
 import { tensorArg } from './define.js';
 import { type Shape, normalizeAxes, reducedShape } from '../shape.js';
 
-/** Reduction attributes: sorted, non-negative axes. */
+/**
+ * Reduction attributes: sorted, non-negative axes.
+ * @group Ops: reductions
+ */
 export interface ReduceAttrs {
   readonly axes: readonly number[];
   readonly keepDims: boolean;

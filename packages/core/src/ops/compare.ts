@@ -24,9 +24,15 @@ export const greaterOp = binaryOp({
   },
   vjp: noGradient,
 });
-/** `a > b` as a 0/1 mask, broadcasting. No gradient. */
+/**
+ * `a > b` as a 0/1 mask, broadcasting. No gradient.
+ * @group Ops: comparison
+ */
 export const greater = (a: TensorLike, b: TensorLike): Tensor => apply(greaterOp, [lift(a), lift(b)], undefined);
-/** `a < b` as a 0/1 mask (that is, `b > a`). No gradient. */
+/**
+ * `a < b` as a 0/1 mask (that is, `b > a`). No gradient.
+ * @group Ops: comparison
+ */
 export const less = (a: TensorLike, b: TensorLike): Tensor => greater(b, a);
 
 export const greaterEqualOp = binaryOp({
@@ -41,9 +47,15 @@ export const greaterEqualOp = binaryOp({
   },
   vjp: noGradient,
 });
-/** `a >= b` as a 0/1 mask, broadcasting. No gradient. */
+/**
+ * `a >= b` as a 0/1 mask, broadcasting. No gradient.
+ * @group Ops: comparison
+ */
 export const greaterEqual = (a: TensorLike, b: TensorLike): Tensor => apply(greaterEqualOp, [lift(a), lift(b)], undefined);
-/** `a <= b` as a 0/1 mask (that is, `b >= a`). No gradient. */
+/**
+ * `a <= b` as a 0/1 mask (that is, `b >= a`). No gradient.
+ * @group Ops: comparison
+ */
 export const lessEqual = (a: TensorLike, b: TensorLike): Tensor => greaterEqual(b, a);
 
 export const equalOp = binaryOp({
@@ -58,7 +70,10 @@ export const equalOp = binaryOp({
   },
   vjp: noGradient,
 });
-/** `a == b` as a 0/1 mask. No gradient. */
+/**
+ * `a == b` as a 0/1 mask. No gradient.
+ * @group Ops: comparison
+ */
 export const equal = (a: TensorLike, b: TensorLike): Tensor => apply(equalOp, [lift(a), lift(b)], undefined);
 
 /** Heaviside step `x > 0 ? 1 : 0`: relu's derivative. */
@@ -71,7 +86,10 @@ export const stepOp = unaryOp({
   },
   vjp: null,
 });
-/** `x > 0 ? 1 : 0`. No gradient. */
+/**
+ * `x > 0 ? 1 : 0`. No gradient.
+ * @group Ops: comparison
+ */
 export const step = (x: TensorLike): Tensor => apply(stepOp, [lift(x)], undefined);
 
 export const signOp = unaryOp({
@@ -83,10 +101,16 @@ export const signOp = unaryOp({
   },
   vjp: null,
 });
-/** -1, 0 or 1 (NaN stays NaN). No gradient. */
+/**
+ * -1, 0 or 1 (NaN stays NaN). No gradient.
+ * @group Ops: comparison
+ */
 export const sign = (x: TensorLike): Tensor => apply(signOp, [lift(x)], undefined);
 
-/** Inputs of `where`: the mask and the two sides. */
+/**
+ * Inputs of `where`: the mask and the two sides.
+ * @group Ops: comparison
+ */
 export type Where = readonly [Tensor, Tensor, Tensor];
 
 export const whereOp = defineOp<Where, undefined, 'cond' | 'a' | 'b', 'cond'>({
@@ -121,6 +145,7 @@ export const whereOp = defineOp<Where, undefined, 'cond' | 'a' | 'b', 'cond'>({
  * Picks `a` where `cond` is non-zero and `b` elsewhere; all three broadcast together.
  * Differentiable in `a` and `b`, not in `cond`.
  * @example where(greater(x, 0), x, 0) // relu
+ * @group Ops: comparison
  */
 export const where = (cond: TensorLike, a: TensorLike, b: TensorLike): Tensor => apply(whereOp, [lift(cond), lift(a), lift(b)], undefined);
 

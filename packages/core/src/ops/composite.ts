@@ -12,6 +12,7 @@ import { logSumExp, max } from './reduce.js';
 /**
  * Arithmetic mean over `axes` (default: all). An empty axis gives NaN (0/0), as in NumPy and PyTorch.
  * @throws ArgumentError / ShapeError naming `mean` for a bad x, axis or keepDims.
+ * @group Ops: reductions
  */
 export function mean(x: Tensor, axes?: number | readonly number[], keepDims = false): Tensor {
   const { axes: a, keepDims: k } = reduceAttrs('mean', x, axes, keepDims);
@@ -34,6 +35,7 @@ function softmaxAxes(op: string, x: Tensor, axis: unknown): readonly number[] {
 /**
  * `(x - m) - log Σ e^(x - m)` along `axis` (default: last), m the max; stable for any magnitude.
  * @throws ShapeError for an axis out of range or of size 0.
+ * @group Ops: activations
  */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   const a = softmaxAxes('logSoftmax', x, axis);
@@ -44,6 +46,7 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
 /**
  * `e^(x - m) / Σ e^(x - m)` along `axis` (default: last), m the max, so it never overflows.
  * @throws ShapeError for an axis out of range or of size 0.
+ * @group Ops: activations
  */
 export function softmax(x: Tensor, axis = -1): Tensor {
   const a = softmaxAxes('softmax', x, axis);

@@ -8,10 +8,21 @@ import { type BinaryRowKernel, broadcastBinary } from '../kernels/strided.js';
 import { Tensor, scalar } from '../tensor.js';
 import { ArgumentError, describeValue } from '../errors.js';
 
+/**
+ * The inputs of a one-input op, `[x]` (an op's `Inputs` type parameter in `customOp` and `OpDef`).
+ * @group Custom ops
+ */
 export type Unary = readonly [Tensor];
+/**
+ * The inputs of a two-input op, `[a, b]`.
+ * @group Custom ops
+ */
 export type Binary = readonly [Tensor, Tensor];
 
-/** A tensor, or a plain number standing for a scalar tensor. */
+/**
+ * A tensor, or a plain number standing for a scalar tensor.
+ * @group Tensors
+ */
 export type TensorLike = Tensor | number;
 
 /** `x`, checked to be a Tensor before an op reads its shape (apply checks again, for ops that go straight to it). */

@@ -27,7 +27,10 @@ export const addOp = binaryOp({
     b: (g, { shapes: [, sb] }) => sumTo(g, sb!),
   },
 });
-/** `a + b`, broadcasting. @param a any shape @param b broadcastable with a @returns the broadcast shape */
+/**
+ * `a + b`, broadcasting. @param a any shape @param b broadcastable with a @returns the broadcast shape
+ * @group Ops: elementwise
+ */
 export const add = (a: TensorLike, b: TensorLike): Tensor => apply(addOp, [lift(a), lift(b)], undefined);
 
 export const subOp = binaryOp({
@@ -45,7 +48,10 @@ export const subOp = binaryOp({
     b: (g, { shapes: [, sb] }) => sumTo(neg(g), sb!),
   },
 });
-/** `a - b`, broadcasting. */
+/**
+ * `a - b`, broadcasting.
+ * @group Ops: elementwise
+ */
 export const sub = (a: TensorLike, b: TensorLike): Tensor => apply(subOp, [lift(a), lift(b)], undefined);
 
 export const mulOp = binaryOp({
@@ -63,7 +69,10 @@ export const mulOp = binaryOp({
     b: (g, { saved: { a }, shapes: [, sb] }) => sumTo(mul(g, a), sb!),
   },
 });
-/** `a * b` elementwise, broadcasting. */
+/**
+ * `a * b` elementwise, broadcasting.
+ * @group Ops: elementwise
+ */
 export const mul = (a: TensorLike, b: TensorLike): Tensor => apply(mulOp, [lift(a), lift(b)], undefined);
 
 export const divOp = binaryOp({
@@ -82,7 +91,10 @@ export const divOp = binaryOp({
     b: (g, { saved: { b, out }, shapes: [, sb] }) => sumTo(neg(mul(g, div(out, b))), sb!),
   },
 });
-/** `a / b` elementwise, broadcasting. */
+/**
+ * `a / b` elementwise, broadcasting.
+ * @group Ops: elementwise
+ */
 export const div = (a: TensorLike, b: TensorLike): Tensor => apply(divOp, [lift(a), lift(b)], undefined);
 
 export const powOp = binaryOp({
@@ -114,6 +126,7 @@ export const powOp = binaryOp({
  * `a ** b` elementwise, broadcasting. The gradient in `a` is `b·a^(b-1)`, and 0 wherever b = 0
  * (also at a = 0, as in PyTorch and JAX); the gradient in `b` is `a^b ln a`: NaN where `a < 0`,
  * 0 where `a = 0` and `b >= 0`.
+ * @group Ops: elementwise
  */
 export const pow = (a: TensorLike, b: TensorLike): Tensor => apply(powOp, [lift(a), lift(b)], undefined);
 
@@ -138,7 +151,10 @@ export const maximumOp = binaryOp({
     b: (g, { saved: { a, b }, shapes: [, sb] }) => sumTo(mul(g, less(a, b)), sb!),
   },
 });
-/** Elementwise max (NaN propagates); at ties the gradient goes to `a`. */
+/**
+ * Elementwise max (NaN propagates); at ties the gradient goes to `a`.
+ * @group Ops: elementwise
+ */
 export const maximum = (a: TensorLike, b: TensorLike): Tensor => apply(maximumOp, [lift(a), lift(b)], undefined);
 
 export const minimumOp = binaryOp({
@@ -160,7 +176,10 @@ export const minimumOp = binaryOp({
     b: (g, { saved: { a, b }, shapes: [, sb] }) => sumTo(mul(g, greater(a, b)), sb!),
   },
 });
-/** Elementwise min (NaN propagates); at ties the gradient goes to `a`. */
+/**
+ * Elementwise min (NaN propagates); at ties the gradient goes to `a`.
+ * @group Ops: elementwise
+ */
 export const minimum = (a: TensorLike, b: TensorLike): Tensor => apply(minimumOp, [lift(a), lift(b)], undefined);
 
 // ---------------------------------------------------------------- math
@@ -174,7 +193,10 @@ export const negOp = unaryOp({
   },
   vjp: (g) => neg(g),
 });
-/** `-x`. @param x any shape @returns same shape */
+/**
+ * `-x`. @param x any shape @returns same shape
+ * @group Ops: elementwise
+ */
 export const neg = (x: TensorLike): Tensor => apply(negOp, [lift(x)], undefined);
 
 // |x|' = sign(x), taking the subgradient 0 at x = 0.
@@ -187,7 +209,10 @@ export const absOp = unaryOp({
   },
   vjp: (g, { saved: { x } }) => mul(g, sign(x)),
 });
-/** `|x|`; gradient sign(x), 0 at 0. */
+/**
+ * `|x|`; gradient sign(x), 0 at 0.
+ * @group Ops: elementwise
+ */
 export const abs = (x: TensorLike): Tensor => apply(absOp, [lift(x)], undefined);
 
 export const expOp = unaryOp({
@@ -199,7 +224,10 @@ export const expOp = unaryOp({
   },
   vjp: (g, { saved: { out } }) => mul(g, out),
 });
-/** `e^x`. */
+/**
+ * `e^x`.
+ * @group Ops: elementwise
+ */
 export const exp = (x: TensorLike): Tensor => apply(expOp, [lift(x)], undefined);
 
 export const logOp = unaryOp({
@@ -211,7 +239,10 @@ export const logOp = unaryOp({
   },
   vjp: (g, { saved: { x } }) => div(g, x),
 });
-/** Natural log (NaN below 0, -Infinity at 0). */
+/**
+ * Natural log (NaN below 0, -Infinity at 0).
+ * @group Ops: elementwise
+ */
 export const log = (x: TensorLike): Tensor => apply(logOp, [lift(x)], undefined);
 
 export const log1pOp = unaryOp({
@@ -223,7 +254,10 @@ export const log1pOp = unaryOp({
   },
   vjp: (g, { saved: { x } }) => div(g, add(x, 1)),
 });
-/** `ln(1 + x)`, accurate near 0. */
+/**
+ * `ln(1 + x)`, accurate near 0.
+ * @group Ops: elementwise
+ */
 export const log1p = (x: TensorLike): Tensor => apply(log1pOp, [lift(x)], undefined);
 
 export const sqrtOp = unaryOp({
@@ -236,7 +270,10 @@ export const sqrtOp = unaryOp({
   // (√x)' = 1 / (2√x)
   vjp: (g, { saved: { out } }) => div(g, mul(out, 2)),
 });
-/** `√x`. */
+/**
+ * `√x`.
+ * @group Ops: elementwise
+ */
 export const sqrt = (x: TensorLike): Tensor => apply(sqrtOp, [lift(x)], undefined);
 
 export const squareOp = unaryOp({
@@ -248,7 +285,10 @@ export const squareOp = unaryOp({
   },
   vjp: (g, { saved: { x } }) => mul(g, mul(x, 2)),
 });
-/** `x²`. */
+/**
+ * `x²`.
+ * @group Ops: elementwise
+ */
 export const square = (x: TensorLike): Tensor => apply(squareOp, [lift(x)], undefined);
 
 export const sinOp = unaryOp({
@@ -260,7 +300,10 @@ export const sinOp = unaryOp({
   },
   vjp: (g, { saved: { x } }) => mul(g, cos(x)),
 });
-/** `sin x`. */
+/**
+ * `sin x`.
+ * @group Ops: elementwise
+ */
 export const sin = (x: TensorLike): Tensor => apply(sinOp, [lift(x)], undefined);
 
 export const cosOp = unaryOp({
@@ -272,7 +315,10 @@ export const cosOp = unaryOp({
   },
   vjp: (g, { saved: { x } }) => neg(mul(g, sin(x))),
 });
-/** `cos x`. */
+/**
+ * `cos x`.
+ * @group Ops: elementwise
+ */
 export const cos = (x: TensorLike): Tensor => apply(cosOp, [lift(x)], undefined);
 
 export const tanhOp = unaryOp({
@@ -285,7 +331,10 @@ export const tanhOp = unaryOp({
   // tanh' = 1 - tanh², fused into one pass (tanhGrad) since every tanh layer's backward runs it
   vjp: (g, { saved: { out } }) => tanhGrad(g, out),
 });
-/** `tanh x`. */
+/**
+ * `tanh x`.
+ * @group Ops: elementwise
+ */
 export const tanh = (x: TensorLike): Tensor => apply(tanhOp, [lift(x)], undefined);
 
 // g ⊙ (1 - y²): tanh's VJP as one kernel instead of three ops (y², 1 - ·, g ⊙ ·).

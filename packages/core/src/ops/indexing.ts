@@ -12,7 +12,10 @@ import { type Unary, tensorArg } from './define.js';
 
 // ---------------------------------------------------------------- slice / pad
 
-/** One `[start, end)` (slice) or `[before, after]` (pad) pair per axis. */
+/**
+ * One `[start, end)` (slice) or `[before, after]` (pad) pair per axis.
+ * @group Ops: indexing
+ */
 export type Ranges = readonly (readonly [number, number])[];
 
 /**
@@ -71,6 +74,7 @@ const spanOf = (n: number, step: number): number => (n === 0 ? 0 : (n - 1) * ste
 /**
  * Slice attributes: per axis `[start, stop, step]`, normalised: 0 <= start <= stop <= size for
  * step >= 1; size > start > stop >= -1 for step <= -1 (stop -1: through element 0).
+ * @group Ops: indexing
  */
 export interface SliceAttrs {
   readonly ranges: readonly (readonly [number, number, number])[];
@@ -116,6 +120,7 @@ export const sliceOp: KernelOp<Unary, SliceAttrs, 'x', never> = defineOp<Unary, 
  * and end count from the end of the axis. A negative step walks down from start to just above
  * end; to include element 0, end at `-(size + 1)` (NumPy's `a[start::-1]`): `[size - 1, -(size + 1), -1]`
  * reverses the axis.
+ * @group Ops: indexing
  */
 export type SliceRange = readonly [number, number] | readonly [number, number, number] | null;
 
@@ -133,6 +138,7 @@ function sliceEntry(v: unknown): string {
  * @example slice(arange(3), [[2, -4, -1]]) // [2, 1, 0]
  * @throws ShapeError for more ranges than axes or a range outside the axis; ArgumentError for a
  *   range that is not `[start, end]`, `[start, end, step]` or null, or a step that is 0 or not an integer.
+ * @group Ops: indexing
  */
 export function slice(x: Tensor, ranges: readonly SliceRange[]): Tensor {
   tensorArg('slice', 'x', x);
@@ -176,7 +182,10 @@ export function slice(x: Tensor, ranges: readonly SliceRange[]): Tensor {
   return apply(sliceOp, [x], { ranges: norm });
 }
 
-/** Pad attributes: `[before, after]` zeros per axis, and `interior` zeros between neighbours (the adjoint of a stepped slice). */
+/**
+ * Pad attributes: `[before, after]` zeros per axis, and `interior` zeros between neighbours (the adjoint of a stepped slice).
+ * @group Ops: indexing
+ */
 export interface PadAttrs {
   readonly widths: Ranges;
   readonly interior: readonly number[];
@@ -203,6 +212,7 @@ export const padOp = defineOp<Unary, PadAttrs, 'x', never>({
  * Zero padding: `widths[i] = [before, after]` for axis i (missing axes: none).
  * @example pad(tensor([1, 2]), [[1, 0]]) // [0, 1, 2]
  * @throws ArgumentError for a width that is not a pair of non-negative integers; ShapeError for more widths than axes or too large a result.
+ * @group Ops: indexing
  */
 export function pad(x: Tensor, widths: readonly (readonly [number, number])[]): Tensor {
   tensorArg('pad', 'x', x);
@@ -267,6 +277,7 @@ export const concatOp = defineOp<readonly Tensor[], { axis: number }, 'xs', neve
 /**
  * Joins tensors along `axis` (default 0); all other axes must match.
  * @example concat([zeros([2, 3]), ones([1, 3])]).shape // [3, 3]
+ * @group Ops: indexing
  */
 export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   const list = arrayArg('concat', 'xs', xs, '; pass an array of Tensors, e.g. concat([a, b])');
@@ -322,6 +333,7 @@ export const takeOp: KernelOp<Unary, { indices: Int32Array }, 'x', never> = defi
  * Rows of `x` picked by `indices` (a gather along axis 0; repeats allowed).
  * @param x [n, ...rest] @param indices integers in [0, n) @returns [indices.length, ...rest]
  * @example take(x, [2, 0]) // rows 2 and 0
+ * @group Ops: indexing
  */
 export function take(x: Tensor, indices: readonly number[] | Int32Array): Tensor {
   tensorArg('take', 'x', x);
@@ -355,6 +367,7 @@ export const scatterAddOp: KernelOp<Unary, { indices: Int32Array; rows: number }
 /**
  * Adds row i of `x` into row `indices[i]` of a zero tensor with `rows` rows: the adjoint of `take`.
  * @param x [k, ...rest] @param indices k integers in [0, rows) @returns [rows, ...rest]
+ * @group Ops: indexing
  */
 export function scatterAdd(x: Tensor, indices: readonly number[] | Int32Array, rows: number): Tensor {
   tensorArg('scatterAdd', 'x', x);

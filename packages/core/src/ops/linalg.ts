@@ -8,7 +8,10 @@ import { gemm } from '../kernels/matmul.js';
 import { type Binary, tensorArg } from './define.js';
 import { reshape } from './structural.js';
 
-/** `transA`/`transB`: read the stored operand as its transpose. */
+/**
+ * `transA`/`transB`: read the stored operand as its transpose.
+ * @group Ops: linear algebra
+ */
 export interface MatmulAttrs {
   readonly transA: boolean;
   readonly transB: boolean;
@@ -62,6 +65,7 @@ function mm(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
  * - `transA` / `transB` multiply by the transpose of an operand without copying it.
  * @throws ShapeError when the inner dimensions differ or a rank is not 1 or 2; ArgumentError for a non-Tensor or an unknown option.
  * @example matmul(x, w, { transB: true }) // x: [batch, in], w: [out, in] → [batch, out]
+ * @group Ops: linear algebra
  */
 export function matmul(a: Tensor, b: Tensor, opts: { transA?: boolean; transB?: boolean } = {}): Tensor {
   tensorArg('matmul', 'a', a);

@@ -32,7 +32,10 @@ export const maxOp = defineOp<Unary, ReduceAttrs, 'x', 'x' | 'out'>({
   forward: ([x], { axes }, outShape) => extremumKernel(1, x.data, x.shape, axes, sizeOf(outShape)),
   vjp: { x: (g, { saved: { x, out }, shapes: [sx], attrs }) => extremumVjp(g, x, out, sx!, attrs) },
 });
-/** Maximum over `axes` (default: all; NaN propagates); ties share the gradient evenly. */
+/**
+ * Maximum over `axes` (default: all; NaN propagates); ties share the gradient evenly.
+ * @group Ops: reductions
+ */
 export function max(x: Tensor, axes?: number | readonly number[], keepDims = false): Tensor {
   return apply(maxOp, [x], reduceAttrs('max', x, axes, keepDims));
 }
@@ -48,7 +51,10 @@ export const minOp = defineOp<Unary, ReduceAttrs, 'x', 'x' | 'out'>({
   forward: ([x], { axes }, outShape) => extremumKernel(-1, x.data, x.shape, axes, sizeOf(outShape)),
   vjp: { x: (g, { saved: { x, out }, shapes: [sx], attrs }) => extremumVjp(g, x, out, sx!, attrs) },
 });
-/** Minimum over `axes` (default: all; NaN propagates); ties share the gradient evenly. */
+/**
+ * Minimum over `axes` (default: all; NaN propagates); ties share the gradient evenly.
+ * @group Ops: reductions
+ */
 export function min(x: Tensor, axes?: number | readonly number[], keepDims = false): Tensor {
   return apply(minOp, [x], reduceAttrs('min', x, axes, keepDims));
 }
@@ -65,7 +71,10 @@ export const logSumExpOp = defineOp<Unary, ReduceAttrs, 'x', 'x' | 'out'>({
   // ∂/∂x_i log Σ e^x = softmax(x)_i = e^(x_i - out)
   vjp: { x: (g, { saved: { x, out }, shapes: [sx], attrs }) => mul(expandBack(g, sx!, attrs), exp(sub(x, expandBack(out, sx!, attrs)))) },
 });
-/** `log Σ exp(x)` over `axes` (default: all), computed stably. */
+/**
+ * `log Σ exp(x)` over `axes` (default: all), computed stably.
+ * @group Ops: reductions
+ */
 export function logSumExp(x: Tensor, axes?: number | readonly number[], keepDims = false): Tensor {
   return apply(logSumExpOp, [x], reduceAttrs('logSumExp', x, axes, keepDims));
 }

@@ -32,6 +32,7 @@ export const reshapeOp = defineOp<Unary, { shape: Shape }, 'x', never>({
  * @param x any shape @param shape the new shape, same number of elements
  * @throws ShapeError when the sizes differ or more than one dimension is -1.
  * @example reshape(arange(6), [2, -1]).shape // [2, 3]
+ * @group Ops: structural
  */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   tensorArg('reshape', 'x', x);
@@ -113,6 +114,7 @@ export const transposeOp = defineOp<Unary, { perm: readonly number[] }, 'x', nev
 /**
  * Permutes axes: output axis i is input axis `perm[i]`. Default: reverse all axes.
  * @example transpose(x).shape // [3, 2] for x: [2, 3]
+ * @group Ops: structural
  */
 export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   tensorArg('transpose', 'x', x);
@@ -148,6 +150,7 @@ export const broadcastToOp = defineOp<Unary, { shape: Shape }, 'x', never>({
 /**
  * Repeats `x` along broadcast axes to `shape` (NumPy rules).
  * @throws ShapeError if `x` does not broadcast to exactly `shape`.
+ * @group Ops: structural
  */
 export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   tensorArg('broadcastTo', 'x', x);
@@ -162,6 +165,7 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
  * Sums `g` down to `shape`, undoing NumPy broadcasting: the one helper every
  * broadcasting VJP ends in (the adjoint of `broadcastTo`).
  * @throws ShapeError if `shape` does not broadcast to `g.shape`.
+ * @group Ops: structural
  */
 export function sumTo(g: Tensor, shape: Shape): Tensor {
   tensorArg('sumTo', 'g', g);
@@ -204,6 +208,7 @@ export const sumOp = defineOp<Unary, ReduceAttrs, 'x', never>({
  * @param x any shape @returns x's shape without (or with size-1) reduced axes
  * @throws ShapeError for an axis out of range; ArgumentError for an axis listed twice.
  * @example sum(tensor([[1, 2], [3, 4]]), 0) // [4, 6]
+ * @group Ops: reductions
  */
 export function sum(x: Tensor, axes?: number | readonly number[], keepDims = false): Tensor {
   return apply(sumOp, [x], reduceAttrs('sum', x, axes, keepDims));
@@ -234,6 +239,7 @@ const MAX_NAME = 200;
  * @param x any shape @param name a non-empty label such as `'hpreact'` @returns x (same shape, same values)
  * @throws ArgumentError when x is not a Tensor or name is not a non-empty string.
  * @example traceTape((w) => sum(tanh(named(mul(w, 2), 'z'))), scalar(0.5)).grad('z')
+ * @group Ops: structural
  */
 export function named(x: Tensor, name: string): Tensor {
   tensorArg('named', 'x', x);

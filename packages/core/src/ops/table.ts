@@ -11,6 +11,11 @@ import { activationOps } from './activation.js';
 import { reduceOps } from './reduce.js';
 import { linalgOps } from './linalg.js';
 
+/**
+ * Every primitive op by name: its shape rule, forward kernel, VJP per input, and the derivative rules as text and TeX.
+ * Composite ops (`mean`, `softmax`, ...) are built from these and have no entry.
+ * @group Custom ops
+ */
 export const opTable = {
   ...elementwiseOps,
   ...activationOps,
@@ -21,4 +26,8 @@ export const opTable = {
   ...linalgOps,
 } as const;
 
+/**
+ * The name of a primitive op, a key of `opTable`.
+ * @group Custom ops
+ */
 export type OpName = keyof typeof opTable;
