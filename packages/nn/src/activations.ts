@@ -31,8 +31,6 @@ import {
 import { isActivation } from './args.js';
 import { UnknownNameError } from './errors.js';
 import { ACTIVATION_ALIASES, type ActivationAlias, type ActivationName, type ParameterisedActivationName } from './names.js';
-
-export type { ActivationAlias, ActivationName, ParameterisedActivationName };
 import { sigmoidOf, softplusOf } from './stable.js';
 
 /**
@@ -41,6 +39,7 @@ import { sigmoidOf, softplusOf } from './stable.js';
  */
 export interface Activation {
   readonly name: string;
+ * @group Activations
   /** Tape form, built from core ops (the tape differentiates it). z: [batch, n] → [batch, n]. */
   tape(z: Tensor): Tensor;
   /** Closed-form forward: `out[i] = f(z[i])` (softmax: row-wise over rows of `cols` values). */
@@ -68,6 +67,7 @@ export interface Activation {
  */
 export type ActivationOrName = ActivationName | ActivationAlias | ParameterisedActivationName | Activation;
 
+ * @group Activations
 interface ElementwiseSpec {
   name: string;
   tape: (z: Tensor) => Tensor;
@@ -163,6 +163,7 @@ const relu = elementwise({
 export function leakyReluActivation(alpha: number): Activation {
   if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new ArgumentError(`leakyReluActivation: alpha must be a finite number, got ${showValue(alpha)}`);
   return elementwise({
+ * @group Activations
     name: alpha === LEAKY_ALPHA ? 'leakyRelu' : `leakyRelu(${alpha})`,
     tape: (z) => leakyReluOp(z, alpha),
     forward: (z, o) => {
@@ -209,6 +210,7 @@ const softplus = elementwise({
 export function eluActivation(alpha: number): Activation {
   if (typeof alpha !== 'number' || !(alpha > 0) || !Number.isFinite(alpha)) throw new ArgumentError(`eluActivation: alpha must be a finite number > 0, got ${showValue(alpha)}`);
   return elementwise({
+ * @group Activations
     name: alpha === ELU_ALPHA ? 'elu' : `elu(${alpha})`,
     // exp(min(z, 0)): the untaken branch never overflows, so its zero cotangent never meets an Infinity.
     tape: (z) => where(greater(z, 0), z, mul(alpha, sub(exp(minimum(z, 0)), 1))),
@@ -311,7 +313,10 @@ const softmax: Activation = {
   },
 };
 
-/** The built-in activations by name. */
+/**
+ * The built-in activations by name.
+ * @group Activations
+ */
 export const activations: Readonly<Record<ActivationName, Activation>> = Object.freeze({
   identity,
   sigmoid,
@@ -339,6 +344,7 @@ const NAMES = Object.freeze(Object.keys(activations) as ActivationName[]);
 export function activationNames(): readonly ActivationName[] {
   return NAMES;
 }
+ * @group Activations
 
 function unknownActivation(name: string, where: string): UnknownNameError {
   const shown = `'${name.length > 40 ? `${name.slice(0, 40)}…` : name}'`;
@@ -362,6 +368,7 @@ function unknownActivation(name: string, where: string): UnknownNameError {
 export function getActivation(name: string): Activation {
   return lookupActivation(name, 'getActivation');
 }
+ * @group Activations
 
 function lookupActivation(name: unknown, where: string): Activation {
   if (typeof name !== 'string') throw new ArgumentError(`${where}: an activation name must be a string, got ${describeValue(name)}`);

@@ -125,6 +125,7 @@ export class ClosedFormBackprop {
   readonly gW: Float64Array[];
   /** ∂C/∂b_l, `[n_l]`. */
   readonly gb: Float64Array[];
+ * @group Backprop
   readonly #rec: DeltaRecurrence;
 
   /**
@@ -197,5 +198,6 @@ export function backpropClosedForm(model: MLP, X: Tensor, Y: Tensor, loss: LossO
     W: tensorView(rec.gW[i]!, [l.outputSize, l.inputSize]),
     b: tensorView(rec.gb[i]!, [l.outputSize]),
   }));
+ * @group Backprop
   return { loss: cost, grads };
 }

@@ -15,14 +15,21 @@ export {
   leakyReluActivation,
   eluActivation,
   type Activation,
+  type ActivationOrName,
+} from './activations.js';
+export {
+  ACTIVATION_ALIASES,
+  LOSS_ALIASES,
   type ActivationName,
   type ActivationAlias,
   type ParameterisedActivationName,
-  type ActivationOrName,
-} from './activations.js';
+  type LossName,
+  type LossAlias,
+} from './names.js';
 export { defineActivation, type ActivationSpec } from './define-activation.js';
-export { losses, lossNames, getLoss, defineLoss, huberLoss, type Loss, type LossName, type LossAlias, type LossOrName, type LossSpec, type Reduction } from './losses.js';
+export { losses, lossNames, getLoss, defineLoss, huberLoss, type Loss, type LossOrName, type LossSpec, type Reduction } from './losses.js';
 export { checkActivation, checkLoss, type ActivationCheck, type LossCheck, type SecondDerivativeCheck } from './check.js';
+export { type ZRange } from './tolerance.js';
 export {
   createMLP,
   dense,

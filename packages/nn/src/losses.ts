@@ -35,7 +35,10 @@ export type { LossAlias, LossName };
 /** How per-sample losses become the cost: `sum` C = Σ_i C_i (seed 004's 𝓛), `mean` C = (1/N) Σ_i C_i (seeds 002, 003). */
 export type Reduction = 'sum' | 'mean';
 
-/** A loss C_i(a, y) for one sample, computed for a whole batch at once. */
+/**
+ * A loss C_i(a, y) for one sample, computed for a whole batch at once.
+ * @group Losses
+ */
 export interface Loss {
   readonly name: string;
   /** Per-sample loss from the network output a (logits for the *CrossEntropy losses) and targets y: [batch, n] → [batch]. */
@@ -205,6 +208,7 @@ const binaryCrossEntropy: Loss = {
  * @throws ArgumentError for δ ≤ 0 or non-finite.
  * @example huberLoss(0.5).name // 'huber(0.5)'
  */
+ * @group Losses
 export function huberLoss(delta = 1): Loss {
   if (typeof delta !== 'number' || !(delta > 0) || !Number.isFinite(delta)) throw new ArgumentError(`huberLoss: delta must be a finite number > 0, got ${showValue(delta)}`);
   return {
@@ -247,7 +251,10 @@ export function batchCost(loss: Loss, reduction: Reduction, a: Float64Array, y: 
   return reduction === 'mean' ? s / batch : s;
 }
 
-/** The built-in losses by name. */
+/**
+ * The built-in losses by name.
+ * @group Losses
+ */
 export const losses: Readonly<Record<LossName, Loss>> = Object.freeze({
   halfSumSquares,
   sumSquares,
@@ -269,6 +276,7 @@ const NAMES = Object.freeze(Object.keys(losses) as LossName[]);
  * @returns `['halfSumSquares', 'sumSquares', 'meanSquared', 'softmaxCrossEntropy', 'binaryCrossEntropy', 'huber']`
  * @example lossNames().includes('huber') // true
  */
+ * @group Losses
 export function lossNames(): readonly LossName[] {
   return NAMES;
 }
@@ -278,6 +286,7 @@ export function lossNames(): readonly LossName[] {
  * Loss object (`losses.huber`, `huberLoss(0.5)`, `defineLoss(...)`). A string from elsewhere (a
  * command line, a file) goes through `getLoss` first.
  */
+ * @group Losses
 export type LossOrName = LossName | LossAlias | Loss;
 
 function lookupLoss(name: unknown, where: string): Loss {
@@ -298,6 +307,7 @@ function lookupLoss(name: unknown, where: string): Loss {
  * @throws UnknownNameError (an ArgumentError) for an unknown name, listing the valid ones.
  * @example getLoss('mse').name // 'meanSquared'
  */
+ * @group Losses
 export function getLoss(name: string): Loss {
   return lookupLoss(name, 'getLoss');
 }
@@ -309,7 +319,10 @@ export function resolveLoss(loss: LossOrName | string, where: string): Loss {
   throw new ArgumentError(`${where}: a loss must be a name or a Loss object (name, tape, value, gradient), got ${describeValue(loss)}`);
 }
 
-/** What `defineLoss` needs: the per-sample loss as core ops, and your hand-derived gradient ∇_a C_i. */
+/**
+ * What `defineLoss` needs: the per-sample loss as core ops, and your hand-derived gradient ∇_a C_i.
+ * @group Losses
+ */
 export interface LossSpec {
   readonly name: string;
   /** Per-sample loss built from core ops: a, y: [batch, n] → [batch]. The tape differentiates this. */
@@ -333,6 +346,7 @@ export interface LossSpec {
  *   grad: (a, y, _b, _n, out) => { for (let i = 0; i < out.length; i++) out[i] = 4 * (a[i] - y[i]) ** 3; },
  * });
  */
+ * @group Losses
 export function defineLoss(spec: LossSpec): Loss {
   if (spec === null || typeof spec !== 'object') throw new ArgumentError(`defineLoss: pass { name, value, grad }, got ${describeValue(spec)}`);
   checkOptions('defineLoss', spec, ['name', 'value', 'grad', 'fromLogits']);

@@ -21,7 +21,10 @@ import { checkModel, isObject, preview, seededRng } from './args.js';
 import { affineForward } from './dense-kernels.js';
 import { inputMatrix } from './validate.js';
 
-/** One dense layer: `a = f(W a_prev + b)`. Parameters are plain Float64Arrays, updated in place by optimizers. */
+/**
+ * One dense layer: `a = f(W a_prev + b)`. Parameters are plain Float64Arrays, updated in place by optimizers.
+ * @group Models
+ */
 export interface DenseLayer {
   readonly inputSize: number;
   readonly outputSize: number;
@@ -32,15 +35,24 @@ export interface DenseLayer {
   readonly activation: Activation;
 }
 
-/** A stack of dense layers, input first. */
+/**
+ * A stack of dense layers, input first.
+ * @group Models
+ */
 export interface MLP {
   readonly layers: readonly DenseLayer[];
 }
 
-/** Weight initialisation: Glorot/Xavier uniform, He normal, or `auto` (He for the relu family, Glorot otherwise). */
+/**
+ * Weight initialisation: Glorot/Xavier uniform, He normal, or `auto` (He for the relu family, Glorot otherwise).
+ * @group Models
+ */
 export type Init = 'glorot' | 'he' | 'auto';
 
-/** Options of `createMLP`. */
+/**
+ * Options of `createMLP`.
+ * @group Models
+ */
 export interface MLPSpec {
   /** Layer widths `[in, h1, ..., out]` (at least two entries). */
   readonly sizes: readonly number[];
@@ -71,6 +83,7 @@ function checkWidth(v: unknown, what: string, where: string): number {
  * @example dense(2, 3, 'sigmoid', { W: Float64Array.of(1, 2, 3, 4, 5, 6), b: new Float64Array(3) })
  */
 export function dense(
+ * @group Models
   inputSize: number,
   outputSize: number,
   activation: ActivationOrName,
@@ -101,6 +114,7 @@ export function dense(
  * @example mlp([dense(2, 3, 'tanh'), dense(3, 1, 'sigmoid')])
  */
 export function mlp(layers: readonly DenseLayer[]): MLP {
+ * @group Models
   if (!Array.isArray(layers) || layers.length === 0) throw new ArgumentError(`mlp: pass an array of at least one layer, got ${preview(layers)}`);
   for (let l = 1; l < layers.length; l++) {
     const a: unknown = layers[l - 1];
@@ -124,6 +138,7 @@ export function mlp(layers: readonly DenseLayer[]): MLP {
  * @example createMLP({ sizes: [2, 3, 2], activations: 'sigmoid', output: 'sigmoid', seed: 1 })
  */
 export function createMLP(spec: MLPSpec): MLP {
+ * @group Models
   if (!isObject(spec)) throw new ArgumentError(`createMLP: pass { sizes, activations, output?, init?, seed? }, got ${describeValue(spec)}`);
   checkOptions('createMLP', spec, ['sizes', 'activations', 'output', 'init', 'seed']);
   const { sizes } = spec;
@@ -183,6 +198,7 @@ export function createMLP(spec: MLPSpec): MLP {
  * @example paramCount(createMLP({ sizes: [2, 3, 2], activations: 'sigmoid' })) // 17
  */
 export function paramCount(model: MLP): number {
+ * @group Models
   checkModel(model, 'paramCount');
   let n = 0;
   for (const l of model.layers) n += l.W.length + l.b.length;
@@ -209,6 +225,7 @@ export function forward(model: MLP, X: Float64Array | Tensor, batch?: number): F
   const x = inputMatrix(model, X, batch, 'forward');
   return traceForward(model, x.data, x.batch);
 }
+ * @group Models
 
 /** `forward` on an X that the caller has validated: fresh buffers, then `forwardInto`. */
 export function traceForward(model: MLP, X: Float64Array, batch: number): ForwardTrace {
@@ -256,6 +273,7 @@ export function predict(model: MLP, X: Tensor): Tensor {
   const x = inputMatrix(model, X, undefined, 'predict');
   const t = traceForward(model, x.data, x.batch);
   const out = model.layers[model.layers.length - 1]!.outputSize;
+ * @group Models
   return tensorView(t.as[t.as.length - 1]!, [t.batch, out]);
 }
 
@@ -268,6 +286,7 @@ export function parameters(model: MLP): { W: Tensor; b: Tensor }[] {
   checkModel(model, 'parameters');
   return model.layers.map((l) => ({ W: tensor(l.W, [l.outputSize, l.inputSize]), b: tensor(l.b, [l.outputSize]) }));
 }
+ * @group Models
 
 /**
  * A deep copy of a model (same activations, copied parameters): train one, keep the other.
@@ -277,3 +296,4 @@ export function cloneModel(model: MLP): MLP {
   checkModel(model, 'cloneModel');
   return { layers: model.layers.map((l) => dense(l.inputSize, l.outputSize, l.activation, { W: Float64Array.from(l.W), b: Float64Array.from(l.b) })) };
 }
+ * @group Models

@@ -14,7 +14,10 @@ import { type Range, checkModel, checkNumber, isObject } from './args.js';
 import type { LayerGrads } from './grads.js';
 import type { MLP } from './model.js';
 
-/** Applies one update `θ ← step(θ, ∂C/∂θ)` to every layer's W and b. */
+/**
+ * Applies one update `θ ← step(θ, ∂C/∂θ)` to every layer's W and b.
+ * @group Optimizers
+ */
 export interface Optimizer {
   readonly name: string;
   /**
@@ -79,7 +82,10 @@ function eachParam(model: MLP, grads: readonly LayerGrads[], fn: (p: Float64Arra
   });
 }
 
-/** Options of `sgd`. */
+/**
+ * Options of `sgd`.
+ * @group Optimizers
+ */
 export interface SgdOptions {
   /** Learning rate, a finite number >= 0. */
   readonly lr: number;
@@ -92,6 +98,7 @@ export interface SgdOptions {
  * @param opts `{ lr, weightDecay? }`, lr >= 0, weightDecay >= 0
  * @throws ArgumentError for an out-of-range, non-number or unknown option.
  * @example sgd({ lr: 0.1 }).step(model, backpropClosedForm(model, X, Y, 'mse').grads)
+ * @group Optimizers
  */
 export function sgd(opts: SgdOptions): Optimizer {
   const { o, lr } = readOptions('sgd', opts, ['lr', 'weightDecay']);
@@ -107,7 +114,10 @@ export function sgd(opts: SgdOptions): Optimizer {
   };
 }
 
-/** Options of `momentum`. */
+/**
+ * Options of `momentum`.
+ * @group Optimizers
+ */
 export interface MomentumOptions {
   /** Learning rate, a finite number >= 0. */
   readonly lr: number;
@@ -123,6 +133,7 @@ export interface MomentumOptions {
  * @param opts `{ lr, beta = 0.9, weightDecay = 0 }`, lr >= 0, 0 <= β < 1, weightDecay >= 0
  * @throws ArgumentError for an out-of-range, non-number or unknown option.
  * @example momentum({ lr: 0.05, beta: 0.9 })
+ * @group Optimizers
  */
 export function momentum(opts: MomentumOptions): Optimizer {
   const { o, lr } = readOptions('momentum', opts, ['lr', 'beta', 'weightDecay']);
@@ -146,7 +157,10 @@ export function momentum(opts: MomentumOptions): Optimizer {
   };
 }
 
-/** Options of `adam` and `adamw`. */
+/**
+ * Options of `adam` and `adamw`.
+ * @group Optimizers
+ */
 export interface AdamOptions {
   /** Learning rate, a finite number >= 0. */
   readonly lr: number;
@@ -208,6 +222,7 @@ function adamFamily(where: 'adam' | 'adamw', opts: AdamOptions, decoupled: boole
  * @param opts `{ lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 0 }`; lr >= 0, betas in [0, 1), eps > 0, weightDecay >= 0
  * @throws ArgumentError for an out-of-range, non-number or unknown option.
  * @example adam({ lr: 0.01 })
+ * @group Optimizers
  */
 export function adam(opts: AdamOptions): Optimizer {
   return adamFamily('adam', opts, false);
@@ -220,6 +235,7 @@ export function adam(opts: AdamOptions): Optimizer {
  * @param opts `{ lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 0.01 }`; ranges as `adam`
  * @throws ArgumentError for an out-of-range, non-number or unknown option.
  * @example adamw({ lr: 0.001, weightDecay: 0.05 })
+ * @group Optimizers
  */
 export function adamw(opts: AdamOptions): Optimizer {
   return adamFamily('adamw', opts, true);
