@@ -26,6 +26,8 @@ describe('callerContext: when npm start resolves paths against INIT_CWD', () => 
     // The installed bin, found through PATH: node_modules/.bin/tapegrad.
     const bin = join(root, 'node_modules/.bin/tapegrad');
     expect(callerContext({ cwd: root, env: npm({ npm_lifecycle_script: 'tapegrad' }), program: bin })).toEqual({ cwd: dir, program: 'npm start --' });
+    // npx tapegrad (npm exec): its event is 'npx', and the suggestions say npx.
+    expect(callerContext({ cwd: root, env: npm({ npm_lifecycle_event: 'npx', npm_lifecycle_script: 'tapegrad' }), program: bin })).toEqual({ cwd: dir, program: 'npx tapegrad' });
   });
 
   it('keeps the working directory otherwise', () => {

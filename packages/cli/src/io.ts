@@ -73,7 +73,7 @@ export function processIo(): Io {
  *   script such as `tapegrad train --data data/x.csv` wrote its paths relative to the package
  *   root, as npm documents, and keeps the working directory.
  * Otherwise: the working directory. When `INIT_CWD` is trusted, `program` is how the user
- * started the script (`npm start --`, `npm run <script> --`), for the commands tapegrad suggests.
+ * started the script (`npm start --`, `npm run <script> --`, `npx tapegrad`), for the commands tapegrad suggests.
  * @param p the working directory, the environment, the program's path (`process.argv[1]`)
  * @returns `cwd`, an absolute directory, and `program`
  * @internal
@@ -92,7 +92,9 @@ export function callerContext(p: { readonly cwd: string; readonly env: Readonly<
   // `tapegrad` found through PATH (node_modules/.bin/tapegrad), or the file's own path (`node ... src/main.ts`).
   const namesProgram = resolve(cwd, last) === resolve(program) || (!/[\\/]/.test(last) && last === basename(program));
   if (!namesProgram) return own;
-  return { cwd: init, program: event === 'start' ? 'npm start --' : `npm run ${event} --` };
+  // npx (npm exec) runs in the folder it was typed in, under the event name 'npx'.
+  const how = event === 'npx' ? 'npx tapegrad' : event === 'start' ? 'npm start --' : `npm run ${event} --`;
+  return { cwd: init, program: how };
 }
 
 function isDirectory(path: string): boolean {
