@@ -4,7 +4,7 @@
  * binary cross-entropy, values in [0, 1) otherwise).
  */
 import { checkSize, Rng, TapegradError, tensor, type Tensor } from '@tapegrad/core';
-import { activations, createMLP, getActivation, getLoss, type Activation, type Loss, type LossName, type MLP } from '@tapegrad/nn';
+import { activations, createMLP, getActivation, getLoss, UnknownNameError, type Activation, type Loss, type LossName, type MLP } from '@tapegrad/nn';
 import { derivedSeed } from './args.js';
 import { UsageError } from './errors.js';
 
@@ -60,7 +60,7 @@ export function lossOption(command: string, name: string): Loss {
 
 /** nn's error for a name it does not know (as opposed to, say, a bad leakyRelu(α) parameter). */
 function isUnknownName(e: unknown, kind: 'activation' | 'loss'): boolean {
-  return e instanceof TapegradError && e.message.includes(`: unknown ${kind} '`);
+  return e instanceof UnknownNameError && e.kind === kind;
 }
 
 /** A user's name as a message quotes it, cut past 40 characters. */
