@@ -7,8 +7,7 @@ import type { AnomalyHook } from './anomaly.js';
  * What a VJP sees besides `g`: the values its op declared in `saves` (by input name, and
  * `out` for the output), every input's shape, and the op's attributes. Nothing else of the
  * forward pass is kept, so a declaration cannot lie: a VJP that reads an input it did not
- * save finds no such key (and does not compile when the op is typed by its names).
- * @group Custom ops
+ * save finds no such key (and does not compile when the op is typed by its names). @group Custom ops
  */
 export interface VjpContext<A = unknown, S extends string = string> {
   readonly saved: { readonly [K in S]: Tensor };
@@ -21,8 +20,7 @@ export interface VjpContext<A = unknown, S extends string = string> {
  * A vector-Jacobian product for one input: given the cotangent `g` of the output
  * (shape of the output), return the cotangent of input `index` (shape of that input),
  * or `null` for "no gradient". Written with differentiable tensor ops, so it can itself
- * be recorded and differentiated.
- * @group Custom ops
+ * be recorded and differentiated. @group Custom ops
  */
 export type Vjp<A = unknown, S extends string = string> = {
   // Method syntax makes the parameters bivariant, so an op with concrete attribute and
@@ -32,8 +30,7 @@ export type Vjp<A = unknown, S extends string = string> = {
 
 /**
  * An op's local derivative for one input, for people to read: plain text
- * (`∂/∂x tanh(x) = 1 − tanh²(x)`) and the same as TeX for typesetting.
- * @group Custom ops
+ * (`∂/∂x tanh(x) = 1 − tanh²(x)`) and the same as TeX for typesetting. @group Custom ops
  */
 export interface RuleText {
   readonly text: string;
@@ -43,8 +40,7 @@ export interface RuleText {
 /**
  * What every differentiable op has: a name, its input names, what its VJPs read (`saves`)
  * and one VJP per input, keyed by input name (`N`), so a mistyped or missing key is a type
- * error. A variadic op (concat) names one input and receives every position through `index`.
- * @group Custom ops
+ * error. A variadic op (concat) names one input and receives every position through `index`. @group Custom ops
  */
 export interface OpDef<A = unknown, N extends string = string, S extends string = string> {
   readonly name: string;
@@ -57,10 +53,7 @@ export interface OpDef<A = unknown, N extends string = string, S extends string 
   readonly rules?: { readonly [K in N]?: RuleText };
 }
 
-/**
- * A primitive with its own kernel: the op table's entries.
- * @group Custom ops
- */
+/** A primitive with its own kernel: the op table's entries. @group Custom ops */
 export interface KernelOp<I extends readonly Tensor[] = readonly Tensor[], A = unknown, N extends string = string, S extends string = string>
   extends OpDef<A, N, S> {
   /** Output shape from input shapes; throws `ShapeError` naming the op. */
@@ -106,10 +99,7 @@ export function checkOpNames(op: OpDef): void {
   }
 }
 
-/**
- * A recorded application of an op: one entry of the tape.
- * @group Custom ops
- */
+/** A recorded application of an op: one entry of the tape. @group Custom ops */
 export interface Node {
   /** Global creation order; inputs always have smaller ids than the nodes using them. */
   readonly id: number;
@@ -130,10 +120,7 @@ export interface Node {
   readonly argument: string | null;
 }
 
-/**
- * What a tape listener is told of each recorded node: the node and the tensors it was applied to.
- * @group Custom ops
- */
+/** What a tape listener is told of each recorded node: the node and the tensors it was applied to. @group Custom ops */
 export interface Recorded {
   readonly node: Node;
   readonly inputs: readonly Tensor[];
@@ -232,9 +219,8 @@ export function recordCustom(op: OpDef, inputs: readonly Tensor[], out: Tensor):
 }
 
 /**
- * Runs `fn` without recording: nothing computed inside is differentiated.
+ * Runs `fn` without recording: nothing computed inside is differentiated. @group Autodiff
  * @example const y = noGrad(() => mul(x, x)); // y is a constant to any enclosing grad
- * @group Autodiff
  */
 export function noGrad<T>(fn: () => T): T {
   if (typeof fn !== 'function') throw new ArgumentError(`noGrad: fn must be a function, got ${describeValue(fn)}; wrap the computation: noGrad(() => ...)`);
@@ -247,10 +233,7 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
-/**
- * True while ops are being recorded (inside grad/vjp and not inside noGrad).
- * @group Autodiff
- */
+/** True while ops are being recorded (inside grad/vjp and not inside noGrad). @group Autodiff */
 export function isRecording(): boolean {
   return state.depth > 0 && state.enabled;
 }
