@@ -3,11 +3,14 @@
  * - `tape(z)`: built from core ops, so the tape differentiates it;
  * - `forward` / `backward`: closed-form loops on typed arrays, used by the hand-derived
  *   backprop. `backward` is the only place an activation states f': it multiplies the
- *   cotangent by the `f'(z_l)` factor of the delta recurrence (seed 003's ∂a_j/∂z_j, seed
- *   001's σ_i'(p_i), seed 002's diag(f'(z^l)), seed 004's σ'(z^[k])).
+ *   cotangent by the `f'(z_l)` factor of the delta recurrence (the worked 2-3-2 example's
+ *   ∂a_j/∂z_j, the matrix-form derivation's σ_i'(p_i), the diagonal-Jacobian derivation's
+ *   diag(f'(z^l)), the sigmoid lecture notes' σ'(z^[k]); docs/sources.md names them).
  *
- * Notation: z is the pre-activation and a = f(z) the activation (seeds 000, 002, 003);
- * seed 001 writes p_i (pre) and q_i (post); seed 004 writes z^[k] and a^[k] (v^[k] for a layer's values).
+ * Notation: z is the pre-activation and a = f(z) the activation (the diagonal-Jacobian
+ * derivation, the worked 2-3-2 example); the matrix-form derivation writes p_i (pre) and q_i
+ * (post), the unrolled-recursion notes p^(k) and x^(k), the sigmoid lecture notes z^[k] and
+ * a^[k] (v^[k] for a layer's values).
  */
 import {
   type Tensor,
@@ -36,10 +39,10 @@ import { sigmoidOf, softplusOf } from './stable.js';
 /**
  * An activation `a = f(z)` applied to a layer's pre-activations `z: [batch, n]`.
  * Every method but `tape` works on row-major typed arrays and allocates nothing.
+ * @group Activations
  */
 export interface Activation {
   readonly name: string;
- * @group Activations
   /** Tape form, built from core ops (the tape differentiates it). z: [batch, n] → [batch, n]. */
   tape(z: Tensor): Tensor;
   /** Closed-form forward: `out[i] = f(z[i])` (softmax: row-wise over rows of `cols` values). */
@@ -64,10 +67,10 @@ export interface Activation {
  * An activation as the API takes it: a built-in name, an alias, a parameterised name, or an
  * Activation object (`activations.tanh`, `leakyReluActivation(0.2)`, `defineActivation(...)`).
  * A string from elsewhere (a command line, a file) goes through `getActivation` first.
+ * @group Activations
  */
 export type ActivationOrName = ActivationName | ActivationAlias | ParameterisedActivationName | Activation;
 
- * @group Activations
 interface ElementwiseSpec {
   name: string;
   tape: (z: Tensor) => Tensor;
@@ -109,7 +112,8 @@ const sigmoid = elementwise({
   forward: (z, o) => {
     for (let i = 0; i < z.length; i++) o[i] = sigmoidOf(z[i]!);
   },
-  // σ'(z) = σ(z)(1 - σ(z)) = a(1 - a)  (seed 003 eq. actWRTZSigmoid; seed 004 §1.3)
+  // σ'(z) = σ(z)(1 - σ(z)) = a(1 - a)  (the worked 2-3-2 example's eq. actWRTZSigmoid; the
+  // sigmoid lecture notes' §1.3)
   backward: (_z, a, g, o) => {
     for (let i = 0; i < a.length; i++) o[i] = g[i]! * a[i]! * (1 - a[i]!);
   },
@@ -159,11 +163,11 @@ const relu = elementwise({
  * @param alpha the negative-side slope, finite
  * @throws ArgumentError for a non-finite α.
  * @example createMLP({ sizes: [2, 8, 1], activations: leakyReluActivation(0.2) })
+ * @group Activations
  */
 export function leakyReluActivation(alpha: number): Activation {
   if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new ArgumentError(`leakyReluActivation: alpha must be a finite number, got ${showValue(alpha)}`);
   return elementwise({
- * @group Activations
     name: alpha === LEAKY_ALPHA ? 'leakyRelu' : `leakyRelu(${alpha})`,
     tape: (z) => leakyReluOp(z, alpha),
     forward: (z, o) => {
@@ -206,11 +210,11 @@ const softplus = elementwise({
  * @param alpha α > 0
  * @throws ArgumentError for α ≤ 0 or non-finite.
  * @example eluActivation(0.5).name // 'elu(0.5)'
+ * @group Activations
  */
 export function eluActivation(alpha: number): Activation {
   if (typeof alpha !== 'number' || !(alpha > 0) || !Number.isFinite(alpha)) throw new ArgumentError(`eluActivation: alpha must be a finite number > 0, got ${showValue(alpha)}`);
   return elementwise({
- * @group Activations
     name: alpha === ELU_ALPHA ? 'elu' : `elu(${alpha})`,
     // exp(min(z, 0)): the untaken branch never overflows, so its zero cotangent never meets an Infinity.
     tape: (z) => where(greater(z, 0), z, mul(alpha, sub(exp(minimum(z, 0)), 1))),
@@ -340,11 +344,11 @@ const NAMES = Object.freeze(Object.keys(activations) as ActivationName[]);
  * The built-in activations' names, for a program that lists them in its own words (the CLI's help and errors).
  * @returns `['identity', 'sigmoid', ..., 'softmax']`; the parameterised forms `leakyRelu(α)`, `elu(α)` also resolve
  * @example activationNames().includes('tanh') // true
+ * @group Activations
  */
 export function activationNames(): readonly ActivationName[] {
   return NAMES;
 }
- * @group Activations
 
 function unknownActivation(name: string, where: string): UnknownNameError {
   const shown = `'${name.length > 40 ? `${name.slice(0, 40)}…` : name}'`;
@@ -364,11 +368,11 @@ function unknownActivation(name: string, where: string): UnknownNameError {
  * @throws UnknownNameError (an ArgumentError) for an unknown name, listing the valid ones; ArgumentError
  *   for a parameterised name with a bad parameter (`elu(0)`).
  * @example getActivation('tanh').name // 'tanh'
+ * @group Activations
  */
 export function getActivation(name: string): Activation {
   return lookupActivation(name, 'getActivation');
 }
- * @group Activations
 
 function lookupActivation(name: unknown, where: string): Activation {
   if (typeof name !== 'string') throw new ArgumentError(`${where}: an activation name must be a string, got ${describeValue(name)}`);

@@ -1,15 +1,23 @@
 /**
- * Backpropagation derived by hand (the seeds' delta recurrence) on plain Float64Arrays.
+ * Backpropagation derived by hand (the delta recurrence of the derivations in
+ * docs/sources.md) on plain Float64Arrays.
  * This file imports nothing from the tape: the two ways to the gradient meet only in tests.
  *
  * With `Z_l = A_(l-1) W_lᵀ + b_l`, `A_l = f_l(Z_l)`, one sample per row:
- *   δ_L = ∇_a C ⊙ f_L'(z_L)                 seed 003 eq. deltaDef; seed 004 §1.3 ∂L/∂z^[M]; seed 002 output layer
- *        (= softmax(z_L) - y for softmaxCrossEntropy on identity logits)
- *   δ_l = (W_(l+1)ᵀ δ_(l+1)) ⊙ f_l'(z_l)     seed 003 eq. deltaHiddenLayer; seed 002 ∂L/∂b^l; seed 001 δ_i chains
- *   ∂C/∂W_l = Σ_batch δ_l a_(l-1)ᵀ          seed 003 eq. gradientZeroLayerWeights; seed 002 ∂L/∂W^l; seed 001 ∂C/∂w_(i,i+1) = δ q_i
- *   ∂C/∂b_l = Σ_batch δ_l                   seed 003 eq. gradientBiasLayerZero; seed 004 ∂L/∂b_j^[k]
- * and for the `mean` reduction every δ carries the 1/N of C = (1/N) Σ_i C_i (seed 003 "Handling
- * multiple samples", seed 002's L = (1/N) Σ_i g(a^L(x_i) - y_i)); it is applied once, to δ_L.
+ *   δ_L = ∇_a C ⊙ f_L'(z_L)   (= softmax(z_L) - y for softmaxCrossEntropy on identity logits)
+ *     the worked 2-3-2 example's eq. deltaDef; the sigmoid lecture notes' §1.3 ∂L/∂z^[M];
+ *     the diagonal-Jacobian derivation's output layer
+ *   δ_l = (W_(l+1)ᵀ δ_(l+1)) ⊙ f_l'(z_l)
+ *     the worked 2-3-2 example's eq. deltaHiddenLayer; the diagonal-Jacobian derivation's
+ *     ∂L/∂b^l; the matrix-form derivation's δ_i chains
+ *   ∂C/∂W_l = Σ_batch δ_l a_(l-1)ᵀ
+ *     the worked 2-3-2 example's eq. gradientZeroLayerWeights; the diagonal-Jacobian
+ *     derivation's ∂L/∂W^l; the matrix-form derivation's ∂C/∂w_(i,i+1) = δ q_i
+ *   ∂C/∂b_l = Σ_batch δ_l
+ *     the worked 2-3-2 example's eq. gradientBiasLayerZero; the sigmoid lecture notes' ∂L/∂b_j^[k]
+ * and for the `mean` reduction every δ carries the 1/N of C = (1/N) Σ_i C_i (the worked
+ * 2-3-2 example's "Handling multiple samples", the diagonal-Jacobian derivation's
+ * L = (1/N) Σ_i g(a^L(x_i) - y_i)); it is applied once, to δ_L.
  */
 import { type Tensor, tensorView, ArgumentError, checkOptions, checkSize, describeValue, showValue } from '@tapegrad/core';
 import { checkNumber } from './args.js';
@@ -78,13 +86,14 @@ export class DeltaRecurrence {
     const buf = this.buffers(batch);
     const { zs, as, ds } = buf;
 
-    // Forward chain (seed 001 §II: p_i → q_i; seed 004 eq. 1), keeping every z and a.
+    // Forward chain (the matrix-form derivation's §II: p_i → q_i; the sigmoid lecture notes'
+    // eq. 1), keeping every z and a.
     const aL = forwardInto(this.model, X, batch, zs, as);
     const out = layers[L - 1]!;
     const nOut = out.outputSize;
     const cost = batchCost(this.loss, this.reduction, aL, Y, batch, nOut, buf.perSample);
 
-    // δ_L = (1/N) ∇_a C ⊙ f_L'(z_L)  (seed 003 eq. deltaDef; softmax Jacobian for a softmax output)
+    // δ_L = (1/N) ∇_a C ⊙ f_L'(z_L)  (the worked 2-3-2 example's eq. deltaDef; softmax Jacobian for a softmax output)
     const dL = ds[L]!;
     this.loss.gradient(aL, Y, batch, nOut, dL);
     if (this.reduction === 'mean') {
@@ -99,7 +108,7 @@ export class DeltaRecurrence {
       // ∂C/∂W_l = δ_lᵀ A_(l-1), ∂C/∂b_l = Σ_batch δ_l
       affineBackwardParams(ds[l]!, aPrev, this.gW[l - 1]!, this.gb[l - 1]!, batch, layer.inputSize, layer.outputSize);
       if (l > 1) {
-        // δ_(l-1) = (δ_l W_l) ⊙ f_(l-1)'(z_(l-1))  (seed 003 eq. deltaHiddenLayer)
+        // δ_(l-1) = (δ_l W_l) ⊙ f_(l-1)'(z_(l-1))  (the worked 2-3-2 example's eq. deltaHiddenLayer)
         const below = layers[l - 2]!;
         affineBackwardInput(ds[l]!, layer.W, ds[l - 1]!, batch, layer.inputSize, layer.outputSize);
         below.activation.backward(zs[l - 1]!, as[l - 1]!, ds[l - 1]!, ds[l - 1]!, below.outputSize);
@@ -116,6 +125,7 @@ export class DeltaRecurrence {
  * @example
  * const bp = new ClosedFormBackprop(model, 'halfSumSquares', 'mean');
  * const loss = bp.run(X.data, Y.data, batch); // bp.gW[0], bp.gb[0], ...
+ * @group Backprop
  */
 export class ClosedFormBackprop {
   readonly model: MLP;
@@ -125,7 +135,6 @@ export class ClosedFormBackprop {
   readonly gW: Float64Array[];
   /** ∂C/∂b_l, `[n_l]`. */
   readonly gb: Float64Array[];
- * @group Backprop
   readonly #rec: DeltaRecurrence;
 
   /**
@@ -165,7 +174,8 @@ export class ClosedFormBackprop {
   }
 
   /**
-   * The last run's error terms δ_l = ∂C/∂Z_l (seed 003's δ_j^(l), seed 001's δ_i), for inspection.
+   * The last run's error terms δ_l = ∂C/∂Z_l (the worked 2-3-2 example's δ_j^(l), the
+   * matrix-form derivation's δ_i), for inspection.
    * @param l layer, 1-based @param batch the batch size of that run
    * @returns `[batch, n_l]` row-major (a live buffer: the next run overwrites it)
    * @throws ArgumentError for a layer outside 1..L, or a batch size no run has used.
@@ -188,6 +198,7 @@ export class ClosedFormBackprop {
  * @throws LayerShapeError for an X or Y that does not fit; LossCompatibilityError for a logits loss after a non-identity output;
  *   ArgumentError for an empty batch, NaN/±Infinity in X or Y, targets the loss rejects, or an unknown option.
  * @example backpropClosedForm(model, X, Y, 'halfSumSquares', { reduction: 'sum' }).grads[0].W
+ * @group Backprop
  */
 export function backpropClosedForm(model: MLP, X: Tensor, Y: Tensor, loss: LossOrName, opts: { reduction?: Reduction } = {}): GradResult {
   checkOptions('backpropClosedForm', opts, ['reduction']);
@@ -198,6 +209,5 @@ export function backpropClosedForm(model: MLP, X: Tensor, Y: Tensor, loss: LossO
     W: tensorView(rec.gW[i]!, [l.outputSize, l.inputSize]),
     b: tensorView(rec.gb[i]!, [l.outputSize]),
   }));
- * @group Backprop
   return { loss: cost, grads };
 }

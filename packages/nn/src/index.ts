@@ -1,6 +1,6 @@
 /**
  * @tapegrad/nn: dense networks differentiated twice, through the tape (`backpropTape`) and by
- * the hand-derived delta recurrence of the seed documents (`backpropClosedForm`), with
+ * the hand-derived delta recurrence of the derivations in docs/sources.md (`backpropClosedForm`), with
  * finite differences as a third witness and `compareGradients` to put them side by side.
  *
  * Conventions: layer l computes `z = W a_prev + b`, `a = f(z)`, `W: [n_l, n_(l-1)]`, `b: [n_l]`;

@@ -1,8 +1,8 @@
 /**
  * Losses per sample, reduced over the batch by `sum` or `mean` (the reduction lives in the
- * backprop functions, as the 1/N of seeds 002 and 003). Each loss has a tape form (core
- * ops) and closed-form loops: the per-sample value and ∇_a C, the start of the delta
- * recurrence (`δ_L = ∇_a C ⊙ f'(z_L)`).
+ * backprop functions, as the 1/N of the diagonal-Jacobian derivation and the worked 2-3-2
+ * example, docs/sources.md). Each loss has a tape form (core ops) and closed-form loops:
+ * the per-sample value and ∇_a C, the start of the delta recurrence (`δ_L = ∇_a C ⊙ f'(z_L)`).
  */
 import {
   type Tensor,
@@ -30,9 +30,10 @@ import { UnknownNameError } from './errors.js';
 import { LOSS_ALIASES, type LossAlias, type LossName } from './names.js';
 import { sigmoidOf, softplusOf } from './stable.js';
 
-export type { LossAlias, LossName };
-
-/** How per-sample losses become the cost: `sum` C = Σ_i C_i (seed 004's 𝓛), `mean` C = (1/N) Σ_i C_i (seeds 002, 003). */
+/**
+ * How per-sample losses become the cost: `sum` C = Σ_i C_i (the sigmoid lecture notes' 𝓛), `mean` C = (1/N) Σ_i C_i (the diagonal-Jacobian derivation and the worked 2-3-2 example).
+ * @group Losses
+ */
 export type Reduction = 'sum' | 'mean';
 
 /**
@@ -113,13 +114,13 @@ function squaredError(name: LossName, c: number | 'perOutput'): Loss {
   };
 }
 
-/** C_i = ½ ‖a - y‖², ∇_a C_i = a - y (seed 000's E, seed 004 eq. 2, seed 001's (q₃ - y)²/2). */
+/** C_i = ½ ‖a - y‖², ∇_a C_i = a - y (the unrolled-recursion notes' E, the sigmoid lecture notes' eq. 2, the matrix-form derivation's (q₃ - y)²/2). */
 const halfSumSquares = squaredError('halfSumSquares', 0.5);
 
-/** C_i = ‖a - y‖² = Σ_j (a_j - y_j)², ∇_a C_i = 2(a - y) (seed 003 eq. costZero and costZeroWRTAct). */
+/** C_i = ‖a - y‖² = Σ_j (a_j - y_j)², ∇_a C_i = 2(a - y) (the worked 2-3-2 example's eq. costZero and costZeroWRTAct). */
 const sumSquares = squaredError('sumSquares', 1);
 
-/** C_i = (1/n) Σ_j (a_j - y_j)², ∇_a C_i = 2(a - y)/n (seed 001's mean-squared error over outputs). */
+/** C_i = (1/n) Σ_j (a_j - y_j)², ∇_a C_i = 2(a - y)/n (the matrix-form derivation's mean-squared error over outputs). */
 const meanSquared = squaredError('meanSquared', 'perOutput');
 
 /**
@@ -207,8 +208,8 @@ const binaryCrossEntropy: Loss = {
  * @param delta threshold δ > 0 (the built-in `losses.huber` uses 1)
  * @throws ArgumentError for δ ≤ 0 or non-finite.
  * @example huberLoss(0.5).name // 'huber(0.5)'
- */
  * @group Losses
+ */
 export function huberLoss(delta = 1): Loss {
   if (typeof delta !== 'number' || !(delta > 0) || !Number.isFinite(delta)) throw new ArgumentError(`huberLoss: delta must be a finite number > 0, got ${showValue(delta)}`);
   return {
@@ -275,8 +276,8 @@ const NAMES = Object.freeze(Object.keys(losses) as LossName[]);
  * The built-in losses' names, for a program that lists them in its own words (the CLI's help and errors).
  * @returns `['halfSumSquares', 'sumSquares', 'meanSquared', 'softmaxCrossEntropy', 'binaryCrossEntropy', 'huber']`
  * @example lossNames().includes('huber') // true
- */
  * @group Losses
+ */
 export function lossNames(): readonly LossName[] {
   return NAMES;
 }
@@ -285,8 +286,8 @@ export function lossNames(): readonly LossName[] {
  * A loss as the API takes it: a built-in name, an alias (`mse`, `bce`, `softmax-ce`, ...) or a
  * Loss object (`losses.huber`, `huberLoss(0.5)`, `defineLoss(...)`). A string from elsewhere (a
  * command line, a file) goes through `getLoss` first.
- */
  * @group Losses
+ */
 export type LossOrName = LossName | LossAlias | Loss;
 
 function lookupLoss(name: unknown, where: string): Loss {
@@ -306,8 +307,8 @@ function lookupLoss(name: unknown, where: string): Loss {
  * Only these names resolve: `'__proto__'` is unknown, never an `Object.prototype` member.
  * @throws UnknownNameError (an ArgumentError) for an unknown name, listing the valid ones.
  * @example getLoss('mse').name // 'meanSquared'
- */
  * @group Losses
+ */
 export function getLoss(name: string): Loss {
   return lookupLoss(name, 'getLoss');
 }
@@ -345,8 +346,8 @@ export interface LossSpec {
  *   value: (a, y) => sum(square(square(sub(a, y))), 1),
  *   grad: (a, y, _b, _n, out) => { for (let i = 0; i < out.length; i++) out[i] = 4 * (a[i] - y[i]) ** 3; },
  * });
- */
  * @group Losses
+ */
 export function defineLoss(spec: LossSpec): Loss {
   if (spec === null || typeof spec !== 'object') throw new ArgumentError(`defineLoss: pass { name, value, grad }, got ${describeValue(spec)}`);
   checkOptions('defineLoss', spec, ['name', 'value', 'grad', 'fromLogits']);

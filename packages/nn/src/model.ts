@@ -3,17 +3,19 @@
  *
  * Layer l computes `z_l = W_l a_(l-1) + b_l`, `a_l = f_l(z_l)` with `W_l: [n_l, n_(l-1)]`,
  * `b_l: [n_l]`; a batch is a matrix with one sample per row, so `Z_l = A_(l-1) W_lᵀ + b_l`.
- * The seeds name the same quantities differently:
+ * The derivations of docs/sources.md (columns by their short names) write the same quantities
+ * differently; that page gives the details:
  *
- * | here            | seed 000 (§3)      | seed 001    | seed 002   | seed 003          | seed 004              |
- * |-----------------|--------------------|-------------|------------|-------------------|-----------------------|
- * | z_l (pre)       | p^(l)              | p_l         | z^l        | z_j^(l)           | z^[k]                 |
- * | a_l (post)      | x^(l) = f(p^(l))   | q_l         | a^l        | a_j^(l)           | a^[k], i.e. v^[k+1]   |
- * | W_l, b_l        | W_l, b^(l)         | W_(l-1,l)   | W^l, b^l   | w_jk^(l), b_j^(l) | W^[k], b^[k]          |
- * | a_0 = x (input) | x^(0) = p^(0)      | p_0 = q_0   | x_i        | a^(0)             | v^[1] = x_i           |
- * | δ_l = ∂C/∂z_l   | (unrolled chain)   | δ_(L-l)     | ∂L/∂b^l    | δ_j^(l)           | ∂L/∂z^[k]             |
+ * | here            | unrolled-recursion | matrix-form | diagonal-Jacobian | worked 2-3-2      | sigmoid lecture notes      |
+ * |-----------------|--------------------|-------------|-------------------|-------------------|----------------------------|
+ * | z_l (pre)       | p^(l)              | p_l         | z^l               | z_j^(l)           | z^[l+1]                    |
+ * | a_l (post)      | x^(l) = f(p^(l))   | q_l         | a^l               | a_j^(l)           | a^[l+1] = v^[l+1]          |
+ * | W_l, b_l        | W_l, b^(l) (*)     | W_(l-1,l)   | W^l, b^l          | w_jk^(l), b_j^(l) | W^[l+1], b^[l+1] (§1.3)    |
+ * | a_0 = x (input) | x^(0) = p^(0)      | p_0 = q_0   | x_i               | a^(L-2) (2-3-2)   | v^[1] = x_i                |
+ * | δ_l = ∂C/∂z_l   | (unrolled chain)   | δ_(L-l)     | ∂L/∂b^l           | δ_j^(l)           | ∂L/∂z^[l+1]                |
  *
- * Seed 000's first part writes a layer as f(W g(x|Θ) + b), g being the previous layer's output.
+ * (*) as its diagram draws them; its equations write W_(l-1), b^(l-1). Its first part writes a
+ * layer as f(W g(x|Θ) + b), g being the previous layer's output.
  */
 import { type Tensor, tensor, tensorView, ArgumentError, MAX_ELEMENTS, ShapeError, checkOptions, checkSize, describeValue, showValue } from '@tapegrad/core';
 import { type Activation, type ActivationOrName, resolveActivation } from './activations.js';
@@ -28,7 +30,7 @@ import { inputMatrix } from './validate.js';
 export interface DenseLayer {
   readonly inputSize: number;
   readonly outputSize: number;
-  /** Weights `[outputSize, inputSize]`, row-major: row j holds neuron j's incoming weights (seed 003's w_jk). */
+  /** Weights `[outputSize, inputSize]`, row-major: row j holds neuron j's incoming weights (the worked 2-3-2 example's w_jk). */
   readonly W: Float64Array;
   /** Biases `[outputSize]`. */
   readonly b: Float64Array;
@@ -81,9 +83,9 @@ function checkWidth(v: unknown, what: string, where: string): number {
  * @param params optional `W: [outputSize·inputSize]`, `b: [outputSize]`
  * @throws ArgumentError for bad sizes, parameter lengths or unknown keys in `params`; ShapeError when W would exceed MAX_ELEMENTS.
  * @example dense(2, 3, 'sigmoid', { W: Float64Array.of(1, 2, 3, 4, 5, 6), b: new Float64Array(3) })
+ * @group Models
  */
 export function dense(
- * @group Models
   inputSize: number,
   outputSize: number,
   activation: ActivationOrName,
@@ -112,9 +114,9 @@ export function dense(
  * @returns the MLP (the layers' parameter arrays are shared, not copied)
  * @throws ArgumentError when layer l's inputSize differs from layer l-1's outputSize.
  * @example mlp([dense(2, 3, 'tanh'), dense(3, 1, 'sigmoid')])
+ * @group Models
  */
 export function mlp(layers: readonly DenseLayer[]): MLP {
- * @group Models
   if (!Array.isArray(layers) || layers.length === 0) throw new ArgumentError(`mlp: pass an array of at least one layer, got ${preview(layers)}`);
   for (let l = 1; l < layers.length; l++) {
     const a: unknown = layers[l - 1];
@@ -136,9 +138,9 @@ export function mlp(layers: readonly DenseLayer[]): MLP {
  * @throws ArgumentError for fewer than two sizes, a non-positive width, a wrong number of activations, an unknown
  *   option, or more than MAX_ELEMENTS parameters in all; ShapeError (naming the layer) when one layer's W would exceed MAX_ELEMENTS.
  * @example createMLP({ sizes: [2, 3, 2], activations: 'sigmoid', output: 'sigmoid', seed: 1 })
+ * @group Models
  */
 export function createMLP(spec: MLPSpec): MLP {
- * @group Models
   if (!isObject(spec)) throw new ArgumentError(`createMLP: pass { sizes, activations, output?, init?, seed? }, got ${describeValue(spec)}`);
   checkOptions('createMLP', spec, ['sizes', 'activations', 'output', 'init', 'seed']);
   const { sizes } = spec;
@@ -194,22 +196,25 @@ export function createMLP(spec: MLPSpec): MLP {
 }
 
 /**
- * Number of trainable parameters: Σ_l n_l·n_(l-1) + n_l (seed 004's D).
+ * Number of trainable parameters: Σ_l n_l·n_(l-1) + n_l (the sigmoid lecture notes' D).
  * @example paramCount(createMLP({ sizes: [2, 3, 2], activations: 'sigmoid' })) // 17
+ * @group Models
  */
 export function paramCount(model: MLP): number {
- * @group Models
   checkModel(model, 'paramCount');
   let n = 0;
   for (const l of model.layers) n += l.W.length + l.b.length;
   return n;
 }
 
-/** Per-layer values of a forward pass: the seeds' forward chain. */
+/**
+ * Per-layer values of a forward pass: the derivations' forward chain (docs/sources.md).
+ * @group Models
+ */
 export interface ForwardTrace {
-  /** `zs[l]`: layer l's pre-activations `[batch, n_l]` (seed 001's p_l), l = 1..L; `zs[0]` is the input (p_0 = x). */
+  /** `zs[l]`: layer l's pre-activations `[batch, n_l]` (the matrix-form derivation's p_l), l = 1..L; `zs[0]` is the input (p_0 = x). */
   readonly zs: Float64Array[];
-  /** `as[l]`: layer l's activations `[batch, n_l]` (seed 001's q_l), l = 1..L; `as[0]` is the input x. */
+  /** `as[l]`: layer l's activations `[batch, n_l]` (the matrix-form derivation's q_l), l = 1..L; `as[0]` is the input x. */
   readonly as: Float64Array[];
   readonly batch: number;
 }
@@ -220,12 +225,12 @@ export interface ForwardTrace {
  * @returns `{ zs, as, batch }`, each of length L+1, `as[L]` the output `[batch, out]`
  * @throws LayerShapeError when X's width is not the first layer's inputSize.
  * @example forward(model, tensor([[0, 1]])).as[model.layers.length]
+ * @group Models
  */
 export function forward(model: MLP, X: Float64Array | Tensor, batch?: number): ForwardTrace {
   const x = inputMatrix(model, X, batch, 'forward');
   return traceForward(model, x.data, x.batch);
 }
- * @group Models
 
 /** `forward` on an X that the caller has validated: fresh buffers, then `forwardInto`. */
 export function traceForward(model: MLP, X: Float64Array, batch: number): ForwardTrace {
@@ -242,8 +247,8 @@ export function traceForward(model: MLP, X: Float64Array, batch: number): Forwar
 
 /**
  * The forward chain into caller-owned buffers, allocating nothing: for l = 1..L,
- * `zs[l] = A_(l-1) W_lᵀ + b_l` and `as[l] = f_l(zs[l])`, with A_0 = X (seed 001 §II p_i → q_i;
- * seed 004 eq. 1). `forward`, the closed-form backprop and finite differences all run this one loop.
+ * `zs[l] = A_(l-1) W_lᵀ + b_l` and `as[l] = f_l(zs[l])`, with A_0 = X (the matrix-form derivation's §II p_i → q_i;
+ * the sigmoid lecture notes' eq. 1). `forward`, the closed-form backprop and finite differences all run this one loop.
  * @param X `[batch, in]` row-major (trusted: validate first)
  * @param zs pre-activation buffers `[batch, n_l]` at l = 1..L; index 0 is not touched
  * @param as activation buffers `[batch, n_l]` at l = 1..L; index 0 is not touched
@@ -268,12 +273,12 @@ export function forwardInto(model: MLP, X: Float64Array, batch: number, zs: read
  * @param X `[batch, in]` @returns `[batch, out]`
  * @throws LayerShapeError when X's width does not match the first layer.
  * @example predict(model, tensor([[0, 1], [1, 1]])).shape // [2, out]
+ * @group Models
  */
 export function predict(model: MLP, X: Tensor): Tensor {
   const x = inputMatrix(model, X, undefined, 'predict');
   const t = traceForward(model, x.data, x.batch);
   const out = model.layers[model.layers.length - 1]!.outputSize;
- * @group Models
   return tensorView(t.as[t.as.length - 1]!, [t.batch, out]);
 }
 
@@ -281,19 +286,19 @@ export function predict(model: MLP, X: Tensor): Tensor {
  * Copies of a model's parameters, as fresh tensors.
  * @returns `[{ W: [n_l, n_(l-1)], b: [n_l] }, ...]`, layer 1 first
  * @example parameters(model)[0].W.shape // [n_1, n_0]
+ * @group Models
  */
 export function parameters(model: MLP): { W: Tensor; b: Tensor }[] {
   checkModel(model, 'parameters');
   return model.layers.map((l) => ({ W: tensor(l.W, [l.outputSize, l.inputSize]), b: tensor(l.b, [l.outputSize]) }));
 }
- * @group Models
 
 /**
  * A deep copy of a model (same activations, copied parameters): train one, keep the other.
  * @example const before = cloneModel(model); train(model, data, opts);
+ * @group Models
  */
 export function cloneModel(model: MLP): MLP {
   checkModel(model, 'cloneModel');
   return { layers: model.layers.map((l) => dense(l.inputSize, l.outputSize, l.activation, { W: Float64Array.from(l.W), b: Float64Array.from(l.b) })) };
 }
- * @group Models

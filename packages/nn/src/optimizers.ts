@@ -1,6 +1,6 @@
 /**
  * Optimizers: update a model's Float64Array parameters in place from a gradient result.
- * Gradient descent is seed 003's θ_j := θ_j - α ∂J/∂θ_j and seed 001's w_(t+1) = w_t - η dC/dw.
+ * Gradient descent is the worked 2-3-2 example's θ_j := θ_j - α ∂J/∂θ_j and the matrix-form derivation's w_(t+1) = w_t - η dC/dw.
  *
  * Each follows torch.optim's update exactly, option for option: `weightDecay` λ is the L2 penalty
  * of torch's `weight_decay`, added to the gradient (g ← g + λθ) before momentum or Adam's moments;
