@@ -113,6 +113,13 @@ Load it:
       code: 3,
       err: 'tapegrad export --onnx: cannot write no/such/dir/x.onnx (ENOENT: its directory does not exist); create the directory or choose another path\n',
     });
+    // The model file is not written over (it would be lost, as ONNX bytes).
+    const before = readFileSync(join(dir, 'iris.json'), 'utf8');
+    expect(exportRun(['--model', 'iris.json', '--onnx', './iris.json'])).toMatchObject({
+      code: 2,
+      err: 'tapegrad export --onnx: ./iris.json is also the --model file; writing there would destroy it, so choose another file\n',
+    });
+    expect(readFileSync(join(dir, 'iris.json'), 'utf8')).toBe(before);
     const json = exportRun(['--model', 'nope.json', '--onnx', 'x.onnx', '--json']);
     expect(JSON.parse(json.out)).toMatchObject({ error: { type: 'DataError', exitCode: 3 } });
   });

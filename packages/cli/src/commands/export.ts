@@ -3,14 +3,14 @@
  * standardiser folded in, so onnxruntime, PyTorch (through a converter) or a browser runtime
  * can run it on raw features.
  */
-import { existsSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { ONNX_IR_VERSION, ONNX_OPSET, saveOnnx, type ModelMetadata, type MLP } from '@tapegrad/nn';
 import { OptionReader, parseOptions } from '../args.js';
 import { type Command } from '../command.js';
 import { DataError, EXIT } from '../errors.js';
 import { type Io } from '../io.js';
 import { readModelOption } from '../model-file.js';
+import { outputPath } from '../output-path.js';
 
 const OPTIONS = {
   model: { type: 'string', short: 'm' },
@@ -61,10 +61,7 @@ function runExport(argv: readonly string[], io: Io): number {
   const modelPath = o.requiredString('model', 'the model file that `tapegrad train --save` wrote');
   const onnxPath = o.requiredString('onnx', 'where to write the .onnx file');
   const dtype = o.flag('float32') ? 'float32' : 'float64';
-  const target = resolve(io.cwd, onnxPath);
-  if (!existsSync(dirname(target))) {
-    throw new DataError(`${command} --onnx: cannot write ${onnxPath} (ENOENT: its directory does not exist); create the directory or choose another path`);
-  }
+  const target = outputPath(command, 'onnx', onnxPath, io.cwd, [{ option: 'model', path: modelPath }]);
   const { model, metadata } = readModelOption(command, io, modelPath);
   const bytes = saveOnnx(model, { dtype, metadata });
   try {

@@ -3,19 +3,20 @@
  * says which columns are the inputs (by name), how to standardise them and what the outputs
  * are (class names, the target's scale), so the CSV needs only those columns, in any order.
  */
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { sigmoid, softmax, tensor, tensorJSON, type Tensor } from '@tapegrad/core';
 import { predict, type MLP, type ModelMetadata } from '@tapegrad/nn';
 import { OptionReader, parseOptions } from '../args.js';
 import { type Command } from '../command.js';
 import { checkHeader, checkWidth, csvField, emptyFileError, noRowsError } from '../csv.js';
 import { featureCellError } from '../dataset.js';
-import { DataError, EXIT, UsageError } from '../errors.js';
+import { DataError, EXIT } from '../errors.js';
 import { type Io } from '../io.js';
 import { streamCsv } from '../load.js';
 import { readModelOption } from '../model-file.js';
 import { parseDecimal } from '../numbers.js';
+import { outputPath } from '../output-path.js';
 
 const OPTIONS = {
   model: { type: 'string', short: 'm' },
@@ -73,14 +74,7 @@ function runPredict(argv: readonly string[], io: Io): number {
   const modelPath = o.requiredString('model', 'the model file that `tapegrad train --save` wrote');
   const dataPath = o.requiredString('data', 'a CSV file with the feature columns the model reads');
   const outPath = o.string('out');
-  const out = outPath === undefined ? null : resolve(io.cwd, outPath);
-  if (out !== null) {
-    if (outPath === '') throw new UsageError(`${cmd} --out: expected a file name; see \`${cmd} --help\``);
-    if (out === resolve(io.cwd, dataPath) || out === resolve(io.cwd, modelPath)) {
-      throw new UsageError(`${cmd} --out: ${outPath} is also the --${out === resolve(io.cwd, dataPath) ? 'data' : 'model'} file; writing there would destroy it, so choose another file`);
-    }
-    if (!existsSync(dirname(out))) throw new DataError(`${cmd} --out: cannot write ${outPath} (ENOENT: its directory does not exist); create the directory or choose another path`);
-  }
+  const out = outPath === undefined ? null : outputPath(cmd, 'out', outPath, io.cwd, [{ option: 'data', path: dataPath }, { option: 'model', path: modelPath }]);
   const { model, metadata, converted } = readModelOption(cmd, io, modelPath);
   if (converted) io.stderr.write(`${cmd}: ${modelPath} is in tapegrad 0.1.0's format; read by converting it (\`tapegrad train --save\` writes the new format)\n`);
   const features = metadata.featureNames;

@@ -62,6 +62,18 @@ describe('tapegrad train', () => {
     expect(metadata.targetStandardizer).toBeUndefined();
   });
 
+  it('refuses a --save path that is the --data file or a folder, before training', () => {
+    const text = `x1,x2,label\n${rows(20, (i) => `${i},${i % 3},${i % 2 === 0 ? 'a' : 'b'}`)}\n`;
+    const csv = file('keep.csv', text);
+    expect(runIo(['train', '--data', csv, '--save', `./${csv}`], { cwd: dir })).toEqual({
+      code: EXIT.usage,
+      out: '',
+      err: `tapegrad train --save: ./${csv} is also the --data file; writing there would destroy it, so choose another file\n`,
+    });
+    expect(readFileSync(join(dir, csv), 'utf8')).toBe(text);
+    expect(runIo(['train', '--data', csv, '--save', '.'], { cwd: dir })).toEqual({ code: EXIT.badData, out: '', err: 'tapegrad train --save: cannot write . (it is a directory); give a file name inside it\n' });
+  });
+
   it('applies --weight-decay: the same run with decay ends with smaller weights, for sgd and for adamw', () => {
     const sumSquares = (name: string): number =>
       loadModel(readFileSync(join(dir, name), 'utf8')).layers.reduce((acc, l) => acc + l.W.reduce((a, w) => a + w * w, 0), 0);

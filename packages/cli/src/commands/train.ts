@@ -2,8 +2,8 @@
  * `tapegrad train` (and `tapegrad` with no command: the same run on Iris): train an MLP
  * on a CSV file with tape gradients, checked against the closed form along the way.
  */
-import { existsSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { checkSize, MAX_ELEMENTS, ShapeError, tensorView, type Tensor } from '@tapegrad/core';
 import { accuracy, adam, adamw, createMLP, getActivation, momentum, paramCount, saveModel, sgd, type Loss, type MLP, type ModelMetadata, type Optimizer } from '@tapegrad/nn';
 import { OptionReader, parseOptions } from '../args.js';
@@ -20,6 +20,7 @@ import { checkingNan } from '../check-nan.js';
 import { fmt, fmtErr, plotSeries, table } from '../render.js';
 import { rmse, trainWithChecks, type TrainRunResult } from '../training.js';
 import { nextCommands, nextCommandsText } from '../next-steps.js';
+import { outputPath } from '../output-path.js';
 
 const OPTIONS = {
   data: { type: 'string', short: 'd' },
@@ -209,9 +210,7 @@ function runTrain(command: string, argv: readonly string[], io: Io): number {
   const savePath = o.string('save');
   const checkNan = o.flag('check-nan');
   // Fail before training, not after, when the model could not be written anyway.
-  if (savePath !== undefined && !existsSync(dirname(resolve(io.cwd, savePath)))) {
-    throw new DataError(`${command} --save: cannot write ${savePath} (ENOENT: its directory does not exist); create the directory or choose another path`);
-  }
+  const saveTo = savePath === undefined ? undefined : outputPath(command, 'save', savePath, io.cwd, [{ option: 'data', path: file }]);
 
   const lossName = o.string('loss');
   const chosenLoss = lossName === undefined ? null : lossOption(command, lossName);
@@ -250,7 +249,7 @@ function runTrain(command: string, argv: readonly string[], io: Io): number {
   const ok = run.checks.every((c) => c.ok);
 
   let saved: string | null = null;
-  if (savePath !== undefined) {
+  if (savePath !== undefined && saveTo !== undefined) {
     const metadata: ModelMetadata = {
       featureNames: ds.features,
       target,
@@ -261,7 +260,7 @@ function runTrain(command: string, argv: readonly string[], io: Io): number {
       loss: loss.name,
     };
     const text = saveModel(model, { metadata });
-    saved = resolve(io.cwd, savePath);
+    saved = saveTo;
     try {
       writeFileSync(saved, text + '\n');
     } catch (e) {
