@@ -15,8 +15,13 @@
  * docs/README.md ("Running your own file").
  *
  * Usage: node scripts/dist-placeholders.mjs [--root <checkout>] (the default: this checkout).
+ *
+ * `--check` (each published package's `prepack`, so `npm pack` and `npm publish` run it in the
+ * package's folder) is the other half: a placeholder must never reach a tarball. It exits 1,
+ * naming the files and `npm run build`, when a file the package's exports or bin point at is
+ * missing, is a placeholder, or is older than a source file (a build that runs old code).
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,18 +31,63 @@ const marker = '// tapegrad placeholder (scripts/dist-placeholders.mjs): not a b
 
 /**
  * The files an exports map sends a program to when the source condition is not set:
- * every string target under a condition other than `@tapegrad/source` and `types`.
+ * every string target under a condition other than `@tapegrad/source` (and `types`, unless
+ * `withTypes`) that is a JavaScript (or, with types, a declaration) file.
  * @param {unknown} node
+ * @param {boolean} withTypes
  * @param {string[]} out
  * @returns {string[]}
  */
-function targets(node, out = []) {
+function targets(node, withTypes = false, out = []) {
   if (typeof node === 'string') {
-    if (/\.(?:c|m)?js$/.test(node)) out.push(node);
+    if (/\.(?:c|m)?js$/.test(node) || (withTypes && /\.d\.(?:c|m)?ts$/.test(node))) out.push(node);
   } else if (node !== null && typeof node === 'object') {
-    for (const [key, value] of Object.entries(node)) if (key !== '@tapegrad/source' && key !== 'types') targets(value, out);
+    for (const [key, value] of Object.entries(node)) if (key !== '@tapegrad/source' && (withTypes || key !== 'types')) targets(value, withTypes, out);
   }
   return out;
+}
+
+/**
+ * The newest modification time (ms) of the package's sources, tests left out.
+ * @param {string} dir
+ * @returns {number}
+ */
+function newestSource(dir) {
+  let newest = 0;
+  for (const e of existsSync(dir) ? readdirSync(dir, { withFileTypes: true, recursive: true }) : []) {
+    if (e.isFile() && !/\.test\.ts$/.test(e.name)) newest = Math.max(newest, statSync(join(e.parentPath, e.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * `--check`: the reasons the package in `dir` must not be packed, one per file (none: it may).
+ * @param {string} dir
+ * @returns {string[]}
+ */
+function unpackable(dir) {
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const bin = typeof manifest.bin === 'string' ? [manifest.bin] : Object.values(manifest.bin ?? {});
+  const sources = newestSource(join(dir, 'src'));
+  const problems = [];
+  for (const target of new Set([...targets(manifest.exports, true), ...bin])) {
+    const file = join(dir, target);
+    if (!existsSync(file)) problems.push(`${target} is missing`);
+    else if (readFileSync(file, 'utf8').startsWith(marker)) problems.push(`${target} is a placeholder (scripts/dist-placeholders.mjs), not a build`);
+    else if (statSync(file).mtimeMs < sources) problems.push(`${target} is older than src/ (the tarball would hold old code)`);
+  }
+  return problems;
+}
+
+if (process.argv.includes('--check')) {
+  const dir = process.cwd();
+  const problems = unpackable(dir);
+  if (problems.length > 0) {
+    const name = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name;
+    console.error(`${name} cannot be packed: ${problems.join('; ')}. Run  npm run build  at the repository root (it builds core, nn and cli in order), then pack or publish again.`);
+    process.exit(1);
+  }
+  process.exit(0);
 }
 
 /** @param {string} name @param {string} dir */

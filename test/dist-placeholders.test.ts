@@ -5,7 +5,7 @@
  * so the real packages' dist/ folders (possibly built) are never touched.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,9 +24,9 @@ function pkg(name: string, manifest: object): string {
   return dir;
 }
 
-async function node(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function node(args: readonly string[], cwd = scratch): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, [...args], { cwd: scratch, timeout: 30_000 });
+    const { stdout, stderr } = await exec(process.execPath, [...args], { cwd, timeout: 30_000 });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };
@@ -66,5 +66,36 @@ describe('dist placeholders', () => {
     const again = await node([join(root, 'scripts', 'dist-placeholders.mjs'), '--root', scratch]);
     expect(again.code).toBe(0);
     expect(again.stdout).toBe('');
+  });
+
+  it('--check (each published package\'s prepack) refuses to pack a placeholder, a missing file or a build older than src/', async () => {
+    const script = join(root, 'scripts', 'dist-placeholders.mjs');
+    for (const p of ['core', 'nn', 'cli']) {
+      const manifest = JSON.parse(readFileSync(join(root, 'packages', p, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+      expect(manifest.scripts['prepack'], p).toBe('node ../../scripts/dist-placeholders.mjs --check');
+    }
+    const exports = { '.': { '@tapegrad/source': './src/index.ts', types: './dist/index.d.ts', default: './dist/index.js' } };
+    const dir = pkg('delta', { name: '@demo/delta', type: 'module', exports, bin: { demo: './dist/main.js' } });
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src', 'index.ts'), 'export const x = 1;\n');
+    expect((await node([script, '--root', scratch])).code).toBe(0);
+    const unbuilt = await node([script, '--check'], dir);
+    expect(unbuilt.code).toBe(1);
+    expect(unbuilt.stderr).toBe(
+      '@demo/delta cannot be packed: ./dist/index.d.ts is missing; ./dist/index.js is a placeholder (scripts/dist-placeholders.mjs), not a build; ./dist/main.js is missing. ' +
+        'Run  npm run build  at the repository root (it builds core, nn and cli in order), then pack or publish again.\n',
+    );
+    // A build, newer than the sources: packable.
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(join(dir, 'src', 'index.ts'), past, past);
+    for (const f of ['index.d.ts', 'index.js', 'main.js']) writeFileSync(join(dir, 'dist', f), 'export {};\n');
+    expect(await node([script, '--check'], dir)).toEqual({ code: 0, stdout: '', stderr: '' });
+    // A source edited after the build: the tarball would hold old code.
+    writeFileSync(join(dir, 'src', 'index.ts'), 'export const x = 2;\n');
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(join(dir, 'src', 'index.ts'), later, later);
+    const stale = await node([script, '--check'], dir);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain('./dist/index.js is older than src/ (the tarball would hold old code)');
   });
 });

@@ -126,6 +126,13 @@ describe('the tarballs', () => {
     expect(targets.filter((t) => !packed[p].files.includes(t))).toEqual([]);
   });
 
+  it.each(PUBLISHED)('%s: no installed file is a dist placeholder (the staged checkout had them, as a fresh clone does)', (p) => {
+    const installed = join(app, 'node_modules', '@tapegrad', p);
+    const placeholders = packed[p].files.filter((f) => readFileSync(join(installed, f), 'utf8').includes('TapegradNotBuiltError'));
+    expect(placeholders).toEqual([]);
+    expect(packed[p].files.length).toBeGreaterThan(5);
+  });
+
   it.each(PUBLISHED)('%s: source maps point into the packed src/ rather than embedding it again', (p) => {
     const maps = packed[p].files.filter((f) => f.endsWith('.map'));
     expect(maps.length).toBeGreaterThan(0);

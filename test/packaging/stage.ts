@@ -74,7 +74,8 @@ function npm(args: readonly string[], cwd: string, env?: Readonly<Record<string,
 /**
  * Copies what a package's build and `npm pack` read (package.json, tsup.config.ts, README,
  * LICENSE, all of src/ with its tests: `files` must leave those out) into `tmp/packages/x`,
- * the two tsconfig files the builds extend into `tmp`, and links `tmp/node_modules` to the
+ * the two tsconfig files the builds extend and scripts/ (prepare, prepack) into `tmp`, writes
+ * the dist placeholders, and links `tmp/node_modules` to the
  * checkout's, except `@tapegrad/*`, which point at the staged copies (so nn's declarations
  * are built against the staged core's).
  */
@@ -95,6 +96,11 @@ export function stage(root: string, tmp: string): void {
     if (e !== '@tapegrad' && e !== '.bin') symlinkSync(join(root, 'node_modules', e), join(modules, e));
   }
   for (const p of PUBLISHED) symlinkSync(join(tmp, 'packages', p), join(modules, '@tapegrad', p), 'dir');
+  // As after `npm ci` in a fresh clone: the root `prepare` has written dist placeholders, which
+  // the build must replace (the packed files are checked for them), and the scripts the
+  // packages' prepack runs.
+  cpSync(join(root, 'scripts'), join(tmp, 'scripts'), { recursive: true });
+  run(process.execPath, [join(tmp, 'scripts', 'dist-placeholders.mjs'), '--root', tmp], tmp);
 }
 
 /** Builds each staged package with the checkout's tsup, in order, then packs it into `tmp/tarballs`. */
@@ -106,7 +112,8 @@ export function buildAndPack(root: string, tmp: string): Record<Published, Packe
   for (const p of PUBLISHED) {
     const dir = join(tmp, 'packages', p);
     run(process.execPath, [tsup, '--silent'], dir);
-    const json: unknown = JSON.parse(npm(['pack', '--json', '--offline', '--ignore-scripts', '--pack-destination', out], dir).stdout);
+    // With scripts: the package's prepack (dist-placeholders.mjs --check) must pass on a fresh build.
+    const json: unknown = JSON.parse(npm(['pack', '--json', '--offline', '--pack-destination', out], dir).stdout);
     const info = (Array.isArray(json) ? json[0] : undefined) as
       | { name: string; version: string; filename: string; size: number; unpackedSize: number; integrity: string; files: { path: string }[] }
       | undefined;
