@@ -21,8 +21,8 @@
  * naming the files and `npm run build`, when a file the package's exports or bin point at is
  * missing, is a placeholder, or is older than a source file (a build that runs old code).
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const rootAt = process.argv.indexOf('--root');
@@ -48,6 +48,24 @@ function targets(node, withTypes = false, out = []) {
 }
 
 /**
+ * A package's executables, name to file, as npm reads `bin` (a string is one named after the
+ * package, scope left out). Names that are not one plain file name are left out.
+ * @param {{ name?: unknown, bin?: unknown }} manifest
+ * @returns {Map<string, string>}
+ */
+function bins(manifest) {
+  const raw = typeof manifest.bin === 'string' ? { [String(manifest.name).replace(/^@[^/]+\//, '')]: manifest.bin } : manifest.bin;
+  const out = new Map();
+  if (raw !== null && typeof raw === 'object') for (const [name, file] of Object.entries(raw)) if (/^[\w.-]+$/.test(name) && typeof file === 'string') out.set(name, file);
+  return out;
+}
+
+/** @param {string} file */
+function isPlaceholder(file) {
+  return readFileSync(file, 'utf8').slice(0, 200).includes(marker);
+}
+
+/**
  * The newest modification time (ms) of the package's sources, tests left out.
  * @param {string} dir
  * @returns {number}
@@ -67,13 +85,13 @@ function newestSource(dir) {
  */
 function unpackable(dir) {
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-  const bin = typeof manifest.bin === 'string' ? [manifest.bin] : Object.values(manifest.bin ?? {});
+  const bin = [...bins(manifest).values()];
   const sources = newestSource(join(dir, 'src'));
   const problems = [];
   for (const target of new Set([...targets(manifest.exports, true), ...bin])) {
     const file = join(dir, target);
     if (!existsSync(file)) problems.push(`${target} is missing`);
-    else if (readFileSync(file, 'utf8').startsWith(marker)) problems.push(`${target} is a placeholder (scripts/dist-placeholders.mjs), not a build`);
+    else if (isPlaceholder(file)) problems.push(`${target} is a placeholder (scripts/dist-placeholders.mjs), not a build`);
     else if (statSync(file).mtimeMs < sources) problems.push(`${target} is older than src/ (the tarball would hold old code)`);
   }
   return problems;
@@ -90,33 +108,70 @@ if (process.argv.includes('--check')) {
   process.exit(0);
 }
 
-/** @param {string} name @param {string} dir */
-function placeholder(name, dir) {
-  const message = [
-    `${name} is not built. This checkout runs its packages from their TypeScript sources, and a program`,
-    `started without the @tapegrad/source condition (npx tsx my.ts, node my.mjs) looks for the build in ${dir}/dist/.`,
-    'Run your file with',
-    '  npm run try -- my.ts        (typechecks it against the sources, then runs it)',
-    'or  node --conditions=@tapegrad/source --import tsx my.ts',
-    'or build the packages once with  npm run build  (and again after every change under packages/, or the build runs old code).',
-  ].join('\n');
+/**
+ * A placeholder module. For an executable (`bin`: its name) it starts with a shebang and says
+ * how to run the command from the sources.
+ * @param {string} name @param {string} dir @param {string | null} bin
+ */
+function placeholder(name, dir, bin = null) {
+  const message = bin !== null
+    ? [
+        `${bin} (the bin of ${name}) is not built: this checkout runs its packages from their TypeScript sources.`,
+        `Run the command from the sources with  npm start -- <command>  (npm start -- --help lists them),`,
+        'or build the packages once with  npm run build  (and again after every change under packages/, or the build runs old code).',
+      ]
+    : [
+        `${name} is not built. This checkout runs its packages from their TypeScript sources, and a program`,
+        `started without the @tapegrad/source condition (npx tsx my.ts, node my.mjs) looks for the build in ${dir}/dist/.`,
+        'Run your file with',
+        '  npm run try -- my.ts        (typechecks it against the sources, then runs it)',
+        'or  node --conditions=@tapegrad/source --import tsx my.ts',
+        'or build the packages once with  npm run build  (and again after every change under packages/, or the build runs old code).',
+      ];
   // Node echoes the source line that threw: keep it short.
-  return `${marker}\nconst message = ${JSON.stringify(message)};\nclass TapegradNotBuiltError extends Error {}\nTapegradNotBuiltError.prototype.name = 'TapegradNotBuiltError';\nthrow new TapegradNotBuiltError(message);\n`;
+  return `${bin === null ? '' : '#!/usr/bin/env node\n'}${marker}\nconst message = ${JSON.stringify(message.join('\n'))};\nclass TapegradNotBuiltError extends Error {}\nTapegradNotBuiltError.prototype.name = 'TapegradNotBuiltError';\nthrow new TapegradNotBuiltError(message);\n`;
+}
+
+/** @param {string} path */
+function lexists(path) {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const packagesDir = join(root, 'packages');
+const binDir = join(root, 'node_modules', '.bin');
 const written = [];
+const linked = [];
 for (const entry of existsSync(packagesDir) ? readdirSync(packagesDir, { withFileTypes: true }) : []) {
   const manifestPath = join(packagesDir, entry.name, 'package.json');
   if (!entry.isDirectory() || !existsSync(manifestPath)) continue;
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
   if (manifest.private === true || manifest.exports === undefined) continue;
-  for (const target of new Set(targets(manifest.exports))) {
+  const write = (/** @type {string} */ target, /** @type {string | null} */ bin) => {
     const file = join(packagesDir, entry.name, target);
-    if (existsSync(file)) continue;
+    if (existsSync(file)) return;
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, placeholder(String(manifest.name), `packages/${entry.name}`));
+    writeFileSync(file, placeholder(String(manifest.name), `packages/${entry.name}`, bin));
+    if (bin !== null) chmodSync(file, 0o755);
     written.push(`packages/${entry.name}/${target.replace(/^\.\//, '')}`);
+  };
+  for (const target of new Set(targets(manifest.exports))) write(target, null);
+  for (const [name, target] of bins(manifest)) {
+    write(target, name);
+    // npm links a workspace's bins at install, before this runs, and skips a bin whose file is
+    // missing: then `npx tapegrad` in the checkout asks the registry for a package named
+    // tapegrad. Link it as npm would (POSIX; Windows shims are npm's own format).
+    const link = join(binDir, name);
+    const linkedPackage = join(root, 'node_modules', ...String(manifest.name).split('/'));
+    if (process.platform === 'win32' || lexists(link) || !existsSync(linkedPackage)) continue;
+    mkdirSync(binDir, { recursive: true });
+    symlinkSync(relative(binDir, join(linkedPackage, target)), link);
+    linked.push(`node_modules/.bin/${name}`);
   }
 }
 if (written.length > 0) console.log(`dist placeholders (an unbuilt package then says how to run a file): ${written.join(', ')}`);
+if (linked.length > 0) console.log(`linked the workspace's bins that npm skipped (their build was missing): ${linked.join(', ')}`);

@@ -5,7 +5,7 @@
  * so the real packages' dist/ folders (possibly built) are never touched.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,7 +82,7 @@ describe('dist placeholders', () => {
     const unbuilt = await node([script, '--check'], dir);
     expect(unbuilt.code).toBe(1);
     expect(unbuilt.stderr).toBe(
-      '@demo/delta cannot be packed: ./dist/index.d.ts is missing; ./dist/index.js is a placeholder (scripts/dist-placeholders.mjs), not a build; ./dist/main.js is missing. ' +
+      '@demo/delta cannot be packed: ./dist/index.d.ts is missing; ./dist/index.js is a placeholder (scripts/dist-placeholders.mjs), not a build; ./dist/main.js is a placeholder (scripts/dist-placeholders.mjs), not a build. ' +
         'Run  npm run build  at the repository root (it builds core, nn and cli in order), then pack or publish again.\n',
     );
     // A build, newer than the sources: packable.
@@ -97,5 +97,34 @@ describe('dist placeholders', () => {
     const stale = await node([script, '--check'], dir);
     expect(stale.code).toBe(1);
     expect(stale.stderr).toContain('./dist/index.js is older than src/ (the tarball would hold old code)');
+  });
+
+  it("an unbuilt bin gets a placeholder and the node_modules/.bin link npm skipped, so npx does not ask the registry", async () => {
+    const checkout = mkdtempSync(join(scratch, 'bins-'));
+    const dir = join(checkout, 'packages', 'cli');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: '@demo/cli', type: 'module', exports: { '.': './dist/index.js' }, bin: { democli: './dist/main.js', '../evil': './dist/x.js' } }));
+    mkdirSync(join(checkout, 'node_modules', '@demo'), { recursive: true });
+    symlinkSync(dir, join(checkout, 'node_modules', '@demo', 'cli'), 'dir');
+    const script = join(root, 'scripts', 'dist-placeholders.mjs');
+
+    const first = await node([script, '--root', checkout]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toBe(
+      'dist placeholders (an unbuilt package then says how to run a file): packages/cli/dist/index.js, packages/cli/dist/main.js\n' +
+        "linked the workspace's bins that npm skipped (their build was missing): node_modules/.bin/democli\n",
+    );
+    const link = join(checkout, 'node_modules', '.bin', 'democli');
+    expect(readlinkSync(link)).toBe('../@demo/cli/dist/main.js');
+    expect(statSync(join(dir, 'dist', 'main.js')).mode & 0o111).not.toBe(0);
+    expect(existsSync(join(checkout, 'node_modules', 'evil'))).toBe(false);
+    // Run as npx does: the link itself, through its shebang.
+    const ran = await exec(link, [], { cwd: checkout }).then(
+      () => ({ stderr: '' }),
+      (e: { stderr?: string }) => ({ stderr: e.stderr ?? '' }),
+    );
+    expect(ran.stderr).toContain('TapegradNotBuiltError: democli (the bin of @demo/cli) is not built');
+    expect(ran.stderr).toContain('npm start -- <command>');
+    expect((await node([script, '--root', checkout])).stdout).toBe('');
   });
 });
