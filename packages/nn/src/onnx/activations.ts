@@ -5,8 +5,10 @@
  * own kernels (summation order in Gemm, its tanh/exp/log), not by a different formula.
  *
  * Every op used here has a double kernel in onnxruntime's CPU provider (Gemm, Add, Sub, Mul,
- * Div, Min, Greater, Equal, Where, Relu, Sigmoid, Tanh, Exp, Log, Abs, Neg, Softmax); ONNX's own
+ * Div, Min, Greater, Equal, Where, Relu, Tanh, Exp, Log, Abs, Neg, Softmax); ONNX's own
  * LeakyRelu, Elu and Softplus have float kernels only there, so those three are composed.
+ * Sigmoid is composed too: onnxruntime's kernel computes σ(z) for z < 0 as 1 - σ(-z), which
+ * loses the relative precision of the small value (σ(-20) 4e-8 off, σ(-40) = 0 instead of 4.2e-18).
  */
 import { type Activation, activations, GELU_C, GELU_K, getActivation } from '../activations.js';
 import { OnnxExportError } from './errors.js';
@@ -86,6 +88,18 @@ function log1p(g: GraphBuilder, x: string, tag: string): string {
 }
 
 /**
+ * σ(z) as stable.ts's sigmoidOf computes it: with e = e^-|z|, 1 / (1 + e) for z > 0 and
+ * e / (1 + e) otherwise (at z = 0 both are ½), so neither branch overflows and a tiny σ(z) keeps
+ * its digits.
+ */
+function sigmoid(g: GraphBuilder, z: string, tag: string): string {
+  const one = g.constant(1);
+  const e = g.op('Exp', `${tag}/exp_neg_abs`, [g.op('Neg', `${tag}/neg_abs`, [g.op('Abs', `${tag}/abs`, [z])])]);
+  const numerator = g.op('Where', `${tag}/one_or_exp`, [g.op('Greater', `${tag}/positive`, [z, g.constant(0)]), one, e]);
+  return g.op('Div', `${tag}/sigmoid`, [numerator, g.op('Add', `${tag}/one_plus_exp`, [one, e])]);
+}
+
+/**
  * Appends the activation's ops after the pre-activation `z` ([batch, n]) and returns the
  * activation's value name. The formulas follow ../activations.ts.
  */
@@ -95,7 +109,7 @@ export function emitActivation(g: GraphBuilder, act: BuiltinActivation, z: strin
     case 'identity':
       return z;
     case 'sigmoid':
-      return g.op('Sigmoid', `${tag}/sigmoid`, [z]);
+      return sigmoid(g, z, tag);
     case 'tanh':
       return g.op('Tanh', `${tag}/tanh`, [z]);
     case 'relu':
@@ -124,11 +138,10 @@ export function emitActivation(g: GraphBuilder, act: BuiltinActivation, z: strin
       return g.op('Mul', `${tag}/gelu`, [g.op('Mul', `${tag}/half_z`, [g.constant(0.5), z]), onePlusT]);
     }
     case 'swish': {
-      // z σ(z) = z / (1 + e^-z), not Mul(z, Sigmoid(z)): onnxruntime's optimizer fuses that pair
-      // into com.microsoft.QuickGelu, which has a float kernel only, so a double model would not
-      // load. For z ≪ 0, e^-z overflows to ∞ and z / ∞ = -0, the limit.
-      const denom = g.op('Add', `${tag}/one_plus_exp`, [g.constant(1), g.op('Exp', `${tag}/exp_neg`, [g.op('Neg', `${tag}/neg`, [z])])]);
-      return g.op('Div', `${tag}/swish`, [z, denom]);
+      // z σ(z), σ composed as above (never onnxruntime's Sigmoid: its optimizer fuses
+      // Mul(z, Sigmoid(z)) into com.microsoft.QuickGelu, which has a float kernel only, so a
+      // double model would not load). Like the closed form, a tiny σ(z) keeps its digits.
+      return g.op('Mul', `${tag}/swish`, [z, sigmoid(g, z, tag)]);
     }
     case 'softmax':
       // Softmax-13 normalises along one axis: the last, one row per sample.

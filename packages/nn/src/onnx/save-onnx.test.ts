@@ -146,6 +146,38 @@ describe('saveOnnx for every built-in activation', () => {
   });
 });
 
+describe('saveOnnx at extreme pre-activations (|z| up to 1e300, z at ±0 and subnormal)', () => {
+  // z = x exactly (W = 1, b = 0), so each output is one activation value. The ONNX forms follow
+  // the closed forms op for op, so in float64 they agree in relative terms, not just within the
+  // absolute bound: 4 ulps (2⁻⁵⁰) for one exp/log/tanh of each side plus the ops around it.
+  // (onnxruntime's own Sigmoid does not: it returns 0 for σ(-40) = 4.2e-18.)
+  const mags = [0, 5e-324, 1e-300, 1e-8, 0.5, 1, 3, 20, 40, 100, 700, 720, 745, 1000, 1e103, 1e300];
+  const x = Float64Array.from(mags.flatMap((m) => [m, -m]));
+  const cases: Activation[] = [...Object.values(activations).filter((a) => a.elementwise), leakyReluActivation(0.3), eluActivation(0.4)];
+  for (const act of cases) {
+    it(`${act.name} agrees to 4 ulps relative in float64`, async () => {
+      const model = createMLP({ sizes: [1, 1], activations: act, output: act, seed: 0 });
+      model.layers[0]!.W[0] = 1;
+      model.layers[0]!.b[0] = 0;
+      const got = await runOnnx(saveOnnx(model), x, x.length, { dtype: 'float64' });
+      const want = expected(model, x, x.length);
+      const off = Array.from(x).filter((_, i) => !(got[i] === want[i] || Math.abs(got[i]! - want[i]!) <= 2 ** -50 * Math.abs(want[i]!)));
+      expect(off.map((z) => `z=${z}: onnx ${got[Array.from(x).indexOf(z)]}, tapegrad ${want[Array.from(x).indexOf(z)]}`)).toEqual([]);
+    });
+  }
+
+  it('softmax agrees to 4 ulps on rows with huge spreads, ties and subnormal gaps', async () => {
+    const rows = [[1000, -1000, 0], [0, 0, 0], [1e-300, -1e-300, 0], [700, 710, 720], [-745, 0, -40], [1e300, -1e300, 1]];
+    const model = createMLP({ sizes: [3, 3], activations: 'softmax', output: 'softmax', seed: 0 });
+    model.layers[0]!.W.set([1, 0, 0, 0, 1, 0, 0, 0, 1]);
+    model.layers[0]!.b.fill(0);
+    const X = Float64Array.from(rows.flat());
+    const got = await runOnnx(saveOnnx(model), X, rows.length, { dtype: 'float64' });
+    const want = expected(model, X, rows.length);
+    for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(2 ** -50 * want[i]!);
+  });
+});
+
 describe('saveOnnx folds the standardizers', () => {
   const rng = new Rng(5);
   const batch = 32;

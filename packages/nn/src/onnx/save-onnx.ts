@@ -94,10 +94,11 @@ function valueInfo(name: string, dtype: OnnxDtype, width: number): object {
 
 /**
  * Encodes a trained MLP as an ONNX model: per layer `Gemm(a, W, b, transB=1)` (W `[n_l, n_(l-1)]`
- * as stored) then its activation as standard ONNX ops at opset 13 (identity: none; sigmoid,
- * tanh, relu, softmax: the op of that name, softmax over the last axis; leakyRelu(α), elu(α):
+ * as stored) then its activation as standard ONNX ops at opset 13 (identity: none; tanh, relu,
+ * softmax: the op of that name, softmax over the last axis; sigmoid: `Where(Greater(z, 0), 1, e)
+ * / (1 + e)`, e = `Exp(-Abs(z))`, stable at both ends; leakyRelu(α), elu(α):
  * `Where(Greater(z, 0), z, ...)`; softplus: `Relu(z) + log1p(Exp(-Abs(z)))` with log1p from
- * Log, Div and Where; gelu: its tanh form from Mul, Add, Tanh; swish: `z / (1 + Exp(-z))`).
+ * Log, Div and Where; gelu: its tanh form from Mul, Add, Tanh; swish: `z · sigmoid(z)` as above).
  * In float64 every op has a double kernel in onnxruntime's CPU provider (see `SaveOnnxOptions.dtype`).
  * The input is `[batch, in]` and the output `[batch, out]`, `batch` a symbolic dimension.
  * @param model the network; every activation must be a built-in one
