@@ -24,6 +24,8 @@ export async function runOnnx(bytes: Uint8Array, X: Float64Array, batch: number,
   const result = await session.run({ [opts.input ?? 'input']: x });
   const y = result[opts.output ?? 'output'];
   if (y === undefined) throw new Error(`runOnnx: the session has no output '${opts.output ?? 'output'}'`);
+  // The comparison must not hide a float32 result behind Float64Array.from.
+  if (y.type !== opts.dtype) throw new Error(`runOnnx: the output is ${y.type}, not ${opts.dtype}`);
   await session.release();
   return Float64Array.from(y.data as Float64Array | Float32Array);
 }
