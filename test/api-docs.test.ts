@@ -77,8 +77,14 @@ describe('the API reference (npm run docs:api)', () => {
 
   it('includes the tutorial, the guides and the background pages', () => {
     const docs = (api.documents ?? []).map((d) => d.name);
-    for (const d of ['tutorial', 'guides/how-the-tape-works', 'guides/custom-activations-and-losses', 'guides/comparing-autodiff-with-manual-gradients', 'architecture', 'sources']) {
+    for (const d of ['tutorial', 'guides/how-the-tape-works', 'guides/custom-activations-and-losses', 'guides/comparing-autodiff-with-manual-gradients', 'guides/exporting-to-onnx', 'architecture', 'performance', 'second-derivatives', 'sources']) {
       expect(docs).toContain(d);
     }
+  });
+  it("hides the CLI's internals (exported for tests, marked @internal) and lists its public API", () => {
+    const names = new Set((pkg('@tapegrad/cli').children ?? []).map((c) => c.name));
+    const internal = ['memoryIo', 'MemoryIo', 'COMMANDS', 'progressBar', 'loadProgress', 'CsvTokenizer', 'DatasetBuilder'];
+    expect(internal.filter((n) => names.has(n))).toEqual([]);
+    expect(names.has('run')).toBe(true);
   });
 });
