@@ -38,7 +38,7 @@ const COMPARE_BATCH = 16;
 export function nextCommands(f: RunFacts): NextCommand[] {
   const out: NextCommand[] = [];
   if (f.saved !== null && f.data !== null) out.push({ why: 'what the saved model predicts for each row of the data, as CSV', argv: ['predict', '--model', f.saved, '--data', f.data] });
-  out.push({ why: 'backprop worked by hand on the worked 2-3-2 example, every number checked against the tape', argv: ['explain'] });
+  out.push({ why: 'backprop by hand, every number of the worked 2-3-2 example checked against the tape', argv: ['explain'] });
   const cliLoss = Object.hasOwn(CLI_LOSS_NAMES, f.loss.name) ? CLI_LOSS_NAMES[f.loss.name as keyof typeof CLI_LOSS_NAMES] : null;
   const params = f.sizes.slice(1).reduce((acc, n, i) => acc + n * (f.sizes[i]! + 1), 0);
   if (f.loss.fromLogits && cliLoss !== null && 2 * params * COMPARE_BATCH * params <= MAX_FD_WORK) {

@@ -1,5 +1,5 @@
 /**
- * `tapegrad explain`: backpropagation worked by hand on the worked 2-3-2 example's sigmoid
+ * `tapegrad explain`: backpropagation by hand on the worked 2-3-2 example's sigmoid
  * network (docs/sources.md), with every number checked against the tape.
  */
 import { Rng } from '@tapegrad/core';
@@ -47,7 +47,7 @@ export const MAX_EXPLAIN_PARAMS = 1000;
 
 export const explainCommand: Command = {
   name: 'explain',
-  summary: 'backprop worked by hand on the worked 2-3-2 example, every number checked against the tape',
+  summary: 'backprop by hand, every number of the worked 2-3-2 example checked against the tape',
   help: `Usage:
   tapegrad explain [--sizes 2,3,2 | --hidden 3] [--activation sigmoid] [--seed n] [--x 0.05,0.1] [--y 0.01,0.99] [--json]
   tapegrad explain --expr '<expression>' [--var name=value ...] [--json]
