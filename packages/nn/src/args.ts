@@ -12,6 +12,11 @@ export function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** A value's own property, or undefined: never an inherited `Object.prototype` member (a file's or a caller's key such as "constructor"). */
+export function own(o: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(o, key) ? o[key] : undefined;
+}
+
 /** A short, safe preview of a user value for messages: numbers as themselves, strings quoted, arrays by their first entries. */
 export function preview(v: unknown): string {
   if (Array.isArray(v)) {

@@ -6,7 +6,7 @@
  * object never reaches `Object.prototype` (`"constructor"` is an unknown key, not a function).
  */
 import { describeValue, showValue } from '@tapegrad/core';
-import { isObject } from './args.js';
+import { isObject, own } from './args.js';
 
 /**
  * What a model file may say about the data around the network (every key optional).
@@ -35,11 +35,6 @@ export interface ModelMetadata {
 export const METADATA_KEYS = ['featureNames', 'target', 'task', 'classNames', 'standardizer', 'targetStandardizer', 'loss'] as const;
 type Key = (typeof METADATA_KEYS)[number];
 const TASKS = ['classification', 'regression'] as const;
-
-/** A value's own property, or undefined: never an inherited `Object.prototype` member. */
-function own(o: Record<string, unknown>, key: string): unknown {
-  return Object.hasOwn(o, key) ? o[key] : undefined;
-}
 
 /** A key as a message names it: plain keys as they are, anything odd quoted and cut. */
 function keyText(k: string): string {

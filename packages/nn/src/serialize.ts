@@ -6,7 +6,7 @@
  * exists) adds the optional `metadata` key; version 1 files still load.
  */
 import { ArgumentError, checkOptions, describeValue } from '@tapegrad/core';
-import { checkModel, isActivation, isObject } from './args.js';
+import { checkModel, isActivation, isObject, own } from './args.js';
 import { type Activation, getActivation } from './activations.js';
 import { ModelFormatError } from './errors.js';
 import { type DenseLayer, type MLP, dense } from './model.js';
@@ -106,11 +106,6 @@ function numbers(v: unknown, n: number, what: string, fail: (msg: string) => nev
     out[i] = x;
   }
   return out;
-}
-
-/** A value's own property, or undefined: never an inherited `Object.prototype` member. */
-function own(o: Record<string, unknown>, key: string): unknown {
-  return Object.hasOwn(o, key) ? o[key] : undefined;
 }
 
 /** The one reader behind `loadModel` and `readModelFile`; `where` names the caller in messages. */
