@@ -146,13 +146,14 @@ describe('saveOnnx for every built-in activation', () => {
   });
 });
 
-describe('saveOnnx at extreme pre-activations (|z| up to 1e300, z at ±0 and subnormal)', () => {
+describe('saveOnnx at extreme pre-activations (|z| up to 1e300, z at ±0 and subnormal) and across [-20, 20]', () => {
   // z = x exactly (W = 1, b = 0), so each output is one activation value. The ONNX forms follow
   // the closed forms op for op, so in float64 they agree in relative terms, not just within the
   // absolute bound: 4 ulps (2⁻⁵⁰) for one exp/log/tanh of each side plus the ops around it.
   // (onnxruntime's own Sigmoid does not: it returns 0 for σ(-40) = 4.2e-18.)
   const mags = [0, 5e-324, 1e-300, 1e-8, 0.5, 1, 3, 20, 40, 100, 700, 720, 745, 1000, 1e103, 1e300];
-  const x = Float64Array.from(mags.flatMap((m) => [m, -m]));
+  // and a grid over [-20, 20] off the round numbers, where sigmoid, tanh and gelu bend and cancel.
+  const x = Float64Array.from([...mags.flatMap((m) => [m, -m]), ...Array.from({ length: 801 }, (_, i) => -20 + i / 20 + 1e-7 * Math.sin(i))]);
   const cases: Activation[] = [...Object.values(activations).filter((a) => a.elementwise), leakyReluActivation(0.3), eluActivation(0.4)];
   for (const act of cases) {
     it(`${act.name} agrees to 4 ulps relative in float64`, async () => {
