@@ -40,8 +40,8 @@ describe('tapegrad export', () => {
   input  'input' [batch, 4] float64: raw features (sepal_length, sepal_width, petal_length, petal_width); the standardizer is folded in
   output 'output' [batch, 3] float64: scores (logits) for setosa, versicolor, virginica: the largest is the prediction; softmax gives probabilities
 Load it:
-  python: import numpy as np, onnxruntime as ort; y = ort.InferenceSession('iris.onnx').run(None, {'input': np.asarray(rows, dtype=np.float64)})[0]
-  node:   const ort = require('onnxruntime-node'); const s = await ort.InferenceSession.create('iris.onnx'); const y = (await s.run({ input: new ort.Tensor('float64', Float64Array.from(flatRows), [n, 4]) })).output.data;
+  python: import numpy as np, onnxruntime as ort; y = ort.InferenceSession("iris.onnx").run(None, {'input': np.asarray(rows, dtype=np.float64)})[0]
+  node (an .mjs file, top-level await): import * as ort from 'onnxruntime-node'; const s = await ort.InferenceSession.create("iris.onnx"); const y = (await s.run({ input: new ort.Tensor('float64', Float64Array.from(flatRows), [n, 4]) })).output.data;
 `,
     );
   });

@@ -93,14 +93,16 @@ function runExport(argv: readonly string[], io: Io): number {
   const np = dtype === 'float64' ? 'float64' : 'float32';
   const ortType = dtype === 'float64' ? 'float64' : 'float32';
   const ortArray = dtype === 'float64' ? 'Float64Array' : 'Float32Array';
+  // A JSON string is a valid string literal in Python and JavaScript, whatever quotes the path holds.
+  const quoted = JSON.stringify(onnxPath);
   const port = (p: Port): string => `'${p.name}' [batch, ${p.shape[1]}] ${p.dtype}: ${p.means}`;
   io.stdout.write(
     `wrote ${onnxPath} (${kilobytes(bytes.length)}): a ${sizes.join('-')} MLP (${activations.join(', ')}), ONNX opset ${ONNX_OPSET}, IR version ${ONNX_IR_VERSION}, ${dtype}\n` +
       `  input  ${port(input)}\n` +
       `  output ${port(output)}\n` +
       `Load it:\n` +
-      `  python: import numpy as np, onnxruntime as ort; y = ort.InferenceSession('${onnxPath}').run(None, {'${INPUT}': np.asarray(rows, dtype=np.${np})})[0]\n` +
-      `  node:   const ort = require('onnxruntime-node'); const s = await ort.InferenceSession.create('${onnxPath}'); const y = (await s.run({ ${INPUT}: new ort.Tensor('${ortType}', ${ortArray}.from(flatRows), [n, ${input.shape[1]}]) })).${OUTPUT}.data;\n`,
+      `  python: import numpy as np, onnxruntime as ort; y = ort.InferenceSession(${quoted}).run(None, {'${INPUT}': np.asarray(rows, dtype=np.${np})})[0]\n` +
+      `  node (an .mjs file, top-level await): import * as ort from 'onnxruntime-node'; const s = await ort.InferenceSession.create(${quoted}); const y = (await s.run({ ${INPUT}: new ort.Tensor('${ortType}', ${ortArray}.from(flatRows), [n, ${input.shape[1]}]) })).${OUTPUT}.data;\n`,
   );
   return EXIT.ok;
 }
