@@ -1,8 +1,8 @@
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataError, UsageError } from './errors.js';
-import { outputPath } from './output-path.js';
+import { outputPath, writeOutput } from './output-path.js';
 import { scratch } from './testing/run-io.js';
 
 const { dir, file } = scratch();
@@ -42,5 +42,33 @@ describe('outputPath', () => {
     const folder = refusal('sub');
     expect(folder).toBeInstanceOf(DataError);
     expect((folder as Error).message).toBe('tapegrad train --save: cannot write sub (it is a directory); give a file name inside it');
+  });
+});
+
+describe('writeOutput', () => {
+  it('writes text and bytes whole, replacing an older file', () => {
+    const path = join(dir, 'out.csv');
+    writeOutput('tapegrad predict', 'out', 'out.csv', path, 'old\n');
+    writeOutput('tapegrad predict', 'out', 'out.csv', path, 'row,predicted\n1,a\n');
+    expect(readFileSync(path, 'utf8')).toBe('row,predicted\n1,a\n');
+    writeOutput('tapegrad export', 'onnx', 'm.onnx', join(dir, 'm.onnx'), new Uint8Array([8, 7, 0, 255]));
+    expect([...readFileSync(join(dir, 'm.onnx'))]).toEqual([8, 7, 0, 255]);
+  });
+
+  it('on a failed write names the option and path, and leaves no temporary file behind', () => {
+    // The rename onto a non-empty directory fails after the temporary file was written.
+    mkdirSync(join(dir, 'full'));
+    file('full/keep.txt', 'kept');
+    const before = readdirSync(dir).sort();
+    let thrown: unknown = null;
+    try {
+      writeOutput('tapegrad train', 'save', 'full', join(dir, 'full'), 'model');
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(DataError);
+    expect((thrown as DataError).message).toMatch(/^tapegrad train --save: cannot write full \(/);
+    expect(readdirSync(dir).sort()).toEqual(before);
+    expect(readFileSync(join(dir, 'full', 'keep.txt'), 'utf8')).toBe('kept');
   });
 });

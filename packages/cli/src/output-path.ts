@@ -1,9 +1,10 @@
 /**
- * The checks every option that names a file to write (`train --save`, `predict --out`,
- * `export --onnx`) makes before the command does any work: a long training run should not
- * end in "cannot write", and no command may write over a file it was given to read.
+ * Every option that names a file to write (`train --save`, `predict --out`, `export --onnx`):
+ * the checks it makes before the command does any work (a long training run should not end
+ * in "cannot write", and no command may write over a file it was given to read), and the
+ * write itself, whole or not at all.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DataError, UsageError } from './errors.js';
 
@@ -44,4 +45,24 @@ export function outputPath(command: string, option: string, shown: string, cwd: 
   if (!existsSync(dirname(out))) throw new DataError(`${command} --${option}: cannot write ${shown} (ENOENT: its directory does not exist); create the directory or choose another path`);
   if (existsSync(out) && statSync(out).isDirectory()) throw new DataError(`${command} --${option}: cannot write ${shown} (it is a directory); give a file name inside it`);
   return out;
+}
+
+/**
+ * Writes an output file whole or not at all: a temporary file beside it, renamed into place,
+ * so a failed or interrupted write never leaves a truncated model or table where an old one was.
+ * @param command the command, as messages name it (`tapegrad export`)
+ * @param option the output option's name (`onnx`)
+ * @param shown the path as the user typed it
+ * @param path the absolute path `outputPath` returned
+ * @throws DataError (exit 3) when the file cannot be written, naming the option and the path
+ */
+export function writeOutput(command: string, option: string, shown: string, path: string, data: string | Uint8Array): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new DataError(`${command} --${option}: cannot write ${shown} (${e instanceof Error ? e.message : String(e)})`);
+  }
 }

@@ -3,14 +3,13 @@
  * standardiser folded in, so onnxruntime, PyTorch (through a converter) or a browser runtime
  * can run it on raw features.
  */
-import { writeFileSync } from 'node:fs';
 import { ONNX_IR_VERSION, ONNX_OPSET, saveOnnx, type ModelMetadata, type MLP } from '@tapegrad/nn';
 import { OptionReader, parseOptions } from '../args.js';
 import { type Command } from '../command.js';
-import { DataError, EXIT } from '../errors.js';
+import { EXIT } from '../errors.js';
 import { type Io } from '../io.js';
 import { readModelOption } from '../model-file.js';
-import { outputPath } from '../output-path.js';
+import { outputPath, writeOutput } from '../output-path.js';
 
 const OPTIONS = {
   model: { type: 'string', short: 'm' },
@@ -64,11 +63,7 @@ function runExport(argv: readonly string[], io: Io): number {
   const target = outputPath(command, 'onnx', onnxPath, io.cwd, [{ option: 'model', path: modelPath }]);
   const { model, metadata } = readModelOption(command, io, modelPath);
   const bytes = saveOnnx(model, { dtype, metadata });
-  try {
-    writeFileSync(target, bytes);
-  } catch (e) {
-    throw new DataError(`${command} --onnx: cannot write ${onnxPath} (${e instanceof Error ? e.message : String(e)})`);
-  }
+  writeOutput(command, 'onnx', onnxPath, target, bytes);
   const { input, output } = describePorts(model, metadata, dtype);
   const sizes = [model.layers[0]!.inputSize, ...model.layers.map((l) => l.outputSize)];
   const activations = model.layers.map((l) => l.activation.name);

@@ -3,7 +3,6 @@
  * says which columns are the inputs (by name), how to standardise them and what the outputs
  * are (class names, the target's scale), so the CSV needs only those columns, in any order.
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { sigmoid, softmax, tensor, tensorJSON, type Tensor } from '@tapegrad/core';
 import { predict, type MLP, type ModelMetadata } from '@tapegrad/nn';
@@ -16,7 +15,7 @@ import { type Io } from '../io.js';
 import { streamCsv } from '../load.js';
 import { readModelOption } from '../model-file.js';
 import { parseDecimal } from '../numbers.js';
-import { outputPath } from '../output-path.js';
+import { outputPath, writeOutput } from '../output-path.js';
 
 const OPTIONS = {
   model: { type: 'string', short: 'm' },
@@ -102,22 +101,10 @@ function runPredict(argv: readonly string[], io: Io): number {
     io.stdout.write(body);
     return EXIT.ok;
   }
-  writeWhole(cmd, outPath!, out, body);
+  writeOutput(cmd, 'out', outPath!, out, body);
   const where = { out, rows };
   io.stdout.write(json ? `${JSON.stringify(where)}\n` : `${cmd}: wrote ${rows} prediction${rows === 1 ? '' : 's'} to ${out}\n`);
   return EXIT.ok;
-}
-
-/** Writes the file whole or not at all: a temporary file beside it, renamed into place. */
-function writeWhole(cmd: string, shown: string, path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new DataError(`${cmd} --out: cannot write ${shown} (${e instanceof Error ? e.message : String(e)})`);
-  }
 }
 
 /**

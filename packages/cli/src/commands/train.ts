@@ -2,7 +2,6 @@
  * `tapegrad train` (and `tapegrad` with no command: the same run on Iris): train an MLP
  * on a CSV file with tape gradients, checked against the closed form along the way.
  */
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { checkSize, MAX_ELEMENTS, ShapeError, tensorView, type Tensor } from '@tapegrad/core';
 import { accuracy, adam, adamw, createMLP, getActivation, momentum, paramCount, saveModel, sgd, type Loss, type MLP, type ModelMetadata, type Optimizer } from '@tapegrad/nn';
@@ -10,7 +9,7 @@ import { OptionReader, parseOptions } from '../args.js';
 import { BATCH_OPTIONS, readBatchSize, readDataWidths, sizesForData, WIDTH_OPTIONS, type DataEnds } from '../widths.js';
 import { type Command } from '../command.js';
 import { buildDataset, fitStandardizer, MAX_AUTO_CLASSES, splitIndices, takeRows, type Dataset, type Standardizer, type Task } from '../dataset.js';
-import { DataError, EXIT, UsageError } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import { irisTable } from '../iris.js';
 import { type Io } from '../io.js';
 import { loadDataset } from '../load.js';
@@ -20,7 +19,7 @@ import { checkingNan } from '../check-nan.js';
 import { fmt, fmtErr, plotSeries, table } from '../render.js';
 import { rmse, trainWithChecks, type TrainRunResult } from '../training.js';
 import { nextCommands, nextCommandsText } from '../next-steps.js';
-import { outputPath } from '../output-path.js';
+import { outputPath, writeOutput } from '../output-path.js';
 
 const OPTIONS = {
   data: { type: 'string', short: 'd' },
@@ -261,11 +260,7 @@ function runTrain(command: string, argv: readonly string[], io: Io): number {
     };
     const text = saveModel(model, { metadata });
     saved = saveTo;
-    try {
-      writeFileSync(saved, text + '\n');
-    } catch (e) {
-      throw new DataError(`${command} --save: cannot write ${savePath} (${e instanceof Error ? e.message : String(e)})`);
-    }
+    writeOutput(command, 'save', savePath, saved, text + '\n');
   }
 
   if (json) {
