@@ -33,6 +33,14 @@ export class ArgumentError extends TapegradError {}
 export class GradError extends TapegradError {}
 
 /**
+ * `compile` could not turn a function into a program that gives the eager numbers: its result
+ * depended on values read outside tapegrad's ops (`.data`, `item()`, `toArray()`), or on
+ * randomness, so replaying the recorded ops would give a silently different answer.
+ * @group Errors
+ */
+export class CompileError extends TapegradError {}
+
+/**
  * Formats a shape the way messages print it: `[2,3]`.
  * @group Formatting
  */

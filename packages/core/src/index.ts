@@ -3,7 +3,7 @@
  * vector-Jacobian products in reverse (grad, valueAndGrad, vjp, jvp, hvp).
  * @packageDocumentation
  */
-export { TapegradError, ShapeError, ArgumentError, GradError, fmtShape, checkOptions, describeValue, showValue } from './errors.js';
+export { TapegradError, ShapeError, ArgumentError, GradError, CompileError, fmtShape, checkOptions, describeValue, showValue } from './errors.js';
 export { type Shape, unravelIndex, MAX_ELEMENTS, checkSize } from './shape.js';
 export { intArg } from './args.js';
 export { Tensor, tensor, scalar, zeros, ones, full, eye, arange, linspace, isTensor, tensorView, type NestedArray } from './tensor.js';
@@ -22,6 +22,7 @@ export { opTable, type OpName } from './ops/table.js';
 export { grad, valueAndGrad, vjp, jvp, hvp, stopGradient, type Argnums, type Grads } from './autodiff.js';
 export { type GradOptions } from './autodiff.js';
 export { detectAnomaly } from './anomaly.js';
+export { compile, type Compiled, type CompileOptions, type CompiledProgram, type ProgramLine, type ProgramStats } from './compile.js';
 export { AnomalyError, type AnomalyDetails, type AnomalyEntry, type AnomalyInput, type ValueRange } from './errors.js';
 export { customOp, type CustomOpSpec } from './custom-op.js';
 export { jacobian, hessian, type Jacobian, type Hessian, type NestTree } from './second-order.js';

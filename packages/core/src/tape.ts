@@ -3,101 +3,8 @@ import { type Shape, sameShape } from './shape.js';
 import { Tensor } from './tensor.js';
 import type { AnomalyHook } from './anomaly.js';
 
-/**
- * What a VJP sees besides `g`: the values its op declared in `saves` (by input name, and
- * `out` for the output), every input's shape, and the op's attributes. Nothing else of the
- * forward pass is kept, so a declaration cannot lie: a VJP that reads an input it did not
- * save finds no such key (and does not compile when the op is typed by its names). @group Custom ops
- */
-export interface VjpContext<A = unknown, S extends string = string> {
-  readonly saved: { readonly [K in S]: Tensor };
-  /** Every input's shape, positional (a variadic op's too). */
-  readonly shapes: readonly Shape[];
-  readonly attrs: A;
-}
-
-/**
- * A vector-Jacobian product for one input: given the cotangent `g` of the output
- * (shape of the output), return the cotangent of input `index` (shape of that input),
- * or `null` for "no gradient". Written with differentiable tensor ops, so it can itself
- * be recorded and differentiated. @group Custom ops
- */
-export type Vjp<A = unknown, S extends string = string> = {
-  // Method syntax makes the parameters bivariant, so an op with concrete attribute and
-  // saved-name types can sit in the generic op table without a cast.
-  rule(g: Tensor, ctx: VjpContext<A, S>, index: number): Tensor | null;
-}['rule'];
-
-/**
- * An op's local derivative for one input, for people to read: plain text
- * (`∂/∂x tanh(x) = 1 − tanh²(x)`) and the same as TeX for typesetting. @group Custom ops
- */
-export interface RuleText {
-  readonly text: string;
-  readonly tex: string;
-}
-
-/**
- * What every differentiable op has: a name, its input names, what its VJPs read (`saves`)
- * and one VJP per input, keyed by input name (`N`), so a mistyped or missing key is a type
- * error. A variadic op (concat) names one input and receives every position through `index`. @group Custom ops
- */
-export interface OpDef<A = unknown, N extends string = string, S extends string = string> {
-  readonly name: string;
-  readonly inputs: readonly N[];
-  readonly variadic?: boolean;
-  /** What the VJPs read besides `g`: input names and/or `'out'`. The tape keeps exactly these. */
-  readonly saves: readonly S[];
-  readonly vjp: { readonly [K in N]: Vjp<A, S> | null };
-  /** The local rule of each input as text, keyed like `vjp` (every op in the table has one; a custom op may). */
-  readonly rules?: { readonly [K in N]?: RuleText };
-}
-
-/** A primitive with its own kernel: the op table's entries. @group Custom ops */
-export interface KernelOp<I extends readonly Tensor[] = readonly Tensor[], A = unknown, N extends string = string, S extends string = string>
-  extends OpDef<A, N, S> {
-  /** Output shape from input shapes; throws `ShapeError` naming the op. */
-  shape(shapes: readonly Shape[], attrs: A): Shape;
-  /** Computes the output values. May return an input's `data` when values are unchanged (reshape). */
-  forward(inputs: I, attrs: A, outShape: Shape): Float64Array;
-}
-
-/**
- * Declares a primitive, checking its names: `saves` and the keys of `vjp` must be the
- * op's own input names (and `'out'`), and every input needs a rule (`null`: no gradient).
- * @example defineOp({ name: 'exp', inputs: ['x'], saves: ['out'], vjp: { x: (g, { saved }) => mul(g, saved.out) }, ... })
- */
-export function defineOp<I extends readonly Tensor[], A, N extends string, S extends NoInfer<N> | 'out' = never>(def: {
-  readonly name: string;
-  readonly inputs: readonly N[];
-  readonly variadic?: boolean;
-  readonly saves: readonly S[];
-  readonly vjp: { readonly [K in NoInfer<N>]: Vjp<A, NoInfer<S>> | null };
-  readonly rules?: { readonly [K in NoInfer<N>]?: RuleText };
-  shape(shapes: readonly Shape[], attrs: A): Shape;
-  forward(inputs: I, attrs: A, outShape: Shape): Float64Array;
-}): KernelOp<I, A, N, S> {
-  // The types already say this; checked once more at definition, for callers without them,
-  // so the backward walk can read rules with a plain lookup.
-  checkOpNames(def);
-  return def;
-}
-
-/** Throws unless `op` has an own VJP rule (or null) for each input and nothing else, and saves only inputs or `out`. */
-export function checkOpNames(op: OpDef): void {
-  const rules: Readonly<Record<string, unknown>> = op.vjp;
-  for (const input of op.inputs) {
-    if (input === '__proto__' || !Object.hasOwn(rules, input)) throw new GradError(`${op.name}: no VJP rule for input '${input}'; give a function, or null to declare that it has no gradient`);
-  }
-  for (const key of Object.keys(rules)) {
-    if (!op.inputs.includes(key)) throw new GradError(`${op.name}: a VJP rule for '${key}', which is not an input (${op.inputs.join(', ')}); check the spelling`);
-  }
-  for (const name of op.saves) {
-    if (name !== 'out' && (op.variadic === true || !op.inputs.includes(name))) {
-      throw new GradError(`${op.name}: saves '${name}', which is not ${op.variadic === true ? 'possible for a variadic op' : `one of its inputs (${op.inputs.join(', ')}) or 'out'`}`);
-    }
-  }
-}
+export { type VjpContext, type Vjp, type RuleText, type OpDef, type KernelOp, defineOp, checkOpNames } from './op-def.js';
+import type { KernelOp, OpDef } from './op-def.js';
 
 /** A recorded application of an op: one entry of the tape. @group Custom ops */
 export interface Node {
@@ -140,6 +47,14 @@ interface TapeState {
 }
 
 const state: TapeState = { depth: 0, enabled: true, nodes: [], base: 0, listeners: [] };
+
+/** @internal What `compile` is told while it traces a function: every primitive applied, and every custom op. */
+export interface CompileRecorder {
+  op(op: KernelOp, inputs: readonly Tensor[], attrs: unknown, out: Tensor): void;
+  custom(name: string): void;
+}
+/** @internal compile's recorder while it traces, null otherwise: one more null test in apply. */
+export const compileHook: { rec: CompileRecorder | null } = { rec: null };
 /** @internal anomaly.ts's checks while `detectAnomaly` runs, null when off: the one test apply, recordCustom and backward pay. */
 export const anomalyMode: { hook: AnomalyHook | null } = { hook: null };
 
@@ -206,6 +121,7 @@ export function apply<I extends readonly Tensor[], A, N extends string, S extend
   const shape = op.shape(shapes, attrs);
   const data = op.forward(inputs, attrs, shape);
   const out = new Tensor(data, shape);
+  if (compileHook.rec !== null) compileHook.rec.op(op as unknown as KernelOp, inputs, attrs, out);
   if (state.depth > 0 && state.enabled && isTraced(inputs)) record(generic, inputs, shapes, attrs, out);
   if (anomalyMode.hook !== null) anomalyMode.hook.forward(generic, inputs, out);
   return out;
@@ -213,6 +129,7 @@ export function apply<I extends readonly Tensor[], A, N extends string, S extend
 
 /** @internal Records an already-computed output (custom ops compute theirs under `noGrad`). */
 export function recordCustom(op: OpDef, inputs: readonly Tensor[], out: Tensor): Tensor {
+  if (compileHook.rec !== null) compileHook.rec.custom(op.name);
   if (state.depth > 0 && state.enabled && isTraced(inputs)) record(op, inputs, shapesOf(inputs), undefined, out);
   if (anomalyMode.hook !== null) anomalyMode.hook.forward(op, inputs, out);
   return out;

@@ -72,6 +72,11 @@ export class Tensor {
   }
 }
 
+/** @internal Points a tensor at other data of the same length (compile's argument wrappers, rebound per call). */
+export function rebindData(t: Tensor, data: Float64Array): void {
+  (t as { data: Float64Array }).data = data;
+}
+
 /**
  * A tensor over an existing `Float64Array`, without copying. The caller promises not to
  * write into `data` while the tensor (or anything computed from it on a tape) is in use:

@@ -33,11 +33,12 @@ function isTrailing(axes: readonly number[], rank: number): boolean {
   return axes.every((a, i) => a === rank - axes.length + i);
 }
 
-/** Σ of `x` (shape `shape`) over sorted `axes` into `outSize` values. */
-export function sumKernel(x: Float64Array, shape: Shape, axes: readonly number[], outSize: number): Float64Array {
-  const out = new Float64Array(outSize);
+/** Σ of `x` (shape `shape`) over sorted `axes` into `out` (any contents on entry). */
+export function sumKernel(x: Float64Array, shape: Shape, axes: readonly number[], out: Float64Array): void {
+  const outSize = out.length;
   const n = x.length;
-  if (outSize === 0 || n === 0) return out;
+  out.fill(0);
+  if (outSize === 0 || n === 0) return;
   if (isTrailing(axes, shape.length)) {
     // out[i] = Σ_k x[i·m + k]: contiguous blocks (row sums, sum of all).
     const m = n / outSize;
@@ -58,12 +59,11 @@ export function sumKernel(x: Float64Array, shape: Shape, axes: readonly number[]
     const map = outputIndex(shape, axes);
     for (let i = 0; i < n; i++) out[map[i]!]! += x[i]!;
   }
-  return out;
 }
 
-/** Max (`sign` 1) or min (`sign` -1) over `axes`; NaN wins. */
-export function extremumKernel(sign: 1 | -1, x: Float64Array, shape: Shape, axes: readonly number[], outSize: number): Float64Array {
-  const out = new Float64Array(outSize).fill(-sign * Infinity);
+/** Max (`sign` 1) or min (`sign` -1) over `axes` into `out`; NaN wins. */
+export function extremumKernel(sign: 1 | -1, x: Float64Array, shape: Shape, axes: readonly number[], out: Float64Array): void {
+  out.fill(-sign * Infinity);
   const map = outputIndex(shape, axes);
   for (let i = 0; i < x.length; i++) {
     const v = x[i]!;
@@ -71,13 +71,12 @@ export function extremumKernel(sign: 1 | -1, x: Float64Array, shape: Shape, axes
     const cur = out[o]!;
     if (sign * v > sign * cur || v !== v) out[o] = v; // NaN wins; later comparisons with it are false, so it stays
   }
-  return out;
 }
 
 // log Σ e^x = m + log Σ e^(x - m) with m the max: no overflow, and an all -Infinity
 // slice gives -Infinity rather than NaN.
-export function logSumExpKernel(x: Float64Array, shape: Shape, axes: readonly number[], outSize: number): Float64Array {
-  const m = extremumKernel(1, x, shape, axes, outSize);
+export function logSumExpKernel(x: Float64Array, shape: Shape, axes: readonly number[], m: Float64Array): void {
+  extremumKernel(1, x, shape, axes, m);
   const map = outputIndex(shape, axes);
   const s = new Float64Array(m.length);
   for (let i = 0; i < x.length; i++) {
@@ -85,5 +84,4 @@ export function logSumExpKernel(x: Float64Array, shape: Shape, axes: readonly nu
     s[map[i]!]! += Number.isFinite(mi) ? Math.exp(x[i]! - mi) : x[i] === mi ? 1 : 0;
   }
   for (let o = 0; o < m.length; o++) m[o] = Number.isFinite(m[o]!) ? m[o]! + Math.log(s[o]!) : m[o]!;
-  return m;
 }

@@ -62,13 +62,16 @@ export type BinaryRowKernel = (
   o: Float64Array, oi: number, n: number,
 ) => void;
 
-/** Applies a binary row kernel with NumPy broadcasting into a new array of `outShape`. */
+/**
+ * Applies a binary row kernel with NumPy broadcasting into `out` (the size of `outShape`).
+ * `out` may be `a` or `b` itself when that operand has `outShape`: each element is read once,
+ * at the position it is written.
+ */
 export function broadcastBinary(
   a: Float64Array, aShape: Shape,
   b: Float64Array, bShape: Shape,
-  outShape: Shape, kernel: BinaryRowKernel,
-): Float64Array {
-  const out = new Float64Array(sizeOf(outShape));
+  outShape: Shape, kernel: BinaryRowKernel, out: Float64Array,
+): void {
   const n = out.length;
   // Fast paths: equal sizes, or a scalar on either side.
   if (a.length === n && b.length === n) kernel(a, 0, 1, b, 0, 1, out, 0, n);
@@ -86,7 +89,6 @@ export function broadcastBinary(
       kernel(a, off[0]!, st[0]!, b, off[1]!, st[1]!, out, oi, len);
     });
   }
-  return out;
 }
 
 /**
@@ -101,19 +103,20 @@ function isTrailingBlock(shape: Shape, outShape: Shape): boolean {
   return shape.length - lead > 0;
 }
 
-/** Copies `x` broadcast to `outShape`. */
-export function broadcastCopy(x: Float64Array, xShape: Shape, outShape: Shape): Float64Array {
-  const out = new Float64Array(sizeOf(outShape));
+/** Copies `x` broadcast to `outShape` into `out`. */
+export function broadcastCopy(x: Float64Array, xShape: Shape, outShape: Shape, out: Float64Array): void {
   // The VJPs of full reductions (one value everywhere) and of bias adds (a row per sample).
-  if (x.length === 1) return out.fill(x[0]!);
+  if (x.length === 1) {
+    out.fill(x[0]!);
+    return;
+  }
   if (x.length > 0 && isTrailingBlock(xShape, outShape)) {
     for (let o = 0; o < out.length; o += x.length) out.set(x, o);
-    return out;
+    return;
   }
   forEachRow(outShape, [xShape], (off, st, oi, n) => {
     const xi = off[0]!;
     const s = st[0]!;
     for (let k = 0; k < n; k++) out[oi + k] = x[xi + k * s]!;
   });
-  return out;
 }

@@ -123,8 +123,7 @@ export const whereOp = defineOp<Where, undefined, 'cond' | 'a' | 'b', 'cond'>({
     b: { text: '∂/∂b where(cond, a, b) = 1 where cond = 0, else 0, summed over broadcast axes', tex: String.raw`\frac{\partial}{\partial b}\operatorname{where}(c, a, b) = [c = 0]\quad\text{(summed over broadcast axes)}` },
   },
   shape: (shapes): Shape => broadcastShapes('where', shapes),
-  forward: ([c, a, b], _attrs, outShape) => {
-    const out = new Float64Array(sizeOf(outShape));
+  into: ([c, a, b], _attrs, outShape, out) => {
     const cd = c.data;
     const ad = a.data;
     const bd = b.data;
@@ -133,7 +132,6 @@ export const whereOp = defineOp<Where, undefined, 'cond' | 'a' | 'b', 'cond'>({
       const [sc, sa, sb] = st as [number, number, number];
       for (let k = 0; k < n; k++) out[oi + k] = cd[ci + k * sc]! !== 0 ? ad[ai + k * sa]! : bd[bi + k * sb]!;
     });
-    return out;
   },
   vjp: {
     cond: null,

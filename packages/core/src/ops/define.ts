@@ -55,11 +55,8 @@ export function unaryOp<S extends 'x' | 'out', A = undefined>(def: {
     inputs: ['x'],
     saves: def.saves,
     shape: ([s]): Shape => s!,
-    forward: ([x], attrs) => {
-      const out = new Float64Array(x.size);
-      def.kernel(x.data, out, attrs);
-      return out;
-    },
+    elementwise: true,
+    into: ([x], attrs, _outShape, out) => def.kernel(x.data, out, attrs),
     vjp: { x: def.vjp },
     rules: { x: def.rule },
   });
@@ -80,7 +77,8 @@ export function binaryOp<S extends 'a' | 'b' | 'out'>(def: {
     saves: def.saves,
     // Same shapes and scalar operands (most calls) skip the general rule's allocations.
     shape: ([sa, sb]): Shape => (sb!.length === 0 ? sa! : sa!.length === 0 ? sb! : sameShape(sa!, sb!) ? sa! : broadcastShapes(def.name, [sa!, sb!])),
-    forward: ([a, b], _attrs, outShape) => broadcastBinary(a.data, a.shape, b.data, b.shape, outShape, def.kernel),
+    elementwise: true,
+    into: ([a, b], _attrs, outShape, out) => broadcastBinary(a.data, a.shape, b.data, b.shape, outShape, def.kernel, out),
     vjp: def.vjp,
     rules: def.rules,
   });

@@ -88,11 +88,9 @@ export const sliceOp: KernelOp<Unary, SliceAttrs, 'x', never> = defineOp<Unary, 
     x: { text: '∂/∂x slice(x): g placed back at the sliced positions, zeros elsewhere (a pad)', tex: String.raw`\frac{\partial}{\partial x}\operatorname{slice}(x):\ g \text{ placed back at the sliced positions, zeros elsewhere}` },
   },
   shape: (_s, { ranges }) => ranges.map(([a, b, st]) => countOf(a, b, st)),
-  forward: ([x], { ranges }, outShape) => {
-    const out = new Float64Array(sizeOf(outShape));
+  into: ([x], { ranges }, outShape, out) => {
     const r = outShape.length;
     copyBox(x.data, x.shape, ranges.map((q) => q[0]), ranges.map((q) => q[2]), out, outShape, zerosAt(r), ones(r), outShape);
-    return out;
   },
   // The adjoint of picking every step-th element from start is placing g there in zeros:
   // pad with `start` before, step - 1 zeros between, and the rest of the axis after. A
@@ -199,10 +197,9 @@ export const padOp = defineOp<Unary, PadAttrs, 'x', never>({
     x: { text: '∂/∂x pad(x): g with the padding cut off (a slice)', tex: String.raw`\frac{\partial}{\partial x}\operatorname{pad}(x):\ g \text{ with the padding cut off}` },
   },
   shape: ([s], { widths, interior }) => s!.map((d, i) => widths[i]![0] + spanOf(d, interior[i]! + 1) + widths[i]![1]),
-  forward: ([x], { widths, interior }, outShape) => {
-    const out = new Float64Array(checkCount(outShape, 'pad'));
+  into: ([x], { widths, interior }, outShape, out) => {
+    out.fill(0);
     copyBox(x.data, x.shape, zerosAt(x.shape.length), ones(x.shape.length), out, outShape, widths.map((w) => w[0]), interior.map((q) => q + 1), x.shape);
-    return out;
   },
   // The adjoint of spreading x into zeros is picking those places back out.
   vjp: { x: (g, { shapes: [sx], attrs: { widths, interior } }) => slice(g, widths.map(([a], i) => [a, a + spanOf(sx![i]!, interior[i]! + 1), interior[i]! + 1] as const)) },
@@ -254,14 +251,12 @@ export const concatOp = defineOp<readonly Tensor[], { axis: number }, 'xs', neve
     }
     return first.map((d, i) => (i === axis ? total : d));
   },
-  forward: (xs, { axis }, outShape) => {
-    const out = new Float64Array(sizeOf(outShape));
+  into: (xs, { axis }, outShape, out) => {
     let offset = 0;
     for (const x of xs) {
       copyBox(x.data, x.shape, zerosAt(x.shape.length), ones(x.shape.length), out, outShape, x.shape.map((_, i) => (i === axis ? offset : 0)), ones(x.shape.length), x.shape);
       offset += x.shape[axis]!;
     }
-    return out;
   },
   vjp: {
     xs: (g, { shapes, attrs: { axis } }, index) => {
@@ -320,11 +315,9 @@ export const takeOp: KernelOp<Unary, { indices: Int32Array }, 'x', never> = defi
     x: { text: '∂/∂x take(x, idx): the rows of g scatter-added back to rows idx of x (repeated rows add up)', tex: String.raw`\frac{\partial}{\partial x}x_{\mathrm{idx}}:\ \text{rows of } g \text{ scatter-added back to rows idx}` },
   },
   shape: ([s], { indices }) => [indices.length, ...s!.slice(1)],
-  forward: ([x], { indices }, outShape) => {
+  into: ([x], { indices }, _outShape, out) => {
     const row = sizeOf(x.shape.slice(1));
-    const out = new Float64Array(sizeOf(outShape));
     for (let i = 0; i < indices.length; i++) out.set(x.data.subarray(indices[i]! * row, indices[i]! * row + row), i * row);
-    return out;
   },
   vjp: { x: (g, { shapes: [sx], attrs: { indices } }) => apply(scatterAddOp, [g], { indices, rows: sx![0]! }) },
 });
@@ -351,15 +344,14 @@ export const scatterAddOp: KernelOp<Unary, { indices: Int32Array; rows: number }
     x: { text: '∂/∂x scatterAdd(x, idx): rows idx of g gathered (a take)', tex: String.raw`\frac{\partial}{\partial x}\operatorname{scatterAdd}(x, \mathrm{idx}):\ g_{\mathrm{idx}} \text{ (rows idx of } g)` },
   },
   shape: ([s], { rows }) => [rows, ...s!.slice(1)],
-  forward: ([x], { indices }, outShape) => {
+  into: ([x], { indices }, outShape, out) => {
     const row = sizeOf(outShape.slice(1));
-    const out = new Float64Array(sizeOf(outShape));
+    out.fill(0);
     const xs = x.data;
     for (let i = 0; i < indices.length; i++) {
       const o = indices[i]! * row;
       for (let k = 0; k < row; k++) out[o + k]! += xs[i * row + k]!;
     }
-    return out;
   },
   vjp: { x: (g, { attrs: { indices } }) => apply(takeOp, [g], { indices }) },
 });

@@ -4,7 +4,7 @@ import { boolArg } from '../args.js';
 import { type Shape, checkCount } from '../shape.js';
 import { apply, defineOp } from '../tape.js';
 import { type Tensor } from '../tensor.js';
-import { gemm } from '../kernels/matmul.js';
+import { gemmInto } from '../kernels/matmul.js';
 import { type Binary, tensorArg } from './define.js';
 import { reshape } from './structural.js';
 
@@ -41,9 +41,9 @@ export const matmulOp = defineOp<Binary, MatmulAttrs, 'a' | 'b', 'a' | 'b'>({
     }
     return [m, n];
   },
-  forward: ([a, b], { transA, transB }, [m, n]) => {
+  into: ([a, b], { transA, transB }, [m, n], out) => {
     const k = dims(a.shape, transA)[1];
-    return gemm(a.data, b.data, m!, n!, k, transA, transB);
+    gemmInto(a.data, b.data, out, m!, n!, k, transA, transB);
   },
   // C = op(A) op(B). Transpose flags keep every product in place:
   //   ∂A: G op(B)ᵀ, stored transposed when transA;  ∂B: op(A)ᵀ G, stored transposed when transB.

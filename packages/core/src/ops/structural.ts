@@ -76,14 +76,13 @@ export const transposeOp = defineOp<Unary, { perm: readonly number[] }, 'x', nev
     x: { text: '∂/∂x transpose(x): g transposed back by the inverse permutation', tex: String.raw`\frac{\partial}{\partial x}x^\top:\ g \text{ transposed back by the inverse permutation}` },
   },
   shape: ([s], { perm }) => perm.map((p) => s![p]!),
-  forward: ([x], { perm }, outShape) => {
-    const out = new Float64Array(x.size);
+  into: ([x], { perm }, outShape, out) => {
     const xs = x.data;
     if (perm.length === 2 && perm[0] === 1) {
       const r = x.shape[0]!;
       const c = x.shape[1]!;
       for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = xs[i * c + j]!;
-      return out;
+      return;
     }
     const inStrides = stridesOf(x.shape);
     const st = perm.map((p) => inStrides[p]!);
@@ -100,7 +99,6 @@ export const transposeOp = defineOp<Unary, { perm: readonly number[] }, 'x', nev
         idx[d] = 0;
       }
     }
-    return out;
   },
   vjp: {
     x: (g, { attrs: { perm } }) => {
@@ -143,7 +141,7 @@ export const broadcastToOp = defineOp<Unary, { shape: Shape }, 'x', never>({
     x: { text: '∂/∂x broadcastTo(x): g summed over the broadcast axes, back to the shape of x', tex: String.raw`\frac{\partial}{\partial x}\operatorname{broadcastTo}(x):\ g \text{ summed over the broadcast axes}` },
   },
   shape: (_s, { shape }) => shape,
-  forward: ([x], { shape }) => broadcastCopy(x.data, x.shape, shape),
+  into: ([x], { shape }, _outShape, out) => broadcastCopy(x.data, x.shape, shape, out),
   vjp: { x: (g, { shapes: [sx] }) => sumTo(g, sx!) },
 });
 
@@ -199,7 +197,7 @@ export const sumOp = defineOp<Unary, ReduceAttrs, 'x', never>({
     x: { text: '∂/∂x Σ x = 1 for each summed element: g broadcast back over the summed axes', tex: String.raw`\frac{\partial}{\partial x}\textstyle\sum x = 1:\ g \text{ broadcast back over the summed axes}` },
   },
   shape: reduceShape('sum'),
-  forward: ([x], { axes }, outShape) => sumKernel(x.data, x.shape, axes, sizeOf(outShape)),
+  into: ([x], { axes }, _outShape, out) => sumKernel(x.data, x.shape, axes, out),
   vjp: { x: (g, { shapes: [sx], attrs }) => expandBack(g, sx!, attrs) },
 });
 

@@ -1,0 +1,237 @@
+/**
+ * `compile(f)`, tapegrad's `jit`: trace `f` once per argument signature (the shapes and tree
+ * structure of its arguments), then replay the recorded primitives, forward and backward,
+ * as a fixed program over preallocated buffers. Same kernels in the same order on the same
+ * values, so the numbers are the eager ones bit for bit.
+ */
+import { ArgumentError, CompileError, checkOptions, describeValue } from './errors.js';
+import { boolArg, functionArg } from './args.js';
+import { type Shape } from './shape.js';
+import { flattenTree, flattenTreeWithPaths, unflattenTree } from './pytree.js';
+import { anomalyMode, isInspected, isRecording } from './tape.js';
+import { Tensor } from './tensor.js';
+import { Recorder, isCompiling, recording, standIn } from './compile/record.js';
+import { Program } from './compile/program.js';
+import { type CompiledProgram, describeEager, describeProgram } from './compile/listing.js';
+
+export type { CompiledProgram } from './compile/listing.js';
+export type { ProgramLine, ProgramStats } from './compile/program.js';
+
+/**
+ * Options of `compile`.
+ * @group Compilation
+ */
+export interface CompileOptions {
+  /**
+   * Return tensors over the program's own buffers, overwritten by the next call, instead of
+   * fresh copies (default false). Saves copying the outputs each call, as a training loop
+   * that reads its gradients before the next step can afford; keep a result past the next
+   * call only by copying it.
+   */
+  readonly reuseOutputs?: boolean;
+  /**
+   * Check the first replay of each signature against an eager call, bit for bit (default
+   * true): a function that reads tensor values outside ops (`.data`, `item()`) or draws
+   * random numbers would otherwise replay its first call's values silently.
+   */
+  readonly check?: boolean;
+}
+
+/**
+ * A compiled function: called like `f`, plus `lower` to see the program for some arguments.
+ * @group Compilation
+ */
+export type Compiled<F extends (...args: never[]) => unknown> = ((...args: Parameters<F>) => ReturnType<F>) & {
+  /** The program `f` compiles to for these arguments' signature (tracing it if needed). */
+  lower(...args: Parameters<F>): CompiledProgram;
+  /** How many times `f` was traced: once per new signature. */
+  readonly traces: number;
+};
+
+/** Structure and shapes of the arguments: a cache key, and a template to match later calls against without allocating. */
+type Template = { readonly shape: Shape } | { readonly items: readonly Template[] } | { readonly keys: readonly string[]; readonly values: readonly Template[] };
+
+interface Entry {
+  readonly template: Template;
+  readonly argShapes: readonly Shape[];
+  readonly argNames: readonly string[];
+  readonly program: Program | null;
+  readonly eager: string | null;
+  readonly outTree: unknown;
+  readonly outputNames: readonly string[];
+  checked: boolean;
+  /** The output tree over the program's buffers, built once, when outputs are reused and none is an argument. */
+  fixedOut: unknown;
+}
+
+const MAX_SIGNATURES = 32;
+
+function isPlain(v: unknown): v is Readonly<Record<string, unknown>> {
+  if (v === null || typeof v !== 'object') return false;
+  const p: unknown = Object.getPrototypeOf(v);
+  return p === Object.prototype || p === null;
+}
+
+function templateOf(v: unknown): Template {
+  if (v instanceof Tensor) return { shape: v.shape };
+  if (Array.isArray(v)) return { items: v.map(templateOf) };
+  if (isPlain(v)) {
+    const keys = Object.keys(v);
+    return { keys, values: keys.map((k) => templateOf(v[k])) };
+  }
+  return { items: [] }; // unreachable: flattenTree has refused any other leaf
+}
+
+function keyOf(t: Template): string {
+  if ('shape' in t) return `[${t.shape.join(',')}]`;
+  if ('items' in t) return `(${t.items.map(keyOf).join(' ')})`;
+  return `{${t.keys.map((k, i) => `${JSON.stringify(k)}:${keyOf(t.values[i]!)}`).join(' ')}}`;
+}
+
+/** Writes `v`'s leaves into `out` from `at` when `v` fits `t`; returns the next index, or -1 on a mismatch. */
+function match(t: Template, v: unknown, out: Tensor[], at: number): number {
+  if ('shape' in t) {
+    if (!(v instanceof Tensor)) return -1;
+    const s = v.shape;
+    if (s.length !== t.shape.length) return -1;
+    for (let i = 0; i < s.length; i++) if (s[i] !== t.shape[i]) return -1;
+    out[at] = v;
+    return at + 1;
+  }
+  if ('items' in t) {
+    if (!Array.isArray(v) || v.length !== t.items.length) return -1;
+    for (let i = 0; i < t.items.length && at >= 0; i++) at = match(t.items[i]!, v[i], out, at);
+    return at;
+  }
+  if (!isPlain(v)) return -1;
+  let own = 0;
+  for (const k in v) if (Object.hasOwn(v, k)) own++;
+  if (own !== t.keys.length) return -1;
+  for (let i = 0; i < t.keys.length && at >= 0; i++) {
+    const k = t.keys[i]!;
+    if (!Object.hasOwn(v, k)) return -1;
+    at = match(t.values[i]!, v[k], out, at);
+  }
+  return at;
+}
+
+function sameBits(a: Float64Array, b: Float64Array): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x === y ? x === 0 && 1 / x !== 1 / y : !(x !== x && y !== y)) return i;
+  }
+  return -1;
+}
+
+/**
+ * Compiles `f` (JAX's `jit`): the first call with a new argument signature (tree structure
+ * and shapes) runs `f` once and records every primitive it applies, including the VJPs a
+ * `grad` inside it runs; later calls replay that program over preallocated buffers, with
+ * unused instructions dropped and elementwise ops written in place over inputs that die
+ * there. Results equal the eager ones bit for bit. Tensors `f` reads from outside its
+ * arguments are read live each call (a `tensorView` of parameters updated in place stays
+ * current). A new signature retraces; under `grad`, `traceTape` or `detectAnomaly`, and
+ * for functions using `customOp`, `f` runs eagerly instead.
+ * @param f a function of Tensors (or arrays/objects of Tensors) returning the same
+ * @throws CompileError when the first replay differs from an eager call (see `CompileOptions.check`).
+ * @example const step = compile((W: Tensor, x: Tensor) => grad((w: Tensor) => sum(square(matmul(x, w))))(W));
+ * @group Compilation
+ */
+export function compile<F extends (...args: never[]) => unknown>(f: F, opts: CompileOptions = {}): Compiled<F> {
+  functionArg('compile', 'f', f);
+  checkOptions('compile', opts, ['reuseOutputs', 'check']);
+  const reuse = boolArg('compile', 'reuseOutputs', opts.reuseOutputs, false);
+  const check = boolArg('compile', 'check', opts.check, true);
+  const fn = f as unknown as (...args: unknown[]) => unknown;
+  const cache = new Map<string, Entry>();
+  let last: Entry | null = null;
+  let traces = 0;
+  /** The current call's argument leaves (reused across calls). */
+  const leaves: Tensor[] = [];
+
+  const trace = (args: unknown[]): { entry: Entry; out: unknown } => {
+    const { leaves: argLeaves, paths } = flattenTreeWithPaths(args, 'compile', 'arguments');
+    const template = templateOf(args);
+    const stand = argLeaves.map(standIn);
+    const rec = new Recorder(stand);
+    const callArgs = unflattenTree(args, stand) as unknown[];
+    const out = recording(rec, () => fn(...callArgs));
+    traces++;
+    let outLeaves: Tensor[];
+    try {
+      outLeaves = flattenTree(out, 'compile');
+    } catch {
+      throw new ArgumentError(`compile: f must return a Tensor, or arrays/objects of Tensors, got ${describeValue(out)}`);
+    }
+    const argShapes = argLeaves.map((t) => t.shape);
+    const operands = outLeaves.map((t) => rec.operand(t));
+    const eager = rec.customName === null ? null : `it uses the custom op '${rec.customName}', whose forward and VJPs are functions compile cannot see into`;
+    const program = eager === null ? new Program(rec, operands, stand.map((t) => t.data), paths) : null;
+    const outputNames = operands.map((o) => (o.kind === 'slot' ? `%${o.slot}` : 'const'));
+    const entry: Entry = { template, argShapes, argNames: paths, program, eager, outTree: out, outputNames, checked: !check, fixedOut: null };
+    const key = keyOf(template);
+    if (cache.size >= MAX_SIGNATURES) cache.delete(cache.keys().next().value!);
+    cache.set(key, entry);
+    return { entry, out };
+  };
+
+  /** The entry for `args`, with their leaves in `leaves`; null when it must be traced. */
+  const find = (args: unknown[]): Entry | null => {
+    if (last !== null && match(last.template, args, leaves, 0) >= 0) return last;
+    flattenTree(args, 'compile', 'arguments'); // throws, naming a leaf that is not a Tensor
+    const hit = cache.get(keyOf(templateOf(args))) ?? null;
+    if (hit !== null && match(hit.template, args, leaves, 0) >= 0) return hit;
+    return null;
+  };
+
+  /** Replays `entry` on the leaves `find` left in `leaves`. */
+  const replay = (entry: Entry, program: Program, args: unknown[]): unknown => {
+    if (!entry.checked) {
+      const eagerOut = fn(...args);
+      const got = program.run(leaves, false);
+      const want = flattenTree(eagerOut, 'compile');
+      for (let i = 0; i < want.length; i++) {
+        const at = sameBits(want[i]!.data, got[i]!.data);
+        if (at >= 0) {
+          throw new CompileError(
+            `compile: output leaf ${i} (${entry.outputNames[i]}) of the replayed program differs from an eager call at element ${at} ` +
+              `(${got[i]!.data[at]} replayed, ${want[i]!.data[at]} eager): f read tensor values outside tapegrad's ops (.data, item(), toArray(), a loop over values) ` +
+              `or drew random numbers, so the program repeats its first call's values. Compute with ops, pass changing values as arguments, or call f without compile`,
+          );
+        }
+      }
+      entry.checked = true;
+      return eagerOut;
+    }
+    if (reuse && entry.fixedOut !== null) {
+      program.run(leaves, true);
+      return entry.fixedOut;
+    }
+    const out = unflattenTree(entry.outTree, program.run(leaves, reuse));
+    if (reuse && !program.returnsArgument) entry.fixedOut = out;
+    return out;
+  };
+
+  const call = (...args: unknown[]): unknown => {
+    // Inside another trace the caller must see the ops themselves; anomaly mode checks each one.
+    if (isRecording() || isCompiling() || isInspected() || anomalyMode.hook !== null) return fn(...args);
+    const entry = find(args);
+    if (entry === null) return trace(args).out;
+    last = entry;
+    if (entry.program === null) return fn(...args);
+    return replay(entry, entry.program, args);
+  };
+
+  const lower = (...args: unknown[]): CompiledProgram => {
+    let entry = find(args);
+    if (entry === null) entry = trace(args).entry;
+    if (entry.program === null) return describeEager(entry.eager ?? 'unknown', entry.argNames, entry.argShapes);
+    return describeProgram(entry.program, entry.argShapes, entry.outputNames);
+  };
+
+  return Object.defineProperties(call, {
+    lower: { value: lower },
+    traces: { get: () => traces },
+  }) as unknown as Compiled<F>;
+}
