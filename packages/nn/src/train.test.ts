@@ -46,6 +46,28 @@ describe('XOR', () => {
   });
 });
 
+describe('train compiles the tape step by default', () => {
+  it('the compiled and eager tape train identically, bit for bit (two batch sizes, so two programs; Adam, a custom activation)', () => {
+    const go = (compiled: boolean, activations: 'relu' | 'swish') => {
+      const model = createMLP({ sizes: [2, 8, 2], activations, seed: 4 });
+      const Y2 = tensor([[1, 0], [0, 1], [0, 1], [1, 0]]);
+      const h = train(model, { X, Y: Y2 }, { epochs: 60, batchSize: 3, loss: 'softmaxCrossEntropy', optimizer: adam({ lr: 0.05 }), gradients: 'tape', compile: compiled, seed: 8 }).history;
+      return { h, W: model.layers.flatMap((l) => [...l.W, ...l.b]) };
+    };
+    for (const act of ['relu', 'swish'] as const) {
+      const a = go(true, act);
+      const b = go(false, act);
+      expect(a.h).toEqual(b.h);
+      expect(a.W).toEqual(b.W);
+    }
+  });
+
+  it('compile must be a boolean', () => {
+    const model = createMLP({ sizes: [2, 3, 1], activations: 'tanh', seed: 0 });
+    expect(() => train(model, { X, Y }, { epochs: 1, loss: 'mse', optimizer: sgd({ lr: 0.1 }), gradients: 'tape', compile: 'yes' as never })).toThrow(/compile must be true or false/);
+  });
+});
+
 describe('train', () => {
   it('reports each epoch to onEpoch, 1-based, with the epoch loss', () => {
     const model = createMLP({ sizes: [2, 3, 1], activations: 'tanh', seed: 0 });

@@ -1,7 +1,7 @@
 /**
  * Mini-batch training: shuffle, take a batch, get the gradient (tape or closed form), step.
  */
-import { type Tensor, fmtNumber, tensorView, valueAndGrad, ArgumentError, checkOptions, describeValue, showValue } from '@tapegrad/core';
+import { type Tensor, compile, fmtNumber, tensorView, valueAndGrad, ArgumentError, checkOptions, describeValue, showValue } from '@tapegrad/core';
 import { checkBoolean, checkNumber, isObject, seededRng } from './args.js';
 import { DeltaRecurrence } from './backprop-closed-form.js';
 import { parameterViews, tapeCost } from './backprop-tape.js';
@@ -38,6 +38,12 @@ export interface TrainOptions {
   optimizer: Optimizer;
   /** Where gradients come from (default `closed-form`); both give the same training to rounding. */
   gradients?: 'tape' | 'closed-form';
+  /**
+   * With `gradients: 'tape'`, record the step once per batch size and replay it as a compiled
+   * program (`compile` from core; the same numbers, bit for bit). Default true; false runs the
+   * eager tape every step.
+   */
+  compile?: boolean;
   /** Seed of the shuffling generator (default 0). */
   seed?: number;
   /** Reshuffle every epoch (default true). */
@@ -45,7 +51,7 @@ export interface TrainOptions {
   onEpoch?: (info: EpochInfo) => void;
 }
 
-const TRAIN_KEYS = ['epochs', 'batchSize', 'loss', 'reduction', 'optimizer', 'gradients', 'seed', 'shuffle', 'onEpoch'] as const;
+const TRAIN_KEYS = ['epochs', 'batchSize', 'loss', 'reduction', 'optimizer', 'gradients', 'compile', 'seed', 'shuffle', 'onEpoch'] as const;
 
 /**
  * The most epochs one `train` call runs. A count beyond it would run for hours even on the
@@ -58,7 +64,7 @@ export const MAX_EPOCHS = 10_000_000;
 /**
  * Trains `model` in place by mini-batch gradient descent.
  * @param data `{ X: [N, in], Y: [N, out] }`
- * @param opts epochs, batchSize, loss, reduction, optimizer, gradients, seed, shuffle, onEpoch
+ * @param opts epochs, batchSize, loss, reduction, optimizer, gradients, compile, seed, shuffle, onEpoch
  * @returns `{ history }`: one loss per epoch (mean per-sample loss with `mean`, total with `sum`)
  * @throws ArgumentError for bad or unknown options (epochs an integer in [0, MAX_EPOCHS]), an empty batch, NaN or ±Infinity
  *   in X or Y, or targets the loss does not accept; LayerShapeError / LossCompatibilityError as the backprops do;
@@ -85,6 +91,7 @@ export function train(model: MLP, data: { X: Tensor; Y: Tensor }, opts: TrainOpt
   if (gradients !== 'tape' && gradients !== 'closed-form') {
     throw new ArgumentError(`${where}: gradients must be 'tape' or 'closed-form', got ${typeof gradients === 'string' ? `'${gradients}'` : showValue(gradients)}`);
   }
+  const compiled = opts.compile === undefined ? true : checkBoolean(opts.compile, 'compile', where);
   const opt = opts.optimizer;
   if (!isObject(opt) || typeof opt.step !== 'function') throw new ArgumentError(`${where}: optimizer must be an Optimizer (sgd, momentum, adam, adamw), got ${describeValue(opt)}`);
   const shuffle = opts.shuffle === undefined ? true : checkBoolean(opts.shuffle, 'shuffle', where);
@@ -107,7 +114,9 @@ export function train(model: MLP, data: { X: Tensor; Y: Tensor }, opts: TrainOpt
   const params = parameterViews(model);
   // The parameters before each step, so a step that makes one non-finite can be undone.
   const saved = model.layers.map((l) => ({ W: new Float64Array(l.W.length), b: new Float64Array(l.b.length) }));
-  const tapeStep = valueAndGrad((ps: typeof params, X: Tensor, Y: Tensor) => tapeCost(model, ps, X, Y, loss, reduction));
+  const eagerStep = valueAndGrad((ps: typeof params, X: Tensor, Y: Tensor) => tapeCost(model, ps, X, Y, loss, reduction));
+  // The gradients are read (and stepped on) before the next call, so the program's buffers can be returned as they are.
+  const tapeStep = compiled && closed === null ? compile(eagerStep, { reuseOutputs: true }) : eagerStep;
 
   const order = new Int32Array(N);
   for (let i = 0; i < N; i++) order[i] = i;

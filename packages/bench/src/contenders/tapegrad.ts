@@ -6,8 +6,8 @@
  * in anomaly mode (`detectAnomaly`), to show what checking every value costs, and that
  * the tape pays nothing for it when it is off.
  */
-import { type Tensor, detectAnomaly, matmul, matmulKernel, setMatmulKernel, tensor, tensorView, vjp } from '@tapegrad/core';
-import { type MLP, ClosedFormBackprop, backpropTape, createMLP, sgd, type LayerGrads, type LossName } from '@tapegrad/nn';
+import { type Tensor, compile, detectAnomaly, matmul, matmulKernel, setMatmulKernel, tensor, tensorView, valueAndGrad, vjp } from '@tapegrad/core';
+import { type MLP, ClosedFormBackprop, backpropTape, createMLP, getLoss, parameterViews, sgd, tapeCost, type LayerGrads, type LossName, type Params } from '@tapegrad/nn';
 import { type Contender, type Instance } from '../harness.js';
 import { type MlpData, type WorkloadData, type WorkloadId, updatesParameters } from '../workloads.js';
 import { BenchError } from '../errors.js';
@@ -35,8 +35,8 @@ function checksum(t: Tensor): number {
   return s;
 }
 
-/** How a contender runs: the tape, the tape with every value checked (anomaly mode), or the closed form. */
-type Mode = 'tape' | 'anomaly' | 'closed';
+/** How a contender runs: the tape, the tape compiled (`compile`), the tape with every value checked (anomaly mode), or the closed form. */
+type Mode = 'tape' | 'compiled' | 'anomaly' | 'closed';
 
 /** The step itself, or the step in anomaly mode. */
 function maybeAnomaly(mode: Mode, step: () => number): () => number {
@@ -48,6 +48,11 @@ function matmulInstance(data: WorkloadData, mode: Mode): Instance {
   const { n, A, B } = data.matmul;
   const a = tensor(A, [n, n]);
   const b = tensor(B, [n, n]);
+  if (mode === 'compiled') {
+    // The product as a compiled program: the replay writes into its own output buffer.
+    const product = compile((x: Tensor) => matmul(x, b), { reuseOutputs: true });
+    return { step: () => checksum(product(a)), dispose: () => undefined };
+  }
   return {
     // vjp records the product on the tape (and returns it); the pullback is never called.
     step: mode !== 'closed' ? maybeAnomaly(mode, () => checksum(vjp((x: Tensor) => matmul(x, b), a)[0])) : () => checksum(matmul(a, b)),
@@ -64,6 +69,21 @@ function mlpInstance(id: WorkloadId, data: WorkloadData, mode: Mode): Instance {
   const loss = lossName(d);
   const opt = sgd({ lr: d.lr });
   const update = updatesParameters(id);
+  if (mode === 'compiled') {
+    // The tape's cost function under valueAndGrad, compiled once for these shapes and replayed;
+    // the gradients are read (and stepped on) before the next call, so they can be the program's buffers.
+    const params = parameterViews(model);
+    const lossObj = getLoss(loss);
+    const program = compile(valueAndGrad((ps: Params, x: Tensor, y: Tensor) => tapeCost(model, ps, x, y, lossObj, 'mean')), { reuseOutputs: true });
+    return {
+      step: () => {
+        const [c, g] = program(params, X, Y);
+        if (update) opt.step(model, g);
+        return c.item();
+      },
+      dispose: () => undefined,
+    };
+  }
   if (mode !== 'closed') {
     return {
       // In anomaly mode the optimizer's update is checked too: the whole step, as --check-nan runs it.
@@ -95,7 +115,7 @@ function tapegrad(mode: Mode, kernels: 'auto' | 'typescript'): Contender {
   const pureTs = kernels === 'typescript';
   return {
     id: `tapegrad-${mode}${pureTs ? '-ts' : ''}`,
-    label: `tapegrad ${mode === 'tape' ? 'tape' : mode === 'anomaly' ? 'tape, anomaly mode' : 'closed form'}${pureTs ? ', TS kernels' : ''}`,
+    label: `tapegrad ${mode === 'tape' ? 'tape' : mode === 'compiled' ? 'compiled tape' : mode === 'anomaly' ? 'tape, anomaly mode' : 'closed form'}${pureTs ? ', TS kernels' : ''}`,
     precision: 'f64',
     ours: true,
     setup: async () => undefined,
@@ -105,7 +125,9 @@ function tapegrad(mode: Mode, kernels: 'auto' | 'typescript'): Contender {
       const what =
         mode === 'tape'
           ? 'backpropTape (core ops recorded, VJPs replayed)'
-          : mode === 'anomaly'
+          : mode === 'compiled'
+            ? 'compile(valueAndGrad(tapeCost)) (the recorded forward and backward replayed as a fixed program over preallocated buffers)'
+            : mode === 'anomaly'
             ? 'backpropTape inside detectAnomaly (every forward and VJP output checked for NaN/Inf)'
             : 'ClosedFormBackprop (delta recurrence on Float64Arrays, products through core\'s gemmInto)';
       setMatmulKernel(kernels);
@@ -119,6 +141,8 @@ function tapegrad(mode: Mode, kernels: 'auto' | 'typescript'): Contender {
 
 /** tapegrad through the tape (WebAssembly SIMD matmul where available). */
 export const tapegradTape = tapegrad('tape', 'auto');
+/** The tape compiled: traced once per shape, then replayed as a fixed program. */
+export const tapegradCompiled = tapegrad('compiled', 'auto');
 /** tapegrad's hand-derived closed form. */
 export const tapegradClosed = tapegrad('closed', 'auto');
 /** The tape's step in anomaly mode: its ratio to tapegrad-tape is what checking every value costs. */
