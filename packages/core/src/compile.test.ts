@@ -230,6 +230,20 @@ describe('compile: the program', () => {
   });
 });
 
+describe('traceTape(...).compiled()', () => {
+  it('shows the program of valueAndGrad(f) at the traced point: forward and backward in one list', () => {
+    const rec = traceTape((x: Tensor, w: Tensor) => sum(tanh(mul(x, w))), tensor([1, 2]), tensor([0.5, -1]));
+    const p = rec.compiled();
+    expect(p.args.map((a) => a.shape)).toEqual([[2], [2]]);
+    expect(p.lines.map((l) => l.op)).toEqual(['mul', 'tanh', 'sum', 'broadcastTo', 'tanhGrad', 'mul', 'mul']);
+    expect(p.outputs).toHaveLength(3); // the value and two gradients
+    expect(rec.compiled()).toBe(p);
+    const named = traceTape.named(({ w }) => sum(square(w)), { w: tensor([3]) }).compiled();
+    expect(named.args[0]!.name).toBe('[0].w');
+    expect(traceTape((x: Tensor) => mul(x, 2), tensor([1, 2])).compiled().lines.map((l) => l.op)).toEqual(['mul']);
+  });
+});
+
 describe('compile: bad input', () => {
   it('names the rule broken', () => {
     expect(() => compile(5 as never)).toThrow(ArgumentError);

@@ -11,6 +11,8 @@ import { Tensor, ones, zeros } from './tensor.js';
 import { add } from './ops/elementwise.js';
 import { namedOp } from './ops/structural.js';
 import { type Steps, buildSteps } from './steps.js';
+import { type CompiledProgram, compile } from './compile.js';
+import { valueAndGrad } from './autodiff.js';
 
 export type { GraphOptions, TapeEntry, TapeInput, TapeTableOptions } from './inspect-render.js';
 
@@ -39,6 +41,14 @@ export interface TapeRecord {
    * @example traceTape((x) => mul(x, x), scalar(3)).steps().toString()
    */
   steps(): Steps;
+  /**
+   * What `compile` makes of this call: the program for `valueAndGrad(f)` at the traced point
+   * (for a scalar output; the forward alone otherwise), with the forward and backward pass as
+   * one list of instructions, unused ones dropped, buffers shared and elementwise chains
+   * written in place. `toString()` lists it. Computed on first call, then kept.
+   * @example traceTape((x) => tanh(mul(x, x)), scalar(0.5)).compiled().toString()
+   */
+  compiled(): CompiledProgram;
   /** A fixed-width table: `#  op  inputs  output  saved`, plus `value  grad` with `values`. */
   toTable(opts?: TapeTableOptions): string;
   /** Graphviz DOT; with `values`, node labels carry values and gradients. */
@@ -47,8 +57,8 @@ export interface TapeRecord {
   toMermaid(opts?: GraphOptions): string;
 }
 
-/** Runs `call` inside a trace and turns what the tape saw into a record. */
-function recordCall(where: string, call: () => unknown): TapeRecord {
+/** Runs `call` inside a trace and turns what the tape saw into a record; `lower` compiles the same call. */
+function recordCall(where: string, call: () => unknown, lower: (scalarOutput: boolean) => CompiledProgram): TapeRecord {
   const seen: Recorded[] = [];
   const trace = beginTrace();
   let result: unknown;
@@ -83,12 +93,14 @@ function recordCall(where: string, call: () => unknown): TapeRecord {
   }));
   const outputEntry = out.node !== null ? (index.get(out.node) ?? null) : null;
   let steps: Steps | null = null;
+  let program: CompiledProgram | null = null;
   return {
     entries,
     output: new Tensor(out.data, out.shape),
     outputEntry,
     grad: (name) => namedGrad(entries, out, name),
     steps: () => (steps ??= buildSteps({ nodes, index, entryNodes: seen.map((r) => r.node), entries, output: out })),
+    compiled: () => (program ??= lower(out.size === 1)),
     toTable: (o) => renderTable(entries, o),
     toDot: (o) => renderDot(entries, outputEntry, o),
     toMermaid: (o) => renderMermaid(entries, outputEntry, o),
@@ -122,14 +134,19 @@ function tracePositional(f: (...args: Tensor[]) => Tensor, ...args: Tensor[]): T
       throw new ArgumentError(`traceTape: argument ${i} must be a Tensor, got ${describeValue(a)}; wrap numbers with tensor() or scalar(), or pass a parameter tree to traceTape.named`);
     }
   });
-  return recordCall('traceTape', () => f(...args.map((t) => variable(t))));
+  const lower = (scalarOutput: boolean): CompiledProgram => {
+    const target = scalarOutput && args.length > 0 ? valueAndGrad(f, args.map((_, i) => i)) : f;
+    return compile(target).lower(...args);
+  };
+  return recordCall('traceTape', () => f(...args.map((t) => variable(t))), lower);
 }
 
 function traceNamed<P extends Tree>(f: (params: P) => Tensor, params: P): TapeRecord {
   functionArg('traceTape.named', 'f', f);
   const { leaves, paths } = flattenTreeWithPaths(params, 'traceTape.named', 'params');
   // unflattenTree rebuilds exactly the structure of `params`, so the result is a P.
-  return recordCall('traceTape.named', () => f(unflattenTree(params, leaves.map((t, k) => variable(t, paths[k]))) as P));
+  const lower = (scalarOutput: boolean): CompiledProgram => compile(scalarOutput ? valueAndGrad(f) : f).lower(params);
+  return recordCall('traceTape.named', () => f(unflattenTree(params, leaves.map((t, k) => variable(t, paths[k]))) as P), lower);
 }
 
 /**
