@@ -3,8 +3,9 @@
  * must let go of what it recorded once backward is done. Needs `node --expose-gc`
  * (the package's `bench` script passes it).
  */
+import { Session } from 'node:inspector';
 import { type Tensor, matmul, sum, tanh, tensor, valueAndGrad } from '@tapegrad/core';
-import { tapegradClosed, tapegradTape } from './contenders/tapegrad.js';
+import { tapegradClosed, tapegradCompiled, tapegradTape } from './contenders/tapegrad.js';
 import { type Contender } from './harness.js';
 import { type WorkloadId, workloadData } from './workloads.js';
 
@@ -17,6 +18,8 @@ export interface LoopMemory {
   readonly heapAfter: number;
   /** (after - before) / steps */
   readonly bytesPerStep: number;
+  /** Bytes a step allocates, garbage included (V8's sampling heap profiler; see `allocation`). */
+  readonly allocatedPerStep: number;
 }
 
 export interface MemoryReport {
@@ -41,8 +44,50 @@ async function loop(gc: () => void, c: Contender, workload: WorkloadId, steps: n
   const heapBefore = await collect(gc);
   for (let i = 0; i < steps; i++) inst.step();
   const heapAfter = await collect(gc);
+  const allocatedPerStep = await allocation(gc, inst.step, workload === 'tiny-mlp-step' ? 2000 : 20);
   inst.dispose();
-  return { workload, contender: c.id, steps, heapBefore, heapAfter, bytesPerStep: (heapAfter - heapBefore) / steps };
+  return { workload, contender: c.id, steps, heapBefore, heapAfter, bytesPerStep: (heapAfter - heapBefore) / steps, allocatedPerStep };
+}
+
+interface SampledProfile {
+  readonly head: SampleNode;
+}
+interface SampleNode {
+  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+  readonly selfSize: number;
+  readonly children: readonly SampleNode[];
+}
+
+function post<T>(session: Session, method: string, params: object = {}): Promise<T> {
+  return new Promise((resolve, reject) => session.post(method, params, (err, res) => (err ? reject(err) : resolve(res as T))));
+}
+
+/**
+ * Bytes a step allocates on the V8 heap, garbage included, over `k` steps: V8's sampling heap
+ * profiler takes a sample about every 32 bytes allocated and scales the samples up to its
+ * estimate of the total, counting objects collected meanwhile too (`includeObjectsCollected…`).
+ * A step allocating nothing reads 0. The contents of typed arrays live outside the V8 heap
+ * and are not counted, but every new array's wrapper objects are, so a step that makes any
+ * Float64Array reads above 0.
+ */
+async function allocation(gc: () => void, step: () => number, k: number): Promise<number> {
+  const session = new Session();
+  session.connect();
+  try {
+    await collect(gc);
+    await post(session, 'HeapProfiler.startSampling', { samplingInterval: 32, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    for (let i = 0; i < k; i++) step();
+    const { profile } = await post<{ profile: SampledProfile }>(session, 'HeapProfiler.stopSampling');
+    let total = 0;
+    const walk = (n: SampleNode): void => {
+      total += n.selfSize;
+      n.children.forEach(walk);
+    };
+    walk(profile.head);
+    return total / k;
+  } finally {
+    session.disconnect();
+  }
 }
 
 async function tapeReleases(gc: () => void): Promise<boolean> {
@@ -68,7 +113,7 @@ export async function memoryCheck(steps = 10_000): Promise<MemoryReport | null> 
   const gc = globalThis.gc;
   if (gc === undefined) return null;
   const loops: LoopMemory[] = [];
-  for (const c of [tapegradTape, tapegradClosed]) {
+  for (const c of [tapegradTape, tapegradCompiled, tapegradClosed]) {
     loops.push(await loop(gc, c, 'tiny-mlp-step', steps));
     loops.push(await loop(gc, c, 'mlp-train-step', Math.max(1, Math.round(steps / 50))));
   }
@@ -79,7 +124,7 @@ export function memoryText(m: MemoryReport | null): string {
   if (m === null) return 'memory: skipped (run node with --expose-gc; `npm run bench` does)';
   const kb = (b: number): string => `${(b / 1024).toFixed(0)} KB`;
   const lines = m.loops.map(
-    (l) => `- ${l.contender} ${l.workload}, ${l.steps} steps: heap ${kb(l.heapBefore)} → ${kb(l.heapAfter)} (${l.bytesPerStep >= 0 ? '+' : ''}${l.bytesPerStep.toFixed(2)} bytes/step)`,
+    (l) => `- ${l.contender} ${l.workload}, ${l.steps} steps: heap ${kb(l.heapBefore)} → ${kb(l.heapAfter)} (${l.bytesPerStep >= 0 ? '+' : ''}${l.bytesPerStep.toFixed(2)} bytes/step); a step allocates ${l.allocatedPerStep.toFixed(0)} bytes`,
   );
   lines.push(`- the tape releases a traced intermediate after backward: ${m.tapeReleasesIntermediates ? 'yes' : 'NO'}`);
   return lines.join('\n');

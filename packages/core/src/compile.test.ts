@@ -170,6 +170,18 @@ describe('compile: signatures and outputs', () => {
 });
 
 describe('compile: where it does not replay', () => {
+  it('a call of the same compiled function from inside itself runs eagerly (its buffers belong to the outer call)', () => {
+    let depth = 0;
+    const c: (x: Tensor) => Tensor = compile((x: Tensor): Tensor => {
+      depth++;
+      const inner = depth % 2 === 1 ? c(mul(x, 2)) : x;
+      depth--;
+      return add(x, inner);
+    });
+    // Traced: x + (2x + 2x); eager on the first replay (checked); then replayed.
+    for (const v of [1, 2, 3]) expect(c(scalar(v)).item()).toBe(5 * v);
+  });
+
   it('under grad the function runs eagerly, so the gradient flows through it', () => {
     const inner = compile((x: Tensor) => mul(x, mul(x, x)));
     inner(scalar(2));

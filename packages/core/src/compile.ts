@@ -213,17 +213,31 @@ export function compile<F extends (...args: never[]) => unknown>(f: F, opts: Com
     return out;
   };
 
-  const call = (...args: unknown[]): unknown => {
+  // The arguments array is kept from call to call: a rest parameter would allocate one per call,
+  // and a replay otherwise allocates nothing. It is copied wherever it may escape (f, the cache).
+  const argsBuf: unknown[] = [];
+  let busy = false;
+  const call = function (this: unknown): unknown {
     // Inside another trace the caller must see the ops themselves; anomaly mode checks each one.
-    if (isRecording() || isCompiling() || isInspected() || anomalyMode.hook !== null) return fn(...args);
-    const entry = find(args);
-    if (entry === null) return trace(args).out;
-    last = entry;
-    if (entry.program === null) return fn(...args);
-    return replay(entry, entry.program, args);
+    // A call from inside f (while this function traces or checks) runs eagerly too: the
+    // buffers below belong to the outer call.
+    if (busy || isRecording() || isCompiling() || isInspected() || anomalyMode.hook !== null) return fn(...Array.from(arguments));
+    argsBuf.length = arguments.length;
+    for (let i = 0; i < arguments.length; i++) argsBuf[i] = arguments[i];
+    busy = true;
+    try {
+      const entry = find(argsBuf);
+      if (entry === null) return trace([...argsBuf]).out;
+      last = entry;
+      if (entry.program === null) return fn(...argsBuf);
+      return replay(entry, entry.program, argsBuf);
+    } finally {
+      busy = false;
+    }
   };
 
   const lower = (...args: unknown[]): CompiledProgram => {
+    if (busy) throw new ArgumentError('compile: lower() was called from inside the compiled function itself; call it outside');
     let entry = find(args);
     if (entry === null) entry = trace(args).entry;
     if (entry.program === null) return describeEager(entry.eager ?? 'unknown', entry.argNames, entry.argShapes);

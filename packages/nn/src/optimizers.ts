@@ -47,22 +47,24 @@ function option(o: Record<string, unknown>, key: string, fallback: number, where
 
 /** The model and the gradients' shapes against its layers (not core's `checkGrads`, which checks values by finite differences). */
 function checkGradShapes(model: MLP, grads: readonly LayerGrads[], where: string): void {
-  checkModel(model, `${where}.step`);
-  if (!Array.isArray(grads)) throw new ArgumentError(`${where}.step: grads must be an array of { W, b } per layer (a backprop's .grads), got ${describeValue(grads)}`);
+  checkModel(model, where);
+  if (!Array.isArray(grads)) throw new ArgumentError(`${where}: grads must be an array of { W, b } per layer (a backprop's .grads), got ${describeValue(grads)}`);
   if (grads.length !== model.layers.length) {
-    throw new ArgumentError(`${where}.step: got gradients for ${grads.length} layers but the model has ${model.layers.length}`);
+    throw new ArgumentError(`${where}: got gradients for ${grads.length} layers but the model has ${model.layers.length}`);
   }
-  model.layers.forEach((l, i) => {
+  // A loop, not forEach: a step is called every batch, and a closure per call is garbage (train's compiled step allocates nothing else).
+  for (let i = 0; i < model.layers.length; i++) {
+    const l = model.layers[i]!;
     const g: unknown = grads[i];
     if (!isObject(g) || !isTensor(g['W']) || !isTensor(g['b'])) {
-      throw new ArgumentError(`${where}.step: gradient ${i + 1} must be { W: Tensor, b: Tensor }, got ${describeValue(g)}`);
+      throw new ArgumentError(`${where}: gradient ${i + 1} must be { W: Tensor, b: Tensor }, got ${describeValue(g)}`);
     }
     if (g['W'].size !== l.W.length || g['b'].size !== l.b.length) {
       throw new ArgumentError(
-        `${where}.step: layer ${i + 1} has W [${l.outputSize},${l.inputSize}] and b [${l.outputSize}] but the gradients are ${fmtShape(g['W'].shape)} and ${fmtShape(g['b'].shape)}`,
+        `${where}: layer ${i + 1} has W [${l.outputSize},${l.inputSize}] and b [${l.outputSize}] but the gradients are ${fmtShape(g['W'].shape)} and ${fmtShape(g['b'].shape)}`,
       );
     }
-  });
+  }
 }
 
 /** Per-parameter state (momentum, Adam moments), allocated at the first step for each model. */
@@ -76,10 +78,11 @@ function stateFor(cache: WeakMap<MLP, Float64Array[]>, model: MLP): Float64Array
 }
 
 function eachParam(model: MLP, grads: readonly LayerGrads[], fn: (p: Float64Array, g: Float64Array, k: number) => void): void {
-  model.layers.forEach((l, i) => {
+  for (let i = 0; i < model.layers.length; i++) {
+    const l = model.layers[i]!;
     fn(l.W, grads[i]!.W.data, 2 * i);
     fn(l.b, grads[i]!.b.data, 2 * i + 1);
-  });
+  }
 }
 
 /**
@@ -103,13 +106,15 @@ export interface SgdOptions {
 export function sgd(opts: SgdOptions): Optimizer {
   const { o, lr } = readOptions('sgd', opts, ['lr', 'weightDecay']);
   const wd = option(o, 'weightDecay', 0, 'sgd', DECAY);
+  // Made once, not per step: the update reads nothing that changes between steps.
+  const update = (p: Float64Array, g: Float64Array): void => {
+    for (let i = 0; i < p.length; i++) p[i]! -= lr * (g[i]! + wd * p[i]!);
+  };
   return {
     name: 'sgd',
     step(model, grads) {
-      checkGradShapes(model, grads, 'sgd');
-      eachParam(model, grads, (p, g) => {
-        for (let i = 0; i < p.length; i++) p[i]! -= lr * (g[i]! + wd * p[i]!);
-      });
+      checkGradShapes(model, grads, 'sgd.step');
+      eachParam(model, grads, update);
     },
   };
 }
@@ -143,7 +148,7 @@ export function momentum(opts: MomentumOptions): Optimizer {
   return {
     name: 'momentum',
     step(model, grads) {
-      checkGradShapes(model, grads, 'momentum');
+      checkGradShapes(model, grads, 'momentum.step');
       const vel = stateFor(cache, model);
       eachParam(model, grads, (p, g, k) => {
         const v = vel[k]!;
@@ -188,10 +193,11 @@ function adamFamily(where: 'adam' | 'adamw', opts: AdamOptions, decoupled: boole
   const ms = new WeakMap<MLP, Float64Array[]>();
   const vs = new WeakMap<MLP, Float64Array[]>();
   const steps = new WeakMap<MLP, number>();
+  const stepWhere = `${where}.step`;
   return {
     name: where,
     step(model, grads) {
-      checkGradShapes(model, grads, where);
+      checkGradShapes(model, grads, stepWhere);
       const m = stateFor(ms, model);
       const v = stateFor(vs, model);
       const t = (steps.get(model) ?? 0) + 1;

@@ -25,12 +25,15 @@ export function outputIndex(shape: Shape, axes: readonly number[]): Int32Array {
 
 /** True when `axes` are exactly the first `axes.length` axes. */
 function isLeading(axes: readonly number[]): boolean {
-  return axes.every((a, i) => a === i);
+  // Loops, not every(): a closure per call is garbage on compile's allocation-free replay.
+  for (let i = 0; i < axes.length; i++) if (axes[i] !== i) return false;
+  return true;
 }
 
 /** True when `axes` are exactly the last `axes.length` axes of a rank-`rank` shape. */
 function isTrailing(axes: readonly number[], rank: number): boolean {
-  return axes.every((a, i) => a === rank - axes.length + i);
+  for (let i = 0; i < axes.length; i++) if (axes[i] !== rank - axes.length + i) return false;
+  return true;
 }
 
 /** Σ of `x` (shape `shape`) over sorted `axes` into `out` (any contents on entry). */
@@ -63,7 +66,25 @@ export function sumKernel(x: Float64Array, shape: Shape, axes: readonly number[]
 
 /** Max (`sign` 1) or min (`sign` -1) over `axes` into `out`; NaN wins. */
 export function extremumKernel(sign: 1 | -1, x: Float64Array, shape: Shape, axes: readonly number[], out: Float64Array): void {
-  out.fill(-sign * Infinity);
+  const start = -sign * Infinity;
+  for (let o = 0; o < out.length; o++) out[o] = start; // not fill(): it would box the double
+  if (out.length > 0 && isTrailing(axes, shape.length)) {
+    // Contiguous blocks (a row max, as softmax takes): no index map to build.
+    const m = x.length / out.length;
+    for (let o = 0, i = 0; o < out.length; o++) {
+      let cur = out[o]!;
+      for (let e = i + m; i < e; i++) {
+        const v = x[i]!;
+        if (sign * v > sign * cur || v !== v) cur = v; // NaN wins, as below
+        if (cur !== cur) {
+          i = e;
+          break;
+        }
+      }
+      out[o] = cur;
+    }
+    return;
+  }
   const map = outputIndex(shape, axes);
   for (let i = 0; i < x.length; i++) {
     const v = x[i]!;
@@ -77,6 +98,18 @@ export function extremumKernel(sign: 1 | -1, x: Float64Array, shape: Shape, axes
 // slice gives -Infinity rather than NaN.
 export function logSumExpKernel(x: Float64Array, shape: Shape, axes: readonly number[], m: Float64Array): void {
   extremumKernel(1, x, shape, axes, m);
+  if (m.length > 0 && isTrailing(axes, shape.length)) {
+    // Contiguous blocks: the same sums in the same order as the general loop below, without its index map.
+    const len = x.length / m.length;
+    for (let o = 0; o < m.length; o++) {
+      const mi = m[o]!;
+      const finite = Number.isFinite(mi);
+      let s = 0;
+      for (let i = o * len, e = i + len; i < e; i++) s += finite ? Math.exp(x[i]! - mi) : x[i] === mi ? 1 : 0;
+      m[o] = finite ? mi + Math.log(s) : mi;
+    }
+    return;
+  }
   const map = outputIndex(shape, axes);
   const s = new Float64Array(m.length);
   for (let i = 0; i < x.length; i++) {

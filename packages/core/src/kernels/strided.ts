@@ -84,6 +84,13 @@ export function broadcastBinary(
   } else if (b.length === n && isTrailingBlock(aShape, outShape)) {
     const m = a.length;
     for (let o = 0; o < n; o += m) kernel(a, 0, 1, b, o, 1, out, o, m);
+  } else if (a.length === n && isColumn(bShape, outShape)) {
+    // One value per row against a batch ([batch, n] - [batch, 1], softmax's max): a scalar row each.
+    const m = n / b.length;
+    for (let r = 0, o = 0; o < n; r++, o += m) kernel(a, o, 1, b, r, 0, out, o, m);
+  } else if (b.length === n && isColumn(aShape, outShape)) {
+    const m = n / a.length;
+    for (let r = 0, o = 0; o < n; r++, o += m) kernel(a, r, 0, b, o, 1, out, o, m);
   } else {
     forEachRow(outShape, [aShape, bShape], (off, st, oi, len) => {
       kernel(a, off[0]!, st[0]!, b, off[1]!, st[1]!, out, oi, len);
@@ -103,15 +110,36 @@ function isTrailingBlock(shape: Shape, outShape: Shape): boolean {
   return shape.length - lead > 0;
 }
 
+/**
+ * True when `shape` is `outShape` with its last axis (only) of size 1, the last axis of
+ * `outShape` longer than 1 and nothing else broadcast: one value per row.
+ */
+function isColumn(shape: Shape, outShape: Shape): boolean {
+  const r = outShape.length;
+  if (shape.length !== r || r === 0 || shape[r - 1] !== 1 || outShape[r - 1] === 1) return false;
+  for (let d = 0; d < r - 1; d++) if (shape[d] !== outShape[d]) return false;
+  return true;
+}
+
 /** Copies `x` broadcast to `outShape` into `out`. */
 export function broadcastCopy(x: Float64Array, xShape: Shape, outShape: Shape, out: Float64Array): void {
   // The VJPs of full reductions (one value everywhere) and of bias adds (a row per sample).
+  // Loops rather than fill(v): a builtin called with a double boxes it, garbage on every replay.
   if (x.length === 1) {
-    out.fill(x[0]!);
+    const v = x[0]!;
+    for (let i = 0; i < out.length; i++) out[i] = v;
     return;
   }
   if (x.length > 0 && isTrailingBlock(xShape, outShape)) {
     for (let o = 0; o < out.length; o += x.length) out.set(x, o);
+    return;
+  }
+  if (x.length > 0 && isColumn(xShape, outShape)) {
+    const m = out.length / x.length;
+    for (let r = 0, o = 0; r < x.length; r++) {
+      const v = x[r]!;
+      for (let e = o + m; o < e; o++) out[o] = v;
+    }
     return;
   }
   forEachRow(outShape, [xShape], (off, st, oi, n) => {

@@ -56,7 +56,7 @@ export function unaryOp<S extends 'x' | 'out', A = undefined>(def: {
     saves: def.saves,
     shape: ([s]): Shape => s!,
     elementwise: true,
-    into: ([x], attrs, _outShape, out) => def.kernel(x.data, out, attrs),
+    into: (xs, attrs, _outShape, out) => def.kernel(xs[0].data, out, attrs),
     vjp: { x: def.vjp },
     rules: { x: def.rule },
   });
@@ -78,7 +78,7 @@ export function binaryOp<S extends 'a' | 'b' | 'out'>(def: {
     // Same shapes and scalar operands (most calls) skip the general rule's allocations.
     shape: ([sa, sb]): Shape => (sb!.length === 0 ? sa! : sa!.length === 0 ? sb! : sameShape(sa!, sb!) ? sa! : broadcastShapes(def.name, [sa!, sb!])),
     elementwise: true,
-    into: ([a, b], _attrs, outShape, out) => broadcastBinary(a.data, a.shape, b.data, b.shape, outShape, def.kernel, out),
+    into: (ab, _attrs, outShape, out) => broadcastBinary(ab[0].data, ab[0].shape, ab[1].data, ab[1].shape, outShape, def.kernel, out),
     vjp: def.vjp,
     rules: def.rules,
   });

@@ -41,9 +41,11 @@ export const matmulOp = defineOp<Binary, MatmulAttrs, 'a' | 'b', 'a' | 'b'>({
     }
     return [m, n];
   },
-  into: ([a, b], { transA, transB }, [m, n], out) => {
-    const k = dims(a.shape, transA)[1];
-    gemmInto(a.data, b.data, out, m!, n!, k, transA, transB);
+  // Indexing, not destructuring: array patterns allocate an iterator per call, and compile's replay calls this every step.
+  into: (ab, { transA, transB }, outShape, out) => {
+    const a = ab[0];
+    const k = transA ? a.shape[0]! : a.shape[1]!;
+    gemmInto(a.data, ab[1].data, out, outShape[0]!, outShape[1]!, k, transA, transB);
   },
   // C = op(A) op(B). Transpose flags keep every product in place:
   //   ∂A: G op(B)ᵀ, stored transposed when transA;  ∂B: op(A)ᵀ G, stored transposed when transB.

@@ -29,7 +29,7 @@ export const maxOp = defineOp<Unary, ReduceAttrs, 'x', 'x' | 'out'>({
     x: { text: '∂/∂x max(x) = 1 at the maximum, else 0 (ties share it evenly): g broadcast back to the maxima', tex: String.raw`\frac{\partial}{\partial x}\max(x) = [x = \max(x)] / \#\text{ties}:\ g \text{ broadcast back to the maxima}` },
   },
   shape: reduceShape('max'),
-  into: ([x], { axes }, _outShape, out) => extremumKernel(1, x.data, x.shape, axes, out),
+  into: (xs, { axes }, _outShape, out) => extremumKernel(1, xs[0].data, xs[0].shape, axes, out),
   vjp: { x: (g, { saved: { x, out }, shapes: [sx], attrs }) => extremumVjp(g, x, out, sx!, attrs) },
 });
 /**
@@ -48,7 +48,7 @@ export const minOp = defineOp<Unary, ReduceAttrs, 'x', 'x' | 'out'>({
     x: { text: '∂/∂x min(x) = 1 at the minimum, else 0 (ties share it evenly): g broadcast back to the minima', tex: String.raw`\frac{\partial}{\partial x}\min(x) = [x = \min(x)] / \#\text{ties}:\ g \text{ broadcast back to the minima}` },
   },
   shape: reduceShape('min'),
-  into: ([x], { axes }, _outShape, out) => extremumKernel(-1, x.data, x.shape, axes, out),
+  into: (xs, { axes }, _outShape, out) => extremumKernel(-1, xs[0].data, xs[0].shape, axes, out),
   vjp: { x: (g, { saved: { x, out }, shapes: [sx], attrs }) => extremumVjp(g, x, out, sx!, attrs) },
 });
 /**
@@ -67,7 +67,7 @@ export const logSumExpOp = defineOp<Unary, ReduceAttrs, 'x', 'x' | 'out'>({
     x: { text: '∂/∂x ln Σ eˣ = softmax(x) = e^(x − out): g broadcast back over the reduced axes, times softmax(x)', tex: String.raw`\frac{\partial}{\partial x}\ln \textstyle\sum e^x = \operatorname{softmax}(x) = e^{x - \mathrm{out}}` },
   },
   shape: reduceShape('logSumExp'),
-  into: ([x], { axes }, _outShape, out) => logSumExpKernel(x.data, x.shape, axes, out),
+  into: (xs, { axes }, _outShape, out) => logSumExpKernel(xs[0].data, xs[0].shape, axes, out),
   // ∂/∂x_i log Σ e^x = softmax(x)_i = e^(x_i - out)
   vjp: { x: (g, { saved: { x, out }, shapes: [sx], attrs }) => mul(expandBack(g, sx!, attrs), exp(sub(x, expandBack(out, sx!, attrs)))) },
 });

@@ -76,7 +76,8 @@ export const transposeOp = defineOp<Unary, { perm: readonly number[] }, 'x', nev
     x: { text: '∂/∂x transpose(x): g transposed back by the inverse permutation', tex: String.raw`\frac{\partial}{\partial x}x^\top:\ g \text{ transposed back by the inverse permutation}` },
   },
   shape: ([s], { perm }) => perm.map((p) => s![p]!),
-  into: ([x], { perm }, outShape, out) => {
+  into: (inputs, { perm }, outShape, out) => {
+    const x = inputs[0];
     const xs = x.data;
     if (perm.length === 2 && perm[0] === 1) {
       const r = x.shape[0]!;
@@ -141,7 +142,7 @@ export const broadcastToOp = defineOp<Unary, { shape: Shape }, 'x', never>({
     x: { text: '∂/∂x broadcastTo(x): g summed over the broadcast axes, back to the shape of x', tex: String.raw`\frac{\partial}{\partial x}\operatorname{broadcastTo}(x):\ g \text{ summed over the broadcast axes}` },
   },
   shape: (_s, { shape }) => shape,
-  into: ([x], { shape }, _outShape, out) => broadcastCopy(x.data, x.shape, shape, out),
+  into: (xs, { shape }, _outShape, out) => broadcastCopy(xs[0].data, xs[0].shape, shape, out),
   vjp: { x: (g, { shapes: [sx] }) => sumTo(g, sx!) },
 });
 
@@ -197,7 +198,7 @@ export const sumOp = defineOp<Unary, ReduceAttrs, 'x', never>({
     x: { text: '∂/∂x Σ x = 1 for each summed element: g broadcast back over the summed axes', tex: String.raw`\frac{\partial}{\partial x}\textstyle\sum x = 1:\ g \text{ broadcast back over the summed axes}` },
   },
   shape: reduceShape('sum'),
-  into: ([x], { axes }, _outShape, out) => sumKernel(x.data, x.shape, axes, out),
+  into: (xs, { axes }, _outShape, out) => sumKernel(xs[0].data, xs[0].shape, axes, out),
   vjp: { x: (g, { shapes: [sx], attrs }) => expandBack(g, sx!, attrs) },
 });
 
