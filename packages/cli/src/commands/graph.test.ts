@@ -12,6 +12,20 @@ describe('tapegrad graph', () => {
     expect(out).toContain('n4 -> n5;');
   });
 
+  it('--format compiled prints the program compile makes of the call and its gradients', () => {
+    const { code, out } = runIo(['graph', '--expr', 'sigmoid(w*x + b)', '--var', 'w=0.5', '--var', 'x=2', '--var', 'b=-1', '--format', 'compiled']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^compiled: \d+ instructions from \d+ recorded ops/);
+    expect(out).toMatch(/%\d+ +sigmoidGrad/);
+    expect(out).toMatch(/outputs: %\d+/);
+    const net = runIo(['graph', '--sizes', '2,3,2', '--format', 'compiled']);
+    expect(net.code).toBe(0);
+    expect(net.out).toMatch(/matmul .*\n(.*\n)*.*add .*\(over %\d+\)/);
+    const bad = runIo(['graph', '-e', 'x*2', '--var', 'x=1', '--format', 'compiled', '--values']);
+    expect(bad.code).toBe(EXIT.usage);
+    expect(bad.err).toMatch(/--values: the compiled program lists instructions/);
+  });
+
   it('prints Mermaid and tables, literals as constants', () => {
     const m = runIo(['graph', '-e', 'x^2 + 1', '--var', 'x=3', '--format', 'mermaid', '--values']).out;
     expect(m.split('\n')[0]).toBe('flowchart LR');

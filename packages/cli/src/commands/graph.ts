@@ -35,7 +35,7 @@ export const graphCommand: Command = {
   name: 'graph',
   summary: 'print the tape an expression or a network records, as DOT, Mermaid, a table or JSON',
   help: `Usage:
-  tapegrad graph --expr '<expression>' [--var name=value ...] [--format dot|mermaid|table | --json] [--values] [--check-nan]
+  tapegrad graph --expr '<expression>' [--var name=value ...] [--format dot|mermaid|table|compiled | --json] [--values] [--check-nan]
   tapegrad graph --sizes 2,3,2 [--activation sigmoid] [--loss sum-squares] [--batch-size 1] [--seed 1] [--format ... | --json] [--values] [--check-nan]
 
 Records one evaluation on the tape (core's traceTape) and prints the graph. With --values,
@@ -61,7 +61,10 @@ Options:
   --loss <name>           loss of the network (default sum-squares)
   -b, --batch-size <n>    samples in the network's batch, 1 to 64 (default 1)
   --seed <n>              seed of the network's parameters and data, an integer >= 0 (default 1)
-  -f, --format <f>        dot (default), mermaid, or table
+  -f, --format <f>        dot (default), mermaid, table, or compiled: the program core's compile
+                          makes of the same call with its gradients (forward and backward as one
+                          list of instructions, unused ones dropped, buffers shared, elementwise
+                          chains written in place)
   --json                  instead of --format: one JSON object for scripts, {nodes, output,
                           outputNode}; each node is a tape entry {id, op, name, argument, shape,
                           saved, inputs: [{from, shape}]} (from: the input's node id, or null and
@@ -76,6 +79,7 @@ Examples:
   tapegrad graph --expr 'sigmoid(w*x + b)' --var w=0.5 --var x=2 --var b=-1 --values | dot -Tsvg > tape.svg
   tapegrad graph --expr 'sum((x - y)^2)' --var x=1,2,3 --var y=0,2,5 --format table --values
   tapegrad graph --sizes 2,3,2 --format mermaid
+  tapegrad graph --sizes 2,3,2 --format compiled
   tapegrad graph --expr 'x*y + x' --var x=2 --var y=3 --json --values
   tapegrad graph --expr 'sum(where(x > 0, sqrt(x), 0))' --var x=0,4 --check-nan`,
   run(argv: readonly string[], io: Io): number {
@@ -83,7 +87,7 @@ Examples:
     const o = new OptionReader(cmd, parseOptions(cmd, argv, OPTIONS));
     const json = o.flag('json');
     if (json && o.values['format'] !== undefined) throw new UsageError(`${cmd} --format: --json prints the graph as JSON nodes, --format as text; pass one of them`);
-    const format = o.choice('format', ['dot', 'mermaid', 'table'], 'dot');
+    const format = o.choice('format', ['dot', 'mermaid', 'table', 'compiled'], 'dot');
     const values = o.flag('values');
     const checkNan = o.flag('check-nan');
     const model = o.string('model');
@@ -118,8 +122,11 @@ Examples:
       };
       rec = checkNan ? checkingNan(`${cmd} --check-nan`, () => modelTrace(spec)) : modelTrace(spec);
     }
+    if (format === 'compiled' && values) throw new UsageError(`${cmd} --values: the compiled program lists instructions and buffers, not values; drop --values or use --format table`);
     if (json) {
       io.stdout.write(JSON.stringify(graphJSON(rec, values)) + '\n');
+    } else if (format === 'compiled') {
+      io.stdout.write(rec.compiled().toString() + '\n');
     } else {
       // Core renders the tape; the CLI only picks the format (and its own table rule, as in its other tables).
       const text = format === 'dot' ? rec.toDot({ values }) : format === 'mermaid' ? rec.toMermaid({ values }) : rec.toTable({ values, rule: '─' });
