@@ -20,7 +20,10 @@ interface Step {
   readonly out: Float64Array;
 }
 
-/** An instruction as the listing shows it: what it computes, from what, into which buffer. */
+/**
+ * An instruction as the listing shows it: what it computes, from what, into which buffer.
+ * @group Compilation
+ */
 export interface ProgramLine {
   /** The value it writes, `%n`. */
   readonly value: number;
@@ -34,7 +37,10 @@ export interface ProgramLine {
   readonly inPlaceOf: number | null;
 }
 
-/** Counts for a compiled program, against the eager tape it came from. */
+/**
+ * Counts for a compiled program, against the eager tape it came from.
+ * @group Compilation
+ */
 export interface ProgramStats {
   /** Primitives the traced call applied (forward and backward). */
   readonly recorded: number;
