@@ -5,60 +5,84 @@
  * accumulators). Where WebAssembly or its SIMD extension is missing, the module fails to
  * compile, `gemmWasm` returns false, and the caller uses the TypeScript kernel.
  */
-import { WASM_MR, WASM_NR, gemmWasmBytes } from './gemm-wasm.generated.js';
+import { WASM_MAX_PAGES, WASM_MR, WASM_NR, gemmWasmBytes } from './gemm-wasm.generated.js';
 import { packAN, packAT, packBN, packBT, roundUp } from './pack.js';
 
-type Kernel = (ap: number, bp: number, c: number, mc: number, nc: number, kc: number, ldc: number, first: number) => void;
+/** The exported micro-kernel loop; pointers are byte offsets into the memory. */
+export type Kernel = (ap: number, bp: number, c: number, mc: number, nc: number, kc: number, ldc: number, first: number) => void;
 
 // The little of the WebAssembly JS API used here. The compiler's lib is ES2022 without the
 // DOM, so the global is typed locally; it may also be absent (old runtimes).
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
+export interface WasmMemory {
+  readonly buffer: ArrayBufferLike;
   grow(pages: number): number;
 }
 interface WasmApi {
   readonly Module: new (bytes: Uint8Array) => object;
   readonly Instance: new (module: object, imports: object) => { readonly exports: Readonly<Record<string, unknown>> };
+  readonly Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
 }
 
-interface Module {
+/** The loaded kernel: its compiled module and memory (shared when `shared`, so worker threads can instantiate the same module on it). */
+export interface WasmGemm {
+  readonly module: object;
   readonly memory: WasmMemory;
   readonly kernel: Kernel;
-}
-
-function isMemory(x: unknown): x is WasmMemory {
-  if (typeof x !== 'object' || x === null) return false;
-  const m = x as { buffer?: unknown; grow?: unknown };
-  return m.buffer instanceof ArrayBuffer && typeof m.grow === 'function';
+  readonly shared: boolean;
 }
 
 /** Slab depth and block sizes (elements). NC is a multiple of NR and MC of MR, so only the last block is padded. */
-const KC = 256;
+export const KC = 256;
 const MC = 64;
-const NC = 264;
-/** Largest module memory the kernel grows to (C of a 2048x2048 product plus panels); larger C is done in bands. */
+export const NC = 264;
+/** Largest module memory the single-thread kernel grows to (C of a 2048x2048 product plus panels); larger C is done in bands. */
 const MAX_BYTES = 40 * 2 ** 20;
+/**
+ * The memory's first bytes hold the threaded product's control words (gemm-tasks.ts); data
+ * starts after them, 16-byte aligned.
+ */
+export const CTRL_BYTES = 512;
 
-let loaded: Module | null | undefined;
+let loaded: WasmGemm | null | undefined;
 
-function instantiate(): Module | null {
-  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (api === undefined) return null;
+function instantiate(api: WasmApi, shared: boolean): WasmGemm | null {
   try {
     // Synchronous compilation is fine for a module of under a kilobyte.
-    const instance = new api.Instance(new api.Module(gemmWasmBytes), {});
-    const { memory, kernel } = instance.exports;
-    if (!isMemory(memory) || typeof kernel !== 'function') return null;
-    return { memory, kernel: kernel as Kernel };
+    const memory = new api.Memory({ initial: 1, maximum: WASM_MAX_PAGES, shared });
+    const module = new api.Module(gemmWasmBytes(shared));
+    const { kernel } = new api.Instance(module, { env: { memory } }).exports;
+    if (typeof kernel !== 'function') return null;
+    return { module, memory, kernel: kernel as Kernel, shared };
   } catch {
-    return null; // no WebAssembly, or no SIMD: the TypeScript kernel takes over
+    return null; // no WebAssembly SIMD, or (shared) no threads / not cross-origin isolated
   }
+}
+
+function load(): WasmGemm | null {
+  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (api === undefined) return null;
+  // Shared memory first (it lets worker threads run the same module); a plain one where
+  // SharedArrayBuffer is unavailable, and the TypeScript kernel where SIMD is.
+  return instantiate(api, true) ?? instantiate(api, false);
+}
+
+/** The WebAssembly kernel, loaded on first use; null where it cannot run. */
+export function wasmGemm(): WasmGemm | null {
+  loaded ??= load();
+  return loaded;
 }
 
 /** True when the WebAssembly kernel can run here. */
 export function wasmGemmAvailable(): boolean {
-  loaded ??= instantiate();
-  return loaded !== null;
+  return wasmGemm() !== null;
+}
+
+/** Grows `memory` to at least `bytes` (never shrinks); false when that is past its maximum. */
+export function reserve(memory: WasmMemory, bytes: number): boolean {
+  if (bytes > WASM_MAX_PAGES * 65536) return false;
+  const have = memory.buffer.byteLength;
+  if (have < bytes) memory.grow(Math.ceil((bytes - have) / 65536));
+  return true;
 }
 
 /**
@@ -68,24 +92,21 @@ export function wasmGemmAvailable(): boolean {
  * @returns false (and leaves `c` untouched) when WebAssembly SIMD is unavailable
  */
 export function gemmWasm(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number, ta: boolean, tb: boolean, maxBytes = MAX_BYTES): boolean {
-  loaded ??= instantiate();
-  const w = loaded;
+  const w = wasmGemm();
   if (w === null) return false;
   const kcMax = Math.min(KC, k);
   const apLen = roundUp(Math.min(MC, m), WASM_MR) * kcMax;
   const bpLen = roundUp(Math.min(NC, n), WASM_NR) * kcMax;
   // C lives in wasm memory padded to whole tiles: ldc columns, `band` rows at a time.
   const ldc = roundUp(n, WASM_NR);
-  const apOff = 0;
-  const bpOff = roundUp(apLen, 2); // element offsets, kept 16-byte aligned
+  const apOff = CTRL_BYTES / 8;
+  const bpOff = apOff + roundUp(apLen, 2); // element offsets, kept 16-byte aligned
   const cOff = bpOff + roundUp(bpLen, 2);
   const fit = Math.floor((maxBytes / 8 - cOff) / ldc);
   const band = fit >= roundUp(m, WASM_MR) ? roundUp(m, WASM_MR) : Math.floor(fit / MC) * MC;
   if (band <= 0) return false;
-  const bytes = (cOff + band * ldc) * 8;
-  const have = w.memory.buffer.byteLength;
-  if (have < bytes) w.memory.grow(Math.ceil((bytes - have) / 65536));
-  const mem = new Float64Array(w.memory.buffer); // after grow: the old buffer is detached
+  if (!reserve(w.memory, (cOff + band * ldc) * 8)) return false;
+  const mem = new Float64Array(w.memory.buffer); // after grow: a plain memory's old buffer is detached
   for (let r0 = 0; r0 < m; r0 += band) {
     const rEnd = Math.min(m, r0 + band);
     for (let j0 = 0; j0 < n; j0 += NC) {

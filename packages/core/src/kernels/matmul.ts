@@ -10,12 +10,14 @@
  * element loaded is used four times. Packing absorbs the four transpose cases: one
  * micro-kernel serves NN, NT, TN and TT. Tiny products (the 2-3-2 network) skip packing.
  * Where WebAssembly SIMD is available, large products run the same blocking with an f64x2
- * micro-kernel instead (gemm-wasm.ts); this TypeScript kernel stays the fallback and reference.
+ * micro-kernel instead (gemm-wasm.ts), split by rows of C over worker threads where shared
+ * memory allows (gemm-threads.ts); this TypeScript kernel stays the fallback and reference.
  */
 
 import { ArgumentError, describeValue, showValue } from '../errors.js';
 import { boolArg, intArg } from '../args.js';
 import { gemmWasm, wasmGemmAvailable } from './gemm-wasm.js';
+import { gemmThreaded } from './gemm-threads.js';
 import { packAN, packAT, packBN, packBT, roundUp } from './pack.js';
 
 /** Micro-tile: rows of A and columns of B per micro-kernel call. */
@@ -35,6 +37,8 @@ let packedB = new Float64Array(NC * KC);
 const edge = new Float64Array(MR * NR);
 
 let backend: 'auto' | 'typescript' = 'auto';
+
+export { setThreads, threads } from './worker-pool.js';
 
 /**
  * Chooses the kernel for large matrix products: `'auto'` (the default) uses the WebAssembly
@@ -79,7 +83,7 @@ function gemmOverwrite(a: Float64Array, b: Float64Array, c: Float64Array, m: num
   if (m === 0 || n === 0) return;
   if (k === 0) c.fill(0, 0, m * n);
   else if (m * n * k <= SMALL) gemmSmall(a, b, c, m, n, k, ta, tb);
-  else if (backend === 'typescript' || !gemmWasm(a, b, c, m, n, k, ta, tb)) {
+  else if (backend === 'typescript' || !(gemmThreaded(a, b, c, m, n, k, ta, tb) || gemmWasm(a, b, c, m, n, k, ta, tb))) {
     c.fill(0, 0, m * n); // the blocked kernel accumulates its KC slabs into c
     gemmBlocked(a, b, c, m, n, k, ta, tb);
   }

@@ -44,6 +44,18 @@ export function packAT(a: Float64Array, m: number, i0: number, mc: number, p0: n
   let o = base;
   for (let ir = 0; ir < mc; ir += mr) {
     const rows = Math.min(mr, mc - ir);
+    if (mr === 4 && rows === 4) {
+      // A full panel: four contiguous values per step, no per-element padding test.
+      for (let p = 0; p < kc; p++) {
+        const src = (p0 + p) * m + i0 + ir;
+        out[o] = a[src]!;
+        out[o + 1] = a[src + 1]!;
+        out[o + 2] = a[src + 2]!;
+        out[o + 3] = a[src + 3]!;
+        o += 4;
+      }
+      continue;
+    }
     for (let p = 0; p < kc; p++) {
       const src = (p0 + p) * m + i0 + ir;
       for (let r = 0; r < mr; r++) out[o++] = r < rows ? a[src + r]! : 0;
@@ -56,6 +68,17 @@ export function packBN(b: Float64Array, n: number, j0: number, nc: number, p0: n
   let o = base;
   for (let jr = 0; jr < nc; jr += nr) {
     const cols = Math.min(nr, nc - jr);
+    if (nr === 4 && cols === 4) {
+      for (let p = 0; p < kc; p++) {
+        const src = (p0 + p) * n + j0 + jr;
+        out[o] = b[src]!;
+        out[o + 1] = b[src + 1]!;
+        out[o + 2] = b[src + 2]!;
+        out[o + 3] = b[src + 3]!;
+        o += 4;
+      }
+      continue;
+    }
     for (let p = 0; p < kc; p++) {
       const src = (p0 + p) * n + j0 + jr;
       for (let q = 0; q < nr; q++) out[o++] = q < cols ? b[src + q]! : 0;

@@ -1,0 +1,86 @@
+/**
+ * The threaded product's shared state and the loop every thread runs, caller and workers alike.
+ *
+ * The control block is the first {@link CTRL_WORDS} Int32 words of the shared WebAssembly
+ * memory. The caller packs all of op(A) and op(B) into the memory, writes the job's
+ * parameters, opens the claim word, bumps `SEQ` and each active worker's wake word; each thread then claims tasks (blocks of
+ * `ROWS` rows of C) until none are left. A task runs the single-thread kernel's loops over its
+ * rows only, so every element of C is summed in exactly the single-thread order: the split is
+ * over rows of C, never over k.
+ *
+ * {@link runTasks} is also the worker's code: worker-pool.ts sends its source text
+ * (`Function.prototype.toString`) to each worker, so it must use nothing but its parameters
+ * and the globals `Atomics` and `Math` (the control-word indices are written as literals for
+ * that reason; the named constants below document them and are checked against them in tests).
+ */
+import { type Kernel } from './gemm-wasm.js';
+
+/** Control words (Int32 indices). */
+export const SEQ = 0; // job number: workers Atomics.wait on it
+export const CLAIM = 1; // (job tag << 16) | next task index
+export const DONE = 2; // tasks finished: the caller Atomics.waits on it
+export const NTASKS = 3;
+export const ROWS = 4; // rows of C per task, a multiple of MR
+export const MPAD = 5; // rows of packed A (and of C in the memory): M rounded up to MR
+export const NPAD = 6; // columns of packed B, and C's row stride: N rounded up to NR
+export const DEPTH = 7; // K
+export const A_AT = 8; // byte offsets of packed A, packed B and C
+export const B_AT = 9;
+export const C_AT = 10;
+export const SLAB = 11; // KC
+export const BLOCK = 12; // NC
+/** Worker i sleeps on word WAKE + i; the caller bumps and notifies it to hand over a job. */
+export const WAKE = 16;
+/** Words in all: WAKE plus one per worker (setThreads allows at most 63 workers). */
+export const CTRL_WORDS = WAKE + 63;
+
+/** Low 16 bits of the claim word count tasks; a job has at most this many. */
+export const MAX_TASKS = 0xffff;
+
+/**
+ * The claim word's tag for job `seq`: stale claimers (a worker still looking at the previous
+ * job) compare it with their own and stop, so they never take a task with old parameters.
+ */
+export function claimTag(seq: number): number {
+  return (seq & 0x7fff) << 16;
+}
+
+/**
+ * Claims and runs tasks of job `seq` until none are left; returns how many this thread ran.
+ * Task t covers rows [t·ROWS, t·ROWS + ROWS) of C; for each NC-column block and each KC slab
+ * in increasing order it calls the kernel exactly as the single-thread path does.
+ * Packed A holds, per slab p0, MPAD rows in MR-row panels (slab at p0·MPAD, row r at r·kc
+ * within it); packed B likewise per slab, NR-column panels (slab at p0·NPAD, column j at j·kc).
+ */
+export function runTasks(ctrl: Int32Array, kernel: Kernel, seq: number): number {
+  const tag = (seq & 0x7fff) << 16;
+  const nTasks = ctrl[3]!;
+  const rows = ctrl[4]!;
+  const mPad = ctrl[5]!;
+  const nPad = ctrl[6]!;
+  const k = ctrl[7]!;
+  const aAt = ctrl[8]!;
+  const bAt = ctrl[9]!;
+  const cAt = ctrl[10]!;
+  const kcMax = ctrl[11]!;
+  const ncMax = ctrl[12]!;
+  let ran = 0;
+  for (;;) {
+    const word = Atomics.load(ctrl, 1);
+    // Another job's tag, or every task taken: this thread is done with job `seq`.
+    if ((word & 0x7fff0000) !== tag || (word & 0xffff) >= nTasks) return ran;
+    if (Atomics.compareExchange(ctrl, 1, word, word + 1) !== word) continue;
+    const r0 = (word & 0xffff) * rows;
+    const mc = Math.min(rows, mPad - r0);
+    for (let j0 = 0; j0 < nPad; j0 += ncMax) {
+      const nc = Math.min(ncMax, nPad - j0);
+      for (let p0 = 0; p0 < k; p0 += kcMax) {
+        const kc = Math.min(kcMax, k - p0);
+        kernel(aAt + (p0 * mPad + r0 * kc) * 8, bAt + (p0 * nPad + j0 * kc) * 8, cAt + (r0 * nPad + j0) * 8, mc, nc, kc, nPad, p0 === 0 ? 1 : 0);
+      }
+    }
+    ran++;
+    // The last task's finisher wakes the caller (who may be waiting in Atomics.wait on DONE).
+    if (Atomics.add(ctrl, 2, 1) + 1 === nTasks) Atomics.notify(ctrl, 2);
+  }
+}

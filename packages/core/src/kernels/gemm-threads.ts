@@ -1,0 +1,105 @@
+/**
+ * The threaded WebAssembly GEMM: one product split by blocks of rows of C across the calling
+ * thread and the pool's workers (worker-pool.ts), all running the same kernel on one shared
+ * memory.
+ *
+ * The caller packs all of op(A) and op(B) into the shared memory (workers cannot read the
+ * caller's arrays), publishes the job in the control words (gemm-tasks.ts), wakes the workers
+ * with Atomics.notify and claims tasks itself; then it waits in Atomics.wait until the last
+ * task is done and copies C out. The tasks run the single-thread kernel's loops with the same
+ * KC slabs in the same order, so the result is bit for bit the single-thread one.
+ */
+import { CTRL_BYTES, KC, NC, reserve, wasmGemm } from './gemm-wasm.js';
+import { WASM_MR, WASM_NR } from './gemm-wasm.generated.js';
+import { BLOCK, CLAIM, CTRL_WORDS, C_AT, DEPTH, DONE, MAX_TASKS, MPAD, NPAD, NTASKS, ROWS, SEQ, SLAB, A_AT, B_AT, claimTag, runTasks } from './gemm-tasks.js';
+import { packAN, packAT, packBN, packBT, roundUp } from './pack.js';
+import { activeWorkers } from './worker-pool.js';
+
+/**
+ * Products with fewer multiply-adds than this stay on the calling thread: handing a job over
+ * (notify, a worker waking, the join) costs tens of microseconds. Measured on the 2-core EPYC
+ * VM (Node 20, 2 threads vs 1, best of 15 interleaved rounds): 64³ 0.76x, 80³ 1.06x,
+ * 96³ 1.23x, 128³ 1.39x, 160³ 1.52x; so the split starts at 96³ (a ~0.1 ms product).
+ */
+export const THREAD_MIN_MACS = 96 * 96 * 96;
+/** Tasks per thread: a few, so a thread slowed by another process hands its share to the others. */
+const TASKS_PER_THREAD = 3;
+/** Rows per task at most: one task's A block (rows x KC) stays L2-sized, as in the single-thread path. */
+const MAX_ROWS = 64;
+
+let workerTasks = 0;
+
+/**
+ * `c = op(A) op(B)` on the calling thread and the ready workers; `c` ([M,N], row-major) is
+ * overwritten. Returns false, leaving `c` untouched, when the product is too small, no worker
+ * is ready (the first call starts the pool), shared memory is unavailable, or the operands do
+ * not fit the memory's maximum: the caller then uses the single-thread kernel.
+ */
+export function gemmThreaded(a: Float64Array, b: Float64Array, c: Float64Array, m: number, n: number, k: number, ta: boolean, tb: boolean): boolean {
+  if (m * n * k < THREAD_MIN_MACS || m <= WASM_MR) return false;
+  const wakes = activeWorkers();
+  const w = wakes.length > 0 ? wasmGemm() : null;
+  if (w === null || !w.shared) return false;
+  const mPad = roundUp(m, WASM_MR);
+  const nPad = roundUp(n, WASM_NR);
+  // Whole packed A (mPad x k) and B (k x nPad), then C (mPad x nPad), after the control words.
+  const aAt = CTRL_BYTES;
+  const bAt = aAt + mPad * k * 8;
+  const cAt = bAt + nPad * k * 8;
+  if (!reserve(w.memory, cAt + mPad * nPad * 8)) return false;
+  const rows = Math.max(roundUp(Math.ceil(mPad / MAX_TASKS), WASM_MR), Math.min(MAX_ROWS, roundUp(Math.ceil(mPad / ((wakes.length + 1) * TASKS_PER_THREAD)), WASM_MR)));
+  const nTasks = Math.ceil(mPad / rows);
+
+  const mem = new Float64Array(w.memory.buffer); // a shared memory's buffer is fetched again after grow
+  for (let p0 = 0; p0 < k; p0 += KC) {
+    const kc = Math.min(KC, k - p0);
+    if (ta) packAT(a, m, 0, m, p0, kc, mem, aAt / 8 + p0 * mPad, WASM_MR);
+    else packAN(a, k, 0, m, p0, kc, mem, aAt / 8 + p0 * mPad, WASM_MR);
+    if (tb) packBT(b, k, 0, n, p0, kc, mem, bAt / 8 + p0 * nPad, WASM_NR);
+    else packBN(b, n, 0, n, p0, kc, mem, bAt / 8 + p0 * nPad, WASM_NR);
+  }
+
+  const ctrl = new Int32Array(w.memory.buffer, 0, CTRL_WORDS);
+  const seq = (Atomics.load(ctrl, SEQ) + 1) | 0;
+  // Close the claim word under the new tag before touching the parameters: a worker still
+  // looking at the previous job sees a tag not its own and claims nothing with stale values.
+  Atomics.store(ctrl, CLAIM, claimTag(seq) | MAX_TASKS);
+  ctrl[NTASKS] = nTasks;
+  ctrl[ROWS] = rows;
+  ctrl[MPAD] = mPad;
+  ctrl[NPAD] = nPad;
+  ctrl[DEPTH] = k;
+  ctrl[A_AT] = aAt;
+  ctrl[B_AT] = bAt;
+  ctrl[C_AT] = cAt;
+  ctrl[SLAB] = KC;
+  ctrl[BLOCK] = NC;
+  Atomics.store(ctrl, DONE, 0);
+  Atomics.store(ctrl, CLAIM, claimTag(seq));
+  Atomics.store(ctrl, SEQ, seq); // seq-cst: the packed panels and parameters above are visible to whoever loads it
+  for (const wake of wakes) {
+    Atomics.add(ctrl, wake, 1);
+    Atomics.notify(ctrl, wake, 1);
+  }
+
+  const mine = runTasks(ctrl, w.kernel, seq);
+  for (;;) {
+    const done = Atomics.load(ctrl, DONE);
+    if (done >= nTasks) break;
+    Atomics.wait(ctrl, DONE, done); // the finisher of the last task notifies
+  }
+  workerTasks += nTasks - mine;
+
+  const cOff = cAt / 8;
+  if (nPad === n) c.set(mem.subarray(cOff, cOff + m * n));
+  else for (let i = 0; i < m; i++) c.set(mem.subarray(cOff + i * nPad, cOff + i * nPad + n), i * n);
+  return true;
+}
+
+/**
+ * Tasks (row blocks of C) run by workers rather than the calling thread, since the process started.
+ * @internal for tests: proof that the pool is really used
+ */
+export function workerTaskCount(): number {
+  return workerTasks;
+}
