@@ -17,7 +17,7 @@ export { slice, pad, concat, take, scatterAdd, type SliceRange, type Ranges, typ
 export { max, min, logSumExp, type ReduceAttrs } from './ops/reduce.js';
 export { mean, logSoftmax, softmax } from './ops/composite.js';
 export { matmul, type MatmulAttrs } from './ops/linalg.js';
-export { setMatmulKernel, matmulKernel, gemmInto } from './kernels/matmul.js';
+export { setMatmulKernel, matmulKernel, gemmInto, setThreads, threads } from './kernels/matmul.js';
 export { opTable, type OpName } from './ops/table.js';
 export { grad, valueAndGrad, vjp, jvp, hvp, stopGradient, type Argnums, type Grads } from './autodiff.js';
 export { type GradOptions } from './autodiff.js';
