@@ -6,7 +6,8 @@
  * in anomaly mode (`detectAnomaly`), to show what checking every value costs, and that
  * the tape pays nothing for it when it is off.
  */
-import { type Tensor, compile, detectAnomaly, matmul, matmulKernel, setMatmulKernel, tensor, tensorView, valueAndGrad, vjp } from '@tapegrad/core';
+import { availableParallelism } from 'node:os';
+import { type Tensor, compile, detectAnomaly, matmul, matmulKernel, setMatmulKernel, setThreads, tensor, tensorView, threads, valueAndGrad, vjp } from '@tapegrad/core';
 import { type MLP, ClosedFormBackprop, backpropTape, createMLP, getLoss, parameterViews, sgd, tapeCost, type LayerGrads, type LossName, type Params } from '@tapegrad/nn';
 import { type Contender, type Instance } from '../harness.js';
 import { type MlpData, type WorkloadData, type WorkloadId, updatesParameters } from '../workloads.js';
@@ -112,16 +113,30 @@ function mlpInstance(id: WorkloadId, data: WorkloadData, mode: Mode): Instance {
   };
 }
 
-function tapegrad(mode: Mode, kernels: 'auto' | 'typescript'): Contender {
+/** Core's default thread count (setThreads' documentation: the core count, at most 4). */
+const DEFAULT_THREADS = Math.min(4, availableParallelism());
+
+/** Sets core's thread count and waits (up to 2 s) for its workers to start, so no sample runs on fewer. */
+async function useThreads(n: number): Promise<void> {
+  setThreads(n);
+  const until = Date.now() + 2000;
+  while (threads() < n && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+function tapegrad(mode: Mode, kernels: 'auto' | 'typescript', oneThread = false): Contender {
   const pureTs = kernels === 'typescript';
+  const want = oneThread ? 1 : DEFAULT_THREADS;
   return {
-    id: `tapegrad-${mode}${pureTs ? '-ts' : ''}`,
-    label: `tapegrad ${mode === 'tape' ? 'tape' : mode === 'compiled' ? 'compiled tape' : mode === 'anomaly' ? 'tape, anomaly mode' : 'closed form'}${pureTs ? ', TS kernels' : ''}`,
+    id: `tapegrad-${mode}${pureTs ? '-ts' : ''}${oneThread ? '-1thread' : ''}`,
+    label: `tapegrad ${mode === 'tape' ? 'tape' : mode === 'compiled' ? 'compiled tape' : mode === 'anomaly' ? 'tape, anomaly mode' : 'closed form'}${pureTs ? ', TS kernels' : ''}${oneThread ? ', 1 thread' : ''}`,
     precision: 'f64',
     ours: true,
     setup: async () => undefined,
-    // The kernel choice is global in core: every tapegrad contender sets its own before each sample.
-    activate: async () => setMatmulKernel(kernels),
+    // The kernel choice and thread count are global in core: every tapegrad contender sets its own before each sample.
+    activate: async () => {
+      setMatmulKernel(kernels);
+      await useThreads(want);
+    },
     describe: () => {
       const what =
         mode === 'tape'
@@ -134,7 +149,7 @@ function tapegrad(mode: Mode, kernels: 'auto' | 'typescript'): Contender {
       setMatmulKernel(kernels);
       const k = matmulKernel();
       setMatmulKernel('auto');
-      return `${what}; core matmul kernel: ${k === 'wasm' ? 'WebAssembly SIMD f64x2' : 'TypeScript'}`;
+      return `${what}; core matmul kernel: ${k === 'wasm' ? `WebAssembly SIMD f64x2, ${want === 1 ? '1 thread' : `up to ${want} threads`}` : 'TypeScript'}`;
     },
     create: (id, data) => (data.kind === 'matmul' ? matmulInstance(data, mode) : mlpInstance(id, data, mode)),
   };
@@ -150,3 +165,5 @@ export const tapegradClosed = tapegrad('closed', 'auto');
 export const tapegradAnomaly = tapegrad('anomaly', 'auto');
 /** The tape with core's pure TypeScript matmul kernel: the fallback, and the "pure TypeScript" targets. */
 export const tapegradTapeTs = tapegrad('tape', 'typescript');
+/** The tape with core's WebAssembly matmul on the calling thread only (`setThreads(1)`): its ratio to tapegrad-tape is what the worker threads bring. */
+export const tapegradTape1Thread = tapegrad('tape', 'auto', true);
