@@ -17,15 +17,25 @@ import { activeWorkers } from './worker-pool.js';
 
 /**
  * Products with fewer multiply-adds than this stay on the calling thread: handing a job over
- * (notify, a worker waking, the join) costs tens of microseconds. Measured on the 2-core EPYC
- * VM (Node 20, 2 threads vs 1, best of 15 interleaved rounds): 64³ 0.76x, 80³ 1.06x,
- * 96³ 1.23x, 128³ 1.39x, 160³ 1.52x; so the split starts at 96³ (a ~0.1 ms product).
+ * and joining costs microseconds (tens when a worker has to wake). Measured on the 2-core EPYC
+ * VM (Node 20), 2 threads over 1, best and median of 15 interleaved rounds of back-to-back
+ * products, two runs: 40³ 0.70-1.11 / 0.61-0.91, 48³ 1.26 / 0.84-0.87, 56³ 1.08-1.22 /
+ * 0.99-1.27, 64³ 1.34-1.43 / 1.27-1.42, 96³ 1.44-1.50 / 1.38-1.49. So the split starts at 64³
+ * (a ~0.03 ms product).
  */
-export const THREAD_MIN_MACS = 96 * 96 * 96;
-/** Tasks per thread: a few, so a thread slowed by another process hands its share to the others. */
-const TASKS_PER_THREAD = 3;
-/** Rows per task at most: one task's A block (rows x KC) stays L2-sized, as in the single-thread path. */
+export const THREAD_MIN_MACS = 64 * 64 * 64;
+/**
+ * Tasks per thread: many, so a thread slowed by another process (or woken late) hands its share
+ * to the others. Small tasks cost little: the kernel runs a 512³ product at the same speed
+ * (within noise, 18-21 GFLOP/s) in row blocks of 8, 16, 32, 64 or 128 rows.
+ */
+const TASKS_PER_THREAD = 8;
+/** Rows per task: at least two tiles tall; at most MC, so a task's A block (rows x KC) stays L2-sized as in the single-thread path. */
+const MIN_ROWS = 2 * WASM_MR;
 const MAX_ROWS = 64;
+
+/** How long the caller polls for the workers' last tasks before sleeping in Atomics.wait. */
+const JOIN_SPIN_MS = 0.1;
 
 let workerTasks = 0;
 
@@ -47,7 +57,8 @@ export function gemmThreaded(a: Float64Array, b: Float64Array, c: Float64Array, 
   const bAt = aAt + mPad * k * 8;
   const cAt = bAt + nPad * k * 8;
   if (!reserve(w.memory, cAt + mPad * nPad * 8)) return false;
-  const rows = Math.max(roundUp(Math.ceil(mPad / MAX_TASKS), WASM_MR), Math.min(MAX_ROWS, roundUp(Math.ceil(mPad / ((wakes.length + 1) * TASKS_PER_THREAD)), WASM_MR)));
+  const share = roundUp(Math.ceil(mPad / ((wakes.length + 1) * TASKS_PER_THREAD)), WASM_MR);
+  const rows = Math.max(roundUp(Math.ceil(mPad / MAX_TASKS), WASM_MR), Math.min(MAX_ROWS, Math.max(MIN_ROWS, share)));
   const nTasks = Math.ceil(mPad / rows);
 
   const mem = new Float64Array(w.memory.buffer); // a shared memory's buffer is fetched again after grow
@@ -83,10 +94,14 @@ export function gemmThreaded(a: Float64Array, b: Float64Array, c: Float64Array, 
   }
 
   const mine = runTasks(ctrl, w.kernel, seq);
+  // The workers' last tasks are at most one task behind: poll briefly, then sleep (waking takes
+  // tens of microseconds); the finisher of the last task notifies.
+  const until = performance.now() + JOIN_SPIN_MS;
+  while (Atomics.load(ctrl, DONE) < nTasks && performance.now() < until);
   for (;;) {
     const done = Atomics.load(ctrl, DONE);
     if (done >= nTasks) break;
-    Atomics.wait(ctrl, DONE, done); // the finisher of the last task notifies
+    Atomics.wait(ctrl, DONE, done);
   }
   workerTasks += nTasks - mine;
 
