@@ -2,21 +2,22 @@
  * The threaded product's shared state and the loop every thread runs, caller and workers alike.
  *
  * The control block is the first {@link CTRL_WORDS} Int32 words of the shared WebAssembly
- * memory. The caller packs all of op(A) and op(B) into the memory, writes the job's
- * parameters, opens the claim word, bumps `SEQ` and each active worker's wake word; each thread then claims tasks (blocks of
- * `ROWS` rows of C) until none are left. A task runs the single-thread kernel's loops over its
- * rows only, so every element of C is summed in exactly the single-thread order: the split is
- * over rows of C, never over k.
+ * memory. The caller writes the job's parameters, opens the claim word, bumps `SEQ` and each
+ * active worker's wake word, then packs op(A) and op(B) into the memory one KC slab at a time
+ * (`READY` counts them); each thread claims tasks (blocks of `ROWS` rows of C) until none are
+ * left. A task runs the single-thread kernel's loops over its rows only, so every element of
+ * C is summed in exactly the single-thread order: the split is over rows of C, never over k.
  *
  * {@link runTasks} is also the worker's code: worker-pool.ts sends its source text
  * (`Function.prototype.toString`) to each worker, so it must use nothing but its parameters
- * and the globals `Atomics` and `Math` (the control-word indices are written as literals for
- * that reason; the named constants below document them and are checked against them in tests).
+ * and the globals `Atomics`, `Math` and `performance`. The control-word indices are written
+ * in it as literals for that reason; the named constants below document them, and a test
+ * checks the two agree.
  */
 import { type Kernel } from './gemm-wasm.js';
 
 /** Control words (Int32 indices). */
-export const SEQ = 0; // job number: workers Atomics.wait on it
+export const SEQ = 0; // job number: a woken worker reads it to know which job it serves
 export const CLAIM = 1; // (job tag << 16) | next task index
 export const DONE = 2; // tasks finished: the caller Atomics.waits on it
 export const NTASKS = 3;
@@ -29,6 +30,7 @@ export const B_AT = 9;
 export const C_AT = 10;
 export const SLAB = 11; // KC
 export const BLOCK = 12; // NC
+export const READY = 13; // KC slabs of A and B packed so far: a task waits for slab s until READY > s
 /** Worker i sleeps on word WAKE + i; the caller bumps and notifies it to hand over a job. */
 export const WAKE = 16;
 /** Words in all: WAKE plus one per worker (setThreads allows at most 63 workers). */
@@ -47,8 +49,9 @@ export function claimTag(seq: number): number {
 
 /**
  * Claims and runs tasks of job `seq` until none are left; returns how many this thread ran.
- * Task t covers rows [t·ROWS, t·ROWS + ROWS) of C; for each NC-column block and each KC slab
- * in increasing order it calls the kernel exactly as the single-thread path does.
+ * Task t covers rows [t·ROWS, t·ROWS + ROWS) of C; for each KC slab in increasing order (as
+ * soon as it is packed) and each NC-column block it calls the kernel as the single-thread path
+ * does, so each element of C still gets its slabs' sums in the single-thread order.
  * Packed A holds, per slab p0, MPAD rows in MR-row panels (slab at p0·MPAD, row r at r·kc
  * within it); packed B likewise per slab, NR-column panels (slab at p0·NPAD, column j at j·kc).
  */
@@ -72,10 +75,17 @@ export function runTasks(ctrl: Int32Array, kernel: Kernel, seq: number): number 
     if (Atomics.compareExchange(ctrl, 1, word, word + 1) !== word) continue;
     const r0 = (word & 0xffff) * rows;
     const mc = Math.min(rows, mPad - r0);
-    for (let j0 = 0; j0 < nPad; j0 += ncMax) {
-      const nc = Math.min(ncMax, nPad - j0);
-      for (let p0 = 0; p0 < k; p0 += kcMax) {
-        const kc = Math.min(kcMax, k - p0);
+    for (let p0 = 0, slab = 0; p0 < k; p0 += kcMax, slab++) {
+      // The caller packs slab by slab after publishing the job: wait for this one (it is
+      // busy packing it, so poll a little before sleeping; it notifies after each slab).
+      if (Atomics.load(ctrl, 13) <= slab) {
+        const until = performance.now() + 0.2;
+        while (Atomics.load(ctrl, 13) <= slab && performance.now() < until);
+        for (let r = Atomics.load(ctrl, 13); r <= slab; r = Atomics.load(ctrl, 13)) Atomics.wait(ctrl, 13, r);
+      }
+      const kc = Math.min(kcMax, k - p0);
+      for (let j0 = 0; j0 < nPad; j0 += ncMax) {
+        const nc = Math.min(ncMax, nPad - j0);
         kernel(aAt + (p0 * mPad + r0 * kc) * 8, bAt + (p0 * nPad + j0 * kc) * 8, cAt + (r0 * nPad + j0) * 8, mc, nc, kc, nPad, p0 === 0 ? 1 : 0);
       }
     }

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Rng } from '../random.js';
 import { gemm, gemmInto, setThreads, threads } from './matmul.js';
 import { CTRL_BYTES, gemmWasm, wasmGemm } from './gemm-wasm.js';
-import { CTRL_WORDS, WAKE } from './gemm-tasks.js';
+import * as tasks from './gemm-tasks.js';
+import { CTRL_WORDS, WAKE, runTasks } from './gemm-tasks.js';
 import { THREAD_MIN_MACS, gemmThreaded, workerTaskCount } from './gemm-threads.js';
 import { threadsReady } from './worker-pool.js';
 
@@ -46,6 +47,16 @@ describe('threaded GEMM (2 threads)', () => {
     expect(threads()).toBe(2);
     expect(CTRL_WORDS * 4).toBeLessThanOrEqual(CTRL_BYTES);
     expect(WAKE + 63).toBe(CTRL_WORDS); // a wake word for each of setThreads' 63 workers
+  });
+
+  it("runTasks (sent to workers as source, so written with literal indices) reads the control words the named constants say", () => {
+    const src = runTasks.toString();
+    const read = (name: string): number => Number(new RegExp(`const ${name} = ctrl\\[(\\d+)\\]`).exec(src)?.[1]);
+    expect([read('nTasks'), read('rows'), read('mPad'), read('nPad'), read('k'), read('aAt'), read('bAt'), read('cAt'), read('kcMax'), read('ncMax')]).toEqual([
+      tasks.NTASKS, tasks.ROWS, tasks.MPAD, tasks.NPAD, tasks.DEPTH, tasks.A_AT, tasks.B_AT, tasks.C_AT, tasks.SLAB, tasks.BLOCK,
+    ]);
+    const atomics = new Set([...src.matchAll(/Atomics\.\w+\(ctrl, (\d+)/g)].map((x) => Number(x[1])));
+    expect([...atomics].sort((x, y) => x - y)).toEqual([tasks.CLAIM, tasks.DONE, tasks.READY].sort((x, y) => x - y));
   });
 
   it('runs products above the threshold threaded, bit for bit the single-thread kernel, for every transpose', () => {

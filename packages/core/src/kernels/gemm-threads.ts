@@ -3,15 +3,15 @@
  * thread and the pool's workers (worker-pool.ts), all running the same kernel on one shared
  * memory.
  *
- * The caller packs all of op(A) and op(B) into the shared memory (workers cannot read the
- * caller's arrays), publishes the job in the control words (gemm-tasks.ts), wakes the workers
- * with Atomics.notify and claims tasks itself; then it waits in Atomics.wait until the last
- * task is done and copies C out. The tasks run the single-thread kernel's loops with the same
+ * The caller publishes the job in the control words (gemm-tasks.ts), wakes the workers with
+ * Atomics.notify, packs all of op(A) and op(B) into the shared memory slab by slab (workers
+ * cannot read the caller's arrays; they start on each slab as it is ready), and claims tasks
+ * itself; then it waits in Atomics.wait until the last task is done and copies C out. The tasks run the single-thread kernel's loops with the same
  * KC slabs in the same order, so the result is bit for bit the single-thread one.
  */
 import { CTRL_BYTES, KC, NC, reserve, wasmGemm } from './gemm-wasm.js';
 import { WASM_MR, WASM_NR } from './gemm-wasm.generated.js';
-import { BLOCK, CLAIM, CTRL_WORDS, C_AT, DEPTH, DONE, MAX_TASKS, MPAD, NPAD, NTASKS, ROWS, SEQ, SLAB, A_AT, B_AT, claimTag, runTasks } from './gemm-tasks.js';
+import { BLOCK, CLAIM, CTRL_WORDS, C_AT, DEPTH, DONE, MAX_TASKS, MPAD, NPAD, NTASKS, READY, ROWS, SEQ, SLAB, A_AT, B_AT, claimTag, runTasks } from './gemm-tasks.js';
 import { packAN, packAT, packBN, packBT, roundUp } from './pack.js';
 import { activeWorkers } from './worker-pool.js';
 
@@ -61,15 +61,6 @@ export function gemmThreaded(a: Float64Array, b: Float64Array, c: Float64Array, 
   const rows = Math.max(roundUp(Math.ceil(mPad / MAX_TASKS), WASM_MR), Math.min(MAX_ROWS, Math.max(MIN_ROWS, share)));
   const nTasks = Math.ceil(mPad / rows);
 
-  const mem = new Float64Array(w.memory.buffer); // a shared memory's buffer is fetched again after grow
-  for (let p0 = 0; p0 < k; p0 += KC) {
-    const kc = Math.min(KC, k - p0);
-    if (ta) packAT(a, m, 0, m, p0, kc, mem, aAt / 8 + p0 * mPad, WASM_MR);
-    else packAN(a, k, 0, m, p0, kc, mem, aAt / 8 + p0 * mPad, WASM_MR);
-    if (tb) packBT(b, k, 0, n, p0, kc, mem, bAt / 8 + p0 * nPad, WASM_NR);
-    else packBN(b, n, 0, n, p0, kc, mem, bAt / 8 + p0 * nPad, WASM_NR);
-  }
-
   const ctrl = new Int32Array(w.memory.buffer, 0, CTRL_WORDS);
   const seq = (Atomics.load(ctrl, SEQ) + 1) | 0;
   // Close the claim word under the new tag before touching the parameters: a worker still
@@ -86,11 +77,25 @@ export function gemmThreaded(a: Float64Array, b: Float64Array, c: Float64Array, 
   ctrl[SLAB] = KC;
   ctrl[BLOCK] = NC;
   Atomics.store(ctrl, DONE, 0);
+  Atomics.store(ctrl, READY, 0);
   Atomics.store(ctrl, CLAIM, claimTag(seq));
-  Atomics.store(ctrl, SEQ, seq); // seq-cst: the packed panels and parameters above are visible to whoever loads it
+  Atomics.store(ctrl, SEQ, seq); // seq-cst: the parameters above are visible to whoever loads it
   for (const wake of wakes) {
     Atomics.add(ctrl, wake, 1);
     Atomics.notify(ctrl, wake, 1);
+  }
+
+  // Pack slab by slab while the workers start on the slabs already packed: packing is a third
+  // of a 64x256x784 product's time, and this overlaps it with their multiply-adds.
+  const mem = new Float64Array(w.memory.buffer); // a shared memory's buffer is fetched again after grow
+  for (let p0 = 0, slab = 1; p0 < k; p0 += KC, slab++) {
+    const kc = Math.min(KC, k - p0);
+    if (ta) packAT(a, m, 0, m, p0, kc, mem, aAt / 8 + p0 * mPad, WASM_MR);
+    else packAN(a, k, 0, m, p0, kc, mem, aAt / 8 + p0 * mPad, WASM_MR);
+    if (tb) packBT(b, k, 0, n, p0, kc, mem, bAt / 8 + p0 * nPad, WASM_NR);
+    else packBN(b, n, 0, n, p0, kc, mem, bAt / 8 + p0 * nPad, WASM_NR);
+    Atomics.store(ctrl, READY, slab); // seq-cst: this slab's panels are visible to whoever loads it
+    Atomics.notify(ctrl, READY);
   }
 
   const mine = runTasks(ctrl, w.kernel, seq);
