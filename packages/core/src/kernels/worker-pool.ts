@@ -36,8 +36,8 @@ const DEFAULT_CAP = 4;
 const SPIN_MS = 0.1;
 
 // The worker's whole program. `runTasks` arrives as source text and uses only its
-// parameters, Atomics and Math. `seen` is read before reporting ready, so no job handed over
-// after the caller counts this worker is missed.
+// parameters, Atomics, Math and performance. `seen` is read before reporting ready, so no job
+// handed over after the caller counts this worker is missed.
 const WORKER_BODY = `'use strict';
 const SPIN_MS = ${SPIN_MS};
 const runTasks = (${runTasks.toString()});
