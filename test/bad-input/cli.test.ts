@@ -75,7 +75,7 @@ export const CLI_CASES: readonly BadCase[] = [
   cli(1, ['graph', '-e', '__proto__ + 1'], 2, "variable '__proto__' has no value; pass --var __proto__=<number or list> at column 1"),
   cli(1, ['train', '--optimizer', 'constructor'], 2, "tapegrad train --optimizer: expected one of adam, adamw, sgd, momentum, got 'constructor'"),
   cli(1, ['train', '--task', '__proto__'], 2, "tapegrad train --task: expected one of auto, classification, regression, got '__proto__'"),
-  cli(1, ['graph', '-e', 'x', '--var', 'x=1', '--format', 'toString'], 2, "tapegrad graph --format: expected one of dot, mermaid, table, got 'toString'"),
+  cli(1, ['graph', '-e', 'x', '--var', 'x=1', '--format', 'toString'], 2, "tapegrad graph --format: expected one of dot, mermaid, table, compiled, got 'toString'"),
   cli(1, ['constructor'], 2, "tapegrad: unknown command 'constructor'; commands are iris, train, compare, explain, graph"),
   cli(1, ['help', '__proto__'], 2, "tapegrad help: unknown command '__proto__'; commands are iris, train"),
 

@@ -31,6 +31,7 @@ const EXCLUDED = new Map<string, string>([
   ['ShapeError', 'error class'],
   ['ArgumentError', 'error class'],
   ['GradError', 'error class'],
+  ['CompileError', 'error class'],
   ['AnomalyError', 'error class'],
   ['ExprError', 'error class'],
   ['Tensor', 'internal, non-validating constructor (tensor() is the public maker)'],

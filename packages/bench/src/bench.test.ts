@@ -21,7 +21,8 @@ describe('bench smoke', () => {
   }
 
   it('tape and closed form start from the same parameters and reach the same loss', () => {
-    const [tape, closed] = allContendersList.filter((c: Contender) => c.ours);
+    const tape = allContendersList.find((c) => c.id === 'tapegrad-tape');
+    const closed = allContendersList.find((c) => c.id === 'tapegrad-closed');
     for (const w of workloads) {
       if (w.id.startsWith('matmul')) continue;
       const a = tape!.create(w.id, workloadData(w.id)).step();
@@ -40,6 +41,17 @@ describe('bench smoke', () => {
       const b = anomaly.create(w.id, workloadData(w.id));
       // Two steps each: the second runs on parameters the first one updated (for the training workloads).
       for (let k = 0; k < 2; k++) expect(b.step(), `${w.id} step ${k}`).toBe(a.step());
+    }
+  });
+
+  it('the compiled tape computes exactly what the eager tape computes, every workload, step after step', () => {
+    const tape = allContendersList.find((c) => c.id === 'tapegrad-tape')!;
+    const compiled = allContendersList.find((c) => c.id === 'tapegrad-compiled')!;
+    for (const w of workloads) {
+      const a = tape.create(w.id, workloadData(w.id));
+      const b = compiled.create(w.id, workloadData(w.id));
+      // Three steps: the trace, the checked first replay, and a plain replay on updated parameters.
+      for (let k = 0; k < 3; k++) expect(b.step(), `${w.id} step ${k}`).toBe(a.step());
     }
   });
 
