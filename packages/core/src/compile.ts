@@ -205,7 +205,7 @@ export function compile<F extends (...args: never[]) => unknown>(f: F, opts: Com
       return eagerOut;
     }
     if (reuse && entry.fixedOut !== null) {
-      program.run(leaves, true);
+      program.execute(leaves);
       return entry.fixedOut;
     }
     const out = unflattenTree(entry.outTree, program.run(leaves, reuse));
@@ -221,7 +221,12 @@ export function compile<F extends (...args: never[]) => unknown>(f: F, opts: Com
     // Inside another trace the caller must see the ops themselves; anomaly mode checks each one.
     // A call from inside f (while this function traces or checks) runs eagerly too: the
     // buffers below belong to the outer call.
-    if (busy || isRecording() || isCompiling() || isInspected() || anomalyMode.hook !== null) return fn(...Array.from(arguments));
+    if (busy || isRecording() || isCompiling() || isInspected() || anomalyMode.hook !== null) {
+      // Copied by index: passing `arguments` on would make V8 build the object on every call.
+      const copy = new Array<unknown>(arguments.length);
+      for (let i = 0; i < arguments.length; i++) copy[i] = arguments[i];
+      return fn(...copy);
+    }
     argsBuf.length = arguments.length;
     for (let i = 0; i < arguments.length; i++) argsBuf[i] = arguments[i];
     busy = true;

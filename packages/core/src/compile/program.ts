@@ -173,6 +173,12 @@ export class Program {
    * @param reuse return tensors over the program's own buffers (overwritten by the next run) instead of copies
    */
   run(args: readonly Tensor[], reuse: boolean): Tensor[] {
+    this.execute(args);
+    return this.collect(args, reuse);
+  }
+
+  /** Replays the program without collecting its outputs (the caller holds tensors over the output buffers). */
+  execute(args: readonly Tensor[]): void {
     const rebinds = this.rebinds;
     for (let i = 0; i < rebinds.length; i++) {
       const r = rebinds[i]!;
@@ -183,7 +189,6 @@ export class Program {
       const s = steps[i]!;
       s.run(s.inputs, s.attrs, s.outShape, s.out);
     }
-    return this.collect(args, reuse);
   }
 
   /** True when some output is an argument itself (its tensor then changes with each call). */

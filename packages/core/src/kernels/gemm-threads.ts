@@ -9,9 +9,9 @@
  * itself; then it waits in Atomics.wait until the last task is done and copies C out. The tasks run the single-thread kernel's loops with the same
  * KC slabs in the same order, so the result is bit for bit the single-thread one.
  */
-import { CTRL_BYTES, KC, NC, reserve, wasmGemm } from './gemm-wasm.js';
+import { CTRL_BYTES, KC, NC, copyOut, memoryViews, reserve, wasmGemm } from './gemm-wasm.js';
 import { WASM_MR, WASM_NR } from './gemm-wasm.generated.js';
-import { BLOCK, CLAIM, CTRL_WORDS, C_AT, DEPTH, DONE, MAX_TASKS, MPAD, NPAD, NTASKS, READY, ROWS, SEQ, SLAB, A_AT, B_AT, claimTag, runTasks } from './gemm-tasks.js';
+import { BLOCK, CLAIM, C_AT, DEPTH, DONE, MAX_TASKS, MPAD, NPAD, NTASKS, READY, ROWS, SEQ, SLAB, A_AT, B_AT, claimTag, runTasks } from './gemm-tasks.js';
 import { packAN, packAT, packBN, packBT, roundUp } from './pack.js';
 import { activeWorkers } from './worker-pool.js';
 
@@ -61,7 +61,7 @@ export function gemmThreaded(a: Float64Array, b: Float64Array, c: Float64Array, 
   const rows = Math.max(roundUp(Math.ceil(mPad / MAX_TASKS), WASM_MR), Math.min(MAX_ROWS, Math.max(MIN_ROWS, share)));
   const nTasks = Math.ceil(mPad / rows);
 
-  const ctrl = new Int32Array(w.memory.buffer, 0, CTRL_WORDS);
+  const { ctrl, f64: mem } = memoryViews(w.memory); // after reserve: fetched again if it grew
   const seq = (Atomics.load(ctrl, SEQ) + 1) | 0;
   // Close the claim word under the new tag before touching the parameters: a worker still
   // looking at the previous job sees a tag not its own and claims nothing with stale values.
@@ -80,14 +80,13 @@ export function gemmThreaded(a: Float64Array, b: Float64Array, c: Float64Array, 
   Atomics.store(ctrl, READY, 0);
   Atomics.store(ctrl, CLAIM, claimTag(seq));
   Atomics.store(ctrl, SEQ, seq); // seq-cst: the parameters above are visible to whoever loads it
-  for (const wake of wakes) {
-    Atomics.add(ctrl, wake, 1);
-    Atomics.notify(ctrl, wake, 1);
+  for (let i = 0; i < wakes.length; i++) {
+    Atomics.add(ctrl, wakes[i]!, 1);
+    Atomics.notify(ctrl, wakes[i]!, 1);
   }
 
   // Pack slab by slab while the workers start on the slabs already packed: packing is a third
   // of a 64x256x784 product's time, and this overlaps it with their multiply-adds.
-  const mem = new Float64Array(w.memory.buffer); // a shared memory's buffer is fetched again after grow
   for (let p0 = 0, slab = 1; p0 < k; p0 += KC, slab++) {
     const kc = Math.min(KC, k - p0);
     if (ta) packAT(a, m, 0, m, p0, kc, mem, aAt / 8 + p0 * mPad, WASM_MR);
@@ -101,8 +100,9 @@ export function gemmThreaded(a: Float64Array, b: Float64Array, c: Float64Array, 
   const mine = runTasks(ctrl, w.kernel, seq);
   // The workers' last tasks are at most one task behind: poll briefly, then sleep (waking takes
   // tens of microseconds); the finisher of the last task notifies.
+  // The clock is read every 64 polls, not every poll: each reading is a new heap number.
   const until = performance.now() + JOIN_SPIN_MS;
-  while (Atomics.load(ctrl, DONE) < nTasks && performance.now() < until);
+  for (let spins = 1; Atomics.load(ctrl, DONE) < nTasks; spins++) if ((spins & 63) === 0 && performance.now() >= until) break;
   for (;;) {
     const done = Atomics.load(ctrl, DONE);
     if (done >= nTasks) break;
@@ -111,8 +111,8 @@ export function gemmThreaded(a: Float64Array, b: Float64Array, c: Float64Array, 
   workerTasks += nTasks - mine;
 
   const cOff = cAt / 8;
-  if (nPad === n) c.set(mem.subarray(cOff, cOff + m * n));
-  else for (let i = 0; i < m; i++) c.set(mem.subarray(cOff + i * nPad, cOff + i * nPad + n), i * n);
+  if (nPad === n) copyOut(mem, cOff, c, 0, m * n);
+  else for (let i = 0; i < m; i++) copyOut(mem, cOff + i * nPad, c, i * n, n);
   return true;
 }
 

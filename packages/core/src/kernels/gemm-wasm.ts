@@ -77,6 +77,33 @@ export function wasmGemmAvailable(): boolean {
   return wasmGemm() !== null;
 }
 
+let viewOf: ArrayBufferLike | null = null;
+let f64View: Float64Array<ArrayBufferLike> = new Float64Array(0);
+let ctrlView: Int32Array<ArrayBufferLike> = new Int32Array(0);
+
+/**
+ * The module memory as Float64Array and as its control words (Int32Array, all CTRL_BYTES), made again only
+ * when the buffer changed (a grow): a new view per product is garbage on compile's
+ * allocation-free replay.
+ */
+export function memoryViews(memory: WasmMemory): { readonly f64: Float64Array; readonly ctrl: Int32Array } {
+  const buf = memory.buffer;
+  if (buf !== viewOf || f64View.length * 8 !== buf.byteLength) {
+    viewOf = buf;
+    f64View = new Float64Array(buf);
+    ctrlView = new Int32Array(buf, 0, CTRL_BYTES / 4);
+  }
+  views.f64 = f64View;
+  views.ctrl = ctrlView;
+  return views;
+}
+const views = { f64: f64View, ctrl: ctrlView };
+
+/** Copies `len` values from `src[from..]` to `dst[to..]` with a loop (no subarray object per call). */
+export function copyOut(src: Float64Array, from: number, dst: Float64Array, to: number, len: number): void {
+  for (let i = 0; i < len; i++) dst[to + i] = src[from + i]!;
+}
+
 /** Grows `memory` to at least `bytes` (never shrinks); false when that is past its maximum. */
 export function reserve(memory: WasmMemory, bytes: number): boolean {
   if (bytes > WASM_MAX_PAGES * 65536) return false;
@@ -106,7 +133,7 @@ export function gemmWasm(a: Float64Array, b: Float64Array, c: Float64Array, m: n
   const band = fit >= roundUp(m, WASM_MR) ? roundUp(m, WASM_MR) : Math.floor(fit / MC) * MC;
   if (band <= 0) return false;
   if (!reserve(w.memory, (cOff + band * ldc) * 8)) return false;
-  const mem = new Float64Array(w.memory.buffer); // after grow: a plain memory's old buffer is detached
+  const mem = memoryViews(w.memory).f64; // after grow: a plain memory's old buffer is detached
   for (let r0 = 0; r0 < m; r0 += band) {
     const rEnd = Math.min(m, r0 + band);
     for (let j0 = 0; j0 < n; j0 += NC) {
@@ -123,8 +150,8 @@ export function gemmWasm(a: Float64Array, b: Float64Array, c: Float64Array, m: n
         }
       }
     }
-    if (ldc === n) c.set(mem.subarray(cOff, cOff + (rEnd - r0) * n), r0 * n);
-    else for (let i = r0; i < rEnd; i++) c.set(mem.subarray(cOff + (i - r0) * ldc, cOff + (i - r0) * ldc + n), i * n);
+    if (ldc === n) copyOut(mem, cOff, c, r0 * n, (rEnd - r0) * n);
+    else for (let i = r0; i < rEnd; i++) copyOut(mem, cOff + (i - r0) * ldc, c, i * n, n);
   }
   return true;
 }

@@ -106,12 +106,17 @@ export function gemmInto(a: Float64Array, b: Float64Array, c: Float64Array, m: n
   intArg('gemmInto', 'k', k, 0);
   boolArg('gemmInto', 'transA', transA, false);
   boolArg('gemmInto', 'transB', transB, false);
-  for (const [name, arr, need] of [['a', a, m * k], ['b', b, k * n], ['c', c, m * n]] as const) {
-    if (!(arr instanceof Float64Array) || !(arr.length >= need) || !Number.isInteger(need) || need < 0) {
-      throw new ArgumentError(`gemmInto: ${name} must be a Float64Array of at least ${need} values for m=${m}, n=${n}, k=${k}, got ${arr instanceof Float64Array ? arr.length : describeValue(arr)}`);
-    }
-  }
+  // Three calls, not a loop over a literal of tuples: that allocates on every product.
+  checkOperand('a', a, m * k, m, n, k);
+  checkOperand('b', b, k * n, m, n, k);
+  checkOperand('c', c, m * n, m, n, k);
   gemmOverwrite(a, b, c, m, n, k, transA, transB);
+}
+
+function checkOperand(name: string, arr: unknown, need: number, m: number, n: number, k: number): void {
+  if (!(arr instanceof Float64Array) || !(arr.length >= need) || !Number.isInteger(need) || need < 0) {
+    throw new ArgumentError(`gemmInto: ${name} must be a Float64Array of at least ${need} values for m=${m}, n=${n}, k=${k}, got ${arr instanceof Float64Array ? arr.length : describeValue(arr)}`);
+  }
 }
 
 /** Straight loops for tiny operands: C[i,j] = Σ_p A(i,p) B(p,j) through strides. */
