@@ -38,6 +38,24 @@ const MAX_ROWS = 64;
 const JOIN_SPIN_MS = 0.1;
 
 let workerTasks = 0;
+let pollBudget = 0;
+let calibrations = 0;
+
+/**
+ * How many polls of a control word take JOIN_SPIN_MS here: measured on the first 16 threaded
+ * products, keeping the largest count (the first runs are interpreted, so slower per poll).
+ */
+function joinPolls(ctrl: Int32Array): number {
+  if (calibrations >= 16) return pollBudget;
+  calibrations++;
+  const n = 20_000;
+  let sink = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) sink += Atomics.load(ctrl, DONE);
+  const ms = Math.max(performance.now() - t0, 1e-4);
+  pollBudget = Math.max(pollBudget, 100, Math.round((JOIN_SPIN_MS * n) / ms) + (sink & 0));
+  return pollBudget;
+}
 
 /**
  * `c = op(A) op(B)` on the calling thread and the ready workers; `c` ([M,N], row-major) is
@@ -100,9 +118,10 @@ export function gemmThreaded(a: Float64Array, b: Float64Array, c: Float64Array, 
   const mine = runTasks(ctrl, w.kernel, seq);
   // The workers' last tasks are at most one task behind: poll briefly, then sleep (waking takes
   // tens of microseconds); the finisher of the last task notifies.
-  // The clock is read every 64 polls, not every poll: each reading is a new heap number.
-  const until = performance.now() + JOIN_SPIN_MS;
-  for (let spins = 1; Atomics.load(ctrl, DONE) < nTasks; spins++) if ((spins & 63) === 0 && performance.now() >= until) break;
+  // Polls counted rather than timed: each clock reading is a new heap number, garbage on
+  // every product of compile's otherwise allocation-free replay.
+  const polls = joinPolls(ctrl);
+  for (let i = 0; i < polls && Atomics.load(ctrl, DONE) < nTasks; i++);
   for (;;) {
     const done = Atomics.load(ctrl, DONE);
     if (done >= nTasks) break;
