@@ -8,7 +8,7 @@ import { workloadData, workloads } from './workloads.js';
 // No timing is asserted (a shared 2-core machine makes timings meaningless in a test).
 describe('bench smoke', () => {
   for (const c of allContendersList) {
-    it(`${c.label}: sets up and runs every workload once with a finite result`, async () => {
+    it(`${c.label} (${c.precision}): sets up and runs every workload once with a finite result`, async () => {
       await c.setup();
       await c.activate();
       for (const w of workloads) {
@@ -53,6 +53,59 @@ describe('bench smoke', () => {
       // Three steps: the trace, the checked first replay, and a plain replay on updated parameters.
       for (let k = 0; k < 3; k++) expect(b.step(), `${w.id} step ${k}`).toBe(a.step());
     }
+  });
+
+  it('jax-js float64 gets the workload data exactly: its matmul entry is the float64 dot product, float32 is not', async () => {
+    const data = workloadData('matmul-128');
+    if (data.kind !== 'matmul') throw new Error('matmul-128 should carry matmul data');
+    const { n, A, B } = data.matmul;
+    let dot = 0;
+    let scale = 0;
+    for (let k = 0; k < n; k++) {
+      dot += A[k]! * B[k * n]!;
+      scale += Math.abs(A[k]! * B[k * n]!);
+    }
+    for (const id of ['jax-eager', 'jax-jit', 'jax-eager-f64', 'jax-jit-f64']) {
+      const c = allContendersList.find((x) => x.id === id)!;
+      await c.setup();
+      const inst = c.create('matmul-128', data);
+      const err = Math.abs(inst.step() - dot) / scale;
+      inst.dispose();
+      // float64 sums 128 exact products: at most ~128 ulps of rounding (3e-14); float32 rounds the
+      // inputs first (measured 4.5e-8 here), so 1e-10 separates the two precisions with margin.
+      if (c.precision === 'f64') expect(err, id).toBeLessThanOrEqual(1e-13);
+      else expect(err, id).toBeGreaterThan(1e-10);
+    }
+  });
+
+  it('jax-js float64 MLP losses match the tape to float32-accurate exp/log, step after step', async () => {
+    const tape = allContendersList.find((c) => c.id === 'tapegrad-tape')!;
+    for (const id of ['jax-eager-f64', 'jax-jit-f64']) {
+      const c = allContendersList.find((x) => x.id === id)!;
+      await c.setup();
+      for (const w of workloads.filter((x) => !x.id.startsWith('matmul'))) {
+        const a = tape.create(w.id, workloadData(w.id));
+        const b = c.create(w.id, workloadData(w.id));
+        for (let k = 0; k < 3; k++) {
+          const ta = a.step();
+          // jax-js's wasm backend evaluates exp/log in float32 even for float64 arrays (measured
+          // up to 6e-7 relative on the 784-256-128-10 loss), so 2e-6, not float64's 1e-9.
+          expect(Math.abs(b.step() - ta), `${id} ${w.id} step ${k}`).toBeLessThanOrEqual(2e-6 * Math.abs(ta));
+        }
+        b.dispose();
+      }
+    }
+  });
+
+  it('the report names both jax-js precisions and puts the float64 jit ratio beside the float32 target', () => {
+    const cell = (ms: number) => ({ status: 'ok' as const, medianMs: ms, p25Ms: ms, p75Ms: ms, samples: 1, reps: 1, lastValue: 0, series: [ms] });
+    const results = new Map([['mlp-train-step' as const, new Map([['tapegrad-tape', cell(4)], ['jax-jit', cell(2)], ['jax-jit-f64', cell(40)]])]]);
+    const jaxes = allContendersList.filter((c) => c.id.startsWith('jax-'));
+    const chosen = workloads.filter((w) => w.id === 'mlp-train-step');
+    const head = ratiosTable(chosen, jaxes, results).split('\n')[0]!;
+    for (const name of ['jax-js eager (f32) ÷ tape', 'jax-js eager (f64) ÷ tape', 'jax-js jit (f32) ÷ tape', 'jax-js jit (f64) ÷ tape']) expect(head).toContain(name);
+    const stretch = checkTargets(chosen, jaxes, results).find((t) => t.target.includes('faster than jax-js jit'));
+    expect(stretch).toEqual({ target: 'stretch: mlp-train-step (tape) faster than jax-js jit (f32)', met: false, measured: '0.50x (jax-js jit (f32) ÷ tape; jax-js jit (f64) ÷ tape: 10x)' });
   });
 
   it('a contender whose step returns a non-finite value is reported as unavailable, with the reason', async () => {
