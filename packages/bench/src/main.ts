@@ -1,7 +1,9 @@
 /**
- * `npm run bench`: tapegrad (tape and closed form, float64) side by side with TensorFlow.js
- * (cpu, wasm) and jax-js (eager, jit), float32, in one run. Prints the medians, the ratios
- * and the target checklist, runs the flat-heap check, and writes everything as JSON.
+ * `npm run bench`: tapegrad (eager tape, compiled tape and closed form, float64; the tape also
+ * on one thread and on TypeScript kernels) side by side with TensorFlow.js (cpu, wasm; float32)
+ * and jax-js (eager, jit; float32 and float64), in one run. Prints the medians, the ratios and
+ * the issue 5 checklist, runs the memory check (flat heap, bytes allocated a step), prints the
+ * issue 13 checklist, and writes everything as JSON.
  *
  * Options: --quick (short budgets), --only=w1,w2 (workload ids), --contenders=id1,id2,
  * --out=path (default <repo>/bench-results/bench.json), --no-memory.

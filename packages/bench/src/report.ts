@@ -68,21 +68,26 @@ export function mediansTable(workloads: readonly Workload[], contenders: readonl
 }
 
 /**
- * The ratios table: how many times longer each peer takes than tapegrad's tape (above 1:
- * tapegrad is faster), and the tape's time over the closed form's; medians of per-round ratios.
+ * The ratios table: the eager and the compiled tape over the closed form, then how many times
+ * longer each peer takes than tapegrad's eager and compiled tape (above 1: tapegrad is faster);
+ * medians of per-round ratios.
  */
 export function ratiosTable(workloads: readonly Workload[], contenders: readonly Contender[], results: Results): string {
   const peers = contenders.filter((c) => !c.ours);
-  const head = ['workload', 'tape ÷ closed form', ...peers.map((p) => `${columnName(p)} ÷ tape`), ...peers.map((p) => `${columnName(p)} ÷ closed`)];
+  const head = [
+    'workload', 'tape ÷ closed form', 'compiled tape ÷ closed form',
+    ...peers.map((p) => `${columnName(p)} ÷ tape`), ...peers.map((p) => `${columnName(p)} ÷ compiled tape`),
+  ];
   const rows = workloads.map((w) => {
     const cells = results.get(w.id);
     const tape = cells?.get('tapegrad-tape');
+    const compiled = cells?.get('tapegrad-compiled');
     const closed = cells?.get('tapegrad-closed');
     const ratio = (num: Cell | undefined, den: Cell | undefined): string => {
       const r = pairedRatio(num, den);
       return r === null ? '—' : fmtRatio(r);
     };
-    return [w.id, ratio(tape, closed), ...peers.map((p) => ratio(cells?.get(p.id), tape)), ...peers.map((p) => ratio(cells?.get(p.id), closed))];
+    return [w.id, ratio(tape, closed), ratio(compiled, closed), ...peers.map((p) => ratio(cells?.get(p.id), tape)), ...peers.map((p) => ratio(cells?.get(p.id), compiled))];
   });
   return markdown(head, rows);
 }
