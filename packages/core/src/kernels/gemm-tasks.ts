@@ -3,10 +3,16 @@
  *
  * The control block is the first {@link CTRL_WORDS} Int32 words of the shared WebAssembly
  * memory. The caller writes the job's parameters, opens the claim word, bumps `SEQ` and each
- * active worker's wake word, then packs op(A) and op(B) into the memory one KC slab at a time
- * (`READY` counts them); each thread claims tasks (blocks of `ROWS` rows of C) until none are
- * left. A task runs the single-thread kernel's loops over its rows only, so every element of
- * C is summed in exactly the single-thread order: the split is over rows of C, never over k.
+ * active worker's wake word, then packs op(A) and op(B) into the memory; each thread claims
+ * tasks until none are left. A task is a block of `ROWS` rows by `COLS` columns of C and runs
+ * the single-thread kernel's loops over it, KC slab by KC slab in increasing order, so every
+ * element of C is summed in exactly the single-thread order: the split is over rows and
+ * columns of C, never over k.
+ *
+ * Tasks are numbered along the operand the caller packs last, which it packs one task block at
+ * a time (`READY` counts the blocks): by columns (`ORDER` 1: all of A first, then B column
+ * block by column block) or by rows (`ORDER` 0: all of B first, then A row block by row
+ * block). So a worker starts on the first tasks while the caller is still packing the rest.
  *
  * {@link runTasks} is also the worker's code: worker-pool.ts sends its source text
  * (`Function.prototype.toString`) to each worker, so it must use nothing but its parameters
@@ -30,7 +36,9 @@ export const B_AT = 9;
 export const C_AT = 10;
 export const SLAB = 11; // KC
 export const BLOCK = 12; // NC
-export const READY = 13; // KC slabs of A and B packed so far: a task waits for slab s until READY > s
+export const READY = 13; // task blocks packed so far (rows or columns, per ORDER): a task waits for its block b until READY > b
+export const COLS = 14; // columns of C per task, a multiple of NR
+export const ORDER = 15; // 1: tasks numbered column block by column block (B packed last); 0: row block by row block (A packed last)
 /** Worker i sleeps on word WAKE + i; the caller bumps and notifies it to hand over a job. */
 export const WAKE = 16;
 /** Words in all: WAKE plus one per worker (setThreads allows at most 63 workers). */
@@ -49,9 +57,12 @@ export function claimTag(seq: number): number {
 
 /**
  * Claims and runs tasks of job `seq` until none are left; returns how many this thread ran.
- * Task t covers rows [t·ROWS, t·ROWS + ROWS) of C; for each KC slab in increasing order (as
- * soon as it is packed) and each NC-column block it calls the kernel as the single-thread path
- * does, so each element of C still gets its slabs' sums in the single-thread order.
+ * With R = ceil(MPAD / ROWS) row blocks and Q = ceil(NPAD / COLS) column blocks, task t is row
+ * block t mod R of column block floor(t / R) when ORDER is 1, and column block t mod Q of row
+ * block floor(t / Q) when it is 0; it waits until that block of the last-packed operand is
+ * ready. For each KC slab in increasing order and each NC-wide part of its columns it calls the
+ * kernel as the single-thread path does, so each element of C gets its slabs' sums in the
+ * single-thread order.
  * Packed A holds, per slab p0, MPAD rows in MR-row panels (slab at p0·MPAD, row r at r·kc
  * within it); packed B likewise per slab, NR-column panels (slab at p0·NPAD, column j at j·kc).
  */
@@ -67,25 +78,34 @@ export function runTasks(ctrl: Int32Array, kernel: Kernel, seq: number): number 
   const cAt = ctrl[10]!;
   const kcMax = ctrl[11]!;
   const ncMax = ctrl[12]!;
+  const cols = ctrl[14]!;
+  const order = ctrl[15]!;
+  const rowBlocks = Math.ceil(mPad / rows);
+  const colBlocks = Math.ceil(nPad / cols);
   let ran = 0;
   for (;;) {
     const word = Atomics.load(ctrl, 1);
     // Another job's tag, or every task taken: this thread is done with job `seq`.
     if ((word & 0x7fff0000) !== tag || (word & 0xffff) >= nTasks) return ran;
     if (Atomics.compareExchange(ctrl, 1, word, word + 1) !== word) continue;
-    const r0 = (word & 0xffff) * rows;
+    const t = word & 0xffff;
+    const major = order === 1 ? Math.floor(t / rowBlocks) : Math.floor(t / colBlocks);
+    const minor = order === 1 ? t - major * rowBlocks : t - major * colBlocks;
+    // The caller packs block by block after publishing the job: wait for this task's (it is
+    // busy packing it, so poll a little before sleeping; it notifies after each block).
+    if (Atomics.load(ctrl, 13) <= major) {
+      const until = performance.now() + 0.2;
+      while (Atomics.load(ctrl, 13) <= major && performance.now() < until);
+      for (let r = Atomics.load(ctrl, 13); r <= major; r = Atomics.load(ctrl, 13)) Atomics.wait(ctrl, 13, r);
+    }
+    const r0 = (order === 1 ? minor : major) * rows;
+    const c0 = (order === 1 ? major : minor) * cols;
     const mc = Math.min(rows, mPad - r0);
-    for (let p0 = 0, slab = 0; p0 < k; p0 += kcMax, slab++) {
-      // The caller packs slab by slab after publishing the job: wait for this one (it is
-      // busy packing it, so poll a little before sleeping; it notifies after each slab).
-      if (Atomics.load(ctrl, 13) <= slab) {
-        const until = performance.now() + 0.2;
-        while (Atomics.load(ctrl, 13) <= slab && performance.now() < until);
-        for (let r = Atomics.load(ctrl, 13); r <= slab; r = Atomics.load(ctrl, 13)) Atomics.wait(ctrl, 13, r);
-      }
+    const cEnd = Math.min(nPad, c0 + cols);
+    for (let p0 = 0; p0 < k; p0 += kcMax) {
       const kc = Math.min(kcMax, k - p0);
-      for (let j0 = 0; j0 < nPad; j0 += ncMax) {
-        const nc = Math.min(ncMax, nPad - j0);
+      for (let j0 = c0; j0 < cEnd; j0 += ncMax) {
+        const nc = Math.min(ncMax, cEnd - j0);
         kernel(aAt + (p0 * mPad + r0 * kc) * 8, bAt + (p0 * nPad + j0 * kc) * 8, cAt + (r0 * nPad + j0) * 8, mc, nc, kc, nPad, p0 === 0 ? 1 : 0);
       }
     }

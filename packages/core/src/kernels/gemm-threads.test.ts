@@ -9,7 +9,7 @@ import { gemm, gemmInto, setThreads, threads } from './matmul.js';
 import { CTRL_BYTES, gemmWasm, wasmGemm } from './gemm-wasm.js';
 import * as tasks from './gemm-tasks.js';
 import { CTRL_WORDS, WAKE, runTasks } from './gemm-tasks.js';
-import { THREAD_MIN_MACS, gemmThreaded, workerTaskCount } from './gemm-threads.js';
+import { THREAD_MIN_MACS, gemmThreaded, splitFor, workerTaskCount } from './gemm-threads.js';
 import { threadsReady } from './worker-pool.js';
 
 function random(rng: Rng, size: number): Float64Array {
@@ -29,9 +29,13 @@ function differing(x: Float64Array, y: Float64Array): number {
 const transposes = [[false, false], [false, true], [true, false], [true, true]] as const;
 
 // [m, n, k]: ragged edges (not multiples of the 4x4 tile), k past one 256-deep slab, n past one
-// 264-column block, a tall-thin and a short-wide product, and the MLP's 64-row batches.
+// 264-column block, a tall-thin and a short-wide product, and the MLP's 64-row batches (all five
+// of its threaded products). Wider than tall goes by column blocks: over one row block
+// (9x517, 13x17, 6x101, the MLP's), over several with ragged last rows and columns (70x1030,
+// 100x1000, 250x259), and with the last column block narrower than the rest (70x1030).
 const above: readonly (readonly [number, number, number])[] = [
   [65, 67, 71], [130, 9, 800], [9, 517, 259], [203, 301, 513], [64, 256, 784], [256, 784, 64], [13, 17, 1201],
+  [64, 128, 256], [64, 256, 128], [128, 256, 64], [70, 1030, 300], [6, 101, 500], [100, 1000, 33], [250, 259, 270],
 ];
 const below: readonly (readonly [number, number, number])[] = [[3, 5, 7], [4, 300, 200], [40, 40, 40], [63, 64, 64]];
 
@@ -52,9 +56,10 @@ describe('threaded GEMM (2 threads)', () => {
   it("runTasks (sent to workers as source, so written with literal indices) reads the control words the named constants say", () => {
     const src = runTasks.toString();
     const read = (name: string): number => Number(new RegExp(`const ${name} = ctrl\\[(\\d+)\\]`).exec(src)?.[1]);
-    expect([read('nTasks'), read('rows'), read('mPad'), read('nPad'), read('k'), read('aAt'), read('bAt'), read('cAt'), read('kcMax'), read('ncMax')]).toEqual([
-      tasks.NTASKS, tasks.ROWS, tasks.MPAD, tasks.NPAD, tasks.DEPTH, tasks.A_AT, tasks.B_AT, tasks.C_AT, tasks.SLAB, tasks.BLOCK,
+    expect([read('nTasks'), read('rows'), read('mPad'), read('nPad'), read('k'), read('aAt'), read('bAt'), read('cAt'), read('kcMax'), read('ncMax'), read('cols'), read('order')]).toEqual([
+      tasks.NTASKS, tasks.ROWS, tasks.MPAD, tasks.NPAD, tasks.DEPTH, tasks.A_AT, tasks.B_AT, tasks.C_AT, tasks.SLAB, tasks.BLOCK, tasks.COLS, tasks.ORDER,
     ]);
+    expect(Math.max(tasks.COLS, tasks.ORDER, tasks.READY)).toBeLessThan(WAKE); // no parameter shares a worker's wake word
     const atomics = new Set([...src.matchAll(/Atomics\.\w+\(ctrl, (\d+)/g)].map((x) => Number(x[1])));
     expect([...atomics].sort((x, y) => x - y)).toEqual([tasks.CLAIM, tasks.DONE, tasks.READY].sort((x, y) => x - y));
   });
@@ -72,6 +77,21 @@ describe('threaded GEMM (2 threads)', () => {
         expect(gemmWasm(a, b, single, m, n, k, ta, tb)).toBe(true);
         expect(differing(threaded, single), `${m}x${n}x${k} ta=${ta} tb=${tb}`).toBe(0);
       }
+    }
+  });
+
+  it('splits wide products by column blocks of whole tiles, tall and square ones by row blocks', () => {
+    // The MLP's batch of 64: one row block, 16 tasks of 16 columns (2 threads x 8 tasks).
+    expect(splitFor(64, 256, 2)).toEqual({ rows: 64, cols: 16, byColumns: true });
+    expect(splitFor(64, 128, 2)).toEqual({ rows: 64, cols: 8, byColumns: true });
+    expect(splitFor(256, 784, 2)).toEqual({ rows: 64, cols: 196, byColumns: true });
+    expect(splitFor(9, 5000, 2)).toEqual({ rows: 12, cols: 264, byColumns: true }); // at most NC wide
+    expect(splitFor(512, 512, 2)).toEqual({ rows: 32, cols: 512, byColumns: false });
+    expect(splitFor(130, 9, 2)).toEqual({ rows: 12, cols: 12, byColumns: false }); // 12: 130 rounded to tiles, over 16 tasks
+    for (const [m, n] of above) {
+      const { rows, cols } = splitFor(m, n, 2);
+      expect(rows % 4, `${m}x${n}`).toBe(0);
+      expect(cols % 4, `${m}x${n}`).toBe(0);
     }
   });
 
@@ -104,7 +124,7 @@ describe('threaded GEMM (2 threads)', () => {
     }
   });
 
-  it('really hands tasks to the worker: its count of row blocks done grows over large products', () => {
+  it('really hands tasks to the worker: its count of blocks done grows over large products, by rows and by columns', () => {
     const rng = new Rng(5);
     const n = 256;
     const a = random(rng, n * n);
@@ -115,6 +135,14 @@ describe('threaded GEMM (2 threads)', () => {
     const until = performance.now() + 2000;
     while (workerTaskCount() === before && performance.now() < until) gemm(a, b, n, n, n, false, false);
     expect(workerTaskCount()).toBeGreaterThan(before);
+    // And column blocks: the MLP's first layer, 64x256x784.
+    const x = random(rng, 64 * 784);
+    const w = random(rng, 256 * 784);
+    const z = new Float64Array(64 * 256);
+    const mid = workerTaskCount();
+    const then = performance.now() + 2000;
+    while (workerTaskCount() === mid && performance.now() < then) gemmInto(x, w, z, 64, 256, 784, false, true);
+    expect(workerTaskCount()).toBeGreaterThan(mid);
   });
 });
 
