@@ -265,3 +265,66 @@ describe('compile: bad input', () => {
     expect(() => compile((x: Tensor) => x.item() as never)(scalar(1))).toThrow(/f must return a Tensor/);
   });
 });
+
+describe('compile: review of issue 13 (aliasing, signatures, the check)', () => {
+  it('an output that is a reshape of an argument keeps its own shape on every replay', () => {
+    const f = (x: Tensor) => [reshape(x, [3, 2]), reshape(x, [6])];
+    const c = compile(f);
+    const x = tensor([[1, 2, 3], [4, 5, 6]]);
+    for (let call = 0; call < 3; call++) {
+      const got = c(x);
+      const want = f(x);
+      got.forEach((t, i) => expectSameBits(t, want[i]!));
+    }
+  });
+
+  it('with reuseOutputs, an output passed back as the next argument is read before it is overwritten', () => {
+    // A recurrence (state = step(state)): the replay writes the output buffers while the
+    // argument, one of them, is still being read.
+    const step = (s: Tensor) => [add(s, 1), mul(s, 2)];
+    const c = compile(step, { reuseOutputs: true });
+    let got = [tensor([1, 2, 3]), tensor([0, 0, 0])];
+    let want = got;
+    for (let call = 0; call < 5; call++) {
+      got = c(got[0]!);
+      want = step(want[0]!);
+      got.forEach((t, i) => expectSameBits(t, want[i]!));
+    }
+    // An output that is the argument itself, beside one written over it.
+    const keep = (s: Tensor) => [s, add(s, 1)];
+    const k = compile(keep, { reuseOutputs: true });
+    let kg = [tensor([1]), tensor([1])];
+    let kw = kg;
+    for (let call = 0; call < 5; call++) {
+      kg = k(kg[1]!);
+      kw = keep(kw[1]!);
+      kg.forEach((t, i) => expectSameBits(t, kw[i]!));
+    }
+  });
+
+  it('objects with the same keys in another order are another signature (f may read them in order)', () => {
+    const f = (o: Record<string, Tensor>) => concat(Object.values(o), 0);
+    const c = compile(f);
+    const a = tensor([1]);
+    const b = tensor([2]);
+    c({ a, b });
+    c({ a, b });
+    expectSameBits(c({ b, a }), f({ b, a }));
+    expectSameBits(c({ b, a }), f({ b, a }));
+    expectSameBits(c({ a, b }), f({ a, b }));
+    expect(c.traces).toBe(2);
+  });
+
+  it('the first replay also checks the structure and shapes of the output, not only its values', () => {
+    let n = 1;
+    const more = compile((x: Tensor) => (n === 1 ? [add(x, 1)] : [add(x, 1), add(x, 2)]));
+    more(tensor([1]));
+    n = 2;
+    expect(() => more(tensor([1]))).toThrow(CompileError);
+    let flat = true;
+    const shaped = compile((x: Tensor) => reshape(add(x, 1), flat ? [4] : [2, 2]));
+    shaped(tensor([1, 2, 3, 4]));
+    flat = false;
+    expect(() => shaped(tensor([1, 2, 3, 4]))).toThrow(/output.*(shape|structure)/);
+  });
+});

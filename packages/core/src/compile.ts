@@ -26,7 +26,8 @@ export interface CompileOptions {
    * Return tensors over the program's own buffers, overwritten by the next call, instead of
    * fresh copies (default false). Saves copying the outputs each call, as a training loop
    * that reads its gradients before the next step can afford; keep a result past the next
-   * call only by copying it.
+   * call only by copying it. Passing a result back as the next call's argument is safe
+   * (`state = step(state)`): that argument is copied before the buffers are overwritten.
    */
   readonly reuseOutputs?: boolean;
   /**
@@ -104,14 +105,17 @@ function match(t: Template, v: unknown, out: Tensor[], at: number): number {
     return at;
   }
   if (!isPlain(v)) return -1;
-  let own = 0;
-  for (const k in v) if (Object.hasOwn(v, k)) own++;
-  if (own !== t.keys.length) return -1;
-  for (let i = 0; i < t.keys.length && at >= 0; i++) {
-    const k = t.keys[i]!;
-    if (!Object.hasOwn(v, k)) return -1;
-    at = match(t.values[i]!, v[k], out, at);
+  // The same keys in the same order: f may read them in order (Object.values, a loop), and
+  // flattenTree orders a tree's leaves by it, so { b, a } is another signature than { a, b }.
+  const keys = t.keys;
+  let n = 0;
+  for (const k in v) {
+    if (!Object.hasOwn(v, k)) continue;
+    if (n === keys.length || k !== keys[n]) return -1;
+    n++;
   }
+  if (n !== keys.length) return -1;
+  for (let i = 0; i < keys.length && at >= 0; i++) at = match(t.values[i]!, v[keys[i]!], out, at);
   return at;
 }
 
@@ -125,11 +129,11 @@ function sameBits(a: Float64Array, b: Float64Array): number {
 }
 
 /**
- * Compiles `f` (JAX's `jit`): the first call with a new argument signature (tree structure
- * and shapes) runs `f` once and records every primitive it applies, including the VJPs a
- * `grad` inside it runs; later calls replay that program over preallocated buffers, with
- * unused instructions dropped and elementwise ops written in place over inputs that die
- * there. Results equal the eager ones bit for bit. Tensors `f` reads from outside its
+ * Compiles `f` (JAX's `jit`): the first call with a new argument signature (tree structure,
+ * object keys in their order, and shapes) runs `f` once and records every primitive it
+ * applies, including the VJPs a `grad` inside it runs; later calls replay that program over
+ * preallocated buffers, with unused instructions dropped and elementwise ops written in place
+ * over inputs that die there. Results equal the eager ones bit for bit. Tensors `f` reads from outside its
  * arguments are read live each call (a `tensorView` of parameters updated in place stays
  * current). A new signature retraces; under `grad`, `traceTape` or `detectAnomaly`, and
  * for functions using `customOp`, `f` runs eagerly instead.
@@ -190,6 +194,16 @@ export function compile<F extends (...args: never[]) => unknown>(f: F, opts: Com
     if (!entry.checked) {
       const eagerOut = fn(...args);
       const got = program.run(leaves, false);
+      const traced = keyOf(templateOf(entry.outTree));
+      const eagerShape = keyOf(templateOf(eagerOut));
+      if (traced !== eagerShape) {
+        throw new CompileError(
+          `compile: the output's structure and shapes changed between the traced call and an eager call with the same signature ` +
+            `(${traced} traced, ${eagerShape} eager): f chose them from something other than its arguments' shapes ` +
+            `(a JavaScript variable, or values read outside ops), so the program would repeat the traced call's. ` +
+            `Pass what changes as arguments, or call f without compile`,
+        );
+      }
       const want = flattenTree(eagerOut, 'compile');
       for (let i = 0; i < want.length; i++) {
         const at = sameBits(want[i]!.data, got[i]!.data);

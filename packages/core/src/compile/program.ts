@@ -68,12 +68,20 @@ export class Program {
   private readonly steps: readonly Step[];
   /** Wrappers reading an argument, re-pointed at each call's argument data. */
   private readonly rebinds: readonly { readonly t: Tensor; readonly arg: number }[];
-  /** Per output leaf: an argument index, a fixed tensor over its buffer, or a leaf tensor. */
-  private readonly outputs: readonly ({ readonly arg: number } | { readonly tensor: Tensor; readonly owned: boolean })[];
+  /**
+   * Per output leaf: an argument index with the shape it is returned in (a reshape of an
+   * argument is the argument's data under another shape), a fixed tensor over its buffer, or
+   * a leaf tensor.
+   */
+  private readonly outputs: readonly ({ readonly arg: number; readonly shape: Shape } | { readonly tensor: Tensor; readonly owned: boolean })[];
+  /** The buffers output tensors are made over: the only ones a caller can hold, and so pass back in. */
+  private readonly outputBuffers: readonly ArrayBufferLike[];
+  private readonly nArgs: number;
 
   constructor(rec: Recorder, outputs: readonly Operand[], argData: readonly Float64Array[], argNames: readonly string[]) {
     this.argNames = argNames;
     const nArgs = argData.length;
+    this.nArgs = nArgs;
     const all = rec.instructions;
     // Keep what the outputs need, walking back from them.
     const needed = new Uint8Array(rec.slotSizes.length);
@@ -161,9 +169,10 @@ export class Program {
     this.rebinds = rebinds;
     this.outputs = outputs.map((o) => {
       if (o.kind === 'leaf') return { tensor: o.tensor, owned: false };
-      if (o.slot < nArgs) return { arg: o.slot };
+      if (o.slot < nArgs) return { arg: o.slot, shape: o.shape };
       return { tensor: new Tensor(phys[o.slot]!, o.shape), owned: true };
     });
+    this.outputBuffers = this.outputs.flatMap((o) => ('owned' in o && o.owned ? [o.tensor.data.buffer] : []));
     this.lines = lines;
     this.stats = { recorded: all.length, instructions: kept.length, buffers: bufferId.size, bufferBytes: bytes, inPlace };
   }
@@ -172,13 +181,31 @@ export class Program {
    * Replays the program on `args` (argument leaves, in order, shaped as traced).
    * @param reuse return tensors over the program's own buffers (overwritten by the next run) instead of copies
    */
-  run(args: readonly Tensor[], reuse: boolean): Tensor[] {
+  run(args: Tensor[], reuse: boolean): Tensor[] {
     this.execute(args);
     return this.collect(args, reuse);
   }
 
-  /** Replays the program without collecting its outputs (the caller holds tensors over the output buffers). */
-  execute(args: readonly Tensor[]): void {
+  /**
+   * Replays the program without collecting its outputs (the caller holds tensors over the output buffers).
+   * An argument over one of the output buffers (a reused output passed back in, as a recurrence
+   * `state = step(state)` does) is first replaced in `args` by a copy: the replay writes those
+   * buffers while it still reads the argument. That case alone allocates.
+   */
+  execute(args: Tensor[]): void {
+    const own = this.outputBuffers;
+    if (own.length > 0) {
+      // `args` may hold more leaves than this signature's (the caller's array is reused across signatures).
+      for (let i = 0; i < this.nArgs; i++) {
+        const a = args[i]!;
+        for (let j = 0; j < own.length; j++) {
+          if (a.data.buffer === own[j]) {
+            args[i] = new Tensor(a.data.slice(), a.shape);
+            break;
+          }
+        }
+      }
+    }
     const rebinds = this.rebinds;
     for (let i = 0; i < rebinds.length; i++) {
       const r = rebinds[i]!;
@@ -201,8 +228,10 @@ export class Program {
     const result = new Array<Tensor>(outs.length);
     for (let i = 0; i < outs.length; i++) {
       const o = outs[i]!;
-      if ('arg' in o) result[i] = args[o.arg]!;
-      else result[i] = reuse || !o.owned ? o.tensor : new Tensor(o.tensor.data.slice(), o.tensor.shape);
+      if ('arg' in o) {
+        const a = args[o.arg]!;
+        result[i] = sameShape(a.shape, o.shape) ? a : new Tensor(a.data, o.shape);
+      } else result[i] = reuse || !o.owned ? o.tensor : new Tensor(o.tensor.data.slice(), o.tensor.shape);
     }
     return result;
   }
