@@ -74,8 +74,12 @@ export class Program {
    * a leaf tensor.
    */
   private readonly outputs: readonly ({ readonly arg: number; readonly shape: Shape } | { readonly tensor: Tensor; readonly owned: boolean })[];
-  /** The buffers output tensors are made over: the only ones a caller can hold, and so pass back in. */
-  private readonly outputBuffers: readonly ArrayBufferLike[];
+  /**
+   * The buffers output tensors are made over: the only ones a caller can hold, and so pass
+   * back in (as the tensor, a reshape of it or a tensorView of its data: the same array).
+   * Compared by identity: reading `.buffer` would make V8 give a small array an ArrayBuffer.
+   */
+  private readonly outputBuffers: readonly Float64Array[];
   private readonly nArgs: number;
 
   constructor(rec: Recorder, outputs: readonly Operand[], argData: readonly Float64Array[], argNames: readonly string[]) {
@@ -172,7 +176,7 @@ export class Program {
       if (o.slot < nArgs) return { arg: o.slot, shape: o.shape };
       return { tensor: new Tensor(phys[o.slot]!, o.shape), owned: true };
     });
-    this.outputBuffers = this.outputs.flatMap((o) => ('owned' in o && o.owned ? [o.tensor.data.buffer] : []));
+    this.outputBuffers = this.outputs.flatMap((o) => ('owned' in o && o.owned ? [o.tensor.data] : []));
     this.lines = lines;
     this.stats = { recorded: all.length, instructions: kept.length, buffers: bufferId.size, bufferBytes: bytes, inPlace };
   }
@@ -199,7 +203,7 @@ export class Program {
       for (let i = 0; i < this.nArgs; i++) {
         const a = args[i]!;
         for (let j = 0; j < own.length; j++) {
-          if (a.data.buffer === own[j]) {
+          if (a.data === own[j]) {
             args[i] = new Tensor(a.data.slice(), a.shape);
             break;
           }
