@@ -147,14 +147,15 @@ export function compile<F extends (...args: never[]) => unknown>(f: F, opts: Com
   checkOptions('compile', opts, ['reuseOutputs', 'check']);
   const reuse = boolArg('compile', 'reuseOutputs', opts.reuseOutputs, false);
   const check = boolArg('compile', 'check', opts.check, true);
-  const fn = f as unknown as (...args: unknown[]) => unknown;
+  // f is called with the arguments it was given, held here as unknown[] (the call's own values).
+  const fn = (...args: unknown[]): ReturnType<F> => (f as (...a: Parameters<F>) => ReturnType<F>)(...(args as Parameters<F>));
   const cache = new Map<string, Entry>();
   let last: Entry | null = null;
   let traces = 0;
   /** The current call's argument leaves (reused across calls). */
   const leaves: Tensor[] = [];
 
-  const trace = (args: unknown[]): { entry: Entry; out: unknown } => {
+  const trace = (args: unknown[]): { entry: Entry; out: ReturnType<F> } => {
     const { leaves: argLeaves, paths } = flattenTreeWithPaths(args, 'compile', 'arguments');
     const template = templateOf(args);
     const stand = argLeaves.map(standIn);
@@ -190,7 +191,7 @@ export function compile<F extends (...args: never[]) => unknown>(f: F, opts: Com
   };
 
   /** Replays `entry` on the leaves `find` left in `leaves`. */
-  const replay = (entry: Entry, program: Program, args: unknown[]): unknown => {
+  const replay = (entry: Entry, program: Program, args: unknown[]): ReturnType<F> => {
     if (!entry.checked) {
       const eagerOut = fn(...args);
       const got = program.run(leaves, false);
@@ -220,9 +221,10 @@ export function compile<F extends (...args: never[]) => unknown>(f: F, opts: Com
     }
     if (reuse && entry.fixedOut !== null) {
       program.execute(leaves);
-      return entry.fixedOut;
+      return entry.fixedOut as ReturnType<F>; // built below from f's own output tree
     }
-    const out = unflattenTree(entry.outTree, program.run(leaves, reuse));
+    // f's traced output tree with this replay's leaves: the same structure f returned.
+    const out = unflattenTree(entry.outTree, program.run(leaves, reuse)) as ReturnType<F>;
     if (reuse && !program.returnsArgument) entry.fixedOut = out;
     return out;
   };
@@ -231,7 +233,7 @@ export function compile<F extends (...args: never[]) => unknown>(f: F, opts: Com
   // and a replay otherwise allocates nothing. It is copied wherever it may escape (f, the cache).
   const argsBuf: unknown[] = [];
   let busy = false;
-  const call = function (this: unknown): unknown {
+  const call = function (this: unknown): ReturnType<F> {
     // Inside another trace the caller must see the ops themselves; anomaly mode checks each one.
     // A call from inside f (while this function traces or checks) runs eagerly too: the
     // buffers below belong to the outer call.
@@ -263,8 +265,6 @@ export function compile<F extends (...args: never[]) => unknown>(f: F, opts: Com
     return describeProgram(entry.program, entry.argShapes, entry.outputNames);
   };
 
-  return Object.defineProperties(call, {
-    lower: { value: lower },
-    traces: { get: () => traces },
-  }) as unknown as Compiled<F>;
+  const compiled: Compiled<F> = Object.assign(call, { lower, traces: 0 });
+  return Object.defineProperty(compiled, 'traces', { get: () => traces });
 }

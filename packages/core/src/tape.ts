@@ -121,7 +121,7 @@ export function apply<I extends readonly Tensor[], A, N extends string, S extend
   const shape = op.shape(shapes, attrs);
   const data = op.forward(inputs, attrs, shape);
   const out = new Tensor(data, shape);
-  if (compileHook.rec !== null) compileHook.rec.op(op as unknown as KernelOp, inputs, attrs, out);
+  if (compileHook.rec !== null) compileHook.rec.op(op, inputs, attrs, out);
   if (state.depth > 0 && state.enabled && isTraced(inputs)) record(generic, inputs, shapes, attrs, out);
   if (anomalyMode.hook !== null) anomalyMode.hook.forward(generic, inputs, out);
   return out;
